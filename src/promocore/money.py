@@ -1,0 +1,325 @@
+"""Exact money: integer minor units plus an ISO 4217 currency.
+
+Amounts never pass through a float. Every operation that can produce a fraction
+of a minor unit takes a :class:`Rounding` mode, and :func:`allocate` splits an
+amount over parts so that the parts always sum exactly to the whole.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_DOWN
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Self
+
+import attrs
+
+from promocore.errors import AllocationError, CurrencyError, FloatRefusedError, ValidationError
+
+#: Minor-unit exponent of the currencies promocore knows (ISO 4217).
+MINOR_UNITS: dict[str, int] = {
+    "CNY": 2,
+    "USD": 2,
+    "EUR": 2,
+    "GBP": 2,
+    "HKD": 2,
+    "TWD": 2,
+    "SGD": 2,
+    "AUD": 2,
+    "CAD": 2,
+    "CHF": 2,
+    "MOP": 2,
+    "MYR": 2,
+    "THB": 2,
+    "JPY": 0,
+    "KRW": 0,
+    "VND": 0,
+    "KWD": 3,
+    "BHD": 3,
+}
+
+#: Symbols used by human-readable output.
+SYMBOLS: dict[str, str] = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "KRW": "₩"}
+
+Rate = Decimal | int | str
+
+
+class Rounding(enum.Enum):
+    """How a fraction of a minor unit is resolved; every rounding names one."""
+
+    HALF_UP = ROUND_HALF_UP
+    HALF_EVEN = ROUND_HALF_EVEN
+    HALF_DOWN = ROUND_HALF_DOWN
+    DOWN = ROUND_DOWN
+    UP = ROUND_UP
+    FLOOR = ROUND_FLOOR
+    CEILING = ROUND_CEILING
+
+
+def minor_units(currency: str) -> int:
+    """Return the minor-unit exponent of ``currency``.
+
+    Raises:
+        CurrencyError: the code is not a known ISO 4217 currency.
+    """
+    try:
+        return MINOR_UNITS[currency]
+    except KeyError:
+        raise CurrencyError(f"unknown currency {currency!r}") from None
+
+
+def to_decimal(value: object, what: str = "value") -> Decimal:
+    """Convert ``str``, ``int`` or ``Decimal`` to ``Decimal``; refuse floats and junk.
+
+    Raises:
+        FloatRefusedError: ``value`` is a float.
+        ValidationError: ``value`` is not a finite number.
+    """
+    if isinstance(value, float):
+        raise FloatRefusedError(
+            f"{what}: floats are refused, pass a str or Decimal (got {value!r})"
+        )
+    if isinstance(value, bool):
+        raise ValidationError.single("", f"{what}: expected a number, got a bool")
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            result = Decimal(value.strip())
+        except InvalidOperation:
+            raise ValidationError.single("", f"{what}: {value!r} is not a number") from None
+    else:
+        raise ValidationError.single("", f"{what}: expected str, int or Decimal, got {type(value).__name__}")
+    if not result.is_finite():
+        raise ValidationError.single("", f"{what}: {value!r} is not a finite number")
+    return result
+
+
+def _check_currency(_: object, __: object, value: str) -> None:
+    minor_units(value)
+
+
+def _check_amount(_: object, __: object, value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, float):
+            raise FloatRefusedError(f"Money amount must be integer minor units, got float {value!r}")
+        raise TypeError(f"Money amount must be integer minor units, got {type(value).__name__}")
+
+
+@attrs.frozen(order=False)
+class Money:
+    """An exact amount: ``amount`` minor units (fen, cents) of ``currency``.
+
+    Build one from minor units with ``Money(16900, "CNY")`` or from major units
+    with :meth:`Money.parse` (``Money.parse("169.00", "CNY")``).
+    """
+
+    amount: int = attrs.field(validator=_check_amount)
+    currency: str = attrs.field(validator=_check_currency)
+
+    @classmethod
+    def parse(cls, value: object, currency: str) -> Self:
+        """Parse major units from ``str``, ``int`` or ``Decimal``.
+
+        Raises:
+            FloatRefusedError: ``value`` is a float.
+            ValidationError: not a number, or more decimals than the currency has.
+        """
+        exponent = minor_units(currency)
+        number = to_decimal(value, "amount")
+        scaled = number.scaleb(exponent)
+        if scaled != scaled.to_integral_value():
+            raise ValidationError.single(
+                "", f"{value!r} has more than {exponent} decimals for {currency}"
+            )
+        return cls(int(scaled), currency)
+
+    @classmethod
+    def zero(cls, currency: str) -> Self:
+        """Return nothing of ``currency``."""
+        return cls(0, currency)
+
+    def _same(self, other: object) -> Money:
+        if not isinstance(other, Money):
+            raise TypeError(f"expected Money, got {type(other).__name__}")
+        if other.currency != self.currency:
+            raise CurrencyError(f"cannot mix {self.currency} and {other.currency}")
+        return other
+
+    def __add__(self, other: Money) -> Money:
+        return Money(self.amount + self._same(other).amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        return Money(self.amount - self._same(other).amount, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __abs__(self) -> Money:
+        return Money(abs(self.amount), self.currency)
+
+    def __mul__(self, quantity: int) -> Money:
+        """Multiply by a whole number (a quantity); use :meth:`multiply` for rates."""
+        if isinstance(quantity, bool) or not isinstance(quantity, int):
+            raise TypeError("Money * needs an int; use Money.multiply(rate, rounding) for rates")
+        return Money(self.amount * quantity, self.currency)
+
+    __rmul__ = __mul__
+
+    def __lt__(self, other: Money) -> bool:
+        return self.amount < self._same(other).amount
+
+    def __le__(self, other: Money) -> bool:
+        return self.amount <= self._same(other).amount
+
+    def __gt__(self, other: Money) -> bool:
+        return self.amount > self._same(other).amount
+
+    def __ge__(self, other: Money) -> bool:
+        return self.amount >= self._same(other).amount
+
+    def __bool__(self) -> bool:
+        return self.amount != 0
+
+    def multiply(self, rate: Rate, rounding: Rounding) -> Money:
+        """Multiply by ``rate`` and round to a minor unit with ``rounding``."""
+        product = Decimal(self.amount) * to_decimal(rate, "rate")
+        return Money(int(product.to_integral_value(rounding=rounding.value)), self.currency)
+
+    def percent(self, percent: Rate, rounding: Rounding) -> Money:
+        """Return ``percent`` % of this amount, rounded with ``rounding``."""
+        return self.multiply(to_decimal(percent, "percent") / 100, rounding)
+
+    def min(self, other: Money) -> Money:
+        """Return the smaller of two amounts of one currency."""
+        return self if self <= other else other
+
+    def max(self, other: Money) -> Money:
+        """Return the larger of two amounts of one currency."""
+        return self if self >= other else other
+
+    def to_decimal(self) -> Decimal:
+        """Return the amount in major units as an exact ``Decimal``."""
+        return Decimal(self.amount).scaleb(-minor_units(self.currency))
+
+    def format(self) -> str:
+        """Return major units with exactly the currency's decimals (``"169.00"``)."""
+        exponent = minor_units(self.currency)
+        sign = "-" if self.amount < 0 else ""
+        whole, part = divmod(abs(self.amount), 10**exponent)
+        return f"{sign}{whole}.{part:0{exponent}d}" if exponent else f"{sign}{whole}"
+
+    def display(self) -> str:
+        """Return the amount with its currency symbol (``"¥169.00"``)."""
+        symbol = SYMBOLS.get(self.currency)
+        text = self.format()
+        if symbol is None:
+            return f"{self.currency} {text}"
+        return f"-{symbol}{text[1:]}" if text.startswith("-") else f"{symbol}{text}"
+
+    def __str__(self) -> str:
+        return f"{self.format()} {self.currency}"
+
+
+def total(amounts: Iterable[Money], currency: str) -> Money:
+    """Sum ``amounts``, all of ``currency``; an empty iterable gives zero."""
+    result = Money.zero(currency)
+    for amount in amounts:
+        result = result + amount
+    return result
+
+
+def _weight(value: object, index: int) -> Fraction:
+    if isinstance(value, Money):
+        number = Fraction(value.amount)
+    elif isinstance(value, float):
+        raise FloatRefusedError(f"weights[{index}]: floats are refused")
+    elif isinstance(value, int | Decimal):
+        number = Fraction(value)
+    else:
+        raise TypeError(f"weights[{index}]: expected int, Decimal or Money")
+    if number < 0:
+        raise AllocationError(f"weights[{index}]: must be >= 0, got {value}")
+    return number
+
+
+def _largest_remainder(amount: int, weights: Sequence[Fraction]) -> list[int]:
+    """Split non-negative ``amount`` by ``weights``; ties go to the lower index."""
+    whole = sum(weights)
+    quotas = [amount * w / whole for w in weights]
+    parts = [q.numerator // q.denominator for q in quotas]
+    left = amount - sum(parts)
+    order = sorted(range(len(weights)), key=lambda i: (-(quotas[i] - parts[i]), i))
+    for i in order[:left]:
+        parts[i] += 1
+    return parts
+
+
+def allocate(
+    amount: Money,
+    weights: Sequence[int | Decimal | Money],
+    caps: Sequence[Money | None] | None = None,
+) -> tuple[Money, ...]:
+    """Split ``amount`` over parts in proportion to ``weights``.
+
+    The parts always sum exactly to ``amount``. Fractions of a minor unit go by
+    largest remainder; equal remainders go to the lower index. A part with zero
+    weight gets zero. With ``caps``, no part exceeds its cap: what would overflow
+    is shared among the other parts by their weights. A negative amount is split
+    as its magnitude and negated.
+
+    Raises:
+        AllocationError: no weight is positive while ``amount`` is not zero, or
+            the caps of the positive-weight parts sum to less than ``amount``.
+    """
+    currency = amount.currency
+    fractions = [_weight(w, i) for i, w in enumerate(weights)]
+    for w in weights:
+        if isinstance(w, Money) and w.currency != currency:
+            raise CurrencyError(f"cannot mix {currency} and {w.currency}")
+    if caps is not None and len(caps) != len(fractions):
+        raise AllocationError("caps must have one entry per weight")
+    sign = -1 if amount.amount < 0 else 1
+    remaining = abs(amount.amount)
+    parts = [0] * len(fractions)
+    if remaining == 0:
+        return tuple(Money(0, currency) for _ in parts)
+    limit: list[int | None] = [None] * len(fractions)
+    if caps is not None:
+        for i, cap in enumerate(caps):
+            if cap is not None:
+                if cap.currency != currency:
+                    raise CurrencyError(f"cannot mix {currency} and {cap.currency}")
+                if cap.amount < 0:
+                    raise AllocationError(f"caps[{i}]: must be >= 0")
+                limit[i] = cap.amount
+    active = [i for i, w in enumerate(fractions) if w > 0]
+    while True:
+        if not active:
+            raise AllocationError(
+                f"cannot allocate {amount}: no part with positive weight has room left"
+            )
+        split = _largest_remainder(remaining, [fractions[i] for i in active])
+        quota_over = [
+            i
+            for i in active
+            if (cap := limit[i]) is not None
+            and Fraction(remaining) * fractions[i] / sum(fractions[j] for j in active) > cap
+        ]
+        if not quota_over:
+            for i, part in zip(active, split, strict=True):
+                parts[i] = part
+            break
+        for i in quota_over:
+            cap = limit[i]
+            assert cap is not None
+            parts[i] = cap
+            remaining -= cap
+        active = [i for i in active if i not in quota_over]
+        if remaining == 0:
+            break
+    return tuple(Money(sign * p, currency) for p in parts)
