@@ -290,13 +290,13 @@ def allocate(
         return tuple(Money(0, currency) for _ in parts)
     limit: list[int | None] = [None] * len(fractions)
     if caps is not None:
-        for i, cap in enumerate(caps):
-            if cap is not None:
-                if cap.currency != currency:
-                    raise CurrencyError(f"cannot mix {currency} and {cap.currency}")
-                if cap.amount < 0:
+        for i, given in enumerate(caps):
+            if given is not None:
+                if given.currency != currency:
+                    raise CurrencyError(f"cannot mix {currency} and {given.currency}")
+                if given.amount < 0:
                     raise AllocationError(f"caps[{i}]: must be >= 0")
-                limit[i] = cap.amount
+                limit[i] = given.amount
     active = [i for i, w in enumerate(fractions) if w > 0]
     while True:
         if not active:
@@ -307,18 +307,18 @@ def allocate(
         quota_over = [
             i
             for i in active
-            if (cap := limit[i]) is not None
-            and Fraction(remaining) * fractions[i] / sum(fractions[j] for j in active) > cap
+            if (bound := limit[i]) is not None
+            and Fraction(remaining) * fractions[i] / sum(fractions[j] for j in active) > bound
         ]
         if not quota_over:
             for i, part in zip(active, split, strict=True):
                 parts[i] = part
             break
         for i in quota_over:
-            cap = limit[i]
-            assert cap is not None
-            parts[i] = cap
-            remaining -= cap
+            fixed = limit[i]
+            assert fixed is not None
+            parts[i] = fixed
+            remaining -= fixed
         active = [i for i in active if i not in quota_over]
         if remaining == 0:
             break

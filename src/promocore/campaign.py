@@ -1,0 +1,295 @@
+"""Campaigns and the parts they are made of: schedule, audience, scope, budget, limits, tiers."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from promocore.cart import Customer, LineItem, check_aware
+from promocore.errors import ValidationError
+from promocore.money import Money
+from promocore.validation import Checks
+
+
+class Stage(enum.Enum):
+    """Pricing stages, run in this order; each prices what the previous left payable."""
+
+    ITEM = "item"
+    ORDER = "order"
+    COUPON = "coupon"
+    PAYMENT = "payment"
+    POST = "post"
+
+
+#: The default order of the stages.
+STAGES: tuple[Stage, ...] = (Stage.ITEM, Stage.ORDER, Stage.COUPON, Stage.PAYMENT, Stage.POST)
+
+
+def _strings(values: Iterable[str]) -> frozenset[str]:
+    if isinstance(values, str):
+        return frozenset([values])
+    return frozenset(values)
+
+
+@attrs.frozen
+class Schedule:
+    """When a campaign runs: from ``starts_at`` (inclusive) to ``ends_at`` (exclusive)."""
+
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+
+    def __attrs_post_init__(self) -> None:
+        checks = Checks()
+        check_aware(checks, "starts_at", self.starts_at)
+        check_aware(checks, "ends_at", self.ends_at)
+        if (
+            not checks.problems
+            and self.starts_at is not None
+            and self.ends_at is not None
+            and self.ends_at <= self.starts_at
+        ):
+            checks.add("ends_at", "must be after starts_at")
+        checks.raise_if_any()
+
+    def not_started(self, at: datetime) -> bool:
+        """True if ``at`` is before the start."""
+        return self.starts_at is not None and at < self.starts_at
+
+    def ended(self, at: datetime) -> bool:
+        """True if ``at`` is at or after the end."""
+        return self.ends_at is not None and at >= self.ends_at
+
+
+class CustomerKind(enum.Enum):
+    """Which customers an audience admits by order history."""
+
+    ANY = "any"
+    NEW = "new"
+    RETURNING = "returning"
+
+
+@attrs.frozen
+class Audience:
+    """Who a campaign is for. Empty sets admit everyone.
+
+    Attributes:
+        tiers: Member tiers admitted (any of them).
+        segments: Segments admitted (the customer must be in at least one).
+        customers: New customers only, returning only, or any.
+        customer_ids: Specific customers admitted (a whitelist).
+    """
+
+    tiers: frozenset[str] = attrs.field(default=frozenset(), converter=_strings)
+    segments: frozenset[str] = attrs.field(default=frozenset(), converter=_strings)
+    customers: CustomerKind = CustomerKind.ANY
+    customer_ids: frozenset[str] = attrs.field(default=frozenset(), converter=_strings)
+
+    @property
+    def is_everyone(self) -> bool:
+        """True if the audience admits every customer, anonymous ones included."""
+        return not (self.tiers or self.segments or self.customer_ids) and (
+            self.customers is CustomerKind.ANY
+        )
+
+    def mismatch(self, customer: Customer | None) -> str | None:
+        """Return why ``customer`` is not admitted, or ``None`` if admitted."""
+        if self.is_everyone:
+            return None
+        if customer is None:
+            return "the campaign is for identified customers only"
+        if self.tiers and customer.tier not in self.tiers:
+            return f"for member tiers {', '.join(sorted(self.tiers))}"
+        if self.segments and not (self.segments & customer.segments):
+            return f"for segments {', '.join(sorted(self.segments))}"
+        if self.customers is CustomerKind.NEW and not customer.is_new:
+            return "for new customers only"
+        if self.customers is CustomerKind.RETURNING and customer.is_new:
+            return "for returning customers only"
+        if self.customer_ids and customer.id not in self.customer_ids:
+            return "for invited customers only"
+        return None
+
+
+@attrs.frozen
+class Scope:
+    """Which lines a campaign covers. Empty ``skus`` and ``categories`` cover every line.
+
+    A line is in scope when its sku or one of its categories is listed (or nothing is
+    listed), and neither its sku nor any of its categories is excluded.
+    """
+
+    skus: frozenset[str] = attrs.field(default=frozenset(), converter=_strings)
+    categories: frozenset[str] = attrs.field(default=frozenset(), converter=_strings)
+    exclude_skus: frozenset[str] = attrs.field(default=frozenset(), converter=_strings)
+    exclude_categories: frozenset[str] = attrs.field(default=frozenset(), converter=_strings)
+
+    @property
+    def is_everything(self) -> bool:
+        """True if the scope names no sku or category to include."""
+        return not (self.skus or self.categories)
+
+    def includes(self, line: LineItem) -> bool:
+        """True if ``line`` is covered."""
+        if line.sku in self.exclude_skus or (line.categories & self.exclude_categories):
+            return False
+        if self.is_everything:
+            return True
+        return line.sku in self.skus or bool(line.categories & self.categories)
+
+
+@attrs.frozen
+class Budget:
+    """A spend budget: the campaign never grants more than ``limit`` in all."""
+
+    limit: Money
+
+    def __attrs_post_init__(self) -> None:
+        checks = Checks()
+        checks.check(isinstance(self.limit, Money) and self.limit.amount > 0, "limit", "must be > 0")
+        checks.raise_if_any()
+
+
+@attrs.frozen
+class Limits:
+    """Usage limits.
+
+    Attributes:
+        per_order: At most this many units are discounted in one order.
+        per_customer: A customer may use the campaign in at most this many orders.
+    """
+
+    per_order: int | None = None
+    per_customer: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        checks = Checks()
+        for name in ("per_order", "per_customer"):
+            value = getattr(self, name)
+            checks.check(value is None or value >= 1, name, "must be >= 1")
+        checks.raise_if_any()
+
+
+@attrs.frozen
+class Gift:
+    """A gift line added at zero price (满赠)."""
+
+    sku: str
+    quantity: int = 1
+    name: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        checks = Checks()
+        checks.check(bool(self.sku.strip()), "sku", "must not be empty")
+        checks.check(self.quantity >= 1, "quantity", "must be >= 1")
+        checks.raise_if_any()
+
+
+@attrs.frozen
+class Reward:
+    """What a tier grants: an amount off, a percent off, gifts, or a mix."""
+
+    amount_off: Money | None = None
+    percent_off: Decimal | None = None
+    gifts: tuple[Gift, ...] = attrs.field(default=(), converter=tuple)
+
+    def __attrs_post_init__(self) -> None:
+        checks = Checks()
+        if self.amount_off is not None and self.percent_off is not None:
+            checks.add("percent_off", "give amount_off or percent_off, not both")
+        if self.amount_off is None and self.percent_off is None and not self.gifts:
+            checks.add("", "a reward needs amount_off, percent_off or gifts")
+        if self.amount_off is not None:
+            checks.check(self.amount_off.amount > 0, "amount_off", "must be > 0")
+        if self.percent_off is not None:
+            checks.check(0 < self.percent_off <= 100, "percent_off", "must be > 0 and <= 100")
+        checks.raise_if_any()
+
+
+@attrs.frozen
+class Tier:
+    """A threshold and the reward for reaching it.
+
+    ``threshold`` is an amount (``Money``) on an amount basis, or a number of units
+    (``int``) on a quantity basis (满N件). The reward is ``amount_off``,
+    ``percent_off``, ``gifts``, or gifts with one of the two.
+    """
+
+    threshold: Money | int
+    amount_off: Money | None = None
+    percent_off: Decimal | None = None
+    gifts: tuple[Gift, ...] = attrs.field(default=(), converter=tuple)
+
+    def __attrs_post_init__(self) -> None:
+        checks = Checks()
+        value = self.threshold.amount if isinstance(self.threshold, Money) else self.threshold
+        checks.check(value > 0, "threshold", "must be > 0")
+        try:
+            self.reward  # noqa: B018 - validates the reward
+        except ValidationError as exc:
+            checks.absorb(exc)
+        checks.raise_if_any()
+
+    @property
+    def reward(self) -> Reward:
+        """What reaching the tier grants."""
+        return Reward(self.amount_off, self.percent_off, self.gifts)
+
+
+@attrs.frozen
+class Campaign:
+    """A promotion: which mechanic, with which params, for whom, on what and when.
+
+    Attributes:
+        id: Unique id; results and budgets refer to it.
+        name: Human name shown in explanations.
+        mechanic: Name of the mechanic that prices it (``"tiered_discount"``).
+        params: The mechanic's params object (its ``params_type``).
+        currency: Currency of every amount in the campaign.
+        stage: Stage it runs at; ``None`` takes the mechanic's default.
+        schedule: When it runs.
+        audience: Who it is for.
+        scope: Which lines it covers.
+        priority: Higher runs first inside a stage and wins ties in priority mode.
+        exclusive_group: Campaigns sharing a group compete; at most one applies.
+            Units a grouped campaign discounts are not used by another grouped one.
+        budget: Spend budget, if any.
+        limits: Per-order and per-customer limits.
+    """
+
+    id: str
+    name: str
+    mechanic: str
+    params: Any
+    currency: str = "CNY"
+    stage: Stage | None = None
+    schedule: Schedule = Schedule()
+    audience: Audience = Audience()
+    scope: Scope = Scope()
+    priority: int = 0
+    exclusive_group: str | None = None
+    budget: Budget | None = None
+    limits: Limits = Limits()
+
+    def __attrs_post_init__(self) -> None:
+        checks = Checks()
+        checks.check(bool(self.id.strip()), "id", "must not be empty")
+        checks.check(bool(self.mechanic.strip()), "mechanic", "must not be empty")
+        try:
+            Money.zero(self.currency)
+        except ValueError as exc:
+            checks.add("currency", str(exc))
+        if self.budget is not None and self.budget.limit.currency != self.currency:
+            checks.add("budget.limit", f"is in {self.budget.limit.currency}, not {self.currency}")
+        if self.exclusive_group is not None:
+            checks.check(bool(self.exclusive_group.strip()), "exclusive_group", "must not be empty")
+        checks.raise_if_any()
+
+    @property
+    def is_exclusive(self) -> bool:
+        """True if the campaign belongs to an exclusive group."""
+        return self.exclusive_group is not None

@@ -1,0 +1,251 @@
+"""Loading campaigns from TOML, JSON or dicts, and carts from JSON.
+
+Campaign files hold a ``[[campaigns]]`` array (TOML) or a ``{"campaigns": [...]}``
+object (JSON). Amounts are strings in major units of the campaign's currency (the
+file's ``currency``, a campaign's own ``currency``, or the one the caller passes);
+percentages are strings. Each campaign's ``params`` are validated by its
+mechanic's own params type. Every problem in a file is reported at once, each
+with its path (``campaigns[1].params.tiers[0].threshold: must be > 0``).
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from promocore.campaign import Audience, Budget, Campaign, Limits, Schedule, Scope, Stage
+from promocore.cart import Cart, Customer, LineItem
+from promocore.errors import ConfigError, Problem, UnknownMechanicError, ValidationError
+from promocore.plugins import PluginHost, make_host
+from promocore.structure import structure, unstructure
+from promocore.validation import Checks
+
+_CAMPAIGN_KEYS = {
+    "id", "name", "mechanic", "params", "currency", "stage", "starts_at", "ends_at",
+    "audience", "scope", "priority", "exclusive_group", "budget", "limits",
+}  # fmt: skip
+
+
+def campaign_from_dict(
+    raw: object, *, currency: str = "CNY", host: PluginHost | None = None, path: str = ""
+) -> Campaign:
+    """Build one campaign from plain data.
+
+    Raises:
+        ValidationError: every problem, with paths under ``path``.
+    """
+    host = host if host is not None else make_host()
+    checks = Checks()
+    if not isinstance(raw, Mapping):
+        raise ValidationError.single(path, "a campaign must be a table/object")
+    for key in raw:
+        if key not in _CAMPAIGN_KEYS:
+            checks.add(_at(path, str(key)), "unknown field")
+    own_currency = raw.get("currency", currency)
+    if not isinstance(own_currency, str):
+        checks.add(_at(path, "currency"), "must be a string")
+        own_currency = currency
+    fields: dict[str, Any] = {"currency": own_currency}
+    for key in ("id", "name", "mechanic"):
+        value = raw.get(key)
+        if not isinstance(value, str) or not value.strip():
+            checks.add(_at(path, key), "is required (a non-empty string)")
+        else:
+            fields[key] = value
+    for key, cls in (("audience", Audience), ("scope", Scope), ("budget", Budget), ("limits", Limits)):
+        if key in raw:
+            _try(checks, fields, key, cls, raw[key], own_currency, _at(path, key))
+    _try(checks, fields, "schedule", Schedule,
+         {k: raw[k] for k in ("starts_at", "ends_at") if k in raw}, own_currency, path)
+    if "stage" in raw:
+        _try(checks, fields, "stage", Stage, raw["stage"], own_currency, _at(path, "stage"))
+    for key, typ in (("priority", int), ("exclusive_group", str)):
+        if key in raw:
+            _try(checks, fields, key, typ, raw[key], own_currency, _at(path, key))
+    if "mechanic" in fields:
+        try:
+            mechanic = host.mechanic(fields["mechanic"])
+        except UnknownMechanicError as exc:
+            checks.add(_at(path, "mechanic"), str(exc))
+        else:
+            _try(checks, fields, "params", mechanic.params_type, raw.get("params", {}),
+                 own_currency, _at(path, "params"))
+    checks.raise_if_any()
+    try:
+        campaign = Campaign(**fields)
+    except ValidationError as exc:
+        raise exc.prefixed(path) from None
+    problems = [p.prefixed(path) for p in host.validate_campaign(campaign)]
+    if problems:
+        raise ValidationError(problems)
+    return campaign
+
+
+def _try(
+    checks: Checks, fields: dict[str, Any], key: str, cls: Any, raw: object, currency: str, path: str
+) -> None:
+    try:
+        fields[key] = structure(cls, raw, currency=currency, path=path)
+    except ValidationError as exc:
+        checks.absorb(exc)
+
+
+def _at(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def campaigns_from_dicts(
+    items: Sequence[object], *, currency: str = "CNY", host: PluginHost | None = None
+) -> tuple[Campaign, ...]:
+    """Build campaigns from plain data; every problem is reported as ``campaigns[i]...``.
+
+    Raises:
+        ValidationError: every problem found, or duplicate ids.
+    """
+    host = host if host is not None else make_host()
+    checks = Checks()
+    out: list[Campaign] = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(items):
+        try:
+            campaign = campaign_from_dict(raw, currency=currency, host=host, path=f"campaigns[{i}]")
+        except ValidationError as exc:
+            checks.absorb(exc)
+            continue
+        if campaign.id in seen:
+            checks.add(f"campaigns[{i}].id", f"duplicate id (also campaigns[{seen[campaign.id]}])")
+        seen.setdefault(campaign.id, i)
+        out.append(campaign)
+    checks.raise_if_any()
+    return tuple(out)
+
+
+def campaign_to_dict(campaign: Campaign) -> dict[str, Any]:
+    """Turn a campaign into plain data that :func:`campaign_from_dict` reads back."""
+    out: dict[str, Any] = {
+        "id": campaign.id,
+        "name": campaign.name,
+        "mechanic": campaign.mechanic,
+        "currency": campaign.currency,
+        "params": unstructure(campaign.params),
+    }
+    if campaign.stage is not None:
+        out["stage"] = campaign.stage.value
+    out.update(unstructure(campaign.schedule))
+    for key in ("audience", "scope", "limits"):
+        value = unstructure(getattr(campaign, key))
+        if value:
+            out[key] = value
+    if campaign.budget is not None:
+        out["budget"] = unstructure(campaign.budget)
+    if campaign.priority:
+        out["priority"] = campaign.priority
+    if campaign.exclusive_group is not None:
+        out["exclusive_group"] = campaign.exclusive_group
+    return out
+
+
+def _read(path: Path) -> tuple[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError([Problem("", f"cannot read: {exc.strerror}")], str(path)) from None
+    if path.suffix.lower() == ".toml":
+        try:
+            return "toml", tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError([Problem("", f"invalid TOML: {exc}")], str(path)) from None
+    try:
+        return "json", json.loads(text, parse_float=str)
+    except json.JSONDecodeError as exc:
+        message = f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        raise ConfigError([Problem("", message)], str(path)) from None
+
+
+def load_campaigns(
+    path: str | Path, *, currency: str | None = None, host: PluginHost | None = None
+) -> tuple[Campaign, ...]:
+    """Load the campaigns of a TOML or JSON file.
+
+    Args:
+        path: The file; ``.toml`` is read as TOML, anything else as JSON.
+        currency: Currency of the amounts when the file does not say (default CNY).
+        host: Plugin host providing the mechanics.
+
+    Raises:
+        ConfigError: the file cannot be read or parsed, or has invalid campaigns;
+            the error names the file and each problem's path.
+    """
+    path = Path(path)
+    _, data = _read(path)
+    if not isinstance(data, Mapping) or not isinstance(data.get("campaigns"), list):
+        raise ConfigError([Problem("campaigns", "expected a list of campaigns")], str(path))
+    file_currency = data.get("currency", currency or "CNY")
+    extra = [k for k in data if k not in ("campaigns", "currency")]
+    try:
+        if extra:
+            raise ValidationError([Problem(k, "unknown top-level field") for k in extra])
+        return campaigns_from_dicts(data["campaigns"], currency=str(file_currency), host=host)
+    except ValidationError as exc:
+        raise ConfigError(exc.problems, str(path)) from None
+
+
+_LINE_KEYS = {"sku", "unit_price", "quantity", "categories", "tags", "refs"}
+
+
+def cart_from_dict(raw: object) -> Cart:
+    """Build a cart from plain data (amounts in major units of the cart's currency).
+
+    Raises:
+        ValidationError: every problem found, with its path (``lines[1].quantity``).
+    """
+    checks = Checks()
+    if not isinstance(raw, Mapping):
+        raise ValidationError.single("", "a cart must be an object")
+    currency = raw.get("currency")
+    if not isinstance(currency, str):
+        raise ValidationError.single("currency", "is required (an ISO 4217 code such as CNY)")
+    for key in raw:
+        if key not in ("currency", "at", "customer", "lines"):
+            checks.add(str(key), "unknown field")
+    fields: dict[str, Any] = {"currency": currency}
+    if "at" in raw:
+        _try(checks, fields, "at", datetime, raw["at"], currency, "at")
+    if "customer" in raw and raw["customer"] is not None:
+        _try(checks, fields, "customer", Customer, raw["customer"], currency, "customer")
+    lines = raw.get("lines")
+    if not isinstance(lines, list) or not lines:
+        checks.add("lines", "a cart needs a list of at least one line")
+    else:
+        parsed = []
+        for i, line in enumerate(lines):
+            if isinstance(line, Mapping) and isinstance(line.get("refs"), Mapping):
+                line = {**line, "refs": [[k, v] for k, v in line["refs"].items()]}
+            holder: dict[str, Any] = {}
+            _try(checks, holder, "line", LineItem, line, currency, f"lines[{i}]")
+            if "line" in holder:
+                parsed.append(holder["line"])
+        fields["lines"] = tuple(parsed)
+    checks.raise_if_any()
+    try:
+        return Cart(**fields)
+    except ValidationError as exc:
+        raise exc from None
+
+
+def load_cart(path: str | Path) -> Cart:
+    """Load a cart from a JSON file.
+
+    Raises:
+        ConfigError: the file cannot be read or parsed, or the cart is invalid.
+    """
+    path = Path(path)
+    _, data = _read(path)
+    try:
+        return cart_from_dict(data)
+    except ValidationError as exc:
+        raise ConfigError(exc.problems, str(path)) from None

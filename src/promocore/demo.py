@@ -1,0 +1,43 @@
+"""``promocore demo``: price the sample cart against the sample campaigns, then a what-if."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import attrs
+
+from promocore.config import load_campaigns, load_cart
+from promocore.engine import Engine
+from promocore.money import Money
+from promocore.render import render_quote
+from promocore.samples import sample_path
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the demo: the sample quote, then the same cart with the ladder's budget nearly spent."""
+    cart = load_cart(sample_path("cart.json"))
+    campaigns = load_campaigns(sample_path("campaigns.toml"), currency=cart.currency)
+    engine = Engine(campaigns)
+    print("== The sample cart against the sample campaigns ==\n")
+    print(render_quote(engine.price(cart, explain_all=True)))
+    print("\n== The same cart when only ¥12.34 of the ladder's budget is left ==\n")
+    left = {"d11-ladder": Money.parse("12.34", cart.currency)}
+    print(render_quote(engine.price(cart, budgets=left, explain_all=True)))
+    print("\n== A diamond member adding one more tee (reaches the ¥500 tier) ==\n")
+    assert cart.customer is not None
+    bigger = attrs.evolve(
+        cart,
+        customer=attrs.evolve(cart.customer, tier="diamond"),
+        lines=(attrs.evolve(cart.lines[0], quantity=3), *cart.lines[1:]),
+    )
+    print(render_quote(engine.price(bigger, explain_all=True)))
+    for extra in getattr(args, "extras", ()):
+        extra()
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``demo`` subcommand."""
+    parser = subparsers.add_parser("demo", help="price the sample cart and explain the result")
+    parser.set_defaults(handler=run)

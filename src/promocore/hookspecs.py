@@ -1,0 +1,59 @@
+"""The hooks a promocore plugin may implement.
+
+A plugin is a module or object with functions named like the specs below and
+decorated with :data:`hookimpl`. Built-in mechanics are plugins of exactly this
+kind; third-party ones are found through the ``promocore`` entry-point group.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from promocore.campaign import Campaign
+    from promocore.cart import Cart
+    from promocore.errors import Problem
+    from promocore.mechanic import Mechanic
+    from promocore.quote import Quote
+
+PROJECT = "promocore"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def promocore_mechanics() -> list[Mechanic]:  # type: ignore[empty-body]
+    """Return the mechanics this plugin provides.
+
+    Each mechanic's ``name`` must be unique across all plugins; campaigns name it
+    in their ``mechanic`` field.
+
+    Returns:
+        The mechanics, possibly none.
+    """
+
+
+@hookspec
+def promocore_validate_campaign(campaign: Campaign) -> list[Problem]:  # type: ignore[empty-body]
+    """Check a campaign beyond what its params type checks.
+
+    Called for every campaign an engine is built with. Return problems (with
+    paths relative to the campaign, such as ``params.levels``) to refuse it, or
+    an empty list.
+
+    Args:
+        campaign: The campaign, already structurally valid.
+    """
+
+
+@hookspec
+def promocore_quote_priced(cart: Cart, quote: Quote) -> None:
+    """Observe a finished quote (metrics, audit logs). Must not raise.
+
+    Args:
+        cart: The cart that was priced.
+        quote: The result.
+    """

@@ -1,0 +1,194 @@
+"""What a mechanic is, what it sees of a cart, and what it answers.
+
+A mechanic is any object with ``name``, ``stage``, ``params_type`` and an
+``evaluate(context)`` method. It is pure: given the same :class:`Context` it returns
+the same :class:`Proposal` (it applies) or :class:`Decline` (it does not, and why).
+The engine does the checks common to all campaigns (schedule, audience, scope,
+currency, budget, limits) before a mechanic is asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Protocol, runtime_checkable
+
+import attrs
+
+from promocore.campaign import Campaign, Gift, Stage
+from promocore.cart import Cart, Customer, LineItem
+from promocore.money import Money, Rounding, allocate, total
+from promocore.quote import Effect
+
+
+@attrs.frozen
+class LineView:
+    """A cart line as a mechanic sees it at its stage.
+
+    Attributes:
+        index: Position of the line in the cart.
+        line: The cart line.
+        payable: What is left to pay for the whole line after earlier discounts.
+        units: Units this campaign may use (units taken by an exclusive campaign
+            are not offered to another exclusive one).
+    """
+
+    index: int
+    line: LineItem
+    payable: Money
+    units: int
+
+    @property
+    def base(self) -> Money:
+        """Payable of the units this campaign may use (rounded down when only some are)."""
+        if self.units == self.line.quantity:
+            return self.payable
+        return self.payable.multiply(Decimal(self.units) / self.line.quantity, Rounding.DOWN)
+
+    @property
+    def unit_payable(self) -> Money:
+        """Payable of one unit, rounded down."""
+        return self.payable.multiply(Decimal(1) / self.line.quantity, Rounding.DOWN)
+
+
+@attrs.frozen
+class Context:
+    """Everything a mechanic may look at to price one campaign.
+
+    Attributes:
+        campaign: The campaign being priced; ``campaign.params`` is of the mechanic's type.
+        cart: The whole cart.
+        at: The moment being priced.
+        stage: The stage running now.
+        lines: The lines in the campaign's scope that it may still use, as views.
+        unit_limit: At most this many units may be discounted (per-order limit), or None.
+        exclusive: True if the campaign takes the units it discounts.
+    """
+
+    campaign: Campaign
+    cart: Cart
+    at: datetime
+    stage: Stage
+    lines: tuple[LineView, ...]
+    unit_limit: int | None = None
+    exclusive: bool = False
+
+    @property
+    def currency(self) -> str:
+        """The cart's currency."""
+        return self.cart.currency
+
+    @property
+    def customer(self) -> Customer | None:
+        """The cart's customer."""
+        return self.cart.customer
+
+    @property
+    def base(self) -> Money:
+        """Sum of what the campaign's lines have left payable."""
+        return total((view.base for view in self.lines), self.currency)
+
+    @property
+    def units(self) -> int:
+        """Units the campaign may use across its lines."""
+        return sum(view.units for view in self.lines)
+
+    def zero(self) -> Money:
+        """Nothing, in the cart's currency."""
+        return Money.zero(self.currency)
+
+
+@attrs.frozen
+class LineDiscount:
+    """An amount off one line; ``units`` are the units it covers (taken if exclusive)."""
+
+    index: int
+    amount: Money
+    units: int
+
+
+@attrs.frozen
+class Upsell:
+    """What adding to the cart would earn: the gap and the saving beyond today's."""
+
+    extra_saving: Money
+    add_amount: Money | None = None
+    add_quantity: int | None = None
+    message: str = ""
+
+
+@attrs.frozen
+class Proposal:
+    """A mechanic's answer when its campaign applies.
+
+    Attributes:
+        discounts: Amounts off per line (zero lines may be left out).
+        message: One sentence saying what the campaign did.
+        gifts: Gift lines to add at zero price.
+        effects: Non-price effects (post stage).
+        upsell: The next reward within reach, if any.
+        closes: Stages the discounted lines are closed to afterwards
+            (an activity price that no later discount may touch).
+    """
+
+    discounts: tuple[LineDiscount, ...] = ()
+    message: str = ""
+    gifts: tuple[Gift, ...] = ()
+    effects: tuple[Effect, ...] = ()
+    upsell: Upsell | None = None
+    closes: frozenset[Stage] = frozenset()
+
+    def amount(self, currency: str) -> Money:
+        """Sum of the discounts."""
+        return total((d.amount for d in self.discounts), currency)
+
+
+@attrs.frozen
+class Decline:
+    """A mechanic's answer when its campaign does not apply."""
+
+    reason: str
+    message: str
+    upsell: Upsell | None = None
+
+
+@runtime_checkable
+class Mechanic(Protocol):
+    """The interface every mechanic implements, built-in or third-party."""
+
+    @property
+    def name(self) -> str:
+        """The name campaigns use in their ``mechanic`` field."""
+        ...
+
+    @property
+    def stage(self) -> Stage:
+        """The stage its campaigns run at unless a campaign says otherwise."""
+        ...
+
+    @property
+    def params_type(self) -> type[Any]:
+        """The attrs class of its params; files are loaded and validated through it."""
+        ...
+
+    def evaluate(self, context: Context) -> Proposal | Decline:
+        """Price one campaign against the lines of ``context``; pure."""
+        ...
+
+
+def spread(amount: Money, lines: Sequence[LineView]) -> tuple[LineDiscount, ...]:
+    """Allocate an order-level ``amount`` over ``lines`` by their base, capped at each base.
+
+    The parts sum exactly to ``amount`` (largest remainder); ``amount`` must not
+    exceed the lines' combined base.
+    """
+    if not lines or amount.amount == 0:
+        return ()
+    bases = [view.base for view in lines]
+    parts = allocate(amount, bases, caps=bases)
+    return tuple(
+        LineDiscount(view.index, part, view.units)
+        for view, part in zip(lines, parts, strict=True)
+        if part.amount
+    )

@@ -1,0 +1,7 @@
+"""Built-in mechanics. Each module is a plugin registered exactly like a third-party one."""
+
+#: Modules registered by :func:`promocore.plugins.make_plugin_manager`, by plugin name.
+BUILTIN_PLUGINS: dict[str, str] = {
+    "promocore.price_off": "promocore.mechanics.price_off",
+    "promocore.tiered_discount": "promocore.mechanics.tiered_discount",
+}

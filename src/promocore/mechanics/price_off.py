@@ -1,0 +1,99 @@
+"""``price_off``: item-stage percent off, amount off per unit, or a fixed unit price.
+
+Covers member prices (会员价) and limited-time discounts (限时折扣).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from promocore.campaign import Stage
+from promocore.hookspecs import hookimpl
+from promocore.mechanic import Context, Decline, LineDiscount, Mechanic, Proposal
+from promocore.money import Money, Rounding, total
+from promocore.quote import Reason
+from promocore.validation import Checks
+
+
+@attrs.frozen
+class PriceOffParams:
+    """Params of ``price_off``; give exactly one of the three prices.
+
+    Attributes:
+        percent_off: Percent off what is payable for the covered units (``"5"`` is 95折).
+        amount_off: Amount off each unit.
+        unit_price: A fixed price for each unit.
+        rounding: How a percent discount is rounded to the minor unit.
+    """
+
+    percent_off: Decimal | None = None
+    amount_off: Money | None = None
+    unit_price: Money | None = None
+    rounding: Rounding = Rounding.HALF_UP
+
+    def __attrs_post_init__(self) -> None:
+        checks = Checks()
+        given = [n for n in ("percent_off", "amount_off", "unit_price") if getattr(self, n) is not None]
+        if len(given) != 1:
+            checks.add("", "give exactly one of percent_off, amount_off, unit_price")
+        if self.percent_off is not None:
+            checks.check(0 < self.percent_off <= 100, "percent_off", "must be > 0 and <= 100")
+        if self.amount_off is not None:
+            checks.check(self.amount_off.amount > 0, "amount_off", "must be > 0")
+        if self.unit_price is not None:
+            checks.check(self.unit_price.amount >= 0, "unit_price", "must be >= 0")
+        checks.raise_if_any()
+
+
+def _line_discount(params: PriceOffParams, base: Money, units: int) -> Money:
+    if params.percent_off is not None:
+        return base.percent(params.percent_off, params.rounding)
+    if params.amount_off is not None:
+        return (params.amount_off * units).min(base)
+    assert params.unit_price is not None
+    return (base - params.unit_price * units).max(Money.zero(base.currency))
+
+
+@attrs.frozen
+class PriceOff:
+    """The ``price_off`` mechanic."""
+
+    name: str = "price_off"
+    stage: Stage = Stage.ITEM
+    params_type: type[Any] = PriceOffParams
+
+    def evaluate(self, context: Context) -> Proposal | Decline:
+        """Discount every covered unit, up to the per-order unit limit."""
+        params: PriceOffParams = context.campaign.params
+        left = context.unit_limit
+        discounts: list[LineDiscount] = []
+        for view in context.lines:
+            units = view.units if left is None else min(view.units, left)
+            if units <= 0:
+                break
+            covered = attrs.evolve(view, units=units)
+            amount = _line_discount(params, covered.base, units)
+            if amount.amount > 0:
+                discounts.append(LineDiscount(view.index, amount, units))
+                if left is not None:
+                    left -= units
+        if not discounts:
+            return Decline(Reason.NO_DISCOUNT, "the price is already at or below the offer")
+        saved = total((d.amount for d in discounts), context.currency)
+        units_done = sum(d.units for d in discounts)
+        return Proposal(
+            discounts=tuple(discounts),
+            message=f"{context.campaign.name}: {saved.display()} off {units_done} unit(s)",
+        )
+
+
+MECHANIC: Mechanic = PriceOff()
+
+
+@hookimpl
+def promocore_mechanics() -> list[Mechanic]:
+    """Provide ``price_off``."""
+    return [MECHANIC]

@@ -1,0 +1,238 @@
+"""``tiered_discount``: order-stage ladders (满减/满折/满赠) and repeated steps (每满减).
+
+``ladder`` grants the best tier met; ``every`` grants ``amount_off`` for each whole
+``step`` reached, up to ``cap``. The basis is the payable amount of the lines in
+scope, or their number of units (满N件).
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import attrs
+
+from promocore.campaign import Stage, Tier
+from promocore.hookspecs import hookimpl
+from promocore.mechanic import Context, Decline, Mechanic, Proposal, Upsell, spread
+from promocore.money import Money, Rounding
+from promocore.quote import Reason
+from promocore.validation import Checks
+
+
+class Basis(enum.Enum):
+    """What thresholds are measured in."""
+
+    AMOUNT = "amount"
+    QUANTITY = "quantity"
+
+
+class Mode(enum.Enum):
+    """How tiers are applied."""
+
+    LADDER = "ladder"
+    EVERY = "every"
+
+
+Threshold = Money | int
+
+
+@attrs.frozen
+class TieredDiscountParams:
+    """Params of ``tiered_discount``.
+
+    Attributes:
+        basis: ``amount`` (thresholds are amounts) or ``quantity`` (units).
+        mode: ``ladder`` (best tier met) or ``every`` (per step, repeated).
+        tiers: Ladder tiers, thresholds strictly increasing.
+        step: The step of ``every`` mode (an amount, or units on a quantity basis).
+        amount_off: What each step of ``every`` mode grants.
+        cap: The most the campaign grants in one order.
+        rounding: How percent rewards are rounded to the minor unit.
+    """
+
+    basis: Basis = Basis.AMOUNT
+    mode: Mode = Mode.LADDER
+    tiers: tuple[Tier, ...] = attrs.field(default=(), converter=tuple)
+    step: Threshold | None = None
+    amount_off: Money | None = None
+    cap: Money | None = None
+    rounding: Rounding = Rounding.HALF_UP
+
+    def __attrs_post_init__(self) -> None:
+        checks = Checks()
+        want = Money if self.basis is Basis.AMOUNT else int
+        unit = "an amount" if self.basis is Basis.AMOUNT else "a whole number of units"
+        if self.mode is Mode.LADDER:
+            checks.check(bool(self.tiers), "tiers", "ladder mode needs at least one tier")
+            for name in ("step", "amount_off"):
+                checks.check(getattr(self, name) is None, name, "only used in every mode")
+            previous: Threshold | None = None
+            for i, tier in enumerate(self.tiers):
+                if not isinstance(tier.threshold, want):
+                    checks.add(f"tiers[{i}].threshold", f"must be {unit} on a {self.basis.value} basis")
+                    continue
+                if previous is not None and _value(tier.threshold) <= _value(previous):
+                    checks.add(f"tiers[{i}].threshold", "thresholds must increase strictly")
+                previous = tier.threshold
+        else:
+            checks.check(not self.tiers, "tiers", "only used in ladder mode")
+            if self.step is None:
+                checks.add("step", "every mode needs a step")
+            elif not isinstance(self.step, want):
+                checks.add("step", f"must be {unit} on a {self.basis.value} basis")
+            elif _value(self.step) <= 0:
+                checks.add("step", "must be > 0")
+            if self.amount_off is None:
+                checks.add("amount_off", "every mode needs amount_off")
+            else:
+                checks.check(self.amount_off.amount > 0, "amount_off", "must be > 0")
+        if self.cap is not None:
+            checks.check(self.cap.amount > 0, "cap", "must be > 0")
+        checks.raise_if_any()
+
+
+def _value(threshold: Threshold) -> int:
+    return threshold.amount if isinstance(threshold, Money) else threshold
+
+
+def _show(threshold: Threshold) -> str:
+    return threshold.display() if isinstance(threshold, Money) else f"{threshold} unit(s)"
+
+
+@attrs.frozen
+class _Grant:
+    amount: Money
+    label: str
+    gifts: tuple[Any, ...] = ()
+
+
+def _tier_grant(params: TieredDiscountParams, tier: Tier, base: Money) -> _Grant:
+    reward = tier.reward
+    if reward.amount_off is not None:
+        amount = reward.amount_off.min(base)
+        label = f"满{_show(tier.threshold)}减{reward.amount_off.display()}"
+    elif reward.percent_off is not None:
+        amount = base.percent(reward.percent_off, params.rounding)
+        label = f"满{_show(tier.threshold)} {reward.percent_off}% off"
+    else:
+        amount = Money.zero(base.currency)
+        label = f"满{_show(tier.threshold)}赠"
+    if params.cap is not None:
+        amount = amount.min(params.cap)
+    return _Grant(amount, label, reward.gifts)
+
+
+def _upsell(target: Threshold, measure: int, saving: Money, now: Money) -> Upsell | None:
+    extra = saving - now
+    if extra.amount <= 0:
+        return None
+    if isinstance(target, Money):
+        add = Money(target.amount - measure, target.currency)
+        return Upsell(
+            extra_saving=extra,
+            add_amount=add,
+            message=f"add {add.display()} more to save {extra.display()} more",
+        )
+    return Upsell(
+        extra_saving=extra,
+        add_quantity=target - measure,
+        message=f"add {target - measure} more unit(s) to save {extra.display()} more",
+    )
+
+
+def _scaled(base: Money, target: Threshold) -> Money:
+    """The base the customer would have at ``target`` (for percent rewards)."""
+    if isinstance(target, Money):
+        return Money(max(base.amount, target.amount), base.currency)
+    return base
+
+
+@attrs.frozen
+class TieredDiscount:
+    """The ``tiered_discount`` mechanic."""
+
+    name: str = "tiered_discount"
+    stage: Stage = Stage.ORDER
+    params_type: type[Any] = TieredDiscountParams
+
+    def evaluate(self, context: Context) -> Proposal | Decline:
+        """Grant the ladder tier or the steps the lines in scope reach."""
+        params: TieredDiscountParams = context.campaign.params
+        base = context.base
+        measure = base.amount if params.basis is Basis.AMOUNT else context.units
+        if params.mode is Mode.LADDER:
+            return self._ladder(context, params, base, measure)
+        return self._every(context, params, base, measure)
+
+    def _ladder(
+        self, context: Context, params: TieredDiscountParams, base: Money, measure: int
+    ) -> Proposal | Decline:
+        met = [t for t in params.tiers if _value(t.threshold) <= measure]
+        above = [t for t in params.tiers if _value(t.threshold) > measure]
+        zero = context.zero()
+        if not met:
+            first = params.tiers[0]
+            saving = _tier_grant(params, first, _scaled(base, first.threshold)).amount
+            upsell = _upsell(first.threshold, measure, saving, zero)
+            return Decline(
+                Reason.BELOW_THRESHOLD,
+                f"below the first tier ({_show(first.threshold)})",
+                upsell,
+            )
+        grants = [(t, _tier_grant(params, t, base)) for t in met]
+        tier, grant = max(grants, key=lambda pair: (pair[1].amount.amount, _value(pair[0].threshold)))
+        upsell = None
+        for nxt in above:
+            saving = _tier_grant(params, nxt, _scaled(base, nxt.threshold)).amount
+            upsell = _upsell(nxt.threshold, measure, saving, grant.amount)
+            if upsell is not None:
+                break
+        message = f"{context.campaign.name}: {grant.label}, {grant.amount.display()} off"
+        return Proposal(
+            discounts=spread(grant.amount, context.lines),
+            message=message,
+            gifts=grant.gifts,
+            upsell=upsell,
+        )
+
+    def _every(
+        self, context: Context, params: TieredDiscountParams, base: Money, measure: int
+    ) -> Proposal | Decline:
+        assert params.step is not None and params.amount_off is not None
+        step = _value(params.step)
+        steps = measure // step
+
+        def grant(n: int) -> Money:
+            assert params.amount_off is not None
+            amount = params.amount_off * n
+            return amount.min(params.cap) if params.cap is not None else amount
+
+        now = grant(steps).min(base)
+        nxt_threshold: Threshold = (
+            Money(step * (steps + 1), context.currency)
+            if isinstance(params.step, Money)
+            else step * (steps + 1)
+        )
+        upsell = _upsell(nxt_threshold, measure, grant(steps + 1), now)
+        if steps == 0:
+            return Decline(
+                Reason.BELOW_THRESHOLD, f"below the first step ({_show(params.step)})", upsell
+            )
+        return Proposal(
+            discounts=spread(now, context.lines),
+            message=(
+                f"{context.campaign.name}: {steps} × 每满{_show(params.step)}减"
+                f"{params.amount_off.display()}, {now.display()} off"
+            ),
+            upsell=upsell,
+        )
+
+
+MECHANIC: Mechanic = TieredDiscount()
+
+
+@hookimpl
+def promocore_mechanics() -> list[Mechanic]:
+    """Provide ``tiered_discount``."""
+    return [MECHANIC]

@@ -1,0 +1,122 @@
+"""Building the plugin manager and a typed facade over its hooks.
+
+Built-in mechanics are registered first, under names such as
+``promocore.tiered_discount``; then plugins of the ``promocore`` entry-point
+group are loaded unless autoloading is off (argument, or the environment
+variable ``PROMOCORE_DISABLE_PLUGIN_AUTOLOAD``). Any plugin, built-in or not, can
+be blocked by name. No manager exists at import time: call :func:`make_host`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pluggy
+
+from promocore import hookspecs
+from promocore.campaign import Campaign
+from promocore.cart import Cart
+from promocore.errors import PluginError, Problem, UnknownMechanicError
+from promocore.mechanic import Mechanic
+from promocore.mechanics import BUILTIN_PLUGINS
+from promocore.quote import Quote
+
+#: Entry-point group third-party plugins register under.
+ENTRY_POINT_GROUP = "promocore"
+#: Set to a non-empty value to skip loading entry-point plugins.
+DISABLE_AUTOLOAD_ENV = "PROMOCORE_DISABLE_PLUGIN_AUTOLOAD"
+
+
+def make_plugin_manager(
+    *,
+    autoload: bool | None = None,
+    block: Iterable[str] = (),
+    plugins: Iterable[object] = (),
+) -> pluggy.PluginManager:
+    """Create a plugin manager with the built-in mechanics and discovered plugins.
+
+    Args:
+        autoload: Load entry-point plugins; ``None`` means yes unless
+            ``PROMOCORE_DISABLE_PLUGIN_AUTOLOAD`` is set.
+        block: Plugin names (built-in or entry-point names) not to register.
+        plugins: Extra plugin objects or modules to register.
+    """
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    for name in block:
+        pm.set_blocked(name)
+    for name, module in BUILTIN_PLUGINS.items():
+        if not pm.is_blocked(name):
+            pm.register(importlib.import_module(module), name=name)
+    if autoload is None:
+        autoload = not os.environ.get(DISABLE_AUTOLOAD_ENV)
+    if autoload:
+        pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    for plugin in plugins:
+        pm.register(plugin)
+    return pm
+
+
+class PluginHost:
+    """A typed facade over a plugin manager: mechanics by name and the other hooks."""
+
+    def __init__(self, manager: pluggy.PluginManager) -> None:
+        self.manager = manager
+        self._mechanics: dict[str, Mechanic] | None = None
+
+    def register(self, plugin: object, name: str | None = None) -> None:
+        """Register one more plugin (a module or an object with hook implementations)."""
+        self.manager.register(plugin, name=name)
+        self._mechanics = None
+
+    @property
+    def mechanics(self) -> Mapping[str, Mechanic]:
+        """Every registered mechanic by name.
+
+        Raises:
+            PluginError: two plugins provide the same name, or an object is not a mechanic.
+        """
+        if self._mechanics is None:
+            found: dict[str, Mechanic] = {}
+            for batch in self.manager.hook.promocore_mechanics():
+                for mechanic in batch:
+                    if not isinstance(mechanic, Mechanic):
+                        raise PluginError(f"{mechanic!r} does not implement the Mechanic protocol")
+                    if mechanic.name in found:
+                        raise PluginError(f"two plugins provide a mechanic named {mechanic.name!r}")
+                    found[mechanic.name] = mechanic
+            self._mechanics = dict(sorted(found.items()))
+        return self._mechanics
+
+    def mechanic(self, name: str) -> Mechanic:
+        """Return the mechanic called ``name``.
+
+        Raises:
+            UnknownMechanicError: no plugin provides it.
+        """
+        try:
+            return self.mechanics[name]
+        except KeyError:
+            known = ", ".join(self.mechanics) or "none"
+            raise UnknownMechanicError(
+                f"unknown mechanic {name!r} (registered: {known})"
+            ) from None
+
+    def validate_campaign(self, campaign: Campaign) -> list[Problem]:
+        """Collect the problems plugins find with ``campaign``."""
+        results: list[list[Problem]] = self.manager.hook.promocore_validate_campaign(
+            campaign=campaign
+        )
+        return [problem for batch in results for problem in batch]
+
+    def quote_priced(self, cart: Cart, quote: Quote) -> None:
+        """Tell observers a quote was priced."""
+        self.manager.hook.promocore_quote_priced(cart=cart, quote=quote)
+
+
+def make_host(**options: Any) -> PluginHost:
+    """Create a :class:`PluginHost`; keyword arguments go to :func:`make_plugin_manager`."""
+    return PluginHost(make_plugin_manager(**options))

@@ -1,0 +1,138 @@
+"""The running state of one pricing: what each line has left, and what was decided.
+
+Immutable: applying an evaluation returns a new state, so the exclusive-group search
+can branch without copying or undoing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+import attrs
+
+from promocore.campaign import Campaign, Gift, Stage
+from promocore.cart import Cart
+from promocore.mechanic import Context, LineView, Proposal
+from promocore.money import Money, allocate, total
+from promocore.quote import Adjustment
+
+
+@attrs.frozen
+class Evaluation:
+    """A campaign's proposal after the engine's checks, budget cap included."""
+
+    campaign: Campaign
+    stage: Stage
+    proposal: Proposal
+    amount: Money
+    budget_capped: bool = False
+
+    @property
+    def useful(self) -> bool:
+        """True if applying it changes anything for the customer."""
+        p = self.proposal
+        return bool(self.amount.amount or p.gifts or p.effects)
+
+
+@attrs.frozen
+class LineState:
+    """What one line has left: payable amount, units free for exclusive campaigns, closed stages."""
+
+    payable: Money
+    free_units: int
+    closed: frozenset[Stage] = frozenset()
+    adjustments: tuple[Adjustment, ...] = ()
+
+
+@attrs.frozen
+class PricingState:
+    """The lines' state plus everything applied so far."""
+
+    cart: Cart
+    lines: tuple[LineState, ...]
+    applied: tuple[Evaluation, ...] = ()
+
+    @classmethod
+    def start(cls, cart: Cart) -> PricingState:
+        """The state before any campaign: every line fully payable and free."""
+        return cls(cart, tuple(LineState(line.subtotal, line.quantity) for line in cart.lines))
+
+    def views(
+        self, campaign: Campaign, stage: Stage, in_scope: tuple[int, ...], exclusive: bool
+    ) -> tuple[LineView, ...]:
+        """The lines ``campaign`` may use now, as mechanics see them."""
+        views = []
+        for i in in_scope:
+            state = self.lines[i]
+            if stage in state.closed or state.payable.amount <= 0:
+                continue
+            line = self.cart.lines[i]
+            units = state.free_units if exclusive else line.quantity
+            if units > 0:
+                views.append(LineView(i, line, state.payable, units))
+        return tuple(views)
+
+    def context(
+        self,
+        campaign: Campaign,
+        stage: Stage,
+        in_scope: tuple[int, ...],
+        at: datetime,
+        unit_limit: int | None,
+    ) -> Context:
+        """Build the context a mechanic evaluates ``campaign`` in."""
+        exclusive = campaign.is_exclusive
+        return Context(
+            campaign=campaign,
+            cart=self.cart,
+            at=at,
+            stage=stage,
+            lines=self.views(campaign, stage, in_scope, exclusive),
+            unit_limit=unit_limit,
+            exclusive=exclusive,
+        )
+
+    def apply(self, evaluation: Evaluation) -> PricingState:
+        """Return the state after ``evaluation`` is applied."""
+        lines = list(self.lines)
+        exclusive = evaluation.campaign.is_exclusive
+        stage = evaluation.stage
+        for discount in evaluation.proposal.discounts:
+            state = lines[discount.index]
+            lines[discount.index] = LineState(
+                payable=state.payable - discount.amount,
+                free_units=state.free_units - discount.units if exclusive else state.free_units,
+                closed=state.closed | evaluation.proposal.closes,
+                adjustments=(
+                    *state.adjustments,
+                    Adjustment(evaluation.campaign.id, discount.amount, stage, discount.units),
+                )
+                if discount.amount.amount
+                else state.adjustments,
+            )
+        return PricingState(self.cart, tuple(lines), (*self.applied, evaluation))
+
+    def gifts(self) -> Iterator[tuple[str, Gift]]:
+        """Gifts granted so far, with the campaign that granted each."""
+        for evaluation in self.applied:
+            for gift in evaluation.proposal.gifts:
+                yield evaluation.campaign.id, gift
+
+
+def cap_to_budget(evaluation: Evaluation, remaining: Money) -> Evaluation:
+    """Shrink ``evaluation`` so it grants at most ``remaining``; parts stay exact."""
+    if evaluation.amount <= remaining:
+        return evaluation
+    discounts = evaluation.proposal.discounts
+    weights = [d.amount for d in discounts]
+    parts = allocate(remaining, weights, caps=weights)
+    capped = tuple(attrs.evolve(d, amount=p) for d, p in zip(discounts, parts, strict=True))
+    proposal = attrs.evolve(evaluation.proposal, discounts=capped)
+    return Evaluation(
+        evaluation.campaign,
+        evaluation.stage,
+        proposal,
+        total((d.amount for d in capped), remaining.currency),
+        budget_capped=True,
+    )

@@ -1,0 +1,259 @@
+"""The result of pricing a cart: a :class:`Quote` that explains every decision."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from promocore.campaign import Stage
+from promocore.money import Money, total
+
+
+class Reason(enum.StrEnum):
+    """Why a campaign did not apply. Mechanics may add codes of their own."""
+
+    NOT_STARTED = "not_started"
+    ENDED = "ended"
+    AUDIENCE_MISMATCH = "audience_mismatch"
+    OUT_OF_SCOPE = "out_of_scope"
+    BELOW_THRESHOLD = "below_threshold"
+    BUDGET_EXHAUSTED = "budget_exhausted"
+    LIMIT_REACHED = "limit_reached"
+    LOST_IN_EXCLUSIVE_GROUP = "lost_in_exclusive_group"
+    UNITS_TAKEN = "units_taken"
+    CURRENCY_MISMATCH = "currency_mismatch"
+    NO_DISCOUNT = "no_discount"
+    NOT_REFERENCED = "not_referenced"
+    INELIGIBLE = "ineligible"
+
+
+@attrs.frozen
+class Adjustment:
+    """A discount one campaign gives one line (a positive amount off)."""
+
+    campaign: str
+    amount: Money
+    stage: Stage
+    units: int | None = None
+
+
+@attrs.frozen
+class QuoteLine:
+    """One priced line.
+
+    Attributes:
+        index: Position of the line in the cart (gift lines come after the cart's lines).
+        sku: The line's sku.
+        quantity: Units on the line.
+        unit_price: List price of one unit.
+        adjustments: Discounts, in the order they were applied.
+        gift_of: For a gift line, the campaign that granted it.
+    """
+
+    index: int
+    sku: str
+    quantity: int
+    unit_price: Money
+    adjustments: tuple[Adjustment, ...] = ()
+    gift_of: str | None = None
+
+    @property
+    def subtotal(self) -> Money:
+        """List price times quantity (zero for a gift)."""
+        return self.unit_price * self.quantity
+
+    @property
+    def discount(self) -> Money:
+        """Sum of the adjustments."""
+        return total((a.amount for a in self.adjustments), self.unit_price.currency)
+
+    @property
+    def total(self) -> Money:
+        """What the customer pays for this line."""
+        return self.subtotal - self.discount
+
+
+def _sorted_items(
+    detail: Mapping[str, Any] | Iterable[tuple[str, Any]],
+) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted(dict(detail).items()))
+
+
+@attrs.frozen
+class Effect:
+    """Something a campaign causes that is not a price: a commission, points, a coupon granted."""
+
+    campaign: str
+    kind: str
+    amount: Money | None = None
+    detail: tuple[tuple[str, Any], ...] = attrs.field(default=(), converter=_sorted_items)
+
+
+@attrs.frozen
+class Applied:
+    """A campaign that applied, with what it gave in all."""
+
+    campaign: str
+    name: str
+    stage: Stage
+    amount: Money
+    message: str = ""
+    budget_capped: bool = False
+    gifts: tuple[tuple[str, int], ...] = ()
+
+
+@attrs.frozen
+class NotApplied:
+    """A campaign that was considered and did not apply, with a reason code and message."""
+
+    campaign: str
+    name: str
+    stage: Stage
+    reason: str
+    message: str
+
+
+@attrs.frozen
+class Hint:
+    """How much more to buy to reach a campaign's next reward, and what it would save."""
+
+    campaign: str
+    extra_saving: Money
+    add_amount: Money | None = None
+    add_quantity: int | None = None
+    message: str = ""
+
+
+@attrs.frozen
+class BudgetDraw:
+    """What a quote would draw from a campaign's budget."""
+
+    campaign: str
+    amount: Money
+
+
+def _amount(value: Money) -> str:
+    return value.format()
+
+
+@attrs.frozen
+class Quote:
+    """A priced cart: lines, totals, applied and not-applied campaigns, hints, budget draws."""
+
+    currency: str
+    at: datetime
+    lines: tuple[QuoteLine, ...]
+    applied: tuple[Applied, ...] = ()
+    not_applied: tuple[NotApplied, ...] = ()
+    hints: tuple[Hint, ...] = ()
+    budget_draws: tuple[BudgetDraw, ...] = ()
+    effects: tuple[Effect, ...] = ()
+
+    @property
+    def subtotal(self) -> Money:
+        """Sum of the line subtotals."""
+        return total((line.subtotal for line in self.lines), self.currency)
+
+    @property
+    def discount(self) -> Money:
+        """Sum of every discount."""
+        return total((line.discount for line in self.lines), self.currency)
+
+    @property
+    def total(self) -> Money:
+        """What the customer pays: the sum of the line totals."""
+        return total((line.total for line in self.lines), self.currency)
+
+    def applied_amount(self, campaign: str) -> Money:
+        """What ``campaign`` gave in this quote (zero if it did not apply)."""
+        for item in self.applied:
+            if item.campaign == campaign:
+                return item.amount
+        return Money.zero(self.currency)
+
+    def reason(self, campaign: str) -> str | None:
+        """The reason code ``campaign`` did not apply, or ``None``."""
+        for item in self.not_applied:
+            if item.campaign == campaign:
+                return item.reason
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict; amounts are strings in major units."""
+        return {
+            "currency": self.currency,
+            "at": self.at.isoformat(),
+            "subtotal": _amount(self.subtotal),
+            "discount": _amount(self.discount),
+            "total": _amount(self.total),
+            "lines": [_line_dict(line) for line in self.lines],
+            "applied": [
+                {
+                    "campaign": a.campaign,
+                    "name": a.name,
+                    "stage": a.stage.value,
+                    "amount": _amount(a.amount),
+                    "message": a.message,
+                    "budget_capped": a.budget_capped,
+                    **({"gifts": [{"sku": s, "quantity": q} for s, q in a.gifts]} if a.gifts else {}),
+                }
+                for a in self.applied
+            ],
+            "not_applied": [
+                {
+                    "campaign": n.campaign,
+                    "name": n.name,
+                    "stage": n.stage.value,
+                    "reason": n.reason,
+                    "message": n.message,
+                }
+                for n in self.not_applied
+            ],
+            "hints": [_hint_dict(h) for h in self.hints],
+            "budget_draws": [
+                {"campaign": d.campaign, "amount": _amount(d.amount)} for d in self.budget_draws
+            ],
+            "effects": [_effect_dict(e) for e in self.effects],
+        }
+
+
+def _line_dict(line: QuoteLine) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "sku": line.sku,
+        "quantity": line.quantity,
+        "unit_price": _amount(line.unit_price),
+        "subtotal": _amount(line.subtotal),
+        "discount": _amount(line.discount),
+        "total": _amount(line.total),
+        "adjustments": [
+            {"campaign": a.campaign, "stage": a.stage.value, "amount": _amount(a.amount)}
+            for a in line.adjustments
+        ],
+    }
+    if line.gift_of is not None:
+        out["gift_of"] = line.gift_of
+    return out
+
+
+def _hint_dict(hint: Hint) -> dict[str, Any]:
+    out: dict[str, Any] = {"campaign": hint.campaign}
+    if hint.add_amount is not None:
+        out["add_amount"] = _amount(hint.add_amount)
+    if hint.add_quantity is not None:
+        out["add_quantity"] = hint.add_quantity
+    out["extra_saving"] = _amount(hint.extra_saving)
+    out["message"] = hint.message
+    return out
+
+
+def _effect_dict(effect: Effect) -> dict[str, Any]:
+    detail: Mapping[str, Any] = dict(effect.detail)
+    out: dict[str, Any] = {"campaign": effect.campaign, "kind": effect.kind}
+    if effect.amount is not None:
+        out["amount"] = _amount(effect.amount)
+    out["detail"] = {k: (v.format() if isinstance(v, Money) else v) for k, v in detail.items()}
+    return out

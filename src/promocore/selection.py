@@ -1,0 +1,116 @@
+"""Choosing which exclusive campaigns of a stage apply.
+
+Campaigns sharing an ``exclusive_group`` compete: at most one of each group
+applies, and units one exclusive campaign discounts are not offered to another.
+``BEST`` finds the combination that saves the customer the most, exactly, by a
+branch-and-bound search over the campaigns in canonical order (priority, then id);
+``PRIORITY`` takes, per group, the first campaign in that order that applies.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+
+import attrs
+
+from promocore.pricing_state import Evaluation, PricingState
+
+
+class Selection(enum.Enum):
+    """How exclusive groups are resolved."""
+
+    BEST = "best"
+    PRIORITY = "priority"
+
+
+#: Evaluates one campaign against a state; ``None`` when it does not apply there.
+Evaluate = Callable[[int, PricingState], Evaluation | None]
+
+
+@attrs.frozen
+class Choice:
+    """The chosen combination and the state after applying it."""
+
+    chosen: tuple[int, ...]
+    state: PricingState
+
+
+def _group_bounds(
+    groups: Sequence[str], bounds: Sequence[int]
+) -> list[dict[str, int]]:
+    """For each position, the best standalone amount per group from there on."""
+    suffix: list[dict[str, int]] = [{} for _ in range(len(groups) + 1)]
+    for pos in range(len(groups) - 1, -1, -1):
+        current = dict(suffix[pos + 1])
+        current[groups[pos]] = max(current.get(groups[pos], 0), bounds[pos])
+        suffix[pos] = current
+    return suffix
+
+
+def choose_best(
+    groups: Sequence[str],
+    standalone: Sequence[Evaluation],
+    state: PricingState,
+    evaluate: Evaluate,
+) -> Choice:
+    """Return the combination with the largest total amount.
+
+    Args:
+        groups: The group of each candidate, candidates in canonical order.
+        standalone: Each candidate evaluated alone on ``state`` (its upper bound:
+            mechanics give no more when fewer units or less payable remain).
+        state: The state at the start of the stage.
+        evaluate: Re-evaluates candidate ``i`` against a later state.
+
+    Ties go to the combination found first, which prefers earlier candidates.
+    """
+    bounds = [e.amount.amount for e in standalone]
+    suffix = _group_bounds(groups, bounds)
+    best_total = -1
+    best: tuple[tuple[int, ...], PricingState] = ((), state)
+
+    def search(pos: int, current: PricingState, used: frozenset[str], amount: int,
+               chosen: tuple[int, ...]) -> None:
+        nonlocal best_total, best
+        optimistic = sum(v for g, v in suffix[pos].items() if g not in used)
+        if amount + optimistic <= best_total:
+            return
+        if pos == len(groups):
+            best_total, best = amount, (chosen, current)
+            return
+        if groups[pos] not in used:
+            evaluation = standalone[pos] if current is state else evaluate(pos, current)
+            if evaluation is not None and evaluation.useful:
+                search(
+                    pos + 1,
+                    current.apply(evaluation),
+                    used | {groups[pos]},
+                    amount + evaluation.amount.amount,
+                    (*chosen, pos),
+                )
+        search(pos + 1, current, used, amount, chosen)
+
+    search(0, state, frozenset(), 0, ())
+    return Choice(*best)
+
+
+def choose_by_priority(
+    groups: Sequence[str],
+    standalone: Sequence[Evaluation],
+    state: PricingState,
+    evaluate: Evaluate,
+) -> Choice:
+    """Per group, take the first candidate (canonical order) that still applies."""
+    used: set[str] = set()
+    chosen: list[int] = []
+    current = state
+    for pos, group in enumerate(groups):
+        if group in used:
+            continue
+        evaluation = standalone[pos] if current is state else evaluate(pos, current)
+        if evaluation is not None and evaluation.useful:
+            current = current.apply(evaluation)
+            used.add(group)
+            chosen.append(pos)
+    return Choice(tuple(chosen), current)
