@@ -332,7 +332,7 @@ class Engine:
             return result
         if not isinstance(result, Proposal):
             raise PluginError(f"mechanic {entry.mechanic.name!r} returned {type(result).__name__}")
-        self._check_proposal(entry, result, context.lines)
+        result = self._checked(entry, result, context.lines)
         evaluation = Evaluation(campaign, entry.stage, result, result.amount(run.cart.currency))
         left = self._budget_left(run, campaign)
         if left is not None:
@@ -340,19 +340,25 @@ class Engine:
         return evaluation
 
     @staticmethod
-    def _check_proposal(entry: _Entry, proposal: Proposal, views: Sequence[LineView]) -> None:
+    def _checked(entry: _Entry, proposal: Proposal, views: Sequence[LineView]) -> Proposal:
+        """Refuse out-of-bounds discounts and fill in the base each discount covers."""
         allowed = {view.index: view for view in views}
+        name = entry.mechanic.name
+        discounts = []
         for d in proposal.discounts:
             view = allowed.get(d.index)
             if view is None:
+                raise PluginError(f"mechanic {name!r} discounted line {d.index}, which it was not given")
+            if not 0 <= d.units <= view.units:
+                raise PluginError(f"mechanic {name!r} covered {d.units} unit(s) of line {d.index}")
+            base = d.base if d.base is not None else view.take(d.units).base
+            if d.amount.amount < 0 or d.amount > base or base > view.base:
                 raise PluginError(
-                    f"mechanic {entry.mechanic.name!r} discounted line {d.index}, which it was not given"
+                    f"mechanic {name!r} proposed {d.amount} on line {d.index}, whose "
+                    f"{d.units} unit(s) have {base} left to pay: out of bounds"
                 )
-            if d.amount.amount < 0 or d.amount > view.payable or not 0 <= d.units <= view.units:
-                raise PluginError(
-                    f"mechanic {entry.mechanic.name!r} proposed {d.amount} on line {d.index} "
-                    f"with {view.payable} payable: out of bounds"
-                )
+            discounts.append(d if d.base is not None else attrs.evolve(d, base=base))
+        return attrs.evolve(proposal, discounts=tuple(discounts))
 
     def _decline(
         self, run: _Run, entry: _Entry, outcome: Evaluation | Decline, winner: Evaluation | None

@@ -32,24 +32,26 @@ class LineView:
         payable: What is left to pay for the whole line after earlier discounts.
         units: Units this campaign may use (units taken by an exclusive campaign
             are not offered to another exclusive one).
+        base: What is left to pay for those units; a discount never exceeds it.
     """
 
     index: int
     line: LineItem
     payable: Money
     units: int
+    base: Money
+
+    def take(self, units: int) -> LineView:
+        """The same line offering only ``units`` of its units (base rounded down)."""
+        if units >= self.units:
+            return self
+        part = self.base.multiply(Decimal(units) / self.units, Rounding.DOWN)
+        return LineView(self.index, self.line, self.payable, units, part)
 
     @property
-    def base(self) -> Money:
-        """Payable of the units this campaign may use (rounded down when only some are)."""
-        if self.units == self.line.quantity:
-            return self.payable
-        return self.payable.multiply(Decimal(self.units) / self.line.quantity, Rounding.DOWN)
-
-    @property
-    def unit_payable(self) -> Money:
-        """Payable of one unit, rounded down."""
-        return self.payable.multiply(Decimal(1) / self.line.quantity, Rounding.DOWN)
+    def unit_base(self) -> Money:
+        """What is left to pay for one offered unit, rounded down."""
+        return self.base.multiply(Decimal(1) / self.units, Rounding.DOWN)
 
 
 @attrs.frozen
@@ -101,11 +103,19 @@ class Context:
 
 @attrs.frozen
 class LineDiscount:
-    """An amount off one line; ``units`` are the units it covers (taken if exclusive)."""
+    """An amount off one line.
+
+    Attributes:
+        index: The line.
+        amount: The amount off.
+        units: The units it covers (taken from the free pool if the campaign is exclusive).
+        base: What those units had left to pay; the engine fills it in when omitted.
+    """
 
     index: int
     amount: Money
     units: int
+    base: Money | None = None
 
 
 @attrs.frozen
@@ -188,7 +198,7 @@ def spread(amount: Money, lines: Sequence[LineView]) -> tuple[LineDiscount, ...]
     bases = [view.base for view in lines]
     parts = allocate(amount, bases, caps=bases)
     return tuple(
-        LineDiscount(view.index, part, view.units)
+        LineDiscount(view.index, part, view.units, view.base)
         for view, part in zip(lines, parts, strict=True)
         if part.amount
     )

@@ -37,12 +37,37 @@ class Evaluation:
 
 @attrs.frozen
 class LineState:
-    """What one line has left: payable amount, units free for exclusive campaigns, closed stages."""
+    """What one line has left.
+
+    Attributes:
+        payable: What is left to pay for the whole line.
+        free_units: Units no exclusive campaign has taken.
+        free_payable: What is left to pay for the free units.
+        closed: Stages the line is closed to.
+        adjustments: Discounts given so far.
+    """
 
     payable: Money
     free_units: int
+    free_payable: Money
     closed: frozenset[Stage] = frozenset()
     adjustments: tuple[Adjustment, ...] = ()
+
+    def after(self, amount: Money, units: int, exclusive: bool, base: Money) -> tuple[int, Money]:
+        """Free units and free payable after a discount of ``amount`` on ``units`` units.
+
+        An exclusive discount takes its units, and the ``base`` they had left to pay,
+        out of the free pool; a stackable one shrinks the free pool in proportion
+        (rounded down).
+        """
+        zero = Money.zero(amount.currency)
+        if exclusive and units:
+            return self.free_units - units, (self.free_payable - base).max(zero)
+        if self.payable.amount == 0:
+            return self.free_units, zero
+        payable = self.payable - amount
+        scaled = self.free_payable.amount * payable.amount // self.payable.amount
+        return self.free_units, Money(scaled, amount.currency)
 
 
 @attrs.frozen
@@ -56,7 +81,10 @@ class PricingState:
     @classmethod
     def start(cls, cart: Cart) -> PricingState:
         """The state before any campaign: every line fully payable and free."""
-        return cls(cart, tuple(LineState(line.subtotal, line.quantity) for line in cart.lines))
+        return cls(
+            cart,
+            tuple(LineState(line.subtotal, line.quantity, line.subtotal) for line in cart.lines),
+        )
 
     def views(
         self, campaign: Campaign, stage: Stage, in_scope: tuple[int, ...], exclusive: bool
@@ -68,9 +96,11 @@ class PricingState:
             if stage in state.closed or state.payable.amount <= 0:
                 continue
             line = self.cart.lines[i]
-            units = state.free_units if exclusive else line.quantity
-            if units > 0:
-                views.append(LineView(i, line, state.payable, units))
+            if not exclusive:
+                views.append(LineView(i, line, state.payable, line.quantity, state.payable))
+            elif state.free_units > 0:
+                base = state.free_payable.min(state.payable)
+                views.append(LineView(i, line, state.payable, state.free_units, base))
         return tuple(views)
 
     def context(
@@ -100,9 +130,12 @@ class PricingState:
         stage = evaluation.stage
         for discount in evaluation.proposal.discounts:
             state = lines[discount.index]
+            base = discount.base if discount.base is not None else discount.amount
+            free_units, free_payable = state.after(discount.amount, discount.units, exclusive, base)
             lines[discount.index] = LineState(
                 payable=state.payable - discount.amount,
-                free_units=state.free_units - discount.units if exclusive else state.free_units,
+                free_units=free_units,
+                free_payable=free_payable,
                 closed=state.closed | evaluation.proposal.closes,
                 adjustments=(
                     *state.adjustments,

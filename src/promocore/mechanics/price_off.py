@@ -74,10 +74,10 @@ class PriceOff:
             units = view.units if left is None else min(view.units, left)
             if units <= 0:
                 break
-            covered = attrs.evolve(view, units=units)
+            covered = view.take(units)
             amount = _line_discount(params, covered.base, units)
             if amount.amount > 0:
-                discounts.append(LineDiscount(view.index, amount, units))
+                discounts.append(LineDiscount(view.index, amount, units, covered.base))
                 if left is not None:
                     left -= units
         if not discounts:

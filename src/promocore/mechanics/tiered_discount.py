@@ -141,11 +141,17 @@ def _upsell(target: Threshold, measure: int, saving: Money, now: Money) -> Upsel
     )
 
 
-def _scaled(base: Money, target: Threshold) -> Money:
-    """The base the customer would have at ``target`` (for percent rewards)."""
+def _scaled(base: Money, measure: int, target: Threshold) -> Money:
+    """The base the customer would have on reaching ``target``.
+
+    On an amount basis that is the target itself; on a quantity basis the extra
+    units are assumed to cost what the current ones cost on average (rounded down).
+    """
     if isinstance(target, Money):
         return Money(max(base.amount, target.amount), base.currency)
-    return base
+    if measure <= 0:
+        return base
+    return Money(base.amount * target // measure, base.currency)
 
 
 @attrs.frozen
@@ -173,7 +179,7 @@ class TieredDiscount:
         zero = context.zero()
         if not met:
             first = params.tiers[0]
-            saving = _tier_grant(params, first, _scaled(base, first.threshold)).amount
+            saving = _tier_grant(params, first, _scaled(base, measure, first.threshold)).amount
             upsell = _upsell(first.threshold, measure, saving, zero)
             return Decline(
                 Reason.BELOW_THRESHOLD,
@@ -184,7 +190,7 @@ class TieredDiscount:
         tier, grant = max(grants, key=lambda pair: (pair[1].amount.amount, _value(pair[0].threshold)))
         upsell = None
         for nxt in above:
-            saving = _tier_grant(params, nxt, _scaled(base, nxt.threshold)).amount
+            saving = _tier_grant(params, nxt, _scaled(base, measure, nxt.threshold)).amount
             upsell = _upsell(nxt.threshold, measure, saving, grant.amount)
             if upsell is not None:
                 break
