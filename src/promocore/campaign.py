@@ -150,7 +150,9 @@ class Budget:
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
-        checks.check(isinstance(self.limit, Money) and self.limit.amount > 0, "limit", "must be > 0")
+        checks.check(
+            isinstance(self.limit, Money) and self.limit.amount > 0, "limit", "must be > 0"
+        )
         checks.raise_if_any()
 
 
@@ -189,13 +191,17 @@ class Gift:
         checks.raise_if_any()
 
 
+def _gifts(items: Iterable[Gift]) -> tuple[Gift, ...]:
+    return tuple(items)
+
+
 @attrs.frozen
 class Reward:
     """What a tier grants: an amount off, a percent off, gifts, or a mix."""
 
     amount_off: Money | None = None
     percent_off: Decimal | None = None
-    gifts: tuple[Gift, ...] = attrs.field(default=(), converter=tuple)
+    gifts: tuple[Gift, ...] = attrs.field(default=(), converter=_gifts)
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
@@ -222,7 +228,7 @@ class Tier:
     threshold: Money | int
     amount_off: Money | None = None
     percent_off: Decimal | None = None
-    gifts: tuple[Gift, ...] = attrs.field(default=(), converter=tuple)
+    gifts: tuple[Gift, ...] = attrs.field(default=(), converter=_gifts)
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()

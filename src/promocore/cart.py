@@ -73,12 +73,15 @@ class LineItem:
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
-        checks.check(isinstance(self.sku, str) and bool(self.sku.strip()), "sku", "must not be empty")
+        checks.check(
+            isinstance(self.sku, str) and bool(self.sku.strip()), "sku", "must not be empty"
+        )
         checks.check(isinstance(self.unit_price, Money), "unit_price", "must be Money")
         if isinstance(self.unit_price, Money):
             checks.check(self.unit_price.amount >= 0, "unit_price", "must be >= 0")
         checks.check(
-            isinstance(self.quantity, int) and not isinstance(self.quantity, bool)
+            isinstance(self.quantity, int)
+            and not isinstance(self.quantity, bool)
             and self.quantity >= 1,
             "quantity",
             "must be a whole number >= 1",
@@ -98,6 +101,10 @@ class LineItem:
         return None
 
 
+def _lines(items: Iterable[LineItem]) -> tuple[LineItem, ...]:
+    return tuple(items)
+
+
 @attrs.frozen
 class Cart:
     """What a customer is about to buy.
@@ -110,7 +117,7 @@ class Cart:
     """
 
     currency: str
-    lines: tuple[LineItem, ...] = attrs.field(converter=tuple)
+    lines: tuple[LineItem, ...] = attrs.field(converter=_lines)
     customer: Customer | None = None
     at: datetime | None = None
 

@@ -56,11 +56,23 @@ def campaign_from_dict(
             checks.add(_at(path, key), "is required (a non-empty string)")
         else:
             fields[key] = value
-    for key, cls in (("audience", Audience), ("scope", Scope), ("budget", Budget), ("limits", Limits)):
+    for key, cls in (
+        ("audience", Audience),
+        ("scope", Scope),
+        ("budget", Budget),
+        ("limits", Limits),
+    ):
         if key in raw:
             _try(checks, fields, key, cls, raw[key], own_currency, _at(path, key))
-    _try(checks, fields, "schedule", Schedule,
-         {k: raw[k] for k in ("starts_at", "ends_at") if k in raw}, own_currency, path)
+    _try(
+        checks,
+        fields,
+        "schedule",
+        Schedule,
+        {k: raw[k] for k in ("starts_at", "ends_at") if k in raw},
+        own_currency,
+        path,
+    )
     if "stage" in raw:
         _try(checks, fields, "stage", Stage, raw["stage"], own_currency, _at(path, "stage"))
     for key, typ in (("priority", int), ("exclusive_group", str)):
@@ -72,8 +84,15 @@ def campaign_from_dict(
         except UnknownMechanicError as exc:
             checks.add(_at(path, "mechanic"), str(exc))
         else:
-            _try(checks, fields, "params", mechanic.params_type, raw.get("params", {}),
-                 own_currency, _at(path, "params"))
+            _try(
+                checks,
+                fields,
+                "params",
+                mechanic.params_type,
+                raw.get("params", {}),
+                own_currency,
+                _at(path, "params"),
+            )
     checks.raise_if_any()
     try:
         campaign = Campaign(**fields)
@@ -86,7 +105,13 @@ def campaign_from_dict(
 
 
 def _try(
-    checks: Checks, fields: dict[str, Any], key: str, cls: Any, raw: object, currency: str, path: str
+    checks: Checks,
+    fields: dict[str, Any],
+    key: str,
+    cls: Any,
+    raw: object,
+    currency: str,
+    path: str,
 ) -> None:
     try:
         fields[key] = structure(cls, raw, currency=currency, path=path)

@@ -15,7 +15,7 @@ from promocore.samples import sample_path
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the demo: the sample quote, then the same cart with the ladder's budget nearly spent."""
+    """Print the sample quote, then two what-ifs: a nearly spent budget and a bigger cart."""
     cart = load_cart(sample_path("cart.json"))
     campaigns = load_campaigns(sample_path("campaigns.toml"), currency=cart.currency)
     engine = Engine(campaigns)

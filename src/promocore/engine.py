@@ -88,7 +88,10 @@ class Engine:
                 continue
             if campaign.id in seen:
                 problems.append(
-                    Problem(f"{path}.id", f"duplicate id {campaign.id!r} (also campaigns[{seen[campaign.id]}])")
+                    Problem(
+                        f"{path}.id",
+                        f"duplicate id {campaign.id!r} (also campaigns[{seen[campaign.id]}])",
+                    )
                 )
             seen.setdefault(campaign.id, i)
             try:
@@ -100,7 +103,8 @@ class Engine:
                 problems.append(
                     Problem(
                         f"{path}.params",
-                        f"must be {mechanic.params_type.__name__}, got {type(campaign.params).__name__}",
+                        f"must be {mechanic.params_type.__name__}, "
+                        f"got {type(campaign.params).__name__}",
                     )
                 )
                 continue
@@ -249,7 +253,7 @@ class Engine:
         choice: Choice = chooser(groups, standalone, start, evaluate)
         run.state = choice.state
         winners: dict[str, Evaluation] = {}
-        for evaluation in choice.state.applied[len(start.applied):]:
+        for evaluation in choice.state.applied[len(start.applied) :]:
             group = evaluation.campaign.exclusive_group or ""
             winners[group] = evaluation
             self._hint(run, None, evaluation.proposal.upsell, evaluation)
@@ -288,7 +292,10 @@ class Engine:
         campaign = entry.campaign
         schedule = campaign.schedule
         if campaign.currency != run.cart.currency:
-            return Reason.CURRENCY_MISMATCH, f"priced in {campaign.currency}, the cart is in {run.cart.currency}"
+            return (
+                Reason.CURRENCY_MISMATCH,
+                f"priced in {campaign.currency}, the cart is in {run.cart.currency}",
+            )
         if schedule.not_started(run.at):
             assert schedule.starts_at is not None
             return Reason.NOT_STARTED, f"starts at {schedule.starts_at.isoformat()}"
@@ -348,7 +355,9 @@ class Engine:
         for d in proposal.discounts:
             view = allowed.get(d.index)
             if view is None:
-                raise PluginError(f"mechanic {name!r} discounted line {d.index}, which it was not given")
+                raise PluginError(
+                    f"mechanic {name!r} discounted line {d.index}, which it was not given"
+                )
             if not 0 <= d.units <= view.units:
                 raise PluginError(f"mechanic {name!r} covered {d.units} unit(s) of line {d.index}")
             base = d.base if d.base is not None else view.take(d.units).base
@@ -368,7 +377,9 @@ class Engine:
             if outcome.reason == Reason.BELOW_THRESHOLD:
                 self._hint(run, entry, outcome.upsell, None, winner)
         else:
-            run.not_applied.append(self._not_applied(entry, Reason.NO_DISCOUNT, "nothing to discount"))
+            run.not_applied.append(
+                self._not_applied(entry, Reason.NO_DISCOUNT, "nothing to discount")
+            )
 
     def _hint(
         self,
@@ -393,9 +404,9 @@ class Engine:
                 extra_saving=extra,
                 add_amount=upsell.add_amount,
                 add_quantity=upsell.add_quantity,
-                message=f"{campaign.name}: {upsell.message}" if winner is None else (
-                    f"{campaign.name}: add to the cart to save {extra.display()} more"
-                ),
+                message=f"{campaign.name}: {upsell.message}"
+                if winner is None
+                else (f"{campaign.name}: add to the cart to save {extra.display()} more"),
             )
         )
 

@@ -9,8 +9,17 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
-from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_DOWN
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
+from decimal import (
+    ROUND_CEILING,
+    ROUND_DOWN,
+    ROUND_FLOOR,
+    ROUND_HALF_DOWN,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    ROUND_UP,
+    Decimal,
+    InvalidOperation,
+)
 from fractions import Fraction
 from typing import Self
 
@@ -93,7 +102,9 @@ def to_decimal(value: object, what: str = "value") -> Decimal:
         except InvalidOperation:
             raise ValidationError.single("", f"{what}: {value!r} is not a number") from None
     else:
-        raise ValidationError.single("", f"{what}: expected str, int or Decimal, got {type(value).__name__}")
+        raise ValidationError.single(
+            "", f"{what}: expected str, int or Decimal, got {type(value).__name__}"
+        )
     if not result.is_finite():
         raise ValidationError.single("", f"{what}: {value!r} is not a finite number")
     return result
@@ -106,7 +117,9 @@ def _check_currency(_: object, __: object, value: str) -> None:
 def _check_amount(_: object, __: object, value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         if isinstance(value, float):
-            raise FloatRefusedError(f"Money amount must be integer minor units, got float {value!r}")
+            raise FloatRefusedError(
+                f"Money amount must be integer minor units, got float {value!r}"
+            )
         raise TypeError(f"Money amount must be integer minor units, got {type(value).__name__}")
 
 

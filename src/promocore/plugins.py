@@ -101,9 +101,7 @@ class PluginHost:
             return self.mechanics[name]
         except KeyError:
             known = ", ".join(self.mechanics) or "none"
-            raise UnknownMechanicError(
-                f"unknown mechanic {name!r} (registered: {known})"
-            ) from None
+            raise UnknownMechanicError(f"unknown mechanic {name!r} (registered: {known})") from None
 
     def validate_campaign(self, campaign: Campaign) -> list[Problem]:
         """Collect the problems plugins find with ``campaign``."""

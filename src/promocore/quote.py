@@ -199,7 +199,11 @@ class Quote:
                     "amount": _amount(a.amount),
                     "message": a.message,
                     "budget_capped": a.budget_capped,
-                    **({"gifts": [{"sku": s, "quantity": q} for s, q in a.gifts]} if a.gifts else {}),
+                    **(
+                        {"gifts": [{"sku": s, "quantity": q} for s, q in a.gifts]}
+                        if a.gifts
+                        else {}
+                    ),
                 }
                 for a in self.applied
             ],

@@ -33,7 +33,13 @@ def render_quote(quote: Quote) -> str:
     for line in quote.lines:
         sku = line.sku + (f" (gift of {line.gift_of})" if line.gift_of else "")
         rows.append(
-            [sku, str(line.quantity), line.subtotal.format(), line.discount.format(), line.total.format()]
+            [
+                sku,
+                str(line.quantity),
+                line.subtotal.format(),
+                line.discount.format(),
+                line.total.format(),
+            ]
         )
     lines = [f"Quote at {quote.at.isoformat()} ({quote.currency})", ""]
     lines += _table(["sku", "qty", "subtotal", "discount", "total"], rows, {1, 2, 3, 4})

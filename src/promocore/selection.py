@@ -36,9 +36,7 @@ class Choice:
     state: PricingState
 
 
-def _group_bounds(
-    groups: Sequence[str], bounds: Sequence[int]
-) -> list[dict[str, int]]:
+def _group_bounds(groups: Sequence[str], bounds: Sequence[int]) -> list[dict[str, int]]:
     """For each position, the best standalone amount per group from there on."""
     suffix: list[dict[str, int]] = [{} for _ in range(len(groups) + 1)]
     for pos in range(len(groups) - 1, -1, -1):
@@ -70,8 +68,9 @@ def choose_best(
     best_total = -1
     best: tuple[tuple[int, ...], PricingState] = ((), state)
 
-    def search(pos: int, current: PricingState, used: frozenset[str], amount: int,
-               chosen: tuple[int, ...]) -> None:
+    def search(
+        pos: int, current: PricingState, used: frozenset[str], amount: int, chosen: tuple[int, ...]
+    ) -> None:
         nonlocal best_total, best
         optimistic = sum(v for g, v in suffix[pos].items() if g not in used)
         if amount + optimistic <= best_total:

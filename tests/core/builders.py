@@ -37,7 +37,12 @@ def ladder(cid: str, *tiers: tuple[str, str], group: str | None = None, **kw: An
 
 def percent_off(cid: str, percent: str, group: str | None = None, **kw: Any) -> Campaign:
     return Campaign(
-        cid, cid, "price_off", PriceOffParams(percent_off=Decimal(percent)), exclusive_group=group, **kw
+        cid,
+        cid,
+        "price_off",
+        PriceOffParams(percent_off=Decimal(percent)),
+        exclusive_group=group,
+        **kw,
     )
 
 
@@ -59,8 +64,9 @@ def carts(draw: st.DrawFn) -> Cart:
                 categories=draw(st.frozensets(st.sampled_from(CATEGORIES), max_size=2)),
             )
         )
-    customer = Customer("u", tier=draw(st.sampled_from([None, "gold", "silver"])),
-                        is_new=draw(st.booleans()))
+    customer = Customer(
+        "u", tier=draw(st.sampled_from([None, "gold", "silver"])), is_new=draw(st.booleans())
+    )
     return Cart("CNY", lines, customer, NOW)
 
 
@@ -82,7 +88,9 @@ def price_off_params(draw: st.DrawFn) -> PriceOffParams:
 def tiered_params(draw: st.DrawFn) -> TieredDiscountParams:
     cap = draw(st.none() | _money(1, 30_000))
     if draw(st.booleans()):
-        thresholds = sorted(draw(st.sets(st.integers(min_value=1, max_value=200_000), min_size=1, max_size=3)))
+        thresholds = sorted(
+            draw(st.sets(st.integers(min_value=1, max_value=200_000), min_size=1, max_size=3))
+        )
         tiers = []
         for t in thresholds:
             if draw(st.booleans()):
@@ -92,9 +100,14 @@ def tiered_params(draw: st.DrawFn) -> TieredDiscountParams:
         return TieredDiscountParams(tiers=tuple(tiers), cap=cap)
     if draw(st.booleans()):
         return TieredDiscountParams(
-            mode=Mode.EVERY, step=draw(_money(1, 50_000)), amount_off=draw(_money(1, 5_000)), cap=cap
+            mode=Mode.EVERY,
+            step=draw(_money(1, 50_000)),
+            amount_off=draw(_money(1, 5_000)),
+            cap=cap,
         )
-    thresholds = sorted(draw(st.sets(st.integers(min_value=1, max_value=8), min_size=1, max_size=3)))
+    thresholds = sorted(
+        draw(st.sets(st.integers(min_value=1, max_value=8), min_size=1, max_size=3))
+    )
     return TieredDiscountParams(
         basis=Basis.QUANTITY,
         tiers=tuple(Tier(t, percent_off=Decimal(draw(st.integers(1, 40)))) for t in thresholds),
@@ -102,15 +115,21 @@ def tiered_params(draw: st.DrawFn) -> TieredDiscountParams:
 
 
 @st.composite
-def campaigns(draw: st.DrawFn, *, max_size: int = 5, groups: tuple[str, ...] = ("g1", "g2")) -> list[Campaign]:
+def campaigns(
+    draw: st.DrawFn, *, max_size: int = 5, groups: tuple[str, ...] = ("g1", "g2")
+) -> list[Campaign]:
     n = draw(st.integers(min_value=0, max_value=max_size))
     out = []
     for i in range(n):
         item = draw(st.booleans())
         scope = draw(
             st.sampled_from(
-                [Scope(), Scope(categories=frozenset({"x"})), Scope(exclude_categories=frozenset({"y"})),
-                 Scope(skus=frozenset({"A0", "B0", "C0"}))]
+                [
+                    Scope(),
+                    Scope(categories=frozenset({"x"})),
+                    Scope(exclude_categories=frozenset({"y"})),
+                    Scope(skus=frozenset({"A0", "B0", "C0"})),
+                ]
             )
         )
         audience = draw(st.sampled_from([Audience(), Audience(tiers=frozenset({"gold"}))]))

@@ -110,8 +110,11 @@ def _brute_force(cart: Cart, cs: list[Campaign]) -> int:
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(cart=carts(), cs=campaigns(max_size=6, groups=("g1", "g2", "g3")),
-       stage=st.sampled_from([Stage.ITEM, Stage.ORDER]))
+@given(
+    cart=carts(),
+    cs=campaigns(max_size=6, groups=("g1", "g2", "g3")),
+    stage=st.sampled_from([Stage.ITEM, Stage.ORDER]),
+)
 def test_best_for_customer_equals_brute_force(cart: Cart, cs: list[Campaign], stage: Stage) -> None:
     # Stackable campaigns are left out so that only the exclusive choice varies.
     exclusive = [c for c in _single_stage(cs, stage) if c.exclusive_group is not None]

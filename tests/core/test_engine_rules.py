@@ -28,7 +28,9 @@ from .builders import NOW, cart, cny, ladder, line, percent_off
 D11 = (("300.00", "50.00"), ("500.00", "100.00"))
 
 
-def every(cid: str, step: str, off: str, cap: str | None = None, group: str | None = None) -> Campaign:
+def every(
+    cid: str, step: str, off: str, cap: str | None = None, group: str | None = None
+) -> Campaign:
     params = TieredDiscountParams(
         mode=Mode.EVERY, step=cny(step), amount_off=cny(off), cap=cny(cap) if cap else None
     )
@@ -119,7 +121,9 @@ def test_every_reason_code() -> None:
     used = ladder("used", ("1.00", "1.00"), limits=Limits(per_customer=1))
     win = ladder("win", ("1.00", "5.00"), group="g")
     lose = ladder("lose", ("1.00", "2.00"), group="g")
-    usd = Campaign("usd", "usd", "price_off", PriceOffParams(percent_off=Decimal(1)), currency="USD")
+    usd = Campaign(
+        "usd", "usd", "price_off", PriceOffParams(percent_off=Decimal(1)), currency="USD"
+    )
     quote = price(
         c,
         [late, over, gold, new, scope, below, broke, used, win, lose, usd],
@@ -193,7 +197,9 @@ def test_campaign_stage_override() -> None:
 
 def test_engine_refuses_bad_campaign_sets_with_paths() -> None:
     bad = Campaign("x", "x", "no_such_mechanic", None)
-    wrong_params = Campaign("y", "y", "price_off", TieredDiscountParams(tiers=(Tier(cny("1"), amount_off=cny("1")),)))
+    wrong_params = Campaign(
+        "y", "y", "price_off", TieredDiscountParams(tiers=(Tier(cny("1"), amount_off=cny("1")),))
+    )
     with pytest.raises(ValidationError) as info:
         Engine([bad, wrong_params, percent_off("z", "1"), percent_off("z", "2")])
     paths = [p.path for p in info.value.problems]

@@ -102,11 +102,19 @@ def test_allocate_example_from_the_shared_files() -> None:
 
 
 def test_allocate_tie_break_is_the_lower_index() -> None:
-    assert allocate(Money(2, "CNY"), [1, 1, 1]) == (Money(1, "CNY"), Money(1, "CNY"), Money(0, "CNY"))
+    assert allocate(Money(2, "CNY"), [1, 1, 1]) == (
+        Money(1, "CNY"),
+        Money(1, "CNY"),
+        Money(0, "CNY"),
+    )
 
 
 def test_allocate_zero_weight_gets_zero_and_negative_amounts() -> None:
-    assert allocate(Money(10, "CNY"), [0, 1, 0]) == (Money(0, "CNY"), Money(10, "CNY"), Money(0, "CNY"))
+    assert allocate(Money(10, "CNY"), [0, 1, 0]) == (
+        Money(0, "CNY"),
+        Money(10, "CNY"),
+        Money(0, "CNY"),
+    )
     assert allocate(Money(-5, "CNY"), [1, 1]) == (Money(-3, "CNY"), Money(-2, "CNY"))
 
 
@@ -144,12 +152,12 @@ def test_allocation_sums_exactly(amount: int, ws: list[int]) -> None:
 @given(amount=st.integers(min_value=0, max_value=10**7), ws=weights, data=st.data())
 def test_allocation_respects_caps(amount: int, ws: list[int], data: st.DataObject) -> None:
     caps = [
-        data.draw(st.none() | st.integers(min_value=0, max_value=10**7).map(lambda a: Money(a, "CNY")))
+        data.draw(
+            st.none() | st.integers(min_value=0, max_value=10**7).map(lambda a: Money(a, "CNY"))
+        )
         for _ in ws
     ]
-    room = sum(
-        (10**12 if c is None else c.amount) for c, w in zip(caps, ws, strict=True) if w > 0
-    )
+    room = sum((10**12 if c is None else c.amount) for c, w in zip(caps, ws, strict=True) if w > 0)
     if amount > room or (amount and not any(ws)):
         with pytest.raises(AllocationError):
             allocate(Money(amount, "CNY"), ws, caps=caps)

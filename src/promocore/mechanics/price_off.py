@@ -36,7 +36,9 @@ class PriceOffParams:
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
-        given = [n for n in ("percent_off", "amount_off", "unit_price") if getattr(self, n) is not None]
+        given = [
+            n for n in ("percent_off", "amount_off", "unit_price") if getattr(self, n) is not None
+        ]
         if len(given) != 1:
             checks.add("", "give exactly one of percent_off, amount_off, unit_price")
         if self.percent_off is not None:

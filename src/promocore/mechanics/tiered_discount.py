@@ -8,6 +8,7 @@ scope, or their number of units (满N件).
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
@@ -37,6 +38,10 @@ class Mode(enum.Enum):
 Threshold = Money | int
 
 
+def _tiers(items: Iterable[Tier]) -> tuple[Tier, ...]:
+    return tuple(items)
+
+
 @attrs.frozen
 class TieredDiscountParams:
     """Params of ``tiered_discount``.
@@ -53,7 +58,7 @@ class TieredDiscountParams:
 
     basis: Basis = Basis.AMOUNT
     mode: Mode = Mode.LADDER
-    tiers: tuple[Tier, ...] = attrs.field(default=(), converter=tuple)
+    tiers: tuple[Tier, ...] = attrs.field(default=(), converter=_tiers)
     step: Threshold | None = None
     amount_off: Money | None = None
     cap: Money | None = None
@@ -70,7 +75,9 @@ class TieredDiscountParams:
             previous: Threshold | None = None
             for i, tier in enumerate(self.tiers):
                 if not isinstance(tier.threshold, want):
-                    checks.add(f"tiers[{i}].threshold", f"must be {unit} on a {self.basis.value} basis")
+                    checks.add(
+                        f"tiers[{i}].threshold", f"must be {unit} on a {self.basis.value} basis"
+                    )
                     continue
                 if previous is not None and _value(tier.threshold) <= _value(previous):
                     checks.add(f"tiers[{i}].threshold", "thresholds must increase strictly")
@@ -187,7 +194,7 @@ class TieredDiscount:
                 upsell,
             )
         grants = [(t, _tier_grant(params, t, base)) for t in met]
-        tier, grant = max(grants, key=lambda pair: (pair[1].amount.amount, _value(pair[0].threshold)))
+        _, grant = max(grants, key=lambda pair: (pair[1].amount.amount, _value(pair[0].threshold)))
         upsell = None
         for nxt in above:
             saving = _tier_grant(params, nxt, _scaled(base, measure, nxt.threshold)).amount
