@@ -1,0 +1,83 @@
+"""Budgets, stock and usage limits that hold across processes and machines.
+
+A :class:`Ledger` counts what may still be drawn from each account and hands it
+out in reservations: :meth:`~Ledger.reserve` draws several items at once, all or
+nothing; :meth:`~Ledger.commit` spends them; :meth:`~Ledger.release` gives them
+back, as does the passing of a reservation's time to live. Every call that
+changes something takes an idempotency key, so retrying it is always safe.
+
+Backends: :class:`MemoryLedger` (default, one process), and
+:class:`~promocore.ledger.sqlite.SqliteLedger`,
+:class:`~promocore.ledger.postgres.PostgresLedger` and
+:class:`~promocore.ledger.redis.RedisLedger` (imported from their modules, so
+that their drivers load only when used).
+
+Example:
+    >>> from datetime import timedelta
+    >>> from promocore.money import Money
+    >>> ledger = MemoryLedger()
+    >>> _ = ledger.define(AccountSpec.budget("budget:double11", Money(10_000, "CNY")))
+    >>> _ = ledger.define(AccountSpec.usage("once-per-customer", 1))
+    >>> r = ledger.reserve(
+    ...     "order-1",
+    ...     [
+    ...         Draw.budget("budget:double11", Money(3_000, "CNY")),
+    ...         Draw.use("once-per-customer", "customer-7"),
+    ...     ],
+    ...     timedelta(minutes=15),
+    ... )
+    >>> ledger.commit("order-1").status.value
+    'committed'
+    >>> ledger.balance("budget:double11").available
+    7000
+"""
+
+from promocore.ledger.clock import Clock, ManualClock, system_clock
+from promocore.ledger.errors import (
+    AccountConflictError,
+    CapacityError,
+    IdempotencyKeyReusedError,
+    LedgerError,
+    ReservationClosedError,
+    ReservationRefusedError,
+    UnknownAccountError,
+    UnknownReservationError,
+)
+from promocore.ledger.memory import MemoryLedger
+from promocore.ledger.model import (
+    MAX_AMOUNT,
+    AccountKind,
+    AccountSpec,
+    Balance,
+    Draw,
+    Grant,
+    Reservation,
+    ReservationStatus,
+    Shortfall,
+)
+from promocore.ledger.protocol import Ledger
+
+__all__ = [
+    "MAX_AMOUNT",
+    "AccountConflictError",
+    "AccountKind",
+    "AccountSpec",
+    "Balance",
+    "CapacityError",
+    "Clock",
+    "Draw",
+    "Grant",
+    "IdempotencyKeyReusedError",
+    "Ledger",
+    "LedgerError",
+    "ManualClock",
+    "MemoryLedger",
+    "Reservation",
+    "ReservationClosedError",
+    "ReservationRefusedError",
+    "ReservationStatus",
+    "Shortfall",
+    "UnknownAccountError",
+    "UnknownReservationError",
+    "system_clock",
+]

@@ -1,0 +1,226 @@
+"""The pure part of a ledger: checking requests and deciding what to grant.
+
+Backends read counters, call :func:`plan` and write what it decided; nothing here
+does I/O or reads a clock. (The Redis backend runs the same rules inside a Lua
+script, since its reads and writes must happen in one server-side step.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+
+import attrs
+
+from promocore.errors import ValidationError
+from promocore.ledger.errors import ReservationRefusedError, UnknownAccountError
+from promocore.ledger.inputs import check_amount, check_moment, check_name, check_ttl
+from promocore.ledger.model import AccountKind, AccountSpec, Draw, Grant, Shortfall, draw_problems
+from promocore.validation import Checks
+
+#: Most items one reservation may hold.
+MAX_ITEMS = 32
+
+#: How a counter is addressed: account name and subject ("" for budgets and stock).
+CounterId = tuple[str, str]
+
+
+@attrs.frozen
+class Counter:
+    """A counter as a backend read it, with its account's definition."""
+
+    spec: AccountSpec
+    reserved: int
+    committed: int
+
+    @property
+    def available(self) -> int:
+        """What can still be drawn."""
+        return self.spec.limit - self.reserved - self.committed
+
+
+def counter_id(draw: Draw) -> CounterId:
+    """Return the counter ``draw`` draws from."""
+    return (draw.account, draw.subject or "")
+
+
+def check_reserve(key: object, items: object, ttl: object, now: object) -> tuple[Draw, ...]:
+    """Check the arguments of a reserve call and return the items as a tuple.
+
+    Raises:
+        ValidationError: naming every field that is wrong.
+    """
+    checks = Checks()
+    check_name(checks, key, "key")
+    draws: tuple[Draw, ...] = ()
+    if isinstance(items, str | bytes) or not isinstance(items, Sequence):
+        checks.add("items", f"must be a sequence of Draw, got {type(items).__name__}")
+    elif not items:
+        checks.add("items", "must not be empty")
+    elif len(items) > MAX_ITEMS:
+        checks.add("items", f"must hold at most {MAX_ITEMS} draws")
+    else:
+        seen: dict[CounterId, int] = {}
+        for index, item in enumerate(items):
+            path = f"items[{index}]"
+            if not isinstance(item, Draw):
+                checks.add(path, f"must be a Draw, got {type(item).__name__}")
+                continue
+            draw_problems(checks, item, path)
+            cid = counter_id(item)
+            if cid in seen:
+                checks.add(path, f"draws from the same counter as items[{seen[cid]}]")
+            seen.setdefault(cid, index)
+        draws = tuple(d for d in items if isinstance(d, Draw))
+    check_ttl(checks, ttl, "ttl")
+    if now is not None:
+        check_moment(checks, now, "now")
+    checks.raise_if_any()
+    return draws
+
+
+def check_key(key: object, now: object, name: str = "key") -> None:
+    """Check an idempotency key and an optional ``now``."""
+    checks = Checks()
+    check_name(checks, key, name)
+    if now is not None:
+        check_moment(checks, now, "now")
+    checks.raise_if_any()
+
+
+def check_top_up(key: object, account: object, amount: object) -> None:
+    """Check the arguments of a top-up."""
+    checks = Checks()
+    check_name(checks, key, "key")
+    check_name(checks, account, "account")
+    check_amount(checks, amount, "amount")
+    checks.raise_if_any()
+
+
+def check_balance(account: object, subject: object, now: object) -> None:
+    """Check the arguments of a balance query."""
+    checks = Checks()
+    check_name(checks, account, "account")
+    if subject is not None:
+        check_name(checks, subject, "subject")
+    if now is not None:
+        check_moment(checks, now, "now")
+    checks.raise_if_any()
+
+
+def check_sweep(now: object, limit: object) -> None:
+    """Check the arguments of a sweep."""
+    checks = Checks()
+    if now is not None:
+        check_moment(checks, now, "now")
+    check_amount(checks, limit, "limit")
+    checks.raise_if_any()
+
+
+def check_against_account(
+    draw: Draw, spec: AccountSpec, path: str, checks: Checks | None = None
+) -> None:
+    """Check that ``draw`` fits the kind and currency of the account it names."""
+    own = checks if checks is not None else Checks()
+    if spec.kind is AccountKind.USAGE and draw.subject is None:
+        own.add(f"{path}.subject", f"is required: {spec.name!r} is a usage account")
+    if spec.kind is not AccountKind.USAGE and draw.subject is not None:
+        own.add(f"{path}.subject", f"must be None: {spec.name!r} is a {spec.kind.value} account")
+    if draw.currency is not None and draw.currency != spec.currency:
+        held = spec.currency or "units"
+        own.add(f"{path}.currency", f"{spec.name!r} counts {held}, got {draw.currency}")
+    if checks is None:
+        own.raise_if_any()
+
+
+def check_fit(draws: Sequence[Draw], specs: Mapping[str, AccountSpec]) -> None:
+    """Check that every draw names a known account and fits its kind and currency.
+
+    Raises:
+        UnknownAccountError: for the first draw naming an unknown account.
+        ValidationError: naming every draw that does not fit its account.
+    """
+    checks = Checks()
+    for index, draw in enumerate(draws):
+        spec = specs.get(draw.account)
+        if spec is None:
+            raise UnknownAccountError(draw.account, f"items[{index}].account")
+        check_against_account(draw, spec, f"items[{index}]", checks)
+    checks.raise_if_any()
+
+
+def check_balance_subject(spec: AccountSpec, subject: str | None) -> None:
+    """Check that a balance query names a subject exactly when the account is a usage one."""
+    if spec.kind is AccountKind.USAGE and subject is None:
+        raise ValidationError.single("subject", f"is required: {spec.name!r} is a usage account")
+    if spec.kind is not AccountKind.USAGE and subject is not None:
+        raise ValidationError.single(
+            "subject", f"must be None: {spec.name!r} is a {spec.kind.value} account"
+        )
+
+
+def plan(key: str, items: Sequence[Draw], counters: Sequence[Counter]) -> tuple[Grant, ...]:
+    """Decide what each item gets, all or nothing.
+
+    Args:
+        key: The reservation's key (for the error message).
+        items: The draws, already checked against their accounts.
+        counters: The counter each item draws from, in item order.
+
+    Returns:
+        One grant per item.
+
+    Raises:
+        ReservationRefusedError: listing every item that cannot be granted.
+    """
+    grants: list[Grant] = []
+    shortfalls: list[Shortfall] = []
+    for index, (draw, counter) in enumerate(zip(items, counters, strict=True)):
+        available = counter.available
+        granted = grant_amount(draw.amount, available, draw.partial)
+        if granted == 0:
+            shortfalls.append(
+                Shortfall(index, draw.account, draw.amount, max(available, 0), draw.subject)
+            )
+        grants.append(Grant(draw.account, granted, draw.amount, draw.subject))
+    if shortfalls:
+        raise ReservationRefusedError(key, shortfalls)
+    return tuple(grants)
+
+
+def grant_amount(asked: int, available: int, partial: bool) -> int:
+    """Return what one draw gets: all it asked, what is left (partial), or 0 (refused)."""
+    if asked <= available:
+        return asked
+    if partial and available > 0:
+        return available
+    return 0
+
+
+def fingerprint(items: Sequence[Draw]) -> str:
+    """Return a digest naming the request, to tell a retry from a reused key."""
+    canonical = [[d.account, d.subject or "", d.amount, d.partial, d.currency or ""] for d in items]
+    text = json.dumps(canonical, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def encode_grants(grants: Sequence[Grant]) -> str:
+    """Encode grants as compact JSON for storage."""
+    rows = [[g.account, g.subject or "", g.asked, g.amount] for g in grants]
+    return json.dumps(rows, separators=(",", ":"), ensure_ascii=False)
+
+
+def decode_grants(text: str) -> tuple[Grant, ...]:
+    """Decode grants stored by :func:`encode_grants`."""
+    rows = json.loads(text)
+    return tuple(
+        Grant(str(acc), int(granted), int(asked), str(subject) or None)
+        for acc, subject, asked, granted in rows
+    )
+
+
+def expiry(now: datetime, ttl: timedelta) -> datetime:
+    """Return when a reservation made at ``now`` with ``ttl`` expires."""
+    return now + ttl

@@ -1,0 +1,79 @@
+"""Fixtures shared by the whole test suite.
+
+Server fixtures: ``redis_server`` and ``postgres_server`` start one throw-away
+server per test session (see :mod:`tests.servers`). When a server binary is
+missing, tests that need it are skipped, except under ``CI=true``, where a
+missing server fails the run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from collections.abc import Iterator
+from typing import NoReturn
+
+import pytest
+
+from tests import servers
+
+
+def running_in_ci() -> bool:
+    """Whether the environment says this is a CI run (``CI=true``)."""
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
+def server_unavailable(reason: str) -> NoReturn:
+    """Skip the test for ``reason``, or fail it when running in CI."""
+    if running_in_ci():
+        pytest.fail(f"{reason} (CI=true: a missing server fails the run)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[servers.RedisServer]:
+    """A redis-server running for the whole session."""
+    binary = servers.find_redis_server()
+    if binary is None:
+        server_unavailable(
+            "redis-server is not installed (apt-get install redis-server, or set"
+            " PROMOCORE_REDIS_SERVER)"
+        )
+    try:
+        import redis  # noqa: F401
+    except ImportError:
+        server_unavailable("redis-py is not installed (pip install 'promocore[redis]')")
+    with contextlib.ExitStack() as stack:
+        try:
+            server = stack.enter_context(servers.run_redis(binary))
+        except servers.ServerError as error:
+            pytest.fail(str(error), pytrace=False)
+        yield server
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[servers.PostgresServer]:
+    """A PostgreSQL cluster running for the whole session (initdb runs once)."""
+    bin_dir = servers.find_postgres_bin()
+    if bin_dir is None:
+        server_unavailable(
+            "PostgreSQL server binaries (initdb, postgres) were not found (apt-get install"
+            " postgresql, or set PROMOCORE_PG_BIN)"
+        )
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        server_unavailable("psycopg is not installed (pip install 'promocore[postgres]')")
+    with contextlib.ExitStack() as stack:
+        try:
+            server = stack.enter_context(servers.run_postgres(bin_dir))
+        except servers.ServerError as error:
+            pytest.fail(str(error), pytrace=False)
+        yield server
+
+
+@pytest.fixture
+def unique_name() -> str:
+    """A fresh lower-case identifier, to keep tests sharing a server apart."""
+    return "t" + uuid.uuid4().hex[:16]
