@@ -92,6 +92,9 @@ def amount_total(value: object, name: str, checks: Checks, tracker: CurrencyTrac
     if isinstance(value, float | np.floating):
         _float_refused(checks, name)
         return 0
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        _float_refused(checks, name)
+        return 0
     if isinstance(value, np.ndarray) and value.dtype.kind in "iu":
         if value.ndim != 1:
             checks.add(name, f"expected a 1-d array, got {value.ndim} dimensions")

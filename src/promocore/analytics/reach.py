@@ -32,14 +32,15 @@ class ReachProjection:
 
     Attributes:
         seeds: Users at generation 0.
-        k_factors: The K-factor applied to each generation to get the next.
+        k_schedule: The K-factors as given: ``k_schedule[g]`` turns generation g
+            into g + 1, and the last value carries on.
         new_users: Expected new users per generation, seeds first.
         cumulative: Expected users reached after each generation.
         audience: The audience size that caps reach, or None.
     """
 
     seeds: int
-    k_factors: tuple[float, ...]
+    k_schedule: tuple[float, ...]
     new_users: tuple[float, ...]
     cumulative: tuple[float, ...]
     audience: int | None = None
@@ -55,23 +56,37 @@ class ReachProjection:
         return self.cumulative[-1]
 
     @property
+    def k_factors(self) -> tuple[float, ...]:
+        """Return the K-factor applied to each projected generation."""
+        last = len(self.k_schedule) - 1
+        return tuple(self.k_schedule[min(g, last)] for g in range(self.generations))
+
+    @property
     def limit(self) -> float | None:
         """Return the reach as generations go to infinity, if finite.
 
-        With an audience it is the audience; with one K-factor below 1 it is
-        ``seeds / (1 − K)``; otherwise None (unbounded or not known).
+        Without an audience this is the projection continued with the schedule
+        and then a geometric tail, finite when the last K-factor is below 1
+        (``seeds / (1 − K)`` for one K-factor). None when it grows without bound,
+        and None with an audience (the saturating model has no closed form; the
+        reach stays below the audience).
         """
         if self.audience is not None:
-            return float(self.audience)
-        ks = set(self.k_factors)
-        if len(ks) == 1 and (k := ks.pop()) < 1:
-            return self.seeds / (1 - k)
-        return None
+            return None
+        new, reached = self.new_users[-1], self.cumulative[-1]
+        for k in self.k_schedule[self.generations : -1]:
+            new *= k
+            reached += new
+        tail = self.k_schedule[-1]
+        if new == 0:
+            return reached
+        return reached + new * tail / (1 - tail) if tail < 1 else None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the projection as plain values."""
         return {
             "seeds": self.seeds,
+            "k_schedule": list(self.k_schedule),
             "k_factors": list(self.k_factors),
             "new_users": list(self.new_users),
             "cumulative": list(self.cumulative),
@@ -134,7 +149,8 @@ def projected_reach(
             f"must be a whole number >= seeds and >= 1 (got {audience!r})",
         )
     checks.raise_if_any()
-    applied = tuple(float(ks[min(g, len(ks) - 1)]) for g in range(generations))
+    schedule = tuple(float(k) for k in ks)
+    applied = tuple(schedule[min(g, len(ks) - 1)] for g in range(generations))
     new = [float(seeds)]
     reached = [float(seeds)]
     for k in applied:
@@ -144,4 +160,4 @@ def projected_reach(
             expected = max(expected, 0.0)
         new.append(expected)
         reached.append(reached[-1] + expected)
-    return ReachProjection(seeds, applied, tuple(new), tuple(reached), audience)
+    return ReachProjection(seeds, schedule, tuple(new), tuple(reached), audience)
