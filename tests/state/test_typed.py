@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import attrs
+import pytest
+
+from promocore.errors import ValidationError
+from promocore.money import Money
+from promocore.state import (
+    Codec,
+    MemoryStore,
+    Record,
+    RecordDecodeError,
+    RecordNotFoundError,
+    Store,
+    TypedStore,
+    VersionConflictError,
+    retry_on_conflict,
+)
+
+T0 = datetime(2025, 6, 18, 12, 0, tzinfo=UTC)
+
+
+class Phase(enum.Enum):
+    OPEN = "open"
+    WON = "won"
+
+
+@attrs.frozen
+class Cut:
+    helper: str
+    amount: Money
+
+
+@attrs.frozen
+class Session:
+    owner: str
+    price: Money
+    floor: Money
+    phase: Phase
+    expires_at: datetime
+    cuts: tuple[Cut, ...] = ()
+    share: Decimal = Decimal("0.15")
+
+
+def cut(session: Session, helper: str, amount: int) -> tuple[Session, list[str]]:
+    price = session.price - Money(amount, session.price.currency)
+    price = price.max(session.floor)
+    phase = Phase.WON if price == session.floor else session.phase
+    cuts = (*session.cuts, Cut(helper, session.price - price))
+    events = [f"cut:{helper}"] + (["won"] if phase is Phase.WON else [])
+    return attrs.evolve(session, price=price, phase=phase, cuts=cuts), events
+
+
+def new_session() -> Session:
+    return Session(
+        "ann", Money(10_000, "CNY"), Money(9_000, "CNY"), Phase.OPEN, T0 + timedelta(hours=24)
+    )
+
+
+@pytest.fixture
+def sessions(store: Store) -> TypedStore[Session]:
+    return TypedStore(store, Codec(Session, "bargain.session", due=lambda s: s.expires_at))
+
+
+def test_round_trip_of_frozen_attrs(sessions: TypedStore[Session]) -> None:
+    value = attrs.evolve(new_session(), cuts=(Cut("bo", Money(5, "CNY")),))
+    created = sessions.create("s1", value)
+    assert created.version == 1 and created.due == T0 + timedelta(hours=24)
+    loaded = sessions.require("s1")
+    assert loaded.value == value
+    assert loaded.due == value.expires_at
+    record = sessions.store.get("bargain.session", "s1")
+    assert record is not None
+    assert record.payload["price"] == {"amount": 10_000, "currency": "CNY"}
+    assert record.payload["phase"] == "open"
+    assert record.payload["share"] == "0.15"
+
+
+def test_apply_runs_a_transition_with_events(sessions: TypedStore[Session]) -> None:
+    sessions.create("s1", new_session())
+    saved, events = sessions.apply("s1", lambda s: cut(s, "bo", 300))
+    assert events == ["cut:bo"] and saved.version == 2
+    saved, events = sessions.apply("s1", lambda s: cut(s, "cy", 5_000))
+    assert events == ["cut:cy", "won"]
+    assert saved.value.price == Money(9_000, "CNY")
+    assert [c.amount.amount for c in saved.value.cuts] == [300, 700]
+
+
+def test_update_retries_until_it_wins(sessions: TypedStore[Session]) -> None:
+    sessions.create("s1", new_session())
+    interfered = False
+
+    def step(session: Session) -> Session:
+        nonlocal interfered
+        if not interfered:
+            interfered = True
+            sessions.apply("s1", lambda s: cut(s, "rival", 100))
+        return cut(session, "me", 1)[0]
+
+    saved = sessions.update("s1", step, sleep=lambda _: None)
+    assert [c.helper for c in saved.value.cuts] == ["rival", "me"]
+    assert saved.version == 3
+
+
+def test_update_gives_up_after_its_attempts(sessions: TypedStore[Session]) -> None:
+    sessions.create("s1", new_session())
+
+    def always_interfere(session: Session) -> Session:
+        current = sessions.require("s1")
+        sessions.replace("s1", current.value, expected_version=current.version)
+        return session
+
+    with pytest.raises(VersionConflictError):
+        sessions.update("s1", always_interfere, attempts=3, sleep=lambda _: None)
+    assert sessions.require("s1").version == 4
+
+
+def test_due_returns_typed_values(sessions: TypedStore[Session]) -> None:
+    sessions.create("late", attrs.evolve(new_session(), expires_at=T0 + timedelta(days=2)))
+    sessions.create("soon", new_session())
+    due = sessions.due(T0 + timedelta(days=1))
+    assert [(v.id, v.value.owner) for v in due] == [("soon", "ann")]
+
+
+def test_missing_and_bad_records(sessions: TypedStore[Session]) -> None:
+    assert sessions.get("nope") is None
+    with pytest.raises(RecordNotFoundError) as info:
+        sessions.update("nope", lambda s: s)
+    assert isinstance(info.value, LookupError)
+    sessions.store.save("bargain.session", "junk", {"owner": 5}, expected_version=0)
+    with pytest.raises(RecordDecodeError):
+        sessions.get("junk")
+
+
+def test_codec_validates() -> None:
+    with pytest.raises(ValidationError) as info:
+        Codec(dict, "Bad Kind")
+    assert [p.path for p in info.value.problems] == ["cls", "kind"]
+    codec = Codec(Session, "bargain.session")
+    with pytest.raises(ValidationError, match=r"^value: must be a Session"):
+        codec.dump("x")  # type: ignore[arg-type]
+    assert codec.due_of(new_session()) is None
+
+
+def test_retry_on_conflict_validates_and_passes_other_errors() -> None:
+    with pytest.raises(ValidationError, match=r"^attempts: "):
+        retry_on_conflict(lambda: 1, attempts=0)
+    calls = 0
+
+    def boom() -> int:
+        nonlocal calls
+        calls += 1
+        raise KeyError("domain error")
+
+    with pytest.raises(KeyError):
+        retry_on_conflict(boom)
+    assert calls == 1
+
+
+def test_memory_store_payloads_are_copies() -> None:
+    store = MemoryStore()
+    payload: dict[str, object] = {"items": [1]}
+    store.save("k", "1", payload, expected_version=0)
+    payload["items"] = [2]
+    first = store.get("k", "1")
+    assert first == Record("k", "1", 1, {"items": [1]})
+    assert first is not None
+    first.payload["items"].append(3)
+    assert store.get("k", "1") == Record("k", "1", 1, {"items": [1]})
