@@ -81,4 +81,5 @@ __all__ = [
     "summarize_with_covariate",
     "welch_test",
     "wilson_interval",
+    "winsorize",
 ]

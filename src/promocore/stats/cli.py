@@ -1,0 +1,244 @@
+"""The ``promocore abtest`` subcommand.
+
+From counts on the command line::
+
+    promocore abtest --control 1000/10000 --treatment 1100/10000
+
+or from a CSV of per-arm statistics (see :mod:`promocore.stats.arms_csv`)::
+
+    promocore abtest --csv arms.csv --split 50:50
+
+Prints, per experiment, the difference, the relative lift and a one-line
+verdict. Bad input raises a :class:`~promocore.errors.PromocoreError`, which the
+main command line prints without a traceback (exit status 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from typing import TYPE_CHECKING, Any
+
+from promocore.errors import Problem, ValidationError
+
+if TYPE_CHECKING:
+    from promocore.stats.analysis import Analysis
+    from promocore.stats.arms_csv import Arm, Experiment
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``abtest`` subcommand to the main parser's subparsers.
+
+    Args:
+        subparsers: What ``ArgumentParser.add_subparsers()`` returned.
+    """
+    parser = subparsers.add_parser(
+        "abtest",
+        help="is the campaign working? A/B significance test from counts or a CSV",
+        description=__doc__.splitlines()[0] if __doc__ else None,
+    )
+    source = parser.add_argument_group("input (counts or a CSV)")
+    source.add_argument("--control", metavar="SUCCESSES/USERS", help="control arm, e.g. 1000/10000")
+    source.add_argument(
+        "--treatment", metavar="SUCCESSES/USERS", help="treatment arm, e.g. 1100/10000"
+    )
+    source.add_argument("--csv", metavar="FILE", help="CSV with one row per arm")
+    source.add_argument("--control-arm", metavar="NAME", help="name of the control arm in the CSV")
+    options = parser.add_argument_group("test options")
+    options.add_argument("--alpha", type=float, default=0.05, help="significance level (0.05)")
+    options.add_argument(
+        "--alternative",
+        choices=("two-sided", "greater", "less"),
+        default="two-sided",
+        help="'greater': is the treatment better? (two-sided)",
+    )
+    options.add_argument(
+        "--test",
+        choices=("z-pooled", "z-unpooled", "welch", "fisher", "barnard", "boschloo"),
+        default="z-pooled",
+        help="test of the conversion difference (z-pooled)",
+    )
+    options.add_argument(
+        "--interval", choices=("newcombe", "wald", "score"), default="newcombe", help="interval"
+    )
+    options.add_argument(
+        "--exact",
+        choices=("fisher", "barnard", "boschloo", "none"),
+        default="fisher",
+        help="exact test used for small counts, or none (fisher)",
+    )
+    options.add_argument(
+        "--lift-method", choices=("delta-log", "fieller"), default="delta-log", help="lift interval"
+    )
+    options.add_argument("--tau", type=float, help="also give an always-valid (mSPRT) p-value")
+    options.add_argument("--split", metavar="A:B", help="planned split, e.g. 50:50, checks SRM")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``promocore abtest`` with parsed arguments; return the exit status.
+
+    Raises:
+        ValidationError: the counts or options are invalid.
+        ConfigError: the CSV cannot be read or is malformed.
+    """
+    from promocore.stats.arms_csv import Arm, Experiment, read_arms_csv
+
+    split = _split(args.split)
+    if args.csv:
+        if args.control or args.treatment:
+            raise ValidationError.single(
+                "--csv", "give either --csv or --control/--treatment, not both"
+            )
+        experiments = read_arms_csv(args.csv, control_arm=args.control_arm)
+    else:
+        if not (args.control and args.treatment):
+            raise ValidationError.single(
+                "--control", "give --control and --treatment (SUCCESSES/USERS) or --csv FILE"
+            )
+        control = _counts("--control", args.control)
+        treatment = _counts("--treatment", args.treatment)
+        experiments = [
+            Experiment(
+                "",
+                "conversion",
+                Arm("control", control[1], control[0]),
+                Arm("treatment", treatment[1], treatment[0]),
+            )
+        ]
+    outputs: list[dict[str, Any]] = []
+    texts: list[str] = []
+    for experiment in experiments:
+        try:
+            analysis = _analyze(experiment, args, split)
+        except ValidationError as exc:
+            if args.csv:
+                raise (exc.prefixed(experiment.name) if experiment.name else exc) from None
+            raise _in_option_terms(exc) from None
+        names = (experiment.control.name, experiment.treatment.name)
+        texts.append(
+            _render(
+                analysis,
+                experiment.name,
+                names,
+                (_describe(experiment.control), _describe(experiment.treatment)),
+            )
+        )
+        outputs.append({"experiment": experiment.name, "arms": list(names), **analysis.to_dict()})
+    if args.json:
+        print(json.dumps(_finite(outputs), indent=2, ensure_ascii=False))
+    else:
+        print("\n\n".join(texts))
+    return 0
+
+
+def _analyze(
+    experiment: Experiment, args: argparse.Namespace, split: tuple[float, float] | None
+) -> Analysis:
+    from promocore.stats.analysis import analyze_conversions, analyze_means
+
+    a, b = experiment.control, experiment.treatment
+    if experiment.metric == "conversion":
+        return analyze_conversions(
+            a.n,
+            a.successes,
+            b.n,
+            b.successes,
+            test=args.test,
+            interval=args.interval,
+            lift_method=args.lift_method,
+            exact=None if args.exact == "none" else args.exact,
+            tau=args.tau,
+            expected_split=split,
+            alpha=args.alpha,
+            alternative=args.alternative,
+        )
+    return analyze_means(
+        a.n,
+        a.sum,
+        a.sumsq,
+        b.n,
+        b.sum,
+        b.sumsq,
+        lift_method=args.lift_method,
+        tau=args.tau,
+        expected_split=split,
+        alpha=args.alpha,
+        alternative=args.alternative,
+    )
+
+
+def _render(analysis: Analysis, name: str, names: tuple[str, str], lines: tuple[str, str]) -> str:
+    from promocore.stats.verdict import render_verdict
+
+    return render_verdict(analysis, name=name, arm_names=names, arm_lines=lines)
+
+
+#: How the arguments of the tests read on the command line.
+_OPTION_TERMS = {
+    "successes_a": "--control successes",
+    "successes_b": "--treatment successes",
+    "n_a": "--control users",
+    "n_b": "--treatment users",
+}
+
+
+def _in_option_terms(exc: ValidationError) -> ValidationError:
+    """Restate problems about ``n_a``/``successes_b``... in terms of the options typed."""
+    problems = []
+    for problem in exc.problems:
+        path, message = problem.path, problem.message
+        for name, term in _OPTION_TERMS.items():
+            path, message = path.replace(name, term), message.replace(name, term)
+        problems.append(Problem(path, message))
+    return ValidationError(problems)
+
+
+def _counts(option: str, text: str) -> tuple[float, float]:
+    """Parse ``SUCCESSES/USERS``."""
+    parts = text.replace(" ", "").split("/")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        successes, users = (float(p.replace(",", "").replace("_", "")) for p in parts)
+    except ValueError:
+        raise ValidationError.single(
+            option, f"expected SUCCESSES/USERS like 120/1000, got {text!r}"
+        ) from None
+    return successes, users
+
+
+def _split(text: str | None) -> tuple[float, float] | None:
+    if text is None:
+        return None
+    parts = text.replace("/", ":").split(":")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        a, b = (float(p) for p in parts)
+    except ValueError:
+        raise ValidationError.single("--split", f"expected A:B like 50:50, got {text!r}") from None
+    if not (a > 0 and b > 0 and math.isfinite(a) and math.isfinite(b)):
+        raise ValidationError.single("--split", f"both shares must be > 0, got {text!r}")
+    return a, b
+
+
+def _describe(arm: Arm) -> str:
+    if arm.successes is not None:
+        rate = f"{100 * arm.successes / arm.n:.2f}%" if arm.n > 0 else "n/a"
+        return f"{arm.successes:,.0f} / {arm.n:,.0f} users converted = {rate}"
+    mean = f"{arm.sum / arm.n:,.4g}" if arm.sum is not None and arm.n > 0 else "n/a"
+    return f"mean {mean} over {arm.n:,.0f} users"
+
+
+def _finite(value: Any) -> Any:
+    """Replace non-finite floats by ``None`` so the output is strict JSON."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    return value
