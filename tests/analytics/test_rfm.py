@@ -118,7 +118,7 @@ def test_bad_schemes(kwargs: dict[str, object], expected: str) -> None:
         RfmScheme(**kwargs)  # type: ignore[arg-type]
 
 
-customers = st.integers(1, 120).flatmap(
+customers = st.integers(1, 80).flatmap(
     lambda n: st.tuples(
         st.lists(st.floats(0, 400), min_size=n, max_size=n),
         st.lists(st.integers(0, 20), min_size=n, max_size=n),

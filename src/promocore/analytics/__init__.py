@@ -7,7 +7,9 @@ Money stays exact: amounts are :class:`~promocore.money.Money` or integer minor
 units and every sum of money is an exact integer. Ratios computed from money
 are :class:`~decimal.Decimal`; ratios of counts are floats. Every entry point
 refuses bad input with a :class:`~promocore.errors.ValidationError` naming the
-argument and index. Results are frozen attrs objects with ``to_dict()``.
+argument and index. Results are frozen attrs objects with ``to_dict()``;
+:class:`CampaignReview` renders them as one report. ``promocore.analytics.sample``
+ships a small sample campaign to try them on.
 """
 
 from promocore.analytics.break_even import (
@@ -29,6 +31,7 @@ from promocore.analytics.funnel import (
 )
 from promocore.analytics.reach import ReachProjection, projected_reach
 from promocore.analytics.records import columns
+from promocore.analytics.review import CampaignReview
 from promocore.analytics.rfm import RfmScheme, RfmScores, recency_days, rfm_scores
 from promocore.analytics.roi import CostBreakdown, RoiReport, campaign_roi
 from promocore.analytics.tiers import TierAssignment, TierLadder, assign_tiers
@@ -39,6 +42,7 @@ __all__ = [
     "BreakEvenDiscount",
     "BreakEvenUplift",
     "BudgetBurn",
+    "CampaignReview",
     "CostBreakdown",
     "CouponMetrics",
     "CouponStats",
