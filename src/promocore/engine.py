@@ -134,12 +134,32 @@ class Engine:
 
     def relevant(self, cart: Cart) -> list[int]:
         """Positions of the campaigns whose scope names something in ``cart``."""
-        found = set(self._everywhere)
-        for line in cart.lines:
-            found.update(self._by_sku.get(line.sku, ()))
+        return sorted(self._hits(cart))
+
+    def _hits(self, cart: Cart) -> dict[int, set[int]]:
+        """For each relevant campaign position, the lines its scope names (before exclusions)."""
+        hits: dict[int, set[int]] = {}
+        every_line = range(len(cart.lines))
+        for pos in self._everywhere:
+            hits[pos] = set(every_line)
+        for i, line in enumerate(cart.lines):
+            for pos in self._by_sku.get(line.sku, ()):
+                hits.setdefault(pos, set()).add(i)
             for category in line.categories:
-                found.update(self._by_category.get(category, ()))
-        return sorted(found)
+                for pos in self._by_category.get(category, ()):
+                    hits.setdefault(pos, set()).add(i)
+        return hits
+
+    def _in_scope(self, cart: Cart, hits: dict[int, set[int]]) -> dict[int, tuple[int, ...]]:
+        """The lines each relevant campaign covers, exclusions applied."""
+        out: dict[int, tuple[int, ...]] = {}
+        for pos, lines in hits.items():
+            scope = self._entries[pos].campaign.scope
+            if scope.exclude_skus or scope.exclude_categories:
+                out[pos] = tuple(i for i in sorted(lines) if scope.includes(cart.lines[i]))
+            else:
+                out[pos] = tuple(sorted(lines))
+        return out
 
     def price(
         self,
@@ -166,10 +186,12 @@ class Engine:
         """
         when = self._check_inputs(cart, at, budgets, usage)
         run = _Run(cart, when, dict(budgets or {}), dict(usage or {}), PricingState.start(cart))
-        positions = range(len(self._entries)) if explain_all else self.relevant(cart)
-        by_stage: dict[Stage, list[_Entry]] = defaultdict(list)
+        in_scope = self._in_scope(cart, self._hits(cart))
+        positions = range(len(self._entries)) if explain_all else sorted(in_scope)
+        by_stage: dict[Stage, list[tuple[_Entry, tuple[int, ...]]]] = defaultdict(list)
         for pos in positions:
-            by_stage[self._entries[pos].stage].append(self._entries[pos])
+            entry = self._entries[pos]
+            by_stage[entry.stage].append((entry, in_scope.get(pos, ())))
         for stage in self.stages:
             self._run_stage(run, stage, by_stage.get(stage, []))
         quote = self._quote(run)
@@ -206,12 +228,11 @@ class Engine:
 
     # -- one stage -------------------------------------------------------------------------
 
-    def _run_stage(self, run: _Run, stage: Stage, entries: list[_Entry]) -> None:
+    def _run_stage(
+        self, run: _Run, stage: Stage, entries: list[tuple[_Entry, tuple[int, ...]]]
+    ) -> None:
         ready: list[tuple[_Entry, tuple[int, ...]]] = []
-        for entry in entries:
-            in_scope = tuple(
-                i for i, line in enumerate(run.cart.lines) if entry.campaign.scope.includes(line)
-            )
+        for entry, in_scope in entries:
             refusal = self._precheck(run, entry, in_scope)
             if refusal is not None:
                 run.not_applied.append(self._not_applied(entry, *refusal))
@@ -352,6 +373,7 @@ class Engine:
         allowed = {view.index: view for view in views}
         name = entry.mechanic.name
         discounts = []
+        changed = False
         for d in proposal.discounts:
             view = allowed.get(d.index)
             if view is None:
@@ -366,8 +388,11 @@ class Engine:
                     f"mechanic {name!r} proposed {d.amount} on line {d.index}, whose "
                     f"{d.units} unit(s) have {base} left to pay: out of bounds"
                 )
-            discounts.append(d if d.base is not None else attrs.evolve(d, base=base))
-        return attrs.evolve(proposal, discounts=tuple(discounts))
+            if d.base is None:
+                changed = True
+                d = attrs.evolve(d, base=base)
+            discounts.append(d)
+        return attrs.evolve(proposal, discounts=tuple(discounts)) if changed else proposal
 
     def _decline(
         self, run: _Run, entry: _Entry, outcome: Evaluation | Decline, winner: Evaluation | None

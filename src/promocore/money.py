@@ -8,6 +8,7 @@ amount over parts so that the parts always sum exactly to the whole.
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Iterable, Sequence
 from decimal import (
     ROUND_CEILING,
@@ -53,6 +54,8 @@ MINOR_UNITS: dict[str, int] = {
 SYMBOLS: dict[str, str] = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "KRW": "₩"}
 
 Rate = Decimal | int | str
+
+_SCALE = {exponent: 10**exponent for exponent in range(5)}
 
 
 class Rounding(enum.Enum):
@@ -154,7 +157,15 @@ class Money:
     @classmethod
     def zero(cls, currency: str) -> Self:
         """Return nothing of ``currency``."""
-        return cls(0, currency)
+        minor_units(currency)
+        return cls._trusted_new(0, currency)
+
+    @classmethod
+    def _trusted_new(cls, amount: int, currency: str) -> Self:
+        money = object.__new__(cls)
+        object.__setattr__(money, "amount", amount)
+        object.__setattr__(money, "currency", currency)
+        return money
 
     def _same(self, other: object) -> Money:
         if not isinstance(other, Money):
@@ -163,23 +174,27 @@ class Money:
             raise CurrencyError(f"cannot mix {self.currency} and {other.currency}")
         return other
 
+    def _new(self, amount: int) -> Money:
+        """The same currency with another amount; skips validation (inputs are valid)."""
+        return _trusted(amount, self.currency)
+
     def __add__(self, other: Money) -> Money:
-        return Money(self.amount + self._same(other).amount, self.currency)
+        return self._new(self.amount + self._same(other).amount)
 
     def __sub__(self, other: Money) -> Money:
-        return Money(self.amount - self._same(other).amount, self.currency)
+        return self._new(self.amount - self._same(other).amount)
 
     def __neg__(self) -> Money:
-        return Money(-self.amount, self.currency)
+        return self._new(-self.amount)
 
     def __abs__(self) -> Money:
-        return Money(abs(self.amount), self.currency)
+        return self._new(abs(self.amount))
 
     def __mul__(self, quantity: int) -> Money:
         """Multiply by a whole number (a quantity); use :meth:`multiply` for rates."""
         if isinstance(quantity, bool) or not isinstance(quantity, int):
             raise TypeError("Money * needs an int; use Money.multiply(rate, rounding) for rates")
-        return Money(self.amount * quantity, self.currency)
+        return self._new(self.amount * quantity)
 
     __rmul__ = __mul__
 
@@ -201,7 +216,7 @@ class Money:
     def multiply(self, rate: Rate, rounding: Rounding) -> Money:
         """Multiply by ``rate`` and round to a minor unit with ``rounding``."""
         product = Decimal(self.amount) * to_decimal(rate, "rate")
-        return Money(int(product.to_integral_value(rounding=rounding.value)), self.currency)
+        return self._new(int(product.to_integral_value(rounding=rounding.value)))
 
     def percent(self, percent: Rate, rounding: Rounding) -> Money:
         """Return ``percent`` % of this amount, rounded with ``rounding``."""
@@ -222,9 +237,11 @@ class Money:
     def format(self) -> str:
         """Return major units with exactly the currency's decimals (``"169.00"``)."""
         exponent = minor_units(self.currency)
-        sign = "-" if self.amount < 0 else ""
-        whole, part = divmod(abs(self.amount), 10**exponent)
-        return f"{sign}{whole}.{part:0{exponent}d}" if exponent else f"{sign}{whole}"
+        if exponent == 0:
+            return str(self.amount)
+        whole, part = divmod(abs(self.amount), _SCALE[exponent])
+        text = f"{whole}.{part:0{exponent}d}"
+        return "-" + text if self.amount < 0 else text
 
     def display(self) -> str:
         """Return the amount with its currency symbol (``"¥169.00"``)."""
@@ -238,12 +255,27 @@ class Money:
         return f"{self.format()} {self.currency}"
 
 
+def _trusted(amount: int, currency: str) -> Money:
+    """Build Money from values already known to be valid, without running validators."""
+    money = object.__new__(Money)
+    object.__setattr__(money, "amount", amount)
+    object.__setattr__(money, "currency", currency)
+    return money
+
+
 def total(amounts: Iterable[Money], currency: str) -> Money:
-    """Sum ``amounts``, all of ``currency``; an empty iterable gives zero."""
-    result = Money.zero(currency)
+    """Sum ``amounts``, all of ``currency``; an empty iterable gives zero.
+
+    Raises:
+        CurrencyError: an amount is in another currency.
+    """
+    minor_units(currency)
+    result = 0
     for amount in amounts:
-        result = result + amount
-    return result
+        if amount.currency != currency:
+            raise CurrencyError(f"cannot mix {currency} and {amount.currency}")
+        result += amount.amount
+    return _trusted(result, currency)
 
 
 def _weight(value: object, index: int) -> Fraction:
@@ -260,15 +292,33 @@ def _weight(value: object, index: int) -> Fraction:
     return number
 
 
-def _largest_remainder(amount: int, weights: Sequence[Fraction]) -> list[int]:
-    """Split non-negative ``amount`` by ``weights``; ties go to the lower index."""
+def _integer_weights(weights: Sequence[object]) -> list[int]:
+    """Weights as integers in the same proportions (Money and int weights stay as they are)."""
+    amounts = [w.amount for w in weights if isinstance(w, Money)]
+    if len(amounts) == len(weights):
+        for i, w in enumerate(amounts):
+            if w < 0:
+                raise AllocationError(f"weights[{i}]: must be >= 0, got {w}")
+        return amounts
+    fractions = [_weight(w, i) for i, w in enumerate(weights)]
+    scale = math.lcm(*(f.denominator for f in fractions)) if fractions else 1
+    return [int(f * scale) for f in fractions]
+
+
+def _largest_remainder(amount: int, weights: Sequence[int]) -> list[int]:
+    """Split non-negative ``amount`` by positive integer ``weights``; ties go to the lower index."""
     whole = sum(weights)
-    quotas = [amount * w / whole for w in weights]
-    parts = [q.numerator // q.denominator for q in quotas]
+    parts = []
+    remainders = []
+    for w in weights:
+        quota, remainder = divmod(amount * w, whole)
+        parts.append(quota)
+        remainders.append(remainder)
     left = amount - sum(parts)
-    order = sorted(range(len(weights)), key=lambda i: (-(quotas[i] - parts[i]), i))
-    for i in order[:left]:
-        parts[i] += 1
+    if left:
+        order = sorted(range(len(weights)), key=lambda i: (-remainders[i], i))
+        for i in order[:left]:
+            parts[i] += 1
     return parts
 
 
@@ -290,18 +340,18 @@ def allocate(
             the caps of the positive-weight parts sum to less than ``amount``.
     """
     currency = amount.currency
-    fractions = [_weight(w, i) for i, w in enumerate(weights)]
     for w in weights:
         if isinstance(w, Money) and w.currency != currency:
             raise CurrencyError(f"cannot mix {currency} and {w.currency}")
-    if caps is not None and len(caps) != len(fractions):
+    ints = _integer_weights(weights)
+    if caps is not None and len(caps) != len(ints):
         raise AllocationError("caps must have one entry per weight")
     sign = -1 if amount.amount < 0 else 1
     remaining = abs(amount.amount)
-    parts = [0] * len(fractions)
+    parts = [0] * len(ints)
     if remaining == 0:
-        return tuple(Money(0, currency) for _ in parts)
-    limit: list[int | None] = [None] * len(fractions)
+        return tuple(_trusted(0, currency) for _ in parts)
+    limit: list[int | None] = [None] * len(ints)
     if caps is not None:
         for i, given in enumerate(caps):
             if given is not None:
@@ -310,29 +360,29 @@ def allocate(
                 if given.amount < 0:
                     raise AllocationError(f"caps[{i}]: must be >= 0")
                 limit[i] = given.amount
-    active = [i for i, w in enumerate(fractions) if w > 0]
+    active = [i for i, w in enumerate(ints) if w > 0]
     while True:
         if not active:
             raise AllocationError(
                 f"cannot allocate {amount}: no part with positive weight has room left"
             )
-        split = _largest_remainder(remaining, [fractions[i] for i in active])
-        quota_over = [
+        whole = sum(ints[i] for i in active)
+        over = [
             i
             for i in active
-            if (bound := limit[i]) is not None
-            and Fraction(remaining) * fractions[i] / sum(fractions[j] for j in active) > bound
+            if (bound := limit[i]) is not None and remaining * ints[i] > bound * whole
         ]
-        if not quota_over:
+        if not over:
+            split = _largest_remainder(remaining, [ints[i] for i in active])
             for i, part in zip(active, split, strict=True):
                 parts[i] = part
             break
-        for i in quota_over:
+        for i in over:
             fixed = limit[i]
             assert fixed is not None
             parts[i] = fixed
             remaining -= fixed
-        active = [i for i in active if i not in quota_over]
+        active = [i for i in active if i not in over]
         if remaining == 0:
             break
-    return tuple(Money(sign * p, currency) for p in parts)
+    return tuple(_trusted(sign * p, currency) for p in parts)

@@ -65,8 +65,7 @@ def choose_best(
     """
     bounds = [e.amount.amount for e in standalone]
     suffix = _group_bounds(groups, bounds)
-    best_total = -1
-    best: tuple[tuple[int, ...], PricingState] = ((), state)
+    best_total, best = _greedy(groups, standalone, state, evaluate)
 
     def search(
         pos: int, current: PricingState, used: frozenset[str], amount: int, chosen: tuple[int, ...]
@@ -92,6 +91,38 @@ def choose_best(
 
     search(0, state, frozenset(), 0, ())
     return Choice(*best)
+
+
+def _greedy(
+    groups: Sequence[str],
+    standalone: Sequence[Evaluation],
+    state: PricingState,
+    evaluate: Evaluate,
+) -> tuple[int, tuple[tuple[int, ...], PricingState]]:
+    """A first solution: each group's best candidate alone, applied in canonical order.
+
+    It is exact when the groups do not compete for units, and otherwise a lower
+    bound that lets the search skip most branches.
+    """
+    leader: dict[str, int] = {}
+    for pos, group in enumerate(groups):
+        if group not in leader or bounds_of(standalone, pos) > bounds_of(standalone, leader[group]):
+            leader[group] = pos
+    current = state
+    chosen: list[int] = []
+    amount = 0
+    for pos in sorted(leader.values()):
+        evaluation = standalone[pos] if current is state else evaluate(pos, current)
+        if evaluation is not None and evaluation.useful:
+            current = current.apply(evaluation)
+            chosen.append(pos)
+            amount += evaluation.amount.amount
+    return amount, (tuple(chosen), current)
+
+
+def bounds_of(standalone: Sequence[Evaluation], pos: int) -> int:
+    """The standalone amount of candidate ``pos``."""
+    return standalone[pos].amount.amount
 
 
 def choose_by_priority(
