@@ -2,13 +2,13 @@
 
 Operators plan and review campaigns with a handful of numbers; these functions
 compute them from the events a backend already has. Inputs are numpy arrays or
-iterables (see :func:`columns` for lists of records); the work is vectorised.
-Money stays exact: amounts are :class:`~promocore.money.Money` or integer minor
+iterables (see `columns` for lists of records); the work is vectorised.
+Money stays exact: amounts are `Money` or integer minor
 units and every sum of money is an exact integer. Ratios computed from money
-are :class:`~decimal.Decimal`; ratios of counts are floats. Every entry point
-refuses bad input with a :class:`~promocore.errors.ValidationError` naming the
+are `Decimal`; ratios of counts are floats. Every entry point
+refuses bad input with a `ValidationError` naming the
 argument and index. Results are frozen attrs objects with ``to_dict()``;
-:class:`CampaignReview` renders them as one report. ``promocore.analytics.sample``
+`CampaignReview` renders them as one report. ``promocore.analytics.sample``
 ships a small sample campaign to try them on.
 """
 

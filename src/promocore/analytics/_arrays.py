@@ -1,8 +1,8 @@
 """Turning array-likes into validated numpy arrays, reporting problems by index.
 
 Private helpers shared by the analytics entry points. Each converter records
-problems on a :class:`~promocore.validation.Checks` instead of raising, so that
-one :class:`~promocore.errors.ValidationError` can report every argument at once.
+problems on a `Checks` instead of raising, so that
+one `ValidationError` can report every argument at once.
 Converters return an empty array when the input cannot be converted at all.
 """
 

@@ -1,6 +1,6 @@
 """Instants and arrays of instants, always in UTC (private).
 
-Single instants are timezone-aware :class:`datetime.datetime` values, as elsewhere
+Single instants are timezone-aware `datetime` values, as elsewhere
 in promocore. Arrays may also be ``numpy.datetime64`` arrays, which are taken as
 UTC; missing instants are None or NaT.
 """

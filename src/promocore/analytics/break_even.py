@@ -12,7 +12,7 @@ the campaign's fixed costs. Solved for ``d`` this is the break-even discount
 ``u = (d + F/S) / (m − d)``. Without fixed costs they reduce to the textbook
 ``d = m·u / (1 + u)`` and ``u = d / (m − d)``.
 
-Example:
+Examples:
     >>> break_even_discount("0.40", "0.25").discount
     Decimal('0.0800')
     >>> break_even_uplift("0.40", "0.10").uplift

@@ -6,7 +6,7 @@ is the budget minus that reserve; the projection says when the spendable budget,
 and then the whole budget, would run out if spending went on at the rate seen
 so far (or over a recent window). Time is an input: nothing here reads a clock.
 
-Example:
+Examples:
     >>> from datetime import datetime, timedelta, timezone
     >>> from promocore.money import Money
     >>> start = datetime(2026, 11, 1, tzinfo=timezone.utc)

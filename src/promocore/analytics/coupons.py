@@ -11,7 +11,7 @@ if never) and when it was redeemed in an order (None or NaT if never). Then
 When the rows hold only the claimed coupons, pass ``offered`` (how many were
 offered, overall or per segment) for the claim rate.
 
-Example:
+Examples:
     >>> from datetime import datetime, timedelta, timezone
     >>> t = datetime(2026, 11, 11, tzinfo=timezone.utc)
     >>> hours = [timedelta(hours=2), None, timedelta(hours=6), None]

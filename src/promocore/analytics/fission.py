@@ -6,7 +6,7 @@ invitations sent per user times the share of invitations that converted, which
 equals the users of the next generation divided by the users of this one. A
 K-factor above 1 means each generation is larger than the one before.
 
-Example:
+Examples:
     >>> tree = referral_generations(
     ...     ["a", "b", "c", "d", "e"], [None, "a", "a", "b", None], invitations=[4, 2, 0, 1, 3]
     ... )

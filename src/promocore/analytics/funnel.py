@@ -6,7 +6,7 @@ click is not a click-through), unless ``infer_earlier`` says that reaching a
 stage implies the ones before it. Either way the counts never increase along
 the funnel, and each step reports its conversion and drop-off.
 
-Example:
+Examples:
     >>> f = funnel_from_counts([10_000, 1_200, 600, 240, 200])
     >>> [round(s.conversion, 2) for s in f.steps]
     [0.12, 0.5, 0.4, 0.83]

@@ -7,7 +7,7 @@ N generations is ``seeds × (1 + K + K² + … + K^N)``, which tends to
 ``audience`` slows growth as it saturates: each generation converts only the
 share of the audience not reached yet.
 
-Example:
+Examples:
     >>> r = projected_reach(100, 0.5, 3)
     >>> r.new_users, r.total, r.limit
     ((100.0, 50.0, 25.0, 12.5), 187.5, 200.0)

@@ -1,11 +1,11 @@
 """Turning iterables of records into the columns the analytics functions take.
 
 Backends hold events as rows: dicts from a database driver or JSON, or objects
-with attributes (attrs or dataclass instances, ORM rows). :func:`columns` reads
+with attributes (attrs or dataclass instances, ORM rows). `columns` reads
 the named fields of every record into one numpy array per field, naming the
 record and field of anything missing.
 
-Example:
+Examples:
     >>> cols = columns(
     ...     [{"user": "u1", "stage": "click"}, {"user": "u2", "stage": "exposure"}],
     ...     ["user", "stage"],

@@ -1,9 +1,9 @@
 """A campaign review: the analytics results of one campaign, rendered for operators.
 
-:class:`CampaignReview` gathers whichever results a review has (ROI, budget
+`CampaignReview` gathers whichever results a review has (ROI, budget
 burn, funnel, coupons, referral fission, reach projection, member tiers) and
-renders them as one Markdown report with :meth:`CampaignReview.to_markdown`, or
-as plain values with :meth:`CampaignReview.to_dict`. It computes nothing itself.
+renders them as one Markdown report with `to_markdown`, or
+as plain values with `to_dict`. It computes nothing itself.
 """
 
 from __future__ import annotations

@@ -3,14 +3,14 @@
 Each dimension is scored from 1 (worst) to its number of bins (best), either by
 quantile (the share of customers a customer beats) or by fixed thresholds that
 an operator chose. A composite score, the weighted sum of the three, feeds
-:func:`promocore.analytics.tiers.assign_tiers`.
+`assign_tiers`.
 
 Quantile scoring gives a customer ``1 + floor(bins × share of customers strictly
 worse)``. Customers with equal values share the lower score, so a dimension
 with heavy ties (most customers ordered once) leaves some scores unused rather
 than splitting equal customers apart.
 
-Example:
+Examples:
     >>> s = rfm_scores([3, 40, 200], [9, 2, 1], [250_000, 30_000, 8_000],
     ...                scheme=RfmScheme(bins=3))
     >>> s.recency.tolist(), s.frequency.tolist(), s.monetary.tolist(), s.score.tolist()
@@ -224,7 +224,7 @@ def rfm_scores(
 
     Args:
         recency: Days since each customer's last order (>= 0; ``inf`` for a
-            customer who never ordered). :func:`recency_days` computes them.
+            customer who never ordered). `recency_days` computes them.
         frequency: Orders per customer (whole numbers >= 0).
         monetary: Spend per customer: integer minor units or Money (>= 0).
         scheme: How to score; quantiles into 5 bins by default.
@@ -265,7 +265,7 @@ def recency_days(last_order_at: object, now: datetime) -> FloatArray:
         now: The moment of scoring (an aware datetime).
 
     Returns:
-        Days since the last order, for :func:`rfm_scores`.
+        Days since the last order, for `rfm_scores`.
 
     Raises:
         ValidationError: an instant is naive, or later than ``now``.

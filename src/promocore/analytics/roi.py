@@ -3,10 +3,10 @@
 The cost of a campaign is split into the kinds operators budget separately:
 discounts granted, distribution commissions, gifts with purchase and fixed costs
 (creative, media, fees). Every amount is summed exactly in integer minor units;
-only the ROI itself is a ratio, a :class:`~decimal.Decimal` rounded once with a
-named :class:`~promocore.money.Rounding`.
+only the ROI itself is a ratio, a `Decimal` rounded once with a
+named `Rounding`.
 
-Example:
+Examples:
     >>> from promocore.money import Money
     >>> report = campaign_roi(
     ...     Money(1_000_000, "CNY"), discount_cost=150_000, commission=50_000, fixed_costs=50_000
@@ -144,7 +144,7 @@ def campaign_roi(
 ) -> RoiReport:
     """Compute the ROI of a campaign from its revenue and its costs.
 
-    Each amount may be one :class:`~promocore.money.Money`, integer minor units,
+    Each amount may be one `Money`, integer minor units,
     or an array or iterable of either (for instance the discount of every order),
     which is summed exactly.
 

@@ -1,6 +1,6 @@
 """Member tiers from scores, with upgrade and downgrade rules and hysteresis.
 
-A :class:`TierLadder` names the tiers from lowest to highest and the score that
+A `TierLadder` names the tiers from lowest to highest and the score that
 enters each tier above the lowest. A customer is upgraded as soon as the score
 reaches a higher tier's threshold. A member keeps a tier while the score stays
 within ``hysteresis`` below its threshold, so customers near a boundary do not
@@ -11,7 +11,7 @@ most ``max_down_steps`` tiers per review.
 Tier names come out as plain ``str``, ready for the ``tier`` of a promocore
 ``Customer``.
 
-Example:
+Examples:
     >>> ladder = TierLadder(("bronze", "silver", "gold"), (6, 10), hysteresis=1)
     >>> first = assign_tiers([5, 6, 12], ladder)
     >>> first.tiers()
