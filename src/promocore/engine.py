@@ -429,9 +429,7 @@ class Engine:
                 extra_saving=extra,
                 add_amount=upsell.add_amount,
                 add_quantity=upsell.add_quantity,
-                message=f"{campaign.name}: {upsell.message}"
-                if winner is None
-                else (f"{campaign.name}: add to the cart to save {extra.display()} more"),
+                message=f"{campaign.name}: {upsell.message or _gap_words(upsell, extra)}",
             )
         )
 
@@ -482,6 +480,12 @@ class Engine:
             budget_draws=tuple(draws),
             effects=tuple(effects),
         )
+
+
+def _gap_words(upsell: Upsell, extra: Money) -> str:
+    if upsell.add_amount is not None:
+        return f"add {upsell.add_amount.display()} more to save {extra.display()} more"
+    return f"add {upsell.add_quantity} more unit(s) to save {extra.display()} more"
 
 
 def price(

@@ -120,7 +120,10 @@ class LineDiscount:
 
 @attrs.frozen
 class Upsell:
-    """What adding to the cart would earn: the gap and the saving beyond today's."""
+    """What adding to the cart would earn: the gap and the saving beyond today's.
+
+    Leave ``message`` empty for the engine's wording ("add ¥12.00 more to save ¥5.00 more").
+    """
 
     extra_saving: Money
     add_amount: Money | None = None

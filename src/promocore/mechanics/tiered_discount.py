@@ -135,17 +135,8 @@ def _upsell(target: Threshold, measure: int, saving: Money, now: Money) -> Upsel
     if extra.amount <= 0:
         return None
     if isinstance(target, Money):
-        add = Money(target.amount - measure, target.currency)
-        return Upsell(
-            extra_saving=extra,
-            add_amount=add,
-            message=f"add {add.display()} more to save {extra.display()} more",
-        )
-    return Upsell(
-        extra_saving=extra,
-        add_quantity=target - measure,
-        message=f"add {target - measure} more unit(s) to save {extra.display()} more",
-    )
+        return Upsell(extra_saving=extra, add_amount=target - Money(measure, target.currency))
+    return Upsell(extra_saving=extra, add_quantity=target - measure)
 
 
 def _scaled(base: Money, measure: int, target: Threshold) -> Money:
