@@ -3,6 +3,7 @@
 #: Modules registered by :func:`promocore.plugins.make_plugin_manager`, by plugin name.
 BUILTIN_PLUGINS: dict[str, str] = {
     "promocore.bargain": "promocore.mechanics.bargain.mechanic",
+    "promocore.commission": "promocore.mechanics.commission",
     "promocore.presale": "promocore.mechanics.presale.mechanic",
     "promocore.price_off": "promocore.mechanics.price_off",
     "promocore.tiered_discount": "promocore.mechanics.tiered_discount",
