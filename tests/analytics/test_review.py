@@ -1,5 +1,7 @@
 from datetime import UTC, datetime, timedelta, timezone
 
+import pytest
+
 from promocore.analytics import (
     CampaignReview,
     TierLadder,
@@ -12,6 +14,7 @@ from promocore.analytics import (
     referral_generations,
 )
 from promocore.analytics.sample import sample_events, sample_members, sample_referrals
+from promocore.errors import ValidationError
 from promocore.money import Money
 
 START = datetime(2026, 11, 1, tzinfo=UTC)
@@ -69,3 +72,8 @@ def test_sample_data_loads_typed() -> None:
     assert len(members) == 300
     assert any(m["last_order_at"] is None for m in members)
     assert {m["tier"] for m in members} <= {None, "bronze", "silver", "gold", "diamond"}
+
+
+def test_sections_must_have_their_type() -> None:
+    with pytest.raises(ValidationError, match="roi: expected RoiReport or None, got dict"):
+        CampaignReview("x", roi={"roi": 1})  # type: ignore[arg-type]

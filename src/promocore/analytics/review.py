@@ -22,6 +22,7 @@ from promocore.analytics.reach import ReachProjection
 from promocore.analytics.roi import RoiReport
 from promocore.analytics.tiers import TierAssignment
 from promocore.money import Money
+from promocore.validation import Checks
 
 __all__ = ["CampaignReview"]
 
@@ -71,6 +72,25 @@ class CampaignReview:
     fission: FissionReport | None = None
     reach: ReachProjection | None = None
     tiers: TierAssignment | None = None
+
+    def __attrs_post_init__(self) -> None:
+        checks = Checks()
+        checks.check(isinstance(self.title, str), "title", "must be a str")
+        kinds: dict[str, tuple[type, ...]] = {
+            "roi": (RoiReport,),
+            "burn": (BudgetBurn,),
+            "funnel": (SegmentedFunnel, Funnel),
+            "coupons": (CouponMetrics,),
+            "fission": (FissionReport,),
+            "reach": (ReachProjection,),
+            "tiers": (TierAssignment,),
+        }
+        for name, types in kinds.items():
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, types):
+                expected = " or ".join(t.__name__ for t in types)
+                checks.add(name, f"expected {expected} or None, got {type(value).__name__}")
+        checks.raise_if_any()
 
     def to_dict(self) -> dict[str, Any]:
         """Return every section present as plain values."""
