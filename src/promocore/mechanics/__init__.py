@@ -4,6 +4,9 @@
 BUILTIN_PLUGINS: dict[str, str] = {
     "promocore.bargain": "promocore.mechanics.bargain.mechanic",
     "promocore.commission": "promocore.mechanics.commission",
+    "promocore.coupon": "promocore.mechanics.coupon",
+    "promocore.points_earning": "promocore.mechanics.points_earning",
+    "promocore.points_redemption": "promocore.mechanics.points_redemption",
     "promocore.presale": "promocore.mechanics.presale.mechanic",
     "promocore.price_off": "promocore.mechanics.price_off",
     "promocore.tiered_discount": "promocore.mechanics.tiered_discount",

@@ -1,0 +1,33 @@
+"""The exceptions raised by invite programs and boards."""
+
+from __future__ import annotations
+
+from promocore.errors import PromocoreError
+
+
+class InviteError(PromocoreError):
+    """Root of the errors about invites."""
+
+
+class InviteRefusedError(InviteError, ValueError):
+    """An invitation cannot be recorded."""
+
+
+class SelfInviteError(InviteRefusedError):
+    """A customer tried to invite themselves."""
+
+
+class InviteCycleError(InviteRefusedError):
+    """The invitation would close a cycle (A invited B, B invites A)."""
+
+
+class AlreadyInvitedError(InviteRefusedError):
+    """The friend was already invited by someone else; a friend counts once."""
+
+
+class ExistingCustomerError(InviteRefusedError):
+    """The friend is not a new customer, so cannot be invited."""
+
+
+class InviteClosedError(InviteRefusedError):
+    """The program is not running at this moment."""
