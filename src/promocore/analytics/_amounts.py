@@ -18,9 +18,6 @@ from promocore.errors import CurrencyError
 from promocore.money import Money, minor_units
 from promocore.validation import Checks
 
-#: What analytics accept for one amount of money.
-MoneyLike = Money | int
-
 _LIMIT = 2**63
 
 

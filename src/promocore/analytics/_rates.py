@@ -10,9 +10,6 @@ from numbers import Integral
 from promocore.money import Rounding
 from promocore.validation import Checks
 
-#: What analytics accept for one ratio. Floats are fine for ratios (not for money).
-RatioLike = Decimal | int | str | float | Fraction
-
 
 def ratio(
     value: object,

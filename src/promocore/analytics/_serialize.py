@@ -44,8 +44,3 @@ def plain(value: Any) -> Any:
     if attrs.has(type(value)):
         return {f.name: plain(getattr(value, f.name)) for f in attrs.fields(type(value))}
     return str(value)
-
-
-def fields_dict(obj: Any) -> dict[str, Any]:
-    """Return the attrs fields of ``obj`` as a plain dict."""
-    return {f.name: plain(getattr(obj, f.name)) for f in attrs.fields(type(obj))}

@@ -7,7 +7,7 @@ UTC; missing instants are None or NaT.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -35,12 +35,6 @@ def instant(value: object, name: str, checks: Checks) -> datetime:
 def to_datetime64(moment: datetime) -> np.datetime64:
     """Return an aware datetime as a naive UTC ``datetime64[us]``."""
     return np.datetime64(moment.astimezone(UTC).replace(tzinfo=None), "us")
-
-
-def from_datetime64(value: np.datetime64) -> datetime:
-    """Return a UTC ``datetime64`` as an aware datetime."""
-    micros = int(value.astype("datetime64[us]").astype(np.int64))
-    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=micros)
 
 
 def time_array(
