@@ -165,19 +165,22 @@ def _lift(
     scalar: bool,
 ) -> ComparisonResult:
     z = z_critical(alpha, alternative)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         ratio = m_b / m_a
-        se = np.abs(ratio) * np.sqrt(v_a / (m_a * m_a) + v_b / (m_b * m_b))
+        se = np.abs(ratio) * np.sqrt(v_a / m_a / m_a + v_b / m_b / m_b)
         if method == "delta-log":
             stat, low, high = _delta_log(m_a, v_a, m_b, v_b, z, notes)
         else:
             stat, low, high = _fieller(m_a, v_a, m_b, v_b, z, alpha, alternative, notes)
         p = p_from_z(stat, alternative)
-    undefined = ~(m_a > 0)
+    undefined = ~(m_a > 0) | ~np.isfinite(ratio)
+    notes.add("control estimate is too close to 0 for a ratio", (m_a > 0) & ~np.isfinite(ratio))
     if alternative == "greater":
         high = np.full_like(high, np.inf)
     elif alternative == "less":
         low = np.full_like(low, -np.inf)
+    # Where the test is not defined (no estimate of its variance), neither is the interval.
+    low, high = (np.where(np.isnan(p), np.nan, bound) for bound in (low, high))
     # Where the lift is undefined, every output is nan.
     estimate, low, high, p, stat, se = (
         np.where(undefined, np.nan, x) for x in (ratio - 1, low, high, p, stat, se)
@@ -203,7 +206,7 @@ def _delta_log(
     bad = (m_a > 0) & ~(m_b > 0)
     notes.add("treatment estimate is not above 0: the log-ratio interval is not defined", bad)
     log_ratio = np.log(m_b / m_a)
-    se_log = np.sqrt(v_a / (m_a * m_a) + v_b / (m_b * m_b))
+    se_log = np.sqrt(v_a / m_a / m_a + v_b / m_b / m_b)
     stat = np.where(
         se_log > 0, log_ratio / se_log, np.where(log_ratio == 0, 0.0, np.sign(log_ratio) * np.inf)
     )
@@ -226,15 +229,24 @@ def _fieller(
     spread = np.sqrt(v_a + v_b)
     stat = np.where(spread > 0, diff / spread, np.where(diff == 0, 0.0, np.sign(diff) * np.inf))
     significant = p_from_z(stat, alternative) < alpha
-    # Ratios θ with (m_b − θ m_a)² <= z² (v_b + θ² v_a): q(θ) = A θ² − 2 B θ + C <= 0.
-    a = m_a * m_a - z * z * v_a
-    b = m_a * m_b
-    disc = np.maximum(z * z * (m_a * m_a * v_b + m_b * m_b * v_a - z * z * v_a * v_b), 0.0)
-    root = np.sqrt(disc)
-    r1 = np.minimum((b - root) / a, (b + root) / a)
-    r2 = np.maximum((b - root) / a, (b + root) / a)
-    bounded = a > 0
+    # Ratios θ with (m_b − θ m_a)² <= z² (v_b + θ² v_a), a quadratic in θ. Solved
+    # divided by m_a² (no underflow for tiny scales), falling back to the raw
+    # coefficients where that overflows (a control mean tiny next to its noise).
     ratio = m_b / m_a
+    g = z * z * v_a / m_a / m_a
+    lead = 1 - g
+    root = np.sqrt(np.maximum(g * ratio * ratio + lead * z * z * v_b / m_a / m_a, 0.0))
+    r1 = np.minimum((ratio - root) / lead, (ratio + root) / lead)
+    r2 = np.maximum((ratio - root) / lead, (ratio + root) / lead)
+    raw_lead = m_a * m_a - z * z * v_a
+    raw_root = np.sqrt(
+        np.maximum(z * z * (m_a * m_a * v_b + m_b * m_b * v_a - z * z * v_a * v_b), 0.0)
+    )
+    raw_r1 = np.minimum((m_a * m_b - raw_root) / raw_lead, (m_a * m_b + raw_root) / raw_lead)
+    raw_r2 = np.maximum((m_a * m_b - raw_root) / raw_lead, (m_a * m_b + raw_root) / raw_lead)
+    scaled = np.isfinite(r1) & np.isfinite(r2) & np.isfinite(lead)
+    r1, r2 = np.where(scaled, r1, raw_r1), np.where(scaled, r2, raw_r2)
+    bounded = np.where(scaled, lead > 0, raw_lead > 0)
     # Unbounded set: the whole line when not significant, else the half-line holding the estimate.
     upper_ray = ratio >= r2
     low = np.where(bounded, r1, np.where(significant & upper_ray, r2, -np.inf))
