@@ -22,6 +22,7 @@ from promocore.ledger import (
 )
 from promocore.mechanics.presale.errors import HoldLostError, UnavailableError
 from promocore.mechanics.presale.order import PresaleOrder, Status
+from promocore.mechanics.presale.params import PresaleParams
 
 
 def stock_account(campaign_id: str) -> str:
@@ -39,6 +40,16 @@ def hold_key(order: PresaleOrder) -> str:
     return f"presale:{order.campaign_id}:{order.id}"
 
 
+def define_accounts(ledger: Ledger, campaign_id: str, terms: PresaleParams) -> None:
+    """Define the stock and per-customer accounts of a presale unless they exist.
+
+    An existing account keeps its limit: raise a stock with ``Ledger.top_up``.
+    """
+    ledger.define(AccountSpec.stock(stock_account(campaign_id), terms.stock))
+    if terms.per_customer_limit is not None:
+        ledger.define(AccountSpec.usage(customer_account(campaign_id), terms.per_customer_limit))
+
+
 def hold(ledger: Ledger, order: PresaleOrder, now: datetime, grace: timedelta) -> None:
     """Hold the order's units against the stock and the customer's limit.
 
@@ -49,13 +60,12 @@ def hold(ledger: Ledger, order: PresaleOrder, now: datetime, grace: timedelta) -
             made earlier under this order id is no longer held.
     """
     terms = order.terms
+    define_accounts(ledger, order.campaign_id, terms)
     stock = stock_account(order.campaign_id)
-    ledger.define(AccountSpec.stock(stock, terms.stock))
     draws = [Draw.stock(stock, order.quantity)]
     reasons = {stock: f"presale {order.campaign_id!r} is sold out"}
     if terms.per_customer_limit is not None:
         per_customer = customer_account(order.campaign_id)
-        ledger.define(AccountSpec.usage(per_customer, terms.per_customer_limit))
         draws.append(Draw.use(per_customer, order.customer_id, order.quantity))
         reasons[per_customer] = (
             f"customer {order.customer_id!r} may hold at most {terms.per_customer_limit} "

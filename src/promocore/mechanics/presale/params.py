@@ -144,18 +144,18 @@ class PresaleParams:
         checks.raise_if_any()
 
     def _check_amounts(self, checks: Checks) -> bool:
-        amounts = [getattr(self, name) for name in _MONEY_FIELDS]
-        for name, value in zip(_MONEY_FIELDS, amounts, strict=True):
-            if not isinstance(value, Money):
+        before = len(checks.problems)
+        for name in _MONEY_FIELDS:
+            if not isinstance(getattr(self, name), Money):
                 checks.add(name, "must be Money")
-        if checks.problems:
+        if len(checks.problems) > before:
             return False
         currency = self.presale_price.currency
         for name in ("deposit", "deduction"):
             value = getattr(self, name)
             if value.currency != currency:
                 checks.add(name, f"is in {value.currency}, the presale price is in {currency}")
-        if checks.problems:
+        if len(checks.problems) > before:
             return False
         checks.check(self.presale_price.amount > 0, "presale_price", "must be > 0")
         checks.check(self.deposit.amount > 0, "deposit", "must be > 0")
@@ -169,7 +169,7 @@ class PresaleParams:
             "deduction",
             f"must be <= the presale price ({self.presale_price.display()})",
         )
-        return not checks.problems
+        return len(checks.problems) == before
 
     def _check_legal_cap(self, checks: Checks) -> None:
         if self.excess_deposit is ExcessDeposit.REFUSE and exceeds_deposit_cap(
@@ -187,9 +187,9 @@ class PresaleParams:
 
     def _check_windows(self, checks: Checks) -> None:
         deposit, final = self.deposit_window, self.final_window
-        for name, window in (("deposit_window", deposit), ("final_window", final)):
-            checks.check(isinstance(window, Window), name, "must be a Window")
-        if checks.problems:
+        if not (isinstance(deposit, Window) and isinstance(final, Window)):
+            for name, window in (("deposit_window", deposit), ("final_window", final)):
+                checks.check(isinstance(window, Window), name, "must be a Window")
             return
         checks.check(
             final.starts_at >= deposit.starts_at,

@@ -30,7 +30,7 @@ from promocore.mechanics.presale.order import PresaleOrder, Status
 from promocore.mechanics.presale.params import PresaleParams, Window
 from promocore.money import Money, total
 from promocore.plugins import PluginHost
-from promocore.quote import Quote, QuoteLine
+from promocore.quote import Quote, QuoteLine, Reason
 
 #: Terms that must not change between an order's creation and its final quote.
 _PRICING_TERMS = ("sku", "presale_price", "deposit", "deduction", "stacks", "threshold_base")
@@ -134,8 +134,10 @@ def _presale_params(campaign: Campaign) -> PresaleParams:
     return campaign.params
 
 
-def _applied_or_raise(quote: Quote, campaign: Campaign) -> None:
+def _applied_or_raise(quote: Quote, campaign: Campaign, *, paid_off: bool = False) -> None:
     if any(a.campaign == campaign.id for a in quote.applied):
+        return
+    if paid_off and quote.reason(campaign.id) == Reason.UNITS_TAKEN:
         return
     for item in quote.not_applied:
         if item.campaign == campaign.id:
@@ -320,8 +322,9 @@ def quote_final(
     )
     cart = Cart(order.currency, (line, *other_lines), buyer, at)
     quote = engine.price(cart, at=at, budgets=budgets, usage=usage)
-    _applied_or_raise(quote, campaign)
     priced = quote.lines[0]
+    # Earlier stages may leave nothing to pay, so there is nothing left to deduct.
+    _applied_or_raise(quote, campaign, paid_off=priced.total.amount == 0)
     deduction = total(
         (a.amount for a in priced.adjustments if a.campaign == campaign.id), order.currency
     )
@@ -354,9 +357,11 @@ def _final_steps(
             f"{order.contract_amount.display()}",
         )
     ]
+    deducted = False
     for adjustment in priced.adjustments:
         amount = adjustment.amount
         if adjustment.campaign == campaign.id:
+            deducted = True
             worth = order.deduction
             capped = (
                 f", capped at {amount.display()} so the final payment is not below zero"
@@ -378,6 +383,16 @@ def _final_steps(
                     adjustment.campaign,
                 )
             )
+    if not deducted:
+        steps.append(
+            Step(
+                "deduction",
+                Money.zero(order.currency),
+                f"定金 {deposit_paid.display()} 抵 {order.deduction.display()}: nothing left "
+                "to deduct, the final payment is already zero",
+                campaign.id,
+            )
+        )
     steps.append(
         Step(
             "final_amount",

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 import attrs
 
 from promocore.campaign import Campaign
+from promocore.errors import ValidationError
 from promocore.ledger import Ledger
 from promocore.mechanics.presale.commands import (
     Cancel,
@@ -33,8 +34,9 @@ from promocore.mechanics.presale.errors import (
     OrderNotFoundError,
 )
 from promocore.mechanics.presale.events import Event
-from promocore.mechanics.presale.holds import hold, settle_hold
+from promocore.mechanics.presale.holds import define_accounts, hold, settle_hold
 from promocore.mechanics.presale.order import Party, PresaleOrder
+from promocore.mechanics.presale.params import PresaleParams
 from promocore.mechanics.presale.transitions import open_order, transition
 from promocore.money import Money
 from promocore.state import Codec, Store, TypedStore, VersionConflictError, retry_on_conflict
@@ -101,6 +103,16 @@ class PresaleService:
         if found is None:
             raise OrderNotFoundError(f"no presale order with id {order_id!r}")
         return found
+
+    def prepare(self, campaign: Campaign) -> None:
+        """Define the ledger accounts of a presale's stock and per-customer limit.
+
+        Optional (the first order does it too); existing accounts keep their limits.
+
+        Raises:
+            ValidationError: the campaign is not a presale.
+        """
+        define_accounts(self.ledger, campaign.id, _presale_params(campaign))
 
     def create(
         self,
@@ -195,6 +207,12 @@ class PresaleService:
         outcome = retry_on_conflict(once, attempts=self.attempts, sleep=self._sleep)
         settle_hold(self.ledger, outcome.order, now)
         return outcome
+
+
+def _presale_params(campaign: Campaign) -> PresaleParams:
+    if not isinstance(campaign, Campaign) or not isinstance(campaign.params, PresaleParams):
+        raise ValidationError.single("campaign", "must be a Campaign with PresaleParams")
+    return campaign.params
 
 
 def _same_order(existing: PresaleOrder, wanted: PresaleOrder) -> PresaleOrder:
