@@ -24,7 +24,7 @@ from promocore.mechanic import Context, Decline, LineDiscount, LineView, Mechani
 from promocore.mechanics.bargain.params import BargainParams
 from promocore.mechanics.bargain.session import Status
 from promocore.mechanics.bargain.snapshot import REF, SessionSnapshot
-from promocore.money import total
+from promocore.money import Money, total
 from promocore.quote import Reason
 
 #: The mechanic's name, as campaigns write it.
@@ -153,8 +153,9 @@ class Bargain:
         refusal = _refusal(snapshot, context.customer, context.at)
         if refusal is not None:
             return refusal
-        unit = view.take(1)
-        amount = unit.base - snapshot.price
+        # what one unit has left to pay, rounded down (exact integer division)
+        unit_base = Money(view.base.amount // view.units, context.currency)
+        amount = unit_base - snapshot.price
         if amount.amount <= 0:
             return (
                 Reason.NO_DISCOUNT,
@@ -167,7 +168,7 @@ class Bargain:
             else "bought before the floor"
         )
         note = f"session {session_id} {state}, 1 × {line.sku} at {snapshot.price.display()}"
-        return _Priced(LineDiscount(view.index, amount, 1, unit.base), note)
+        return _Priced(LineDiscount(view.index, amount, 1, unit_base), note)
 
 
 MECHANIC: Mechanic = Bargain()

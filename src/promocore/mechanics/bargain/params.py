@@ -76,11 +76,12 @@ class BargainParams:
         checks.check(
             isinstance(self.sku, str) and bool(self.sku.strip()), "sku", "must not be empty"
         )
+        before = len(checks.problems)
         self._check_prices(checks)
         for name in ("helpers_needed", "helps_per_helper", "sessions_per_customer"):
             value = getattr(self, name)
             checks.check(_whole(value) and value >= 1, name, "must be a whole number >= 1")
-        if not checks.problems:
+        if len(checks.problems) == before:
             self._check_span(checks)
         checks.check(
             _whole(self.duration_minutes) and self.duration_minutes >= 1,
@@ -106,6 +107,7 @@ class BargainParams:
         checks.raise_if_any()
 
     def _check_prices(self, checks: Checks) -> None:
+        before = len(checks.problems)
         for name in ("start_price", "floor_price", "min_cut"):
             value = getattr(self, name)
             if not isinstance(value, Money):
@@ -116,7 +118,7 @@ class BargainParams:
                 checks.add(
                     name, f"is in {value.currency}, start_price is in {self.start_price.currency}"
                 )
-        if checks.problems:
+        if len(checks.problems) > before:
             return
         checks.check(self.start_price.amount > 0, "start_price", "must be > 0")
         checks.check(self.floor_price.amount >= 0, "floor_price", "must be >= 0")
