@@ -178,7 +178,8 @@ class Presale:
                     Reason.NOT_REFERENCED,
                     f"a final payment names its presale order (ref {ORDER_REF!r})",
                 )
-            refused = _line_decline(params, line) or self._quantity_decline(context, params, line)
+            # The order's quantity was checked against the limits when it was made.
+            refused = _line_decline(params, line)
             if refused is not None:
                 return refused
             worth = params.deduction * line.quantity
