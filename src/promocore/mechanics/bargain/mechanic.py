@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from promocore.campaign import Campaign, Stage
-from promocore.cart import Customer
+from promocore.cart import Cart, Customer
 from promocore.errors import Problem, ValidationError
 from promocore.hookspecs import hookimpl
 from promocore.mechanic import Context, Decline, LineDiscount, LineView, Mechanic, Proposal
@@ -26,6 +26,9 @@ from promocore.mechanics.bargain.session import Status
 from promocore.mechanics.bargain.snapshot import REF, SessionSnapshot
 from promocore.money import Money, total
 from promocore.quote import Reason
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
 
 #: The mechanic's name, as campaigns write it.
 NAME = "bargain"
@@ -125,6 +128,18 @@ class Bargain:
         if refusals:
             return Decline(*refusals[0])
         return Decline(Reason.NOT_REFERENCED, "no line references a session of this bargain")
+
+    def params_strategy(self, currency: str) -> SearchStrategy[BargainParams]:
+        """Valid params in ``currency``, for the mechanic conformance laws (needs hypothesis)."""
+        from promocore.mechanics.bargain.strategies import bargain_params
+
+        return bargain_params(currency=currency)
+
+    def carts_strategy(self, campaign: Campaign) -> SearchStrategy[Cart]:
+        """Carts with session snapshots for ``campaign``, for the conformance laws."""
+        from promocore.mechanics.bargain.strategies import bargain_carts
+
+        return bargain_carts(campaign)
 
     def _line(
         self, context: Context, params: BargainParams, view: LineView
