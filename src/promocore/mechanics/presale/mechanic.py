@@ -12,12 +12,12 @@ measure the line depends on the stage the campaign runs at: at the ``item`` stag
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from promocore.campaign import Campaign, Stage
-from promocore.cart import LineItem
+from promocore.cart import Cart, LineItem
 from promocore.errors import Problem
 from promocore.hookspecs import hookimpl
 from promocore.mechanic import Context, Decline, LineDiscount, LineView, Mechanic, Proposal
@@ -25,6 +25,11 @@ from promocore.mechanics.presale.legal import split_deposit
 from promocore.mechanics.presale.lines import ORDER_REF, PHASE_REF, Phase, line_phase
 from promocore.mechanics.presale.params import PresaleParams, ThresholdBase, Window
 from promocore.quote import Effect, Reason
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
+
+    from promocore.plugins import PluginHost
 
 #: The name campaigns use in their ``mechanic`` field.
 NAME = "presale"
@@ -116,10 +121,14 @@ class Presale:
         parts: list[_Part] = []
         for view in views:
             line = view.line
-            refused = _line_decline(params, line) or self._quantity_decline(context, params, line)
+            refused = (
+                _line_decline(params, line)
+                or self._units_decline(view)
+                or self._quantity_decline(context, params, line)
+            )
             if refused is not None:
                 return refused
-            if view.payable != line.subtotal:
+            if view.base != line.subtotal:
                 return Decline(
                     Reason.INELIGIBLE,
                     "a deposit stacks with no other campaign, and this line was already discounted",
@@ -147,7 +156,7 @@ class Presale:
             )
             parts.append(
                 _Part(
-                    LineDiscount(view.index, view.payable - due, view.units),
+                    LineDiscount(view.index, view.base - due, view.units),
                     Effect(context.campaign.id, DEPOSIT_EFFECT, due, detail),
                     f"pay the deposit {due.display()} now ({params.deposit.display()} × "
                     f"{line.quantity}, worth {(params.deduction * line.quantity).display()} "
@@ -179,11 +188,11 @@ class Presale:
                     f"a final payment names its presale order (ref {ORDER_REF!r})",
                 )
             # The order's quantity was checked against the limits when it was made.
-            refused = _line_decline(params, line)
+            refused = _line_decline(params, line) or self._units_decline(view)
             if refused is not None:
                 return refused
             worth = params.deduction * line.quantity
-            deduction = worth.min(view.payable)
+            deduction = worth.min(view.base)
             deposit = params.deposit * line.quantity
             inflation = worth - deposit
             capped = (
@@ -217,6 +226,33 @@ class Presale:
             if not params.stacks:
                 closes |= {Stage.ORDER, Stage.COUPON}
         return self._proposal(context, parts, closes)
+
+    def params_strategy(self, currency: str) -> SearchStrategy[PresaleParams]:
+        """Valid params in ``currency``, for the mechanic conformance laws (needs hypothesis)."""
+        from promocore.mechanics.presale.strategies import presale_params
+
+        return presale_params(currency=currency)
+
+    def campaigns_strategy(self, host: PluginHost) -> SearchStrategy[Campaign]:
+        """Presale campaigns at the stage their terms need, for the conformance laws."""
+        from promocore.mechanics.presale.strategies import presale_campaigns
+
+        return presale_campaigns(host)
+
+    def carts_strategy(self, campaign: Campaign) -> SearchStrategy[Cart]:
+        """Carts of both phases for ``campaign``, for the conformance laws."""
+        from promocore.mechanics.presale.strategies import presale_carts
+
+        return presale_carts(campaign)
+
+    @staticmethod
+    def _units_decline(view: LineView) -> Decline | None:
+        if view.units < view.line.quantity or view.base != view.payable:
+            return Decline(
+                Reason.UNITS_TAKEN,
+                "a presale line is priced whole, and an exclusive campaign took some of its units",
+            )
+        return None
 
     @staticmethod
     def _quantity_decline(
