@@ -48,6 +48,7 @@ from promocore.coupons.lifecycle import (
 from promocore.coupons.offer import CouponOffer
 from promocore.coupons.params import COUPON_MECHANIC, CouponParams
 from promocore.coupons.pricing import campaign_id, code_of, coupon_campaigns, used_codes
+from promocore.coupons.service import CouponService, Wallet
 from promocore.coupons.state import Coupon, CouponStatus
 from promocore.coupons.template import CouponTemplate, Validity
 
@@ -71,6 +72,7 @@ __all__ = [
     "CouponParams",
     "CouponRedeemed",
     "CouponReleased",
+    "CouponService",
     "CouponStateError",
     "CouponStatus",
     "CouponTemplate",
@@ -82,6 +84,7 @@ __all__ = [
     "UnknownCouponError",
     "UnknownTemplateError",
     "Validity",
+    "Wallet",
     "campaign_id",
     "code_of",
     "coupon_campaigns",

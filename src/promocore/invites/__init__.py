@@ -34,11 +34,14 @@ from promocore.invites.errors import (
 )
 from promocore.invites.leaderboard import Standing, leaderboard
 from promocore.invites.program import CouponReward, InviteProgram, QualifyOn, Rung
+from promocore.invites.rewards import CouponGrant, coupon_grants, points_earn
+from promocore.invites.service import InviteService
 
 __all__ = [
     "AlreadyInvitedError",
     "Bind",
     "Command",
+    "CouponGrant",
     "CouponReward",
     "ExistingCustomerError",
     "FriendBound",
@@ -51,6 +54,7 @@ __all__ = [
     "InviteEvent",
     "InviteProgram",
     "InviteRefusedError",
+    "InviteService",
     "Progress",
     "Purchase",
     "QualifyOn",
@@ -59,6 +63,8 @@ __all__ = [
     "RungReached",
     "SelfInviteError",
     "Standing",
+    "coupon_grants",
     "leaderboard",
+    "points_earn",
     "transition",
 ]

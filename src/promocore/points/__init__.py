@@ -52,6 +52,7 @@ from promocore.points.pricing import (
 )
 from promocore.points.program import PointsProgram
 from promocore.points.rules import EarnRule, Expiry, PointsRate, RedemptionRule
+from promocore.points.service import PointsService
 from promocore.points.transactions import (
     Command,
     Earn,
@@ -89,6 +90,7 @@ __all__ = [
     "PointsRedeemed",
     "PointsRedemptionParams",
     "PointsReturned",
+    "PointsService",
     "Redeem",
     "Redemption",
     "RedemptionRule",
