@@ -208,6 +208,18 @@ class TestFinalPhase:
         assert quote.total_paid == cny("50")
         assert "capped at ¥9.00" in quote.steps[3].message
 
+    def test_nothing_is_deducted_from_a_final_payment_already_at_zero(self) -> None:
+        campaign = full_price_base()
+        quote = quote_final(
+            Engine([campaign, every_300_off_30(), coupon("100", "1000")]),
+            deposit_paid_order(campaign),
+            at=IN_FINAL,
+        )
+        # ¥999 - ¥90 = ¥909, and the coupon takes all of it.
+        assert (quote.deduction, quote.final_amount) == (cny("0"), cny("0"))
+        assert quote.steps[-2].code == "deduction"
+        assert "nothing left to deduct" in quote.steps[-2].message
+
     def test_the_quote_explains_itself_as_a_dict(self) -> None:
         quote = quote_final(
             Engine([presale(), every_300_off_30()]), deposit_paid_order(), at=IN_FINAL

@@ -87,6 +87,13 @@ class TestIdempotency:
         assert again.events == ()
         assert stock(service) == (100, 2, 0)
 
+    def test_a_retry_after_the_window_closed_still_finds_the_order(
+        self, service: PresaleService
+    ) -> None:
+        first = service.create(CAMPAIGN, "amy", 1, now=IN_DEPOSIT, order_id="o-1")
+        again = service.create(CAMPAIGN, "amy", 1, now=IN_FINAL, order_id="o-1")
+        assert again.order == first.order
+
     def test_an_order_id_names_one_order(self, service: PresaleService) -> None:
         service.create(CAMPAIGN, "amy", 2, now=IN_DEPOSIT, order_id="o-1")
         with pytest.raises(IdempotencyConflictError):

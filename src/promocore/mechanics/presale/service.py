@@ -139,15 +139,16 @@ class PresaleService:
             IdempotencyConflictError: ``order_id`` names a different order.
         """
         oid = order_id if order_id is not None else self._new_id()
-        order, events = open_order(oid, campaign, customer_id, quantity, now)
+        wanted = (campaign.id, customer_id, quantity)
         existing = self.find(oid)
-        if existing is not None:
-            return Outcome(_same_order(existing, order))
+        if existing is not None:  # a retry, possibly after the deposit window closed
+            return Outcome(_same_order(existing, wanted))
+        order, events = open_order(oid, campaign, customer_id, quantity, now)
         hold(self.ledger, order, now, self.hold_grace)
         try:
             self.orders.create(oid, order)
         except VersionConflictError:
-            return Outcome(_same_order(self.get(oid), order))
+            return Outcome(_same_order(self.get(oid), wanted))
         return Outcome(order, events)
 
     def pay_deposit(
@@ -215,12 +216,7 @@ def _presale_params(campaign: Campaign) -> PresaleParams:
     return campaign.params
 
 
-def _same_order(existing: PresaleOrder, wanted: PresaleOrder) -> PresaleOrder:
-    same = (existing.campaign_id, existing.customer_id, existing.quantity) == (
-        wanted.campaign_id,
-        wanted.customer_id,
-        wanted.quantity,
-    )
-    if not same:
+def _same_order(existing: PresaleOrder, wanted: tuple[str, str, int]) -> PresaleOrder:
+    if (existing.campaign_id, existing.customer_id, existing.quantity) != wanted:
         raise IdempotencyConflictError(f"order id {existing.id!r} names a different order")
     return existing
