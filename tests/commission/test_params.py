@@ -64,6 +64,12 @@ def test_ranks_by_team_size_warn_about_recruitment_pay() -> None:
         )
 
 
+def test_levels_default_to_the_number_of_rates() -> None:
+    assert CommissionParams(rates=pct("10", "5")).levels == 2
+    with pytest.raises(ValidationError, match="one rate per level"):
+        CommissionParams(rates=pct("10", "5"), levels=1)
+
+
 def test_every_problem_is_reported_with_its_path() -> None:
     with pytest.raises(ValidationError) as caught:
         CommissionParams(

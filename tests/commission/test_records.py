@@ -30,9 +30,9 @@ from promocore.commission.records import (
     OrderCommissions,
     Settle,
     open_order,
-    refund,
     settle,
 )
+from promocore.commission.refunds import refund
 from promocore.errors import ValidationError
 from promocore.money import Money
 from tests.commission.builders import AT, cny, line, order, order_lines, paid, program, programs

@@ -162,6 +162,10 @@ def _rank_tuple(items: Iterable[Rank]) -> tuple[Rank, ...]:
     return tuple(items)
 
 
+def _levels_of(params: CommissionParams) -> int:
+    return len(params.rates)
+
+
 def _rates(checks: Checks, path: str, rates: tuple[Rate, ...], levels: int) -> None:
     if len(rates) != levels:
         checks.add(path, f"give one rate per level ({levels}), got {len(rates)}")
@@ -175,20 +179,23 @@ class CommissionParams:
 
     Attributes:
         rates: One default rate per level, level 1 (the direct referrer) first.
-        levels: How many levels are paid, 1 to 3; more is refused.
+        levels: How many levels are paid, 1 to 3 (more is refused); by default
+            as many as ``rates`` has.
         sku_rates: Per-sku rates (optionally per rank) replacing the defaults.
         ranks: Promoter ranks, thresholds strictly increasing; a promoter is
             promoted to the highest rank reached and is never demoted.
         rank_by: What rank thresholds measure.
         base: What percent rates apply to.
         max_share: The most an order's commissions may add up to, as a percent of
-            what the buyer paid (net of refunds); larger sums are scaled down.
+            what the buyer paid (net of refunds), 50 by default; larger sums are
+            scaled down.
         activity_items: Whether activity items (bargain, group buy, flash sale)
             pay commission.
         activity_tags: Line tags, or cart-line ``refs`` names, marking activity items.
         self_purchase: Whether a promoter buying for themselves earns the level-1
             commission (自购返佣); off, their own referrer is level 1 as for anyone.
-        freeze_days: Days commissions stay frozen after payment (the return window).
+        freeze_days: Days commissions stay frozen after payment (the return
+            window), 7 by default.
         withdrawal: Withdrawal minimum and fees.
         binding: How links bind customers to referrers.
         compliance: The compliance profile; ``prc`` (default) warns at three levels
@@ -196,7 +203,7 @@ class CommissionParams:
     """
 
     rates: tuple[Rate, ...] = attrs.field(converter=_rate_tuple)
-    levels: int = 1
+    levels: int = attrs.field(default=attrs.Factory(_levels_of, takes_self=True))
     sku_rates: tuple[SkuRates, ...] = attrs.field(default=(), converter=_sku_rates_tuple)
     ranks: tuple[Rank, ...] = attrs.field(default=(), converter=_rank_tuple)
     rank_by: RankBasis = RankBasis.SETTLED_SALES

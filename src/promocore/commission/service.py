@@ -11,6 +11,7 @@ the delivery later, so nothing is lost or applied twice.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -22,6 +23,7 @@ from promocore.campaign import Campaign
 from promocore.commission import accounts as acc
 from promocore.commission import binding as bnd
 from promocore.commission import records as rec
+from promocore.commission import refunds
 from promocore.commission.compute import beneficiaries
 from promocore.commission.errors import (
     BindingCycleError,
@@ -41,7 +43,6 @@ from promocore.state import (
     Store,
     TypedStore,
     VersionConflictError,
-    Versioned,
     retry_on_conflict,
 )
 from promocore.state.retry import DEFAULT_ATTEMPTS
@@ -273,18 +274,20 @@ class CommissionService:
             raise NotAPromoterError(referrer)
         policy = self.params.binding
 
+        based_on: list[bnd.BindingState | None] = [None]
+
         def step(
             current: bnd.BindingState | None,
         ) -> tuple[bnd.BindingState, tuple[bnd.BindingEvent, ...]]:
+            based_on[0] = current
             upline = self.upline(referrer, at=when)
             link = bnd.Link(customer, referrer, policy, upline, registering)
             return bnd.bind(current, link, when)
 
-        before = self._bindings.store.get(customer)
         state, events = self._bindings.run(customer, step)
         assert state is not None
         if any(isinstance(e, bnd.Bound) for e in events):
-            self._undo_if_looped(customer, referrer, before, when)
+            self._undo_if_looped(customer, referrer, state, based_on[0], when)
         account_events = self._deliver_binding(customer, when)
         return Outcome(state, events, account_events)
 
@@ -292,23 +295,21 @@ class CommissionService:
         self,
         customer: str,
         referrer: str,
-        before: Versioned[bnd.BindingState] | None,
+        written: bnd.BindingState,
+        before: bnd.BindingState | None,
         when: datetime,
     ) -> None:
+        """Undo the binding just ``written`` if a concurrent one closed a loop with it."""
         upline = self.upline(referrer, at=when)
         if customer not in upline:
             return
         saved = self._bindings.store.get(customer)
-        if saved is not None:
-            try:
+        if saved is not None and saved.value == written:
+            with contextlib.suppress(VersionConflictError):  # someone moved on: theirs stands
                 if before is None:
                     self._bindings.store.delete(customer, expected_version=saved.version)
                 else:
-                    self._bindings.store.replace(
-                        customer, before.value, expected_version=saved.version
-                    )
-            except VersionConflictError:
-                pass
+                    self._bindings.store.replace(customer, before, expected_version=saved.version)
         raise BindingCycleError(customer, referrer, upline[: upline.index(customer) + 1])
 
     # -- orders ----------------------------------------------------------------------------
@@ -388,7 +389,7 @@ class CommissionService:
         ) -> tuple[rec.OrderCommissions, tuple[rec.RecordEvent, ...]]:
             if current is None:
                 raise UnknownOrderError(order_id)
-            return rec.refund(current, refund, when)
+            return refunds.refund(current, refund, when)
 
         state, events = self._orders.run(order_id, step)
         account_events = self._deliver_order(order_id, when)
