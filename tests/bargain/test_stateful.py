@@ -203,7 +203,7 @@ class BargainGame(RuleBasedStateMachine):
         expected: type[BargainError] | None = None
         if by != before.initiator:
             expected = NotInitiatorError
-        elif before.status is not Status.SUCCEEDED:
+        elif before.status not in (Status.SUCCEEDED, Status.CANCELLED):
             expected = closed_error(before, self.now)
         try:
             self.service.cancel(session_id, by, now=self.now)

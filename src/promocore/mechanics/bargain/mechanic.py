@@ -5,7 +5,9 @@ carries its snapshot (see :func:`~promocore.mechanics.bargain.snapshot.annotate`
 gets one unit at the session's price: the floor once the session succeeded, or
 the current price when the activity sells above the floor. The line is then
 closed to the stages in ``closed_stages`` (order and coupon by default), so no
-满减 or coupon discounts it further; the quote says so.
+满减 or coupon discounts it further; the quote says so. Other units of the same
+line keep the list price and are closed with it: put them on a line of their own
+to let later stages discount them.
 """
 
 from __future__ import annotations
@@ -65,7 +67,10 @@ def _refusal(snapshot: SessionSnapshot, customer: Customer | None, at: datetime)
         return None
     if snapshot.status is Status.STARTED:
         if at >= snapshot.expires_at:
-            return BargainReason.EXPIRED, f"session {sid} expired at {snapshot.expires_at}"
+            return (
+                BargainReason.EXPIRED,
+                f"session {sid} expired at {snapshot.expires_at.isoformat()}",
+            )
         if snapshot.buy_above_floor:
             return None
         return (
@@ -74,7 +79,7 @@ def _refusal(snapshot: SessionSnapshot, customer: Customer | None, at: datetime)
             f"(at most {snapshot.helps_left} more help(s) needed)",
         )
     if snapshot.status is Status.EXPIRED:
-        return BargainReason.EXPIRED, f"session {sid} expired at {snapshot.expires_at}"
+        return BargainReason.EXPIRED, f"session {sid} expired at {snapshot.expires_at.isoformat()}"
     return BargainReason.CLOSED, f"session {sid} is {snapshot.status.value}"
 
 

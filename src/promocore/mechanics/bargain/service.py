@@ -274,7 +274,7 @@ class BargainService:
         return True
 
     def cancel(self, session_id: str, by: str, *, now: datetime) -> Outcome:
-        """Cancel a session on behalf of its initiator ``by``.
+        """Cancel a session on behalf of its initiator ``by``; cancelling again changes nothing.
 
         Raises:
             SessionNotFoundError: no such session.

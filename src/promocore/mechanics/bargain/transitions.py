@@ -160,6 +160,8 @@ def _check_initiator(state: BargainSession, who: str, move: str) -> None:
 
 def _cancel(state: BargainSession, command: Cancel, now: datetime) -> Transition:
     _check_initiator(state, command.by, "cancel")
+    if state.status is Status.CANCELLED:
+        return state, ()  # a retried cancel changes nothing
     if state.status is not Status.SUCCEEDED:
         _refuse_closed(state, now, "cancel")
     cancelled = attrs.evolve(state, status=Status.CANCELLED, closed_at=now)
