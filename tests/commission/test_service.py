@@ -6,6 +6,7 @@ import itertools
 import threading
 from datetime import datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,6 +35,7 @@ from promocore.commission.accounts import Promoted
 from promocore.errors import CurrencyError
 from promocore.money import Money
 from promocore.state import JSONObject, MemoryStore, Record
+from promocore.state.sqlite import SqliteStore
 from tests.commission.builders import AT, cny, line, order, pct
 
 DAY = timedelta(days=1)
@@ -277,3 +279,23 @@ def test_concurrent_orders_all_reach_the_account() -> None:
     assert service.sweep(now=AT + 7 * DAY, limit=100).settled == 24
     amy = service.account("amy")
     assert amy is not None and amy.available == cny("24.00")
+
+
+def test_the_same_flow_on_a_sqlite_file_shared_by_two_services(tmp_path: Path) -> None:
+    path = tmp_path / "promo.db"
+    first = CommissionService(
+        SqliteStore(path), three_levels(), currency="CNY", sleep=lambda _: None
+    )
+    second = CommissionService(
+        SqliteStore(path), three_levels(), currency="CNY", sleep=lambda _: None
+    )
+    chain_of(first, "bo", "amy", "cai")
+    second.record_order(order("o-1", "bo", line("1", "tea", 2, "398.00")), now=AT)
+    assert first.sweep(now=AT + 7 * DAY).settled == 2
+    second.refund("o-1", Refund("r-1", (RefundLine("1", cny("199.00")),)), now=AT + 8 * DAY)
+    amy = first.account("amy")
+    assert amy is not None
+    assert (amy.available, amy.sales) == (cny("19.90"), cny("199.00"))
+    assert first.withdraw("amy", "w-1", cny("19.90"), now=AT + 9 * DAY).payout == cny("19.90")
+    state = second.order("o-1")
+    assert state is not None and state == first.order("o-1")
