@@ -1,5 +1,6 @@
 """The coupon service over the in-memory ledger and store."""
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -161,3 +162,40 @@ def test_campaigns_price_the_wallet() -> None:
     quote = price(cart(line("A", "120.00")), service.campaigns("u1", now=NOW))
     assert quote.total == cny("100.00")
     assert quote.applied[0].campaign == f"coupon:{best}"
+
+
+def test_concurrent_claims_never_over_issue() -> None:
+    service = make(amount_template("hot", "10", quantity=10))
+    results: list[str] = []
+
+    def claim(i: int) -> None:
+        try:
+            outcome = service.claim("hot", Customer(f"c{i}"), key=f"k{i}", now=NOW)
+        except CouponsExhaustedError:
+            results.append("sold out")
+        else:
+            results.append(outcome.coupon.code)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(claim, range(40)))
+    codes = [r for r in results if r != "sold out"]
+    assert len(codes) == len(set(codes)) == 10
+    assert results.count("sold out") == 30
+
+
+def test_concurrent_orders_lock_a_coupon_once() -> None:
+    service = make(amount_template("t", "10"))
+    code = service.claim("t", U1, key="k", now=NOW).coupon.code
+    winners: list[str] = []
+
+    def lock(order: str) -> None:
+        try:
+            service.lock(code, order_id=order, customer_id="u1", now=NOW)
+        except CouponStateError:
+            return
+        winners.append(order)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lock, [f"o{i}" for i in range(16)]))
+    assert len(winners) == 1
+    assert service.get(code, now=NOW).locked_by == winners[0]
