@@ -33,6 +33,7 @@ class LineView:
         units: Units this campaign may use (units taken by an exclusive campaign
             are not offered to another exclusive one).
         base: What is left to pay for those units; a discount never exceeds it.
+        closed: Stages an earlier campaign closed the line to (an activity price).
     """
 
     index: int
@@ -40,13 +41,14 @@ class LineView:
     payable: Money
     units: int
     base: Money
+    closed: frozenset[Stage] = frozenset()
 
     def take(self, units: int) -> LineView:
         """The same line offering only ``units`` of its units (base rounded down)."""
         if units >= self.units:
             return self
         part = self.base.multiply(Decimal(units) / self.units, Rounding.DOWN)
-        return LineView(self.index, self.line, self.payable, units, part)
+        return LineView(self.index, self.line, self.payable, units, part, self.closed)
 
     @property
     def unit_base(self) -> Money:

@@ -97,10 +97,12 @@ class PricingState:
                 continue
             line = self.cart.lines[i]
             if not exclusive:
-                views.append(LineView(i, line, state.payable, line.quantity, state.payable))
+                views.append(
+                    LineView(i, line, state.payable, line.quantity, state.payable, state.closed)
+                )
             elif state.free_units > 0:
                 base = state.free_payable.min(state.payable)
-                views.append(LineView(i, line, state.payable, state.free_units, base))
+                views.append(LineView(i, line, state.payable, state.free_units, base, state.closed))
         return tuple(views)
 
     def context(
