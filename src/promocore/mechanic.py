@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
 from promocore.campaign import Campaign, Gift, Stage
 from promocore.cart import Cart, Customer, LineItem
-from promocore.money import Money, Rounding, allocate, total
+from promocore.money import Money, allocate, total
 from promocore.quote import Effect
 
 
@@ -47,13 +46,13 @@ class LineView:
         """The same line offering only ``units`` of its units (base rounded down)."""
         if units >= self.units:
             return self
-        part = self.base.multiply(Decimal(units) / self.units, Rounding.DOWN)
+        part = Money(self.base.amount * units // self.units, self.base.currency)
         return LineView(self.index, self.line, self.payable, units, part, self.closed)
 
     @property
     def unit_base(self) -> Money:
         """What is left to pay for one offered unit, rounded down."""
-        return self.base.multiply(Decimal(1) / self.units, Rounding.DOWN)
+        return Money(self.base.amount // self.units, self.base.currency)
 
 
 @attrs.frozen

@@ -20,6 +20,7 @@ from promocore.engine import Engine, price
 from promocore.errors import ValidationError
 from promocore.mechanics.price_off import PriceOffParams
 from promocore.mechanics.tiered_discount import Basis, Mode, TieredDiscountParams
+from promocore.money import Money
 from promocore.quote import Reason
 from promocore.selection import Selection
 
@@ -224,3 +225,14 @@ def test_engine_considers_only_relevant_campaigns_unless_asked() -> None:
     c = cart(line("A", "10.00"))
     assert [n.campaign for n in engine.price(c).not_applied] == []
     assert engine.price(c, explain_all=True).reason("other") == Reason.OUT_OF_SCOPE
+
+
+def test_taking_some_units_divides_the_base_exactly() -> None:
+    from promocore.mechanic import LineView
+
+    view = LineView(0, line("A", "100.00", 3), cny("300.00"), 3, cny("300.00"))
+    assert view.take(1).base == cny("100.00")
+    assert view.take(2).base == cny("200.00")
+    assert view.unit_base == cny("100.00")
+    odd = LineView(0, line("A", "1.00", 3), cny("1.00"), 3, cny("1.00"))
+    assert odd.take(1).base == Money(33, "CNY")  # rounded down
