@@ -127,3 +127,15 @@ def test_malformed_csv(
     with pytest.raises(ValidationError) as excinfo:
         _run(["--csv", str(path)], capsys)
     assert message in str(excinfo.value)
+
+
+def test_main_command_line_prints_errors_without_a_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    main = pytest.importorskip("promocore.cli").main
+    assert main(["abtest", "--control", "10/100", "--treatment", "120/100"]) == 2
+    err = capsys.readouterr().err
+    assert "--treatment successes: must be <= --treatment users (120 > 100)" in err
+    assert "Traceback" not in err
+    assert main(["abtest", "--control", "10/100", "--treatment", "12/100"]) == 0
+    assert "verdict:" in capsys.readouterr().out

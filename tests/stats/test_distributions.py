@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import special
 
-from promocore.stats._dist import LARGE_DF, p_from_t, t_sf
+from promocore.stats._dist import LARGE_DF, p_from_t, t_ppf, t_sf
 
 
 @settings(max_examples=200, deadline=None)
@@ -35,3 +35,11 @@ def test_edge_values() -> None:
     assert mixed == pytest.approx(
         [2 * special.stdtr(10, -2.0), 2 * special.stdtr(1e5, -2.0)], rel=1e-12
     )
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(1.0, 1e8), st.floats(1e-10, 1 - 1e-10))
+def test_student_t_quantile_matches_scipy(df: float, q: float) -> None:
+    exact = float(special.stdtrit(df, q))
+    ours = float(t_ppf(q, np.asarray(df)))
+    assert ours == pytest.approx(exact, rel=1e-10, abs=1e-12)
