@@ -28,7 +28,11 @@ class Tx(Protocol):
         ...
 
     def many(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
-        """Run a statement once per parameter row."""
+        """Run a statement once per parameter row (the driver may send them together)."""
+        ...
+
+    def send(self, sql: str, params: Sequence[object] = ()) -> None:
+        """Run a statement whose result is not needed (the driver may defer waiting)."""
         ...
 
 
@@ -45,6 +49,10 @@ class Database(Protocol):
 
     def read(self) -> AbstractContextManager[Tx]:
         """Open a read-only transaction."""
+        ...
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+        """Run one read statement on its own (one round trip) and return every row."""
         ...
 
     def retryable(self, error: BaseException) -> bool:

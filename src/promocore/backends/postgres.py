@@ -40,8 +40,8 @@ def import_psycopg() -> Any:
 
 
 class _PostgresTx:
-    def __init__(self, cursor: Any, translate: dict[str, str]) -> None:
-        self._cur = cursor
+    def __init__(self, connection: Any, translate: dict[str, str]) -> None:
+        self._conn = connection
         self._translate = translate
 
     def _sql(self, sql: str) -> str:
@@ -51,23 +51,23 @@ class _PostgresTx:
         return text
 
     def all(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
-        self._cur.execute(self._sql(sql), params or None)
-        rows: list[Row] = self._cur.fetchall()
+        rows: list[Row] = self._conn.execute(self._sql(sql), params or None).fetchall()
         return rows
 
     def one(self, sql: str, params: Sequence[object] = ()) -> Row | None:
-        self._cur.execute(self._sql(sql), params or None)
-        row: Row | None = self._cur.fetchone()
+        row: Row | None = self._conn.execute(self._sql(sql), params or None).fetchone()
         return row
 
     def run(self, sql: str, params: Sequence[object] = ()) -> int:
-        self._cur.execute(self._sql(sql), params or None)
-        count: int = self._cur.rowcount
+        count: int = self._conn.execute(self._sql(sql), params or None).rowcount
         return count
 
     def many(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
         if rows:
-            self._cur.executemany(self._sql(sql), rows)
+            self._conn.cursor().executemany(self._sql(sql), rows)
+
+    def send(self, sql: str, params: Sequence[object] = ()) -> None:
+        self._conn.execute(self._sql(sql), params or None)
 
 
 class PostgresDatabase:
@@ -104,8 +104,8 @@ class PostgresDatabase:
     def _transaction(self) -> Iterator[_PostgresTx]:
         with self._lock:
             connection = self._connect()
-            with connection.transaction(), connection.cursor() as cursor:
-                yield _PostgresTx(cursor, self._translate)
+            with connection.transaction():
+                yield _PostgresTx(connection, self._translate)
 
     def write(self) -> AbstractContextManager[_PostgresTx]:
         """Open a transaction (READ COMMITTED; writers lock the rows they change)."""
@@ -114,6 +114,16 @@ class PostgresDatabase:
     def read(self) -> AbstractContextManager[_PostgresTx]:
         """Open a transaction for reading."""
         return self._transaction()
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+        """Run one read statement in autocommit mode (one round trip)."""
+        with self._lock:
+            connection = self._connect()
+            text = self._translate.get(sql) or self._translate.setdefault(
+                sql, sql.replace("?", "%s")
+            )
+            rows: list[Row] = connection.execute(text, params or None).fetchall()
+            return rows
 
     def retryable(self, error: BaseException) -> bool:
         """Deadlocks and serialisation failures are retried."""

@@ -29,6 +29,9 @@ class _SqliteTx:
     def many(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
         self._c.executemany(sql, rows)
 
+    def send(self, sql: str, params: Sequence[object] = ()) -> None:
+        self._c.execute(sql, params)
+
 
 class SqliteDatabase:
     """A SQLite database file opened for safe use by many processes.
@@ -107,6 +110,11 @@ class SqliteDatabase:
     def read(self) -> AbstractContextManager[_SqliteTx]:
         """Open a read transaction (``BEGIN DEFERRED``)."""
         return self._transaction("BEGIN DEFERRED")
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+        """Run one read statement outside any explicit transaction."""
+        with self._lock:
+            return self._connect().execute(sql, params).fetchall()
 
     def retryable(self, error: BaseException) -> bool:
         """SQLite queues writers on its lock; nothing is retried here."""

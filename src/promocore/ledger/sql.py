@@ -5,10 +5,14 @@ Tables (``{p}`` is the schema prefix):
 * ``{p}ledger_accounts``: one row per account (name, kind, currency, limit).
 * ``{p}ledger_counters``: reserved and committed amounts per account and subject
   (subject ``''`` for budgets and stock).
-* ``{p}ledger_reservations``: every reservation ever made, by key, with its grants.
-* ``{p}ledger_holds``: one row per item of each reservation still held, indexed by
-  account and expiry so that expired holds are found quickly.
+* ``{p}ledger_reservations``: every reservation ever made, by key, with its grants
+  (JSON), status and expiry; a partial index on the expiry of held ones finds the
+  expired quickly.
 * ``{p}ledger_top_ups``: every top-up, by key.
+
+Before any call reads or draws counters, every held reservation past its expiry
+is given back (each in its own short transaction), so counters never include
+expired holds.
 
 Locking: every transaction that changes counters locks the reservation row
 first and then the counter rows in (account, subject) order, so two transactions
@@ -30,6 +34,7 @@ from promocore.ledger.errors import (
     CapacityError,
     IdempotencyKeyReusedError,
     ReservationClosedError,
+    ReservationRefusedError,
     UnknownAccountError,
     UnknownReservationError,
 )
@@ -39,6 +44,7 @@ from promocore.ledger.model import (
     AccountSpec,
     Balance,
     Draw,
+    Grant,
     Reservation,
     ReservationStatus,
 )
@@ -63,13 +69,23 @@ _HELD = ReservationStatus.HELD.value
 T = TypeVar("T")
 
 
-class _Raced(Exception):
-    """Another transaction inserted the same key first; try again."""
+class Raced(Exception):
+    """A call must start over.
+
+    Another transaction won a race for the same rows, or expired holds had to be
+    given back first. Never leaves the backend.
+    """
 
 
-def _spec(row: Row) -> AccountSpec:
+def account_from_row(row: Row) -> AccountSpec:
+    """Build an account from a (name, kind, currency, limit) row."""
     name, kind, currency, limit = row
     return AccountSpec(str(name), AccountKind(kind), int(limit), currency or None)
+
+
+def _by_counter(grants: Sequence[Grant]) -> list[tuple[CounterId, Grant]]:
+    """Pair grants with their counters, in the order rows are locked."""
+    return sorted(((g.account, g.subject or ""), g) for g in grants)
 
 
 def _retry_raced(call: Callable[[], T], attempts: int = 100) -> T:
@@ -77,7 +93,7 @@ def _retry_raced(call: Callable[[], T], attempts: int = 100) -> T:
     for _ in range(attempts):
         try:
             return call()
-        except _Raced:
+        except Raced:
             continue
     raise RuntimeError(f"still racing other transactions after {attempts} attempts")
 
@@ -96,7 +112,12 @@ class SqlLedger:
         self._p = prefix
 
     def _q(self, sql: str) -> str:
-        return sql.replace("{p}", self._p).replace("{lock}", self._db.lock_rows)
+        lock = self._db.lock_rows
+        return (
+            sql.replace("{p}", self._p)
+            .replace("{lock_c}", f"{lock} OF c" if lock else "")
+            .replace("{lock}", lock)
+        )
 
     # -- accounts ---------------------------------------------------------------------------
 
@@ -131,7 +152,7 @@ class SqlLedger:
                 (spec.name,),
             )
             assert row is not None
-            return _spec(row)
+            return account_from_row(row)
 
         stored = in_transaction(self._db, work)
         if (stored.kind, stored.currency) != (spec.kind, spec.currency):
@@ -165,7 +186,7 @@ class SqlLedger:
                 (key, account, amount, spec.limit + amount),
             )
             if inserted != 1:
-                raise _Raced
+                raise Raced
             tx.run(
                 self._q(
                     "UPDATE {p}ledger_accounts SET limit_amount = limit_amount + ? WHERE name = ?"
@@ -186,7 +207,7 @@ class SqlLedger:
         )
         if row is None:
             raise UnknownAccountError(name, path)
-        return _spec(row)
+        return account_from_row(row)
 
     # -- reservations -----------------------------------------------------------------------
 
@@ -202,11 +223,18 @@ class SqlLedger:
         draws = check_reserve(key, items, ttl, now)
         moment = now or self._clock()
         digest = fingerprint(draws)
-        self._reclaim_accounts(sorted({d.account for d in draws}), moment)
-        return _retry_raced(
-            lambda: in_transaction(
-                self._db, lambda tx: self._reserve(tx, key, draws, digest, moment, ttl)
-            )
+        self._reclaim_before_reserve(moment)
+        return _retry_raced(lambda: self._reserve_once(key, draws, digest, moment, ttl))
+
+    def _reclaim_before_reserve(self, moment: datetime) -> None:
+        self._reclaim(moment)
+
+    def _reserve_once(
+        self, key: str, draws: Sequence[Draw], digest: str, moment: datetime, ttl: timedelta
+    ) -> Reservation:
+        """Make the reservation in one transaction; raise ``Raced`` to be run again."""
+        return in_transaction(
+            self._db, lambda tx: self._reserve(tx, key, draws, digest, moment, ttl)
         )
 
     def _reserve(
@@ -223,16 +251,6 @@ class SqlLedger:
             if found[0] != digest:
                 raise IdempotencyKeyReusedError(key)
             return self._settle(tx, key, found[1], moment)
-        names = sorted({d.account for d in draws})
-        rows = tx.all(
-            self._q(
-                "SELECT name, kind, currency, limit_amount FROM {p}ledger_accounts"
-                f" WHERE name IN ({placeholders(len(names))})"
-            ),
-            names,
-        )
-        specs = {spec.name: spec for spec in map(_spec, rows)}
-        check_fit(draws, specs)
         ids = sorted({counter_id(d) for d in draws})
         tx.many(
             self._q(
@@ -241,61 +259,80 @@ class SqlLedger:
             ),
             [cid for cid in ids if cid[1]],
         )
-        tallies = self._lock_counters(tx, ids)
-        counters = [Counter(specs[d.account], *tallies[counter_id(d)]) for d in draws]
-        grants = plan(key, draws, counters)
+        found_counters = self._lock_counters(tx, ids)
+        specs = {counter.spec.name: counter.spec for counter in found_counters.values()}
+        if len(specs) < len({d.account for d in draws}):
+            specs.update(self._specs(tx, [d.account for d in draws if d.account not in specs]))
+        check_fit(draws, specs)
+        if len(found_counters) != len(ids):  # created by a transaction not yet visible
+            raise Raced
+        counters = [found_counters[counter_id(d)] for d in draws]
+        try:
+            grants = plan(key, draws, counters)
+        except ReservationRefusedError:
+            # A concurrent call with this key may have taken the last of an account while
+            # this one waited for the counter locks; it is this call's result, not a refusal.
+            if self._find(tx, key, lock=False) is not None:
+                raise Raced from None
+            raise
         expires = to_micros(moment + ttl)
-        inserted = tx.run(
+        inserted = tx.one(
             self._q(
                 "INSERT INTO {p}ledger_reservations"
                 " (key, fingerprint, grants, status, expires_us, created_us)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING key"
             ),
             (key, digest, encode_grants(grants), _HELD, expires, to_micros(moment)),
         )
-        if inserted != 1:
-            raise _Raced
-        changes = sorted(
-            (counter_id(d), g.amount) for d, g in zip(draws, grants, strict=True) if g.amount
-        )
+        if inserted is None:
+            raise Raced
         tx.many(
             self._q(
                 "UPDATE {p}ledger_counters SET reserved = reserved + ?"
                 " WHERE account = ? AND subject = ?"
             ),
-            [(amount, acc, sub) for (acc, sub), amount in changes],
-        )
-        tx.many(
-            self._q(
-                "INSERT INTO {p}ledger_holds (reservation, account, subject, amount, expires_us)"
-                " VALUES (?, ?, ?, ?, ?)"
-            ),
-            [(key, acc, sub, amount, expires) for (acc, sub), amount in changes],
+            [(g.amount, acc, sub) for (acc, sub), g in _by_counter(grants)],
         )
         return Reservation(key, grants, from_micros(expires), ReservationStatus.HELD)
 
-    def _lock_counters(self, tx: Tx, ids: Sequence[CounterId]) -> dict[CounterId, tuple[int, int]]:
-        where = " OR ".join("(account = ? AND subject = ?)" for _ in ids)
+    def _lock_counters(self, tx: Tx, ids: Sequence[CounterId]) -> dict[CounterId, Counter]:
+        """Read and lock the counters ``ids``, in (account, subject) order."""
+        where = " OR ".join("(c.account = ? AND c.subject = ?)" for _ in ids)
         rows = tx.all(
             self._q(
-                "SELECT account, subject, reserved, committed FROM {p}ledger_counters"
-                f" WHERE {where} ORDER BY account, subject{{lock}}"
+                "SELECT a.name, a.kind, a.currency, a.limit_amount, c.subject, c.reserved,"
+                " c.committed FROM {p}ledger_counters c"
+                " JOIN {p}ledger_accounts a ON a.name = c.account"
+                f" WHERE {where} ORDER BY c.account, c.subject{{lock_c}}"
             ),
             [part for cid in ids for part in cid],
         )
-        tallies = {(str(r[0]), str(r[1])): (int(r[2]), int(r[3])) for r in rows}
-        if len(tallies) != len(ids):  # a counter row was created by a transaction not yet visible
-            raise _Raced
-        return tallies
+        return {
+            (str(r[0]), str(r[4])): Counter(account_from_row(r[:4]), int(r[5]), int(r[6]))
+            for r in rows
+        }
 
-    def _find(self, tx: Tx, key: str, *, lock: bool) -> tuple[str, Reservation] | None:
-        row = tx.one(
+    def _specs(self, tx: Tx, names: Sequence[str]) -> dict[str, AccountSpec]:
+        rows = tx.all(
             self._q(
-                "SELECT fingerprint, grants, status, expires_us FROM {p}ledger_reservations"
-                " WHERE key = ?" + ("{lock}" if lock else "")
+                "SELECT name, kind, currency, limit_amount FROM {p}ledger_accounts"
+                f" WHERE name IN ({placeholders(len(names))})"
             ),
-            (key,),
+            names,
         )
+        return {spec.name: spec for spec in map(account_from_row, rows)}
+
+    def _find(self, tx: Tx | None, key: str, *, lock: bool) -> tuple[str, Reservation] | None:
+        """Read a reservation in ``tx`` (locking its row), or on its own when ``tx`` is None."""
+        sql = self._q(
+            "SELECT fingerprint, grants, status, expires_us FROM {p}ledger_reservations"
+            " WHERE key = ?" + ("{lock}" if lock else "")
+        )
+        if tx is None:
+            rows = self._db.query(sql, (key,))
+            row = rows[0] if rows else None
+        else:
+            row = tx.one(sql, (key,))
         if row is None:
             return None
         digest, grants, status, expires = row
@@ -316,44 +353,51 @@ class SqlLedger:
     def _close(
         self, tx: Tx, view: Reservation, status: ReservationStatus, moment: datetime
     ) -> Reservation:
-        holds = tx.all(
-            self._q(
-                "SELECT account, subject, amount FROM {p}ledger_holds WHERE reservation = ?"
-                " ORDER BY account, subject"
-            ),
-            (view.key,),
-        )
+        """Move a held reservation, whose row ``tx`` has locked, to ``status``."""
         spent = 1 if status is ReservationStatus.COMMITTED else 0
         tx.many(
             self._q(
                 "UPDATE {p}ledger_counters SET reserved = reserved - ?, committed = committed + ?"
                 " WHERE account = ? AND subject = ?"
             ),
-            [(int(amount), int(amount) * spent, acc, sub) for acc, sub, amount in holds],
+            [(g.amount, g.amount * spent, acc, sub) for (acc, sub), g in _by_counter(view.grants)],
         )
-        tx.run(self._q("DELETE FROM {p}ledger_holds WHERE reservation = ?"), (view.key,))
-        tx.run(
+        tx.send(
             self._q("UPDATE {p}ledger_reservations SET status = ?, closed_us = ? WHERE key = ?"),
             (status.value, to_micros(moment), view.key),
         )
         return Reservation(view.key, view.grants, view.expires_at, status)
+
+    def _settle_key(
+        self, key: str, moment: datetime, action: ReservationStatus | None
+    ) -> tuple[Reservation, bool] | None:
+        """Lock reservation ``key``; expire it if due, else move it to ``action`` if held.
+
+        Returns:
+            The reservation afterwards and whether this call changed it, or ``None``
+            when there is no reservation with this key.
+        """
+
+        def work(tx: Tx) -> tuple[Reservation, bool] | None:
+            found = self._find(tx, key, lock=True)
+            if found is None:
+                return None
+            view = self._settle(tx, key, found[1], moment)
+            if view.status is ReservationStatus.HELD and action is not None:
+                view = self._close(tx, view, action, moment)
+            return view, view.status is not found[1].status
+
+        return in_transaction(self._db, work)
 
     def _finish(
         self, key: str, now: datetime | None, status: ReservationStatus, action: str
     ) -> Reservation:
         check_key(key, now)
         moment = now or self._clock()
-
-        def work(tx: Tx) -> Reservation:
-            found = self._find(tx, key, lock=True)
-            if found is None:
-                raise UnknownReservationError(key)
-            view = self._settle(tx, key, found[1], moment)
-            if view.status is ReservationStatus.HELD:
-                return self._close(tx, view, status, moment)
-            return view
-
-        view = in_transaction(self._db, work)
+        settled = self._settle_key(key, moment, status)
+        if settled is None:
+            raise UnknownReservationError(key)
+        view = settled[0]
         if view.status is status:
             return view
         if status is ReservationStatus.RELEASED and view.status is ReservationStatus.EXPIRED:
@@ -372,8 +416,7 @@ class SqlLedger:
         """Return the reservation made with ``key``, or ``None``."""
         check_key(key, now)
         moment = now or self._clock()
-        with self._db.read() as tx:
-            found = self._find(tx, key, lock=False)
+        found = self._find(None, key, lock=False)
         if found is None:
             return None
         view = found[1]
@@ -383,15 +426,8 @@ class SqlLedger:
 
     def _expire(self, key: str, moment: datetime) -> tuple[Reservation | None, bool]:
         """Expire ``key`` if it is held past its time; say whether this call did it."""
-
-        def work(tx: Tx) -> tuple[Reservation | None, bool]:
-            found = self._find(tx, key, lock=True)
-            if found is None:
-                return None, False
-            view = self._settle(tx, key, found[1], moment)
-            return view, view.status is not found[1].status
-
-        return in_transaction(self._db, work)
+        settled = self._settle_key(key, moment, None)
+        return (None, False) if settled is None else settled
 
     # -- balances and expiry ----------------------------------------------------------------
 
@@ -401,47 +437,46 @@ class SqlLedger:
         """Return an account's counters (see :meth:`Ledger.balance`)."""
         check_balance(account, subject, now)
         moment = now or self._clock()
-        self._reclaim_accounts([account], moment)
-        with self._db.read() as tx:
-            spec = self._account(tx, account, "account")
-            check_balance_subject(spec, subject)
-            row = tx.one(
-                self._q(
-                    "SELECT reserved, committed FROM {p}ledger_counters"
-                    " WHERE account = ? AND subject = ?"
-                ),
-                (account, subject or ""),
-            )
-        reserved, committed = (int(row[0]), int(row[1])) if row else (0, 0)
+        self._reclaim(moment)
+        rows = self._db.query(
+            self._q(
+                "SELECT a.name, a.kind, a.currency, a.limit_amount, c.reserved, c.committed"
+                " FROM {p}ledger_accounts a LEFT JOIN {p}ledger_counters c"
+                " ON c.account = a.name AND c.subject = ? WHERE a.name = ?"
+            ),
+            (subject or "", account),
+        )
+        if not rows:
+            raise UnknownAccountError(account, "account")
+        spec = account_from_row(rows[0][:4])
+        check_balance_subject(spec, subject)
+        reserved, committed = (int(rows[0][4] or 0), int(rows[0][5] or 0))
         return Balance(account, spec.kind, spec.limit, reserved, committed, subject, spec.currency)
 
     def sweep(self, *, now: datetime | None = None, limit: int = 1000) -> int:
         """Give back up to ``limit`` expired reservations; return how many."""
         check_sweep(now, limit)
         moment = now or self._clock()
-        with self._db.read() as tx:
-            rows = tx.all(
-                self._q(
-                    "SELECT key FROM {p}ledger_reservations WHERE status = ? AND expires_us <= ?"
-                    " ORDER BY expires_us LIMIT ?"
-                ),
-                (_HELD, to_micros(moment), limit),
-            )
-        return self._expire_all([str(r[0]) for r in rows], moment)
+        return sum(self._expire(key, moment)[1] for key in self._expired(moment, limit))
 
-    def _reclaim_accounts(self, accounts: Sequence[str], moment: datetime) -> int:
-        with self._db.read() as tx:
-            rows = tx.all(
-                self._q(
-                    "SELECT DISTINCT reservation FROM {p}ledger_holds"
-                    f" WHERE account IN ({placeholders(len(accounts))}) AND expires_us <= ?"
-                ),
-                [*accounts, to_micros(moment)],
-            )
-        return self._expire_all(sorted(str(r[0]) for r in rows), moment)
+    def _expired(self, moment: datetime, limit: int) -> list[str]:
+        rows = self._db.query(
+            self._q(
+                "SELECT key FROM {p}ledger_reservations WHERE status = ? AND expires_us <= ?"
+                " ORDER BY expires_us LIMIT ?"
+            ),
+            (_HELD, to_micros(moment), limit),
+        )
+        return [str(row[0]) for row in rows]
 
-    def _expire_all(self, keys: Sequence[str], moment: datetime) -> int:
-        return sum(self._expire(key, moment)[1] for key in keys)
+    def _reclaim(self, moment: datetime, batch: int = 100) -> None:
+        """Give back every reservation expired at ``moment``."""
+        while True:
+            keys = self._expired(moment, batch)
+            for key in keys:
+                self._expire(key, moment)
+            if len(keys) < batch:
+                return
 
     def close(self) -> None:
         """Close the database connection."""

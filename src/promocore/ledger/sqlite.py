@@ -34,15 +34,6 @@ CREATE TABLE IF NOT EXISTS ledger_reservations (
 );
 CREATE INDEX IF NOT EXISTS ledger_reservations_held
     ON ledger_reservations (expires_us) WHERE status = 'held';
-CREATE TABLE IF NOT EXISTS ledger_holds (
-    reservation TEXT NOT NULL,
-    account TEXT NOT NULL,
-    subject TEXT NOT NULL,
-    amount INTEGER NOT NULL,
-    expires_us INTEGER NOT NULL,
-    PRIMARY KEY (reservation, account, subject)
-);
-CREATE INDEX IF NOT EXISTS ledger_holds_expiry ON ledger_holds (account, expires_us);
 CREATE TABLE IF NOT EXISTS ledger_top_ups (
     key TEXT PRIMARY KEY,
     account TEXT NOT NULL,

@@ -1,0 +1,83 @@
+"""Code run in child processes by the concurrency and crash tests."""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import timedelta
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Event
+
+from promocore.ledger import Draw, ReservationRefusedError, ReservationStatus
+from promocore.money import Money
+from tests.ledger.targets import Target
+
+LONG_TTL = timedelta(minutes=30)
+
+
+def stream_amounts(stream: int, count: int) -> list[int]:
+    """The amounts of one key stream; every process working a stream draws the same."""
+    rng = random.Random(stream)
+    return [rng.randint(1, 100) for _ in range(count)]
+
+
+def hammer(target: Target, stream: int, count: int, go: Event) -> dict[str, int]:
+    """Reserve, retry, commit and retry ``count`` keys of ``stream``; return each grant.
+
+    Two processes work each stream, so every key is reserved and committed
+    concurrently by two processes, and each of them also retries every call.
+    """
+    ledger = target.open()
+    go.wait(60)
+    granted: dict[str, int] = {}
+    for n, amount in enumerate(stream_amounts(stream, count)):
+        key = f"s{stream}-{n}"
+        items = [Draw.budget("budget", Money(amount, "CNY"), partial=True), Draw.stock("stock", 1)]
+        try:
+            first = ledger.reserve(key, items, LONG_TTL)
+        except ReservationRefusedError as refused:
+            assert refused.shortfalls[0].account == "budget", refused
+            granted[key] = 0
+            continue
+        retried = ledger.reserve(key, items, LONG_TTL)
+        assert retried.grants == first.grants, (first, retried)
+        assert ledger.commit(key).status is ReservationStatus.COMMITTED
+        assert ledger.commit(key).grants == first.grants
+        granted[key] = first.grants[0].amount
+    ledger.close()
+    return granted
+
+
+def hammer_into(
+    results: Queue[tuple[int, dict[str, int] | str]],
+    worker: int,
+    target: Target,
+    stream: int,
+    count: int,
+    go: Event,
+) -> None:
+    """Run :func:`hammer` and put ``(worker, grants)`` (or the error text) on ``results``."""
+    try:
+        results.put((worker, hammer(target, stream, count, go)))
+    except BaseException as error:
+        results.put((worker, f"{type(error).__name__}: {error}"))
+        raise
+
+
+def hold_until_killed(target: Target, ready: Event, ttl_seconds: float) -> None:
+    """Keep making reservations (never committing) until the process is killed."""
+    ledger = target.open()
+    ttl = timedelta(seconds=ttl_seconds)
+    n = 0
+    while True:
+        try:
+            ledger.reserve(
+                f"crash-{n}",
+                [Draw.budget("budget", Money(10, "CNY")), Draw.stock("stock", 1)],
+                ttl,
+            )
+        except ReservationRefusedError:
+            time.sleep(0.001)
+        n += 1
+        if n == 20:
+            ready.set()
