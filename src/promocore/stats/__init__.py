@@ -26,13 +26,11 @@ from promocore.stats.bootstrap import bootstrap_difference
 from promocore.stats.capping import capping_threshold, winsorize
 from promocore.stats.corrections import CorrectionResult, adjust
 from promocore.stats.cuped import CovariateSummary, CupedResult, cuped, summarize_with_covariate
-from promocore.stats.design import (
-    DesignResult,
-    mde_means,
+from promocore.stats.design import DesignResult
+from promocore.stats.design_means import mde_means, power_means, sample_size_means
+from promocore.stats.design_proportions import (
     mde_proportions,
-    power_means,
     power_proportions,
-    sample_size_means,
     sample_size_proportions,
 )
 from promocore.stats.economics import EconomicsResult, campaign_economics
