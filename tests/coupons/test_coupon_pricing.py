@@ -18,9 +18,9 @@ from promocore.coupons import (
     used_codes,
 )
 from promocore.engine import price
-from promocore.mechanic import LineView
-from promocore.mechanics.coupon import CouponReason
-from promocore.quote import Reason
+from promocore.mechanic import Context, Decline, LineView, Proposal
+from promocore.mechanics.coupon import MECHANIC, CouponReason
+from promocore.quote import Adjustment, Reason
 
 from .builders import (
     NOW,
@@ -175,3 +175,26 @@ def test_coupon_after_an_exclusive_order_promotion() -> None:
     if quote.reason(campaign_id("C-t20")) == Reason.UNITS_TAKEN:
         pytest.xfail("units taken by an exclusive order-stage campaign hide lines from coupons")
     assert quote.total == cny("90.00")
+
+
+@attrs.frozen
+class _ViewWithAdjustments(LineView):
+    """A line view carrying its adjustments, as the engine is asked to provide."""
+
+    adjustments: tuple[Adjustment, ...] = ()
+
+
+def test_not_stackable_coupon_reads_order_adjustments_on_its_lines() -> None:
+    alone = amount_template("alone", "20", stacks_with_order=False)
+    (campaign,) = coupons_for(alone)
+    item = line("A", "120.00")
+    payable = cny("110.00")
+    for stage, reason in ((Stage.ORDER, CouponReason.NOT_STACKABLE), (Stage.ITEM, None)):
+        adjustment = Adjustment("mj", cny("10.00"), stage)
+        view = _ViewWithAdjustments(0, item, payable, 1, payable, adjustments=(adjustment,))
+        context = Context(campaign, cart(item), NOW, Stage.COUPON, (view,))
+        result = MECHANIC.evaluate(context)
+        if reason is None:
+            assert isinstance(result, Proposal) and result.amount("CNY") == cny("20.00")
+        else:
+            assert isinstance(result, Decline) and result.reason == reason

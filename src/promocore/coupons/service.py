@@ -175,6 +175,7 @@ class CouponService:
             ClaimRefusedError: outside the claim window or the audience.
             ClaimLimitReachedError: the customer holds the most allowed.
             CouponsExhaustedError: the issue quantity is used up.
+            IdempotencyKeyReusedError: ``key`` already named a claim by another customer.
         """
         template = self.template(template_id)
         refusal = template.refusal(customer, now)

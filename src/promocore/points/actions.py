@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 import attrs
 
+from promocore.errors import ValidationError
 from promocore.points.errors import DailyLimitReachedError
 from promocore.points.rules import Expiry, zone
 from promocore.points.transactions import Earn
@@ -66,8 +67,8 @@ class ActionRule:
             checks.check(all(d <= self.cycle for d in days), "streak", "days must fit the cycle")
         try:
             zone(self.timezone)
-        except ValueError as exc:
-            checks.add("timezone", str(exc))
+        except ValidationError as exc:
+            checks.absorb(exc)
         checks.raise_if_any()
 
     def day_of(self, at: datetime) -> date:
