@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -243,3 +245,26 @@ def test_one_sided_intervals_leave_one_end_open(alternative: str, open_end: int)
     se = np.sqrt(0.1 * 0.9 / 10000 + 0.11 * 0.89 / 10000)
     closed = r.interval[1 - open_end]
     assert closed == pytest.approx(0.01 - z * se if open_end else 0.01 + z * se, rel=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    tables(),
+    st.sampled_from(["z-pooled", "z-unpooled", "welch"]),
+    st.sampled_from(["newcombe", "wald", "score"]),
+    st.sampled_from(["fisher", None]),
+    st.sampled_from(["two-sided", "greater", "less"]),
+)
+def test_any_table_gives_a_sane_answer_without_numpy_warnings(
+    case: tuple[int, int, int, int], test: str, interval: str, exact: str | None, alternative: str
+) -> None:
+    n_a, x_a, n_b, x_b = case
+    if test == "welch" and min(n_a, n_b) < 2:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = compare_proportions(
+            n_a, x_a, n_b, x_b, test=test, interval=interval, exact=exact, alternative=alternative
+        )
+    assert 0.0 <= r.p_value <= 1.0
+    assert r.ci_low <= r.estimate <= r.ci_high

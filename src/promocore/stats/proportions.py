@@ -198,6 +198,7 @@ def _asymptotic(
         vb = data.p_b * (1 - data.p_b) / nb
         t = diff / se
         df = (va + vb) ** 2 / (va * va / (na - 1) + vb * vb / (nb - 1))
+        df = np.where(va + vb > 0, df, np.inf)  # no variance: the limit is the normal
         return t, p_from_t(t, df, alternative)
 
 
