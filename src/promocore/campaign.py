@@ -262,7 +262,8 @@ class Campaign:
         scope: Which lines it covers.
         priority: Higher runs first inside a stage and wins ties in priority mode.
         exclusive_group: Campaigns sharing a group compete; at most one applies.
-            Units a grouped campaign discounts are not used by another grouped one.
+            Units a grouped campaign discounts are not used by another grouped one
+            of the same stage.
         budget: Spend budget, if any.
         limits: Per-order and per-customer limits.
     """

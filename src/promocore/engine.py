@@ -231,6 +231,7 @@ class Engine:
     def _run_stage(
         self, run: _Run, stage: Stage, entries: list[tuple[_Entry, tuple[int, ...]]]
     ) -> None:
+        run.state = run.state.open_stage()
         ready: list[tuple[_Entry, tuple[int, ...]]] = []
         for entry, in_scope in entries:
             refusal = self._precheck(run, entry, in_scope)

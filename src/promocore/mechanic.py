@@ -18,7 +18,7 @@ import attrs
 from promocore.campaign import Campaign, Gift, Stage
 from promocore.cart import Cart, Customer, LineItem
 from promocore.money import Money, allocate, total
-from promocore.quote import Effect
+from promocore.quote import Adjustment, Effect
 
 
 @attrs.frozen
@@ -33,6 +33,7 @@ class LineView:
             are not offered to another exclusive one).
         base: What is left to pay for those units; a discount never exceeds it.
         closed: Stages an earlier campaign closed the line to (an activity price).
+        adjustments: Discounts the line received before this campaign.
     """
 
     index: int
@@ -41,13 +42,14 @@ class LineView:
     units: int
     base: Money
     closed: frozenset[Stage] = frozenset()
+    adjustments: tuple[Adjustment, ...] = ()
 
     def take(self, units: int) -> LineView:
         """The same line offering only ``units`` of its units (base rounded down)."""
         if units >= self.units:
             return self
         part = Money(self.base.amount * units // self.units, self.base.currency)
-        return LineView(self.index, self.line, self.payable, units, part, self.closed)
+        return attrs.evolve(self, units=units, base=part)
 
     @property
     def unit_base(self) -> Money:

@@ -86,6 +86,18 @@ class PricingState:
             tuple(LineState(line.subtotal, line.quantity, line.subtotal) for line in cart.lines),
         )
 
+    def open_stage(self) -> PricingState:
+        """The state at the start of a stage: every unit free again for exclusive campaigns.
+
+        Units are exclusive within a stage; what later stages may touch is governed
+        by the stages a campaign closes a line to.
+        """
+        lines = tuple(
+            attrs.evolve(state, free_units=line.quantity, free_payable=state.payable)
+            for state, line in zip(self.lines, self.cart.lines, strict=True)
+        )
+        return PricingState(self.cart, lines, self.applied)
+
     def views(
         self, campaign: Campaign, stage: Stage, in_scope: tuple[int, ...], exclusive: bool
     ) -> tuple[LineView, ...]:
@@ -97,12 +109,14 @@ class PricingState:
                 continue
             line = self.cart.lines[i]
             if not exclusive:
-                views.append(
-                    LineView(i, line, state.payable, line.quantity, state.payable, state.closed)
-                )
+                units, base = line.quantity, state.payable
             elif state.free_units > 0:
-                base = state.free_payable.min(state.payable)
-                views.append(LineView(i, line, state.payable, state.free_units, base, state.closed))
+                units, base = state.free_units, state.free_payable.min(state.payable)
+            else:
+                continue
+            views.append(
+                LineView(i, line, state.payable, units, base, state.closed, state.adjustments)
+            )
         return tuple(views)
 
     def context(
