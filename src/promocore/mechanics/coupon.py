@@ -12,7 +12,6 @@ Coupons take no units: a shop coupon and a platform coupon may both discount a l
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -22,7 +21,7 @@ from promocore.coupons.params import COUPON_MECHANIC, CouponParams
 from promocore.hookspecs import hookimpl
 from promocore.mechanic import Context, Decline, LineView, Mechanic, Proposal, Upsell, spread
 from promocore.money import Money, total
-from promocore.quote import Adjustment, Reason
+from promocore.quote import Reason
 
 
 class CouponReason(enum.StrEnum):
@@ -37,12 +36,8 @@ class CouponReason(enum.StrEnum):
 
 
 def order_discounted(view: LineView) -> bool:
-    """True if an order-stage campaign discounted the line.
-
-    Reads the line's adjustments when the engine offers them on the view.
-    """
-    adjustments: Sequence[Adjustment] = getattr(view, "adjustments", ())
-    return any(a.stage is Stage.ORDER and a.amount.amount > 0 for a in adjustments)
+    """True if an order-stage campaign discounted the line."""
+    return any(a.stage is Stage.ORDER and a.amount.amount > 0 for a in view.adjustments)
 
 
 @attrs.frozen
