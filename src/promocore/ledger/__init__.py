@@ -6,6 +6,9 @@ nothing; :meth:`~Ledger.commit` spends them; :meth:`~Ledger.release` gives them
 back, as does the passing of a reservation's time to live. Every call that
 changes something takes an idempotency key, so retrying it is always safe.
 
+:func:`checkout` turns a priced quote into one reservation of all its budget
+draws, pricing the cart again when a budget ran out since the quote was shown.
+
 Backends: :class:`MemoryLedger` (default, one process), and
 :class:`~promocore.ledger.sqlite.SqliteLedger`,
 :class:`~promocore.ledger.postgres.PostgresLedger` and
@@ -32,6 +35,14 @@ Example:
     7000
 """
 
+from promocore.ledger.checkout import (
+    Checkout,
+    CheckoutConflictError,
+    budget_account,
+    checkout,
+    define_budgets,
+    remaining_budgets,
+)
 from promocore.ledger.clock import Clock, ManualClock, system_clock
 from promocore.ledger.errors import (
     AccountConflictError,
@@ -64,6 +75,8 @@ __all__ = [
     "AccountSpec",
     "Balance",
     "CapacityError",
+    "Checkout",
+    "CheckoutConflictError",
     "Clock",
     "Draw",
     "Grant",
@@ -79,5 +92,9 @@ __all__ = [
     "Shortfall",
     "UnknownAccountError",
     "UnknownReservationError",
+    "budget_account",
+    "checkout",
+    "define_budgets",
+    "remaining_budgets",
     "system_clock",
 ]
