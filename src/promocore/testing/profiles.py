@@ -1,0 +1,128 @@
+"""What a mechanic tells the laws about itself: its params strategy, cart refs and extra laws.
+
+A mechanic may carry any of these optional attributes:
+
+* ``params_strategy(currency)``: a hypothesis strategy of valid params in ``currency``
+  (import hypothesis inside the method, so it stays a test-time dependency);
+* ``campaigns_strategy(host)``: a strategy of valid campaigns, for mechanics whose
+  campaigns must fit their params (a stage, a schedule covering their windows);
+* ``refs_strategy(campaign)``: a strategy of line refs (``{"groupbuy": "team-1"}``)
+  that make lines take part in ``campaign``;
+* ``carts_strategy(campaign)``: a strategy of whole carts for ``campaign``, for
+  mechanics that price only lines of a given sku, price or time
+  (:func:`promocore.testing.samples.campaign_carts` builds on the defaults);
+* ``laws``: extra :class:`~promocore.testing.law.Law` objects it promises to obey.
+
+For a mechanic you cannot change, :func:`register_profile` records the same things
+by mechanic name. Attributes on the mechanic win over a registered profile; whatever
+neither gives is derived (params from ``params_type``) or left out.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from promocore.campaign import Campaign
+from promocore.cart import Cart
+from promocore.mechanic import Mechanic
+from promocore.plugins import PluginHost
+from promocore.testing.law import Law
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
+
+#: Builds a strategy of valid params in a currency.
+ParamsFactory = Callable[[str], "SearchStrategy[Any]"]
+#: Builds a strategy of campaigns of the mechanic, given the host that provides it.
+CampaignsFactory = Callable[[PluginHost], "SearchStrategy[Campaign]"]
+#: Builds a strategy of line refs for a campaign.
+RefsFactory = Callable[[Campaign], "SearchStrategy[Mapping[str, str]]"]
+#: Builds a strategy of carts for a campaign.
+CartsFactory = Callable[[Campaign], "SearchStrategy[Cart]"]
+
+
+def _laws(items: Iterable[Law]) -> tuple[Law, ...]:
+    return tuple(items)
+
+
+@attrs.frozen
+class MechanicProfile:
+    """Testing knowledge about one mechanic.
+
+    Attributes:
+        params: Builds a strategy of valid params in a currency; ``None`` derives one
+            from the mechanic's ``params_type``.
+        campaigns: Builds a strategy of campaigns; ``None`` draws them with
+            :func:`promocore.testing.strategies.campaigns`.
+        refs: Builds a strategy of line refs for a campaign; ``None`` draws no refs.
+        carts: Builds a strategy of carts for a campaign; ``None`` draws the default
+            carts (with ``refs`` on their lines).
+        laws: Laws the mechanic obeys beyond the standard ones.
+    """
+
+    params: ParamsFactory | None = None
+    campaigns: CampaignsFactory | None = None
+    refs: RefsFactory | None = None
+    carts: CartsFactory | None = None
+    laws: tuple[Law, ...] = attrs.field(default=(), converter=_laws)
+
+
+_REGISTRY: dict[str, MechanicProfile] = {}
+_BUILTINS_LOADED: list[bool] = []
+
+
+def register_profile(
+    name: str,
+    *,
+    params: ParamsFactory | None = None,
+    campaigns: CampaignsFactory | None = None,
+    refs: RefsFactory | None = None,
+    carts: CartsFactory | None = None,
+    laws: Iterable[Law] = (),
+) -> MechanicProfile:
+    """Record testing knowledge for the mechanic called ``name`` (replacing any before).
+
+    Args:
+        name: The mechanic's name.
+        params: Builds a strategy of valid params in a currency.
+        campaigns: Builds a strategy of valid campaigns, given the host.
+        refs: Builds a strategy of line refs for a campaign.
+        carts: Builds a strategy of carts for a campaign.
+        laws: Extra laws the mechanic obeys.
+
+    Returns:
+        The recorded profile.
+    """
+    profile = MechanicProfile(params, campaigns, refs, carts, tuple(laws))
+    _REGISTRY[name] = profile
+    return profile
+
+
+def _load_builtins() -> None:
+    if not _BUILTINS_LOADED:
+        _BUILTINS_LOADED.append(True)
+        importlib.import_module("promocore.testing._builtin_profiles")
+
+
+def profile_of(mechanic: Mechanic) -> MechanicProfile:
+    """Return what is known about testing ``mechanic``: its own attributes over the registry."""
+    _load_builtins()
+    registered = _REGISTRY.get(mechanic.name, MechanicProfile())
+
+    def own(attribute: str, fallback: Any) -> Any:
+        value = getattr(mechanic, attribute, None)
+        return value if callable(value) else fallback
+
+    own_laws = tuple(getattr(mechanic, "laws", ()) or ())
+    laws = own_laws + tuple(law for law in registered.laws if law not in own_laws)
+    return MechanicProfile(
+        params=own("params_strategy", registered.params),
+        campaigns=own("campaigns_strategy", registered.campaigns),
+        refs=own("refs_strategy", registered.refs),
+        carts=own("carts_strategy", registered.carts),
+        laws=laws,
+    )
