@@ -3,41 +3,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import attrs
 import pytest
 
-from promocore.state import MemoryStore, Store
+from promocore.state import Store
+from tests.state.targets import StoreTarget
 
 BACKENDS = ("memory", "sqlite", "postgres", "redis")
+SHARED_BACKENDS = ("sqlite", "postgres", "redis")
 
 
-@attrs.frozen
-class StoreTarget:
-    """Where a test store lives, in a form that other processes can open too."""
-
-    backend: str
-    location: str = ""
-    namespace: str = ""
-
-    def open(self) -> Store:
-        if self.backend == "sqlite":
-            from promocore.state.sqlite import SqliteStore
-
-            return SqliteStore(self.location, durable=False)
-        if self.backend == "postgres":
-            from promocore.state.postgres import PostgresStore
-
-            return PostgresStore(self.location, schema=self.namespace)
-        if self.backend == "redis":
-            from promocore.state.redis import RedisStore
-
-            return RedisStore(self.location, prefix=self.namespace + ":")
-        return MemoryStore()
-
-
-@pytest.fixture(params=BACKENDS)
-def store_target(request: pytest.FixtureRequest, tmp_path: Path, unique_name: str) -> StoreTarget:
-    backend: str = request.param
+def make_target(
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path, unique_name: str
+) -> StoreTarget:
     if backend == "sqlite":
         return StoreTarget("sqlite", str(tmp_path / "state.sqlite3"))
     if backend == "postgres":
@@ -49,6 +26,18 @@ def store_target(request: pytest.FixtureRequest, tmp_path: Path, unique_name: st
     if backend == "redis":
         return StoreTarget("redis", request.getfixturevalue("redis_server").url, unique_name)
     return StoreTarget("memory")
+
+
+@pytest.fixture(params=BACKENDS)
+def store_target(request: pytest.FixtureRequest, tmp_path: Path, unique_name: str) -> StoreTarget:
+    return make_target(request, request.param, tmp_path, unique_name)
+
+
+@pytest.fixture(params=SHARED_BACKENDS)
+def shared_store_target(
+    request: pytest.FixtureRequest, tmp_path: Path, unique_name: str
+) -> StoreTarget:
+    return make_target(request, request.param, tmp_path, unique_name)
 
 
 @pytest.fixture
