@@ -93,7 +93,12 @@ def test_csv_of_means_as_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         (["--control", "1/10"], ValidationError, "give --control and --treatment"),
         (["--control", "1/10", "--treatment", "2/10", "--split", "50"], ValidationError, "--split"),
         (["--csv", "/nonexistent/arms.csv"], ConfigError, "cannot read the file"),
-        (["--control", "1/10", "--treatment", "2/10", "--alpha", "2"], ValidationError, "alpha"),
+        (["--control", "1/10", "--treatment", "2/10", "--alpha", "2"], ValidationError,
+         "--alpha: must be between 0 and 1 (exclusive) (got '2')"),
+        (["--control", "1/10", "--treatment", "2/10", "--test", "chi2", "--tau", "x"],
+         ValidationError,
+         "--test: must be one of z-pooled, z-unpooled, welch, fisher, barnard, boschloo "
+         "(got 'chi2'); --tau: expected a number, got 'x'"),
     ],
 )  # fmt: skip
 def test_bad_input_raises_a_promocore_error(

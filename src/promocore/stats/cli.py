@@ -21,10 +21,28 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from promocore.errors import Problem, ValidationError
+from promocore.validation import Checks
 
 if TYPE_CHECKING:
     from promocore.stats.analysis import Analysis
     from promocore.stats.arms_csv import Arm, Experiment
+
+
+#: Allowed values of the options that name a method.
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "--alternative": ("two-sided", "greater", "less"),
+    "--test": ("z-pooled", "z-unpooled", "welch", "fisher", "barnard", "boschloo"),
+    "--interval": ("newcombe", "wald", "score"),
+    "--exact": ("fisher", "barnard", "boschloo", "none"),
+    "--lift-method": ("delta-log", "fieller"),
+}
+_CHOICE_HELP: dict[str, tuple[str, str]] = {
+    "--alternative": ("two-sided", "'greater' asks whether the treatment is better (two-sided)"),
+    "--test": ("z-pooled", "test of the conversion difference (z-pooled)"),
+    "--interval": ("newcombe", "interval of the conversion difference (newcombe)"),
+    "--exact": ("fisher", "exact test used for small counts, or none (fisher)"),
+    "--lift-method": ("delta-log", "interval of the relative lift (delta-log)"),
+}
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -46,32 +64,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     source.add_argument("--csv", metavar="FILE", help="CSV with one row per arm")
     source.add_argument("--control-arm", metavar="NAME", help="name of the control arm in the CSV")
     options = parser.add_argument_group("test options")
-    options.add_argument("--alpha", type=float, default=0.05, help="significance level (0.05)")
-    options.add_argument(
-        "--alternative",
-        choices=("two-sided", "greater", "less"),
-        default="two-sided",
-        help="'greater': is the treatment better? (two-sided)",
-    )
-    options.add_argument(
-        "--test",
-        choices=("z-pooled", "z-unpooled", "welch", "fisher", "barnard", "boschloo"),
-        default="z-pooled",
-        help="test of the conversion difference (z-pooled)",
-    )
-    options.add_argument(
-        "--interval", choices=("newcombe", "wald", "score"), default="newcombe", help="interval"
-    )
-    options.add_argument(
-        "--exact",
-        choices=("fisher", "barnard", "boschloo", "none"),
-        default="fisher",
-        help="exact test used for small counts, or none (fisher)",
-    )
-    options.add_argument(
-        "--lift-method", choices=("delta-log", "fieller"), default="delta-log", help="lift interval"
-    )
-    options.add_argument("--tau", type=float, help="also give an always-valid (mSPRT) p-value")
+    options.add_argument("--alpha", default="0.05", help="significance level (0.05)")
+    for option, (default, text) in _CHOICE_HELP.items():
+        allowed = _CHOICES[option]
+        options.add_argument(
+            option, default=default, metavar="{" + ",".join(allowed) + "}", help=text
+        )
+    options.add_argument("--tau", help="mixture scale: also give an always-valid (mSPRT) p-value")
     options.add_argument("--split", metavar="A:B", help="planned split, e.g. 50:50, checks SRM")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.set_defaults(handler=run)
@@ -86,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
     """
     from promocore.stats.arms_csv import Arm, Experiment, read_arms_csv
 
+    _check_options(args)
     split = _split(args.split)
     if args.csv:
         if args.control or args.treatment:
@@ -174,6 +174,31 @@ def _render(analysis: Analysis, name: str, names: tuple[str, str], lines: tuple[
     from promocore.stats.verdict import render_verdict
 
     return render_verdict(analysis, name=name, arm_names=names, arm_lines=lines)
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Refuse bad option values with a :class:`ValidationError`; convert the numbers."""
+    checks = Checks()
+    for option, allowed in _CHOICES.items():
+        value = getattr(args, option[2:].replace("-", "_"))
+        if value not in allowed:
+            checks.add(option, f"must be one of {', '.join(allowed)} (got {value!r})")
+    args.alpha = _number(checks, "--alpha", args.alpha, upper=1.0)
+    if args.tau is not None:
+        args.tau = _number(checks, "--tau", args.tau, upper=math.inf)
+    checks.raise_if_any()
+
+
+def _number(checks: Checks, option: str, text: object, *, upper: float) -> float:
+    try:
+        value = float(str(text))
+    except ValueError:
+        checks.add(option, f"expected a number, got {text!r}")
+        return math.nan
+    if not 0 < value < upper:
+        bound = f"between 0 and {upper:g} (exclusive)" if math.isfinite(upper) else "> 0"
+        checks.add(option, f"must be {bound} (got {text!r})")
+    return value
 
 
 #: How the arguments of the tests read on the command line.
