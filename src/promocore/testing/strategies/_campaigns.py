@@ -216,8 +216,9 @@ def _contexts(
         units, base = line.quantity, payable
         if exclusive:
             units = draw(st.integers(1, line.quantity))
-            share = payable * units // line.quantity
-            base = draw(st.just(share) | st.integers(0, payable))
+            cap = min(payable, line.unit_price.amount * units)
+            share = min(payable * units // line.quantity, cap)
+            base = draw(st.just(share) | st.integers(0, cap))
         closed = draw(_closed(stage))
         money_ = Money(payable, cart.currency)
         views.append(LineView(index, line, money_, units, Money(base, cart.currency), closed))
