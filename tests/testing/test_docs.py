@@ -18,7 +18,7 @@ def test_the_how_to_runs() -> None:
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         for block in blocks:
-            exec(compile(block, str(HOW_TO), "exec"), namespace)
+            exec(compile(block, str(HOW_TO), "exec", dont_inherit=True), namespace)
     printed = out.getvalue()
     assert "'payable_never_negative'" in printed
     assert "'within_base'" in printed
