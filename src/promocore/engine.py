@@ -231,6 +231,8 @@ class Engine:
     def _run_stage(
         self, run: _Run, stage: Stage, entries: list[tuple[_Entry, tuple[int, ...]]]
     ) -> None:
+        if not entries:
+            return
         run.state = run.state.open_stage()
         ready: list[tuple[_Entry, tuple[int, ...]]] = []
         for entry, in_scope in entries:
@@ -241,7 +243,8 @@ class Engine:
                 ready.append((entry, in_scope))
         exclusive = [item for item in ready if item[0].campaign.is_exclusive]
         stackable = [item for item in ready if not item[0].campaign.is_exclusive]
-        self._run_exclusive(run, stage, exclusive)
+        if exclusive:
+            self._run_exclusive(run, stage, exclusive)
         for entry, in_scope in stackable:
             outcome = self._evaluate(run, entry, in_scope, run.state)
             if isinstance(outcome, Evaluation) and outcome.useful:

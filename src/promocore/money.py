@@ -70,6 +70,32 @@ class Rounding(enum.Enum):
     CEILING = ROUND_CEILING
 
 
+def round_div(numerator: int, denominator: int, rounding: Rounding) -> int:
+    """Divide two integers exactly and round the quotient to an integer with ``rounding``."""
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    quotient, remainder = divmod(numerator, denominator)  # floor division
+    if remainder == 0 or rounding is Rounding.FLOOR:
+        return quotient
+    negative = numerator < 0
+    if rounding is Rounding.CEILING:
+        return quotient + 1
+    if rounding is Rounding.DOWN:
+        return quotient + 1 if negative else quotient
+    if rounding is Rounding.UP:
+        return quotient if negative else quotient + 1
+    twice = 2 * remainder
+    if twice < denominator:
+        return quotient
+    if twice > denominator:
+        return quotient + 1
+    if rounding is Rounding.HALF_EVEN:
+        return quotient + (quotient % 2)
+    if rounding is Rounding.HALF_UP:
+        return quotient if negative else quotient + 1
+    return quotient + 1 if negative else quotient  # HALF_DOWN
+
+
 def minor_units(currency: str) -> int:
     """Return the minor-unit exponent of ``currency``.
 
@@ -215,12 +241,13 @@ class Money:
 
     def multiply(self, rate: Rate, rounding: Rounding) -> Money:
         """Multiply by ``rate`` and round to a minor unit with ``rounding``."""
-        product = Decimal(self.amount) * to_decimal(rate, "rate")
-        return self._new(int(product.to_integral_value(rounding=rounding.value)))
+        numerator, denominator = to_decimal(rate, "rate").as_integer_ratio()
+        return self._new(round_div(self.amount * numerator, denominator, rounding))
 
     def percent(self, percent: Rate, rounding: Rounding) -> Money:
         """Return ``percent`` % of this amount, rounded with ``rounding``."""
-        return self.multiply(to_decimal(percent, "percent") / 100, rounding)
+        numerator, denominator = to_decimal(percent, "percent").as_integer_ratio()
+        return self._new(round_div(self.amount * numerator, denominator * 100, rounding))
 
     def min(self, other: Money) -> Money:
         """Return the smaller of two amounts of one currency."""

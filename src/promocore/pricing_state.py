@@ -93,7 +93,11 @@ class PricingState:
         by the stages a campaign closes a line to.
         """
         lines = tuple(
-            attrs.evolve(state, free_units=line.quantity, free_payable=state.payable)
+            state
+            if state.free_units == line.quantity and state.free_payable == state.payable
+            else LineState(
+                state.payable, line.quantity, state.payable, state.closed, state.adjustments
+            )
             for state, line in zip(self.lines, self.cart.lines, strict=True)
         )
         return PricingState(self.cart, lines, self.applied)

@@ -178,3 +178,19 @@ def test_allocation_is_proportional_within_one_unit(amount: int, ws: list[int]) 
     whole = sum(ws)
     for part, w in zip(parts, ws, strict=True):
         assert abs(part.amount * whole - amount * w) < whole
+
+
+@given(
+    n=st.integers(min_value=-(10**12), max_value=10**12),
+    d=st.integers(min_value=1, max_value=10**6),
+    rounding=st.sampled_from(list(Rounding)),
+)
+def test_round_div_agrees_with_decimal(n: int, d: int, rounding: Rounding) -> None:
+    from decimal import localcontext
+
+    from promocore.money import round_div
+
+    with localcontext() as ctx:
+        ctx.prec = 60
+        expected = int((Decimal(n) / Decimal(d)).to_integral_value(rounding=rounding.value))
+    assert round_div(n, d, rounding) == expected

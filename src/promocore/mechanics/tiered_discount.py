@@ -107,27 +107,23 @@ def _show(threshold: Threshold) -> str:
     return threshold.display() if isinstance(threshold, Money) else f"{threshold} unit(s)"
 
 
-@attrs.frozen
-class _Grant:
-    amount: Money
-    label: str
-    gifts: tuple[Any, ...] = ()
-
-
-def _tier_grant(params: TieredDiscountParams, tier: Tier, base: Money) -> _Grant:
-    reward = tier.reward
-    if reward.amount_off is not None:
-        amount = reward.amount_off.min(base)
-        label = f"满{_show(tier.threshold)}减{reward.amount_off.display()}"
-    elif reward.percent_off is not None:
-        amount = base.percent(reward.percent_off, params.rounding)
-        label = f"满{_show(tier.threshold)} {reward.percent_off}% off"
+def _tier_grant(params: TieredDiscountParams, tier: Tier, base: Money) -> Money:
+    """What reaching ``tier`` grants on ``base`` (gifts aside)."""
+    if tier.amount_off is not None:
+        amount = tier.amount_off.min(base)
+    elif tier.percent_off is not None:
+        amount = base.percent(tier.percent_off, params.rounding)
     else:
-        amount = Money.zero(base.currency)
-        label = f"满{_show(tier.threshold)}赠"
-    if params.cap is not None:
-        amount = amount.min(params.cap)
-    return _Grant(amount, label, reward.gifts)
+        return base - base
+    return amount.min(params.cap) if params.cap is not None else amount
+
+
+def _label(tier: Tier) -> str:
+    if tier.amount_off is not None:
+        return f"满{_show(tier.threshold)}减{tier.amount_off.display()}"
+    if tier.percent_off is not None:
+        return f"满{_show(tier.threshold)} {tier.percent_off}% off"
+    return f"满{_show(tier.threshold)}赠"
 
 
 def _upsell(target: Threshold, measure: int, saving: Money, now: Money) -> Upsell | None:
@@ -173,30 +169,31 @@ class TieredDiscount:
         self, context: Context, params: TieredDiscountParams, base: Money, measure: int
     ) -> Proposal | Decline:
         met = [t for t in params.tiers if _value(t.threshold) <= measure]
-        above = [t for t in params.tiers if _value(t.threshold) > measure]
-        zero = context.zero()
+        above = params.tiers[len(met) :]
         if not met:
             first = params.tiers[0]
-            saving = _tier_grant(params, first, _scaled(base, measure, first.threshold)).amount
-            upsell = _upsell(first.threshold, measure, saving, zero)
+            saving = _tier_grant(params, first, _scaled(base, measure, first.threshold))
+            upsell = _upsell(first.threshold, measure, saving, base - base)
             return Decline(
                 Reason.BELOW_THRESHOLD,
                 f"below the first tier ({_show(first.threshold)})",
                 upsell,
             )
-        grants = [(t, _tier_grant(params, t, base)) for t in met]
-        _, grant = max(grants, key=lambda pair: (pair[1].amount.amount, _value(pair[0].threshold)))
+        tier, amount = met[-1], _tier_grant(params, met[-1], base)
+        for other in met[:-1]:
+            grant = _tier_grant(params, other, base)
+            if grant > amount:
+                tier, amount = other, grant
         upsell = None
         for nxt in above:
-            saving = _tier_grant(params, nxt, _scaled(base, measure, nxt.threshold)).amount
-            upsell = _upsell(nxt.threshold, measure, saving, grant.amount)
+            saving = _tier_grant(params, nxt, _scaled(base, measure, nxt.threshold))
+            upsell = _upsell(nxt.threshold, measure, saving, amount)
             if upsell is not None:
                 break
-        message = f"{context.campaign.name}: {grant.label}, {grant.amount.display()} off"
         return Proposal(
-            discounts=spread(grant.amount, context.lines),
-            message=message,
-            gifts=grant.gifts,
+            discounts=spread(amount, context.lines),
+            message=f"{context.campaign.name}: {_label(tier)}, {amount.display()} off",
+            gifts=tier.gifts,
             upsell=upsell,
         )
 
