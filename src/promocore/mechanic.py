@@ -17,6 +17,7 @@ import attrs
 
 from promocore.campaign import Campaign, Gift, Stage
 from promocore.cart import Cart, Customer, LineItem
+from promocore.errors import AllocationError
 from promocore.money import Money, allocate, total
 from promocore.quote import Adjustment, Effect
 
@@ -201,6 +202,11 @@ def spread(amount: Money, lines: Sequence[LineView]) -> tuple[LineDiscount, ...]
     """
     if not lines or amount.amount == 0:
         return ()
+    if len(lines) == 1:
+        view = lines[0]
+        if amount > view.base:
+            raise AllocationError(f"cannot spread {amount} over a base of {view.base}")
+        return (LineDiscount(view.index, amount, view.units, view.base),)
     bases = [view.base for view in lines]
     parts = allocate(amount, bases, caps=bases)
     return tuple(

@@ -8,6 +8,7 @@ amount over parts so that the parts always sum exactly to the whole.
 from __future__ import annotations
 
 import enum
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from decimal import (
@@ -263,12 +264,7 @@ class Money:
 
     def format(self) -> str:
         """Return major units with exactly the currency's decimals (``"169.00"``)."""
-        exponent = minor_units(self.currency)
-        if exponent == 0:
-            return str(self.amount)
-        whole, part = divmod(abs(self.amount), _SCALE[exponent])
-        text = f"{whole}.{part:0{exponent}d}"
-        return "-" + text if self.amount < 0 else text
+        return _format(self.amount, self.currency)
 
     def display(self) -> str:
         """Return the amount with its currency symbol (``"¥169.00"``)."""
@@ -288,6 +284,16 @@ def _trusted(amount: int, currency: str) -> Money:
     object.__setattr__(money, "amount", amount)
     object.__setattr__(money, "currency", currency)
     return money
+
+
+@functools.lru_cache(maxsize=4096)
+def _format(amount: int, currency: str) -> str:
+    exponent = minor_units(currency)
+    if exponent == 0:
+        return str(amount)
+    whole, part = divmod(abs(amount), _SCALE[exponent])
+    text = f"{whole}.{part:0{exponent}d}"
+    return "-" + text if amount < 0 else text
 
 
 def total(amounts: Iterable[Money], currency: str) -> Money:

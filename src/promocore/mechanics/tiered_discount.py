@@ -204,18 +204,19 @@ class TieredDiscount:
         step = _value(params.step)
         steps = measure // step
 
+        off, cap = params.amount_off, params.cap
+
         def grant(n: int) -> Money:
-            assert params.amount_off is not None
-            amount = params.amount_off * n
-            return amount.min(params.cap) if params.cap is not None else amount
+            amount = off * n
+            return amount.min(cap) if cap is not None else amount
 
         now = grant(steps).min(base)
-        nxt_threshold: Threshold = (
-            Money(step * (steps + 1), context.currency)
-            if isinstance(params.step, Money)
-            else step * (steps + 1)
-        )
-        upsell = _upsell(nxt_threshold, measure, grant(steps + 1), now)
+        upsell = None
+        if cap is None or now < cap:
+            nxt_threshold: Threshold = (
+                params.step * (steps + 1) if isinstance(params.step, Money) else step * (steps + 1)
+            )
+            upsell = _upsell(nxt_threshold, measure, grant(steps + 1), now)
         if steps == 0:
             return Decline(
                 Reason.BELOW_THRESHOLD, f"below the first step ({_show(params.step)})", upsell
