@@ -95,7 +95,7 @@ def find_postgres_bin() -> Path | None:
     else:
         initdb = shutil.which("initdb")
         if initdb:
-            candidates.append(Path(initdb).parent)
+            candidates.append(Path(initdb).resolve().parent)
         versions = sorted(
             Path("/usr/lib/postgresql").glob("*/bin"),
             key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from promocore.validation import Checks
@@ -13,6 +14,8 @@ MAX_AMOUNT = 2**53 - 1
 #: Longest account name, subject, idempotency key, record kind or record id.
 MAX_NAME_LENGTH = 200
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
 
 def check_name(checks: Checks, value: object, path: str) -> None:
     """Record a problem unless ``value`` is a usable name (1-200 printable characters)."""
@@ -22,7 +25,7 @@ def check_name(checks: Checks, value: object, path: str) -> None:
         checks.add(path, "must not be empty")
     elif len(value) > MAX_NAME_LENGTH:
         checks.add(path, f"must be at most {MAX_NAME_LENGTH} characters")
-    elif any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+    elif _CONTROL.search(value):
         checks.add(path, "must not contain control characters")
 
 
