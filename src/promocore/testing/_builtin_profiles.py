@@ -17,7 +17,7 @@ from promocore.money import Money, Rounding
 from promocore.testing.extra_laws import MONOTONE_IN_CART_VALUE, RESPECTS_UNIT_LIMIT
 from promocore.testing.profiles import register_profile
 from promocore.testing.strategies import money, rates
-from promocore.testing.strategies._vocabulary import SKUS
+from promocore.testing.strategies.vocabulary import SKUS
 
 _GIFTS = st.lists(
     st.builds(Gift, sku=st.sampled_from(SKUS), quantity=st.integers(1, 3)), min_size=1, max_size=2

@@ -22,7 +22,7 @@ from promocore.money import Money
 from promocore.plugins import PluginHost
 from promocore.testing.profiles import CartsFactory, profile_of
 from promocore.testing.strategies import campaigns, contexts, line_items, moments, money
-from promocore.testing.strategies._vocabulary import CUSTOMER_IDS, SKUS, TIERS
+from promocore.testing.strategies.vocabulary import CUSTOMER_IDS, SKUS, TIERS
 
 #: True four times in five; shrinks to True.
 _MOSTLY = st.integers(0, 4).map(lambda n: n != 4)

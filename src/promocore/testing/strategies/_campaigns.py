@@ -21,7 +21,7 @@ from promocore.plugins import PluginHost, make_host
 from promocore.testing.strategies._money import currencies, moments
 from promocore.testing.strategies._params import RETRIES, params_for
 from promocore.testing.strategies._parts import audiences, budgets, limits, schedules, scopes
-from promocore.testing.strategies._vocabulary import GROUPS, NAMES
+from promocore.testing.strategies.vocabulary import GROUPS, NAMES
 
 _IDS = st.from_regex(r"[a-z][a-z0-9-]{0,9}", fullmatch=True)
 

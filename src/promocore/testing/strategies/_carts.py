@@ -11,7 +11,7 @@ from hypothesis.errors import InvalidArgument
 from promocore.cart import Cart, Customer, LineItem
 from promocore.money import Money
 from promocore.testing.strategies._money import currencies, moments, money
-from promocore.testing.strategies._vocabulary import (
+from promocore.testing.strategies.vocabulary import (
     CATEGORIES,
     CUSTOMER_IDS,
     SEGMENTS,

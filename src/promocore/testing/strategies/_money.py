@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from promocore.money import MINOR_UNITS, Money
-from promocore.testing.strategies._vocabulary import (
+from promocore.testing.strategies.vocabulary import (
     DEFAULT_MAX_AMOUNT,
     EARLIEST,
     LATEST,

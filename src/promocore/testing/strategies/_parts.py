@@ -10,7 +10,7 @@ from promocore.campaign import Audience, Budget, CustomerKind, Limits, Schedule,
 from promocore.money import Money
 from promocore.testing.strategies._carts import labels
 from promocore.testing.strategies._money import currencies, moments, money
-from promocore.testing.strategies._vocabulary import (
+from promocore.testing.strategies.vocabulary import (
     CATEGORIES,
     CUSTOMER_IDS,
     SEGMENTS,

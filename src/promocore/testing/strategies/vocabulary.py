@@ -1,4 +1,8 @@
-"""Small default vocabularies, so drawn scopes, audiences and carts often meet."""
+"""Small default vocabularies (skus, categories, tiers and more) the strategies draw from.
+
+Drawn scopes, audiences and carts use the same few names, so they often meet. A plugin
+drawing its own params picks skus from :data:`SKUS` to meet the default carts.
+"""
 
 from __future__ import annotations
 

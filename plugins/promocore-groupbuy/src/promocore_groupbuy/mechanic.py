@@ -1,0 +1,158 @@
+"""``group_buy``: the group price (拼团价) at the item stage.
+
+A line whose refs name the campaign (see :mod:`promocore_groupbuy.lines`) and whose
+sku is in the activity gets the group price for its units, or the leader price when
+it opens a team. Unless the activity ``stacks``, the line is then closed to the order
+and coupon stages. Lines above the per-order limit, or of skus not in the activity,
+are explained and left at their price.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from promocore.campaign import Campaign, Stage
+from promocore.errors import Problem
+from promocore.hookspecs import hookimpl
+from promocore.mechanic import Context, Decline, LineDiscount, LineView, Mechanic, Proposal
+from promocore.money import Money, total
+from promocore.quote import Reason
+from promocore_groupbuy.lines import ACTIVITY_REF, opens_team
+from promocore_groupbuy.params import GroupBuyParams
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
+
+    from promocore.cart import Cart
+
+#: The name campaigns use in their ``mechanic`` field.
+NAME = "group_buy"
+
+_CLOSED = frozenset({Stage.ORDER, Stage.COUPON})
+
+
+@attrs.frozen
+class _Priced:
+    discount: LineDiscount
+    note: str
+
+
+def _refusal(params: GroupBuyParams, view: LineView, limit: int | None) -> Decline | None:
+    line = view.line
+    if params.price_of(line.sku) is None:
+        return Decline(Reason.INELIGIBLE, f"{line.sku} is not sold in this group buy")
+    if limit is not None and view.units > limit:
+        return Decline(
+            Reason.LIMIT_REACHED,
+            f"at most {limit} unit(s) per order at the group price, the line has {view.units}",
+        )
+    return None
+
+
+def _price(params: GroupBuyParams, view: LineView) -> _Priced | None:
+    price = params.price_of(view.line.sku)
+    assert price is not None
+    leader = opens_team(view.line)
+    unit = price.unit_price(leader)
+    amount = (view.base - unit * view.units).max(Money.zero(view.base.currency))
+    if amount.amount == 0:
+        return None
+    who = "leader price" if leader and price.leader_price is not None else "group price"
+    note = f"{view.units} × {view.line.sku} at the {who} {unit.display()}"
+    return _Priced(LineDiscount(view.index, amount, view.units, view.base), note)
+
+
+@attrs.frozen
+class GroupBuy:
+    """The ``group_buy`` mechanic."""
+
+    name: str = NAME
+    stage: Stage = Stage.ITEM
+    params_type: type[Any] = GroupBuyParams
+
+    def evaluate(self, context: Context) -> Proposal | Decline:
+        """Price the lines bought in a team of this campaign at the group (or leader) price."""
+        params: GroupBuyParams = context.campaign.params
+        ours = [v for v in context.lines if v.line.ref(ACTIVITY_REF) == context.campaign.id]
+        if not ours:
+            return Decline(
+                Reason.NOT_REFERENCED,
+                f"no line is bought in a team of this group buy (ref {ACTIVITY_REF!r})",
+            )
+        limits = [x for x in (params.per_order_limit, context.unit_limit) if x is not None]
+        limit = min(limits) if limits else None
+        priced: list[_Priced] = []
+        refusals: list[Decline] = []
+        for view in ours:
+            refused = _refusal(params, view, limit)
+            if refused is not None:
+                refusals.append(refused)
+                continue
+            found = _price(params, view)
+            if found is not None:
+                priced.append(found)
+        if not priced:
+            if refusals:
+                return refusals[0]
+            return Decline(
+                Reason.NO_DISCOUNT, "the lines already cost no more than the group price"
+            )
+        saved = total((p.discount.amount for p in priced), context.currency)
+        return Proposal(
+            discounts=tuple(p.discount for p in priced),
+            message=f"{context.campaign.name}: "
+            + "; ".join(p.note for p in priced)
+            + f" ({saved.display()} off)",
+            closes=frozenset() if params.stacks else _CLOSED,
+        )
+
+    def params_strategy(self, currency: str) -> SearchStrategy[GroupBuyParams]:
+        """Valid params in ``currency``, for the mechanic conformance laws (needs hypothesis)."""
+        from promocore_groupbuy.strategies import group_buy_params
+
+        return group_buy_params(currency=currency)
+
+    def carts_strategy(self, campaign: Campaign) -> SearchStrategy[Cart]:
+        """Carts with lines opening or joining teams of ``campaign``, for the conformance laws."""
+        from promocore_groupbuy.strategies import group_buy_carts
+
+        return group_buy_carts(campaign)
+
+
+MECHANIC: Mechanic = GroupBuy()
+
+
+def campaign_problems(campaign: Campaign) -> list[Problem]:
+    """Return what is wrong with a group-buy campaign beyond its params.
+
+    Its prices must be in its currency, and its scope must not leave out a sku it
+    sells (by excluding it, or by listing only other skus).
+    """
+    params = campaign.params
+    if campaign.mechanic != NAME or not isinstance(params, GroupBuyParams):
+        return []
+    problems = []
+    if params.currency != campaign.currency:
+        problems.append(
+            Problem("params", f"prices are in {params.currency}, not {campaign.currency}")
+        )
+    scope = campaign.scope
+    for item in params.prices:
+        named_elsewhere = bool(scope.skus) and not scope.categories and item.sku not in scope.skus
+        if item.sku in scope.exclude_skus or named_elsewhere:
+            problems.append(Problem("scope", f"does not cover the group-buy sku {item.sku!r}"))
+    return problems
+
+
+@hookimpl
+def promocore_mechanics() -> list[Mechanic]:
+    """Provide ``group_buy``."""
+    return [MECHANIC]
+
+
+@hookimpl
+def promocore_validate_campaign(campaign: Campaign) -> list[Problem]:
+    """Refuse group-buy campaigns priced in another currency, or scoped away from their skus."""
+    return campaign_problems(campaign)

@@ -1,0 +1,297 @@
+"""Running group buys over a promocore :class:`~promocore.state.Store`.
+
+The service is the imperative shell around the pure transitions: it reads a team
+or a customer's slot, applies a transition and saves the result with
+compare-and-set, retrying when another writer got there first. Opening and
+joining first claim the customer's slot (one open team per activity, the
+per-customer limit), then change the team; a join the team refuses gives its
+claim back. Every move can be retried with the same join id.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import attrs
+
+from promocore.campaign import Campaign
+from promocore.errors import ValidationError
+from promocore.state import Codec, Store, TypedStore, VersionConflictError, retry_on_conflict
+from promocore_groupbuy.errors import (
+    IdempotencyConflictError,
+    IllegalMoveError,
+    TeamNotFoundError,
+)
+from promocore_groupbuy.events import Event
+from promocore_groupbuy.params import GroupBuyParams
+from promocore_groupbuy.slots import Claim, CustomerSlot, claim, slot_id, unclaim
+from promocore_groupbuy.team import Team, TeamStatus
+from promocore_groupbuy.transitions import Command, Expire, Join, Refund, open_team, transition
+
+#: Record kind of teams.
+TEAM_KIND = "group_buy.team"
+#: Record kind of customers' slots.
+SLOT_KIND = "group_buy.slot"
+
+
+def _team_due(team: Team) -> datetime | None:
+    return team.due
+
+
+@attrs.frozen
+class Outcome:
+    """A team after a move, and the events the move caused (none for a retry)."""
+
+    team: Team
+    events: tuple[Event, ...] = ()
+
+
+def _params(campaign: Campaign) -> GroupBuyParams:
+    if not isinstance(campaign.params, GroupBuyParams):
+        raise ValidationError.single("campaign.params", "must be GroupBuyParams")
+    return campaign.params
+
+
+class GroupBuyService:
+    """Open, join and sweep the teams of group-buy campaigns.
+
+    Args:
+        store: Where teams and customers' slots live (any promocore Store).
+        attempts: How many times a write is tried when it keeps losing races.
+        claim_grace: How long a customer's claim on a team that does not list them
+            (a join on its way, or one that stopped halfway) keeps them from
+            opening or joining another team of the activity.
+        new_id: Makes team and join ids when none are given.
+        sleep: How to wait between attempts (tests pass a no-op).
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        attempts: int = 50,
+        claim_grace: timedelta = timedelta(minutes=5),
+        new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.store = store
+        self.attempts = attempts
+        self.claim_grace = claim_grace
+        self._new_id = new_id
+        self._sleep = sleep
+        self.teams = TypedStore(store, Codec(Team, TEAM_KIND, due=_team_due))
+        self.slots = TypedStore(store, Codec(CustomerSlot, SLOT_KIND))
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def team(self, team_id: str) -> Team:
+        """Return the team.
+
+        Raises:
+            TeamNotFoundError: no team has this id.
+        """
+        found = self.teams.get(team_id)
+        if found is None:
+            raise TeamNotFoundError(f"no team with id {team_id!r}")
+        return found.value
+
+    def open_team_of(self, activity: str, customer: str, *, now: datetime) -> Team | None:
+        """Return the team of ``activity`` the customer is in that still takes members."""
+        slot = self.slots.get(slot_id(activity, customer))
+        if slot is None or slot.value.open_team is None:
+            return None
+        team = self.teams.get(slot.value.open_team)
+        if team is None or not team.value.takes_members(now):
+            return None
+        return team.value if team.value.member(customer) is not None else None
+
+    # -- moves -----------------------------------------------------------------------------
+
+    def open(
+        self,
+        campaign: Campaign,
+        sku: str,
+        leader: str,
+        quantity: int = 1,
+        *,
+        now: datetime,
+        team_id: str | None = None,
+    ) -> Outcome:
+        """Open a team of ``sku`` with ``leader`` as its first member.
+
+        Args:
+            campaign: The group-buy campaign.
+            sku: The sku the team buys.
+            leader: The customer opening it.
+            quantity: Units the leader buys.
+            now: The moment.
+            team_id: The team's id, also the leader's join id (and the idempotency key
+                of this call); a new one when not given.
+
+        Raises:
+            UnknownSkuError: ``sku`` is not in the activity.
+            AlreadyInOpenTeamError: the leader is in another open team of the activity.
+            LimitReachedError: a per-customer or per-order limit would be exceeded.
+            IdempotencyConflictError: ``team_id`` names a different team.
+        """
+        params = _params(campaign)
+        tid = team_id if team_id is not None else self._new_id()
+        team, events = open_team(tid, campaign.id, params, sku, leader, quantity, tid, now)
+        existing = self.teams.get(tid)
+        if existing is not None:
+            return Outcome(_same_team(existing.value, team))
+        self._claim(campaign, params, leader, Claim(tid, tid, quantity, now), now)
+        try:
+            self.teams.create(tid, team)
+        except VersionConflictError:
+            return Outcome(_same_team(self.team(tid), team))
+        return Outcome(team, events)
+
+    def join(
+        self,
+        campaign: Campaign,
+        team_id: str,
+        customer: str,
+        quantity: int = 1,
+        *,
+        now: datetime,
+        join_id: str | None = None,
+    ) -> Outcome:
+        """Join a team at the group price.
+
+        Args:
+            campaign: The group-buy campaign the team belongs to.
+            team_id: The team.
+            customer: Who joins.
+            quantity: Units bought.
+            now: The moment.
+            join_id: The idempotency key (an order id); a new one when not given.
+
+        Raises:
+            TeamNotFoundError: no such team in this campaign.
+            TeamClosedError, TeamExpiredError, TeamFullError, AlreadyMemberError: the
+                team cannot take the customer.
+            AlreadyInOpenTeamError: the customer is in another open team of the activity.
+            LimitReachedError: a per-customer or per-order limit would be exceeded.
+            IdempotencyConflictError: ``join_id`` was used for another join.
+        """
+        params = _params(campaign)
+        jid = join_id if join_id is not None else self._new_id()
+        command = Join(customer, quantity, jid)
+        current = self.teams.get(team_id)
+        if current is None or current.value.activity != campaign.id:
+            raise TeamNotFoundError(f"no team {team_id!r} in group buy {campaign.id!r}")
+        if current.value.by_join(jid) is not None:
+            return Outcome(transition(current.value, command, now)[0])
+        transition(current.value, command, now)  # refuse early what the team refuses now
+        self._claim(campaign, params, customer, Claim(jid, team_id, quantity, now), now)
+        try:
+            return self._move(team_id, command, now)
+        except IllegalMoveError:
+            self._unclaim(campaign.id, customer, jid)
+            raise
+
+    def sweep(self, *, now: datetime, limit: int = 100) -> list[Outcome]:
+        """Close up to ``limit`` teams whose time ran out, and refund the expired ones.
+
+        A team with enough members completes with filler seats; any other expires and
+        is refunded in the same sweep (the :class:`MemberRefunded` events carry each
+        member's amount, for the payment system), and its members' units stop counting
+        against their per-customer limits. Safe to run from several processes at once,
+        and to run again after a sweep stopped halfway.
+        """
+        outcomes: list[Outcome] = []
+        for due in self.teams.due(now, limit=limit):
+            with contextlib.suppress(IllegalMoveError):
+                expired = self._move(due.id, Expire(), now)
+                if expired.events:
+                    outcomes.append(expired)
+            team = self.team(due.id)
+            if team.status is not TeamStatus.EXPIRED:
+                continue
+            for member in team.members:
+                self._unclaim(team.activity, member.customer, member.join_id)
+            with contextlib.suppress(IllegalMoveError):
+                refunded = self._move(due.id, Refund(), now)
+                if refunded.events:
+                    outcomes.append(refunded)
+        return outcomes
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _move(self, team_id: str, command: Command, now: datetime) -> Outcome:
+        def once() -> Outcome:
+            current = self.teams.get(team_id)
+            if current is None:
+                raise TeamNotFoundError(f"no team with id {team_id!r}")
+            team, events = transition(current.value, command, now)
+            if events:
+                self.teams.replace(team_id, team, expected_version=current.version)
+            return Outcome(team, events)
+
+        return retry_on_conflict(once, attempts=self.attempts, sleep=self._sleep)
+
+    def _claim(
+        self, campaign: Campaign, params: GroupBuyParams, customer: str, join: Claim, now: datetime
+    ) -> None:
+        sid = slot_id(campaign.id, customer)
+
+        def once() -> None:
+            current = self.slots.get(sid)
+            slot = current.value if current is not None else CustomerSlot(campaign.id, customer)
+            other = slot.open_team is not None and slot.open_team != join.team
+            busy = other and self._still_open(slot, now)
+            claimed = claim(slot, join, limit=params.per_customer_limit, other_team_open=busy)
+            if claimed is not slot:
+                version = current.version if current is not None else 0
+                self.slots.replace(sid, claimed, expected_version=version)
+
+        retry_on_conflict(once, attempts=self.attempts, sleep=self._sleep)
+
+    def _unclaim(self, activity: str, customer: str, join_id: str) -> None:
+        sid = slot_id(activity, customer)
+
+        def once() -> None:
+            current = self.slots.get(sid)
+            if current is None:
+                return
+            released = unclaim(current.value, join_id)
+            if released is not current.value:
+                self.slots.replace(sid, released, expected_version=current.version)
+
+        retry_on_conflict(once, attempts=self.attempts, sleep=self._sleep)
+
+    def _still_open(self, slot: CustomerSlot, now: datetime) -> bool:
+        """Whether the slot's open team still holds the customer.
+
+        It does while the team is open and unexpired and the customer is in it; a
+        claim whose join has not reached the team (on its way, or stopped halfway)
+        holds it for :attr:`claim_grace` after it was made.
+        """
+        if slot.open_team is None:
+            return False
+        found = self.teams.get(slot.open_team)
+        if found is not None:
+            team = found.value
+            if team.status is not TeamStatus.OPEN or now >= team.expires_at:
+                return False
+            if team.member(slot.customer) is not None:
+                return True
+        recent = slot.latest_claim_on(slot.open_team)
+        return recent is not None and now < recent.at + self.claim_grace
+
+
+def _same_team(existing: Team, wanted: Team) -> Team:
+    leader, asked = existing.leader, wanted.leader
+    same = (
+        existing.activity == wanted.activity
+        and existing.terms.sku == wanted.terms.sku
+        and (leader.customer, leader.quantity) == (asked.customer, asked.quantity)
+    )
+    if not same:
+        raise IdempotencyConflictError(f"team id {existing.id!r} names a different team")
+    return existing
