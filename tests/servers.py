@@ -20,6 +20,7 @@ import pwd
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import tempfile
 import time
@@ -174,6 +175,21 @@ def _runas() -> tuple[str, int, int] | None:
     return name, entry.pw_uid, entry.pw_gid
 
 
+def _reachable_tempdir(account: tuple[str, int, int] | None) -> str | None:
+    """Return a temporary directory every user can reach when switching users, else None.
+
+    The default temporary directory may sit under a private home directory
+    (``TMPDIR=/root/tmp``), which the unprivileged user could not enter.
+    """
+    if account is None:
+        return None
+    for candidate in (tempfile.gettempdir(), "/tmp", "/var/tmp", "/dev/shm"):
+        path = Path(candidate)
+        if path.is_dir() and all(p.stat().st_mode & stat.S_IXOTH for p in (path, *path.parents)):
+            return str(path)
+    raise ServerError("no temporary directory that an unprivileged user can enter")
+
+
 def _popen_as(
     args: Sequence[str], account: tuple[str, int, int] | None, log: Path, env: dict[str, str]
 ) -> subprocess.Popen[bytes]:
@@ -207,7 +223,7 @@ def run_postgres(
             syncs, which tests do not need (the server is thrown away).
     """
     account = _runas()
-    directory = Path(tempfile.mkdtemp(prefix="promocore-pg-"))
+    directory = Path(tempfile.mkdtemp(prefix="promocore-pg-", dir=_reachable_tempdir(account)))
     data = directory / "data"
     log = directory / "postgres.log"
     env = {
