@@ -170,3 +170,8 @@ def test_helpers_and_validation(shop: Ledger) -> None:
             attempts=0,
         )
     assert [p.path for p in info.value.problems] == ["key", "quote", "ttl", "extra[0]", "attempts"]
+
+
+def test_define_budgets_validates(shop: Ledger) -> None:
+    with pytest.raises(ValidationError, match=r"^budgets\['x'\]: must be Money"):
+        define_budgets(shop, {"x": 5})  # type: ignore[dict-item]

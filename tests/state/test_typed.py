@@ -171,3 +171,9 @@ def test_memory_store_payloads_are_copies() -> None:
     assert first is not None
     first.payload["items"].append(3)
     assert store.get("k", "1") == Record("k", "1", 1, {"items": [1]})
+
+
+def test_typed_store_validates() -> None:
+    with pytest.raises(ValidationError) as info:
+        TypedStore("store", "codec")  # type: ignore[arg-type]
+    assert [p.path for p in info.value.problems] == ["store", "codec"]

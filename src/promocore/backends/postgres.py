@@ -82,6 +82,8 @@ class PostgresDatabase:
     lock_rows = " FOR UPDATE"
 
     def __init__(self, conninfo: str, *, connect_timeout: int = 10) -> None:
+        if not isinstance(conninfo, str) or not conninfo.strip():
+            raise ValidationError.single("conninfo", "must be a non-empty connection string")
         self._psycopg = import_psycopg()
         self.conninfo = conninfo
         self.connect_timeout = connect_timeout

@@ -75,6 +75,11 @@ def define_budgets(
     Example:
         ``define_budgets(ledger, {c.id: c.budget.limit for c in campaigns if c.budget})``
     """
+    checks = Checks()
+    for campaign, limit in budgets.items():
+        if not isinstance(limit, Money):
+            checks.add(f"budgets[{campaign!r}]", f"must be Money, got {type(limit).__name__}")
+    checks.raise_if_any()
     for campaign, limit in budgets.items():
         ledger.define(AccountSpec.budget(account_of(campaign), limit))
 

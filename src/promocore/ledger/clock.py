@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from promocore.ledger.inputs import check_moment
 from promocore.validation import Checks
 
 #: A clock: a callable returning the current, timezone-aware instant.
@@ -36,8 +37,7 @@ class ManualClock:
 
     def __init__(self, start: datetime) -> None:
         checks = Checks()
-        if start.tzinfo is None:
-            checks.add("start", "must be timezone-aware")
+        check_moment(checks, start, "start")
         checks.raise_if_any()
         self._now = start
         self._lock = threading.Lock()

@@ -132,6 +132,12 @@ class TypedStore(Generic[T]):
     """
 
     def __init__(self, store: Store, codec: Codec[T]) -> None:
+        checks = Checks()
+        if not isinstance(store, Store):
+            checks.add("store", f"must be a Store, got {type(store).__name__}")
+        if not isinstance(codec, Codec):
+            checks.add("codec", f"must be a Codec, got {type(codec).__name__}")
+        checks.raise_if_any()
         self.store = store
         self.codec = codec
 
