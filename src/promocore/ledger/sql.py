@@ -17,7 +17,9 @@ expired holds.
 Locking: every transaction that changes counters locks the reservation row
 first and then the counter rows in (account, subject) order, so two transactions
 never wait on each other in a cycle. On SQLite, ``BEGIN IMMEDIATE`` takes the
-whole file instead.
+whole file instead. :class:`~promocore.ledger.postgres.PostgresLedger` runs
+reserve and settle as server-side functions that keep the same order, and the
+rest (accounts, top-ups, balances, sweeps) through this class.
 """
 
 from __future__ import annotations
