@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
 
     from promocore.cart import Cart
+    from promocore.testing.law import Law
 
 #: The name campaigns use in their ``mechanic`` field.
 NAME = "group_buy"
@@ -39,14 +40,22 @@ class _Priced:
     note: str
 
 
-def _refusal(params: GroupBuyParams, view: LineView, limit: int | None) -> Decline | None:
+def _refusal(
+    params: GroupBuyParams, view: LineView, per_order: int | None, left: int | None
+) -> Decline | None:
     line = view.line
     if params.price_of(line.sku) is None:
         return Decline(Reason.INELIGIBLE, f"{line.sku} is not sold in this group buy")
-    if limit is not None and view.units > limit:
+    if per_order is not None and view.units > per_order:
         return Decline(
             Reason.LIMIT_REACHED,
-            f"at most {limit} unit(s) per order at the group price, the line has {view.units}",
+            f"at most {per_order} unit(s) per order at the group price, the line has {view.units}",
+        )
+    if left is not None and view.units > left:
+        return Decline(
+            Reason.LIMIT_REACHED,
+            f"the campaign discounts at most {left} more unit(s) in this order, the line "
+            f"has {view.units}",
         )
     return None
 
@@ -81,18 +90,19 @@ class GroupBuy:
                 Reason.NOT_REFERENCED,
                 f"no line is bought in a team of this group buy (ref {ACTIVITY_REF!r})",
             )
-        limits = [x for x in (params.per_order_limit, context.unit_limit) if x is not None]
-        limit = min(limits) if limits else None
+        left = context.unit_limit
         priced: list[_Priced] = []
         refusals: list[Decline] = []
         for view in ours:
-            refused = _refusal(params, view, limit)
+            refused = _refusal(params, view, params.per_order_limit, left)
             if refused is not None:
                 refusals.append(refused)
                 continue
             found = _price(params, view)
             if found is not None:
                 priced.append(found)
+                if left is not None:
+                    left -= view.units
         if not priced:
             if refusals:
                 return refusals[0]
@@ -107,6 +117,13 @@ class GroupBuy:
             + f" ({saved.display()} off)",
             closes=frozenset() if params.stacks else _CLOSED,
         )
+
+    @property
+    def laws(self) -> tuple[Law, ...]:
+        """Laws it obeys beyond the standard ones: it honours the per-order unit limit."""
+        from promocore.testing.extra_laws import RESPECTS_UNIT_LIMIT
+
+        return (RESPECTS_UNIT_LIMIT,)
 
     def params_strategy(self, currency: str) -> SearchStrategy[GroupBuyParams]:
         """Valid params in ``currency``, for the mechanic conformance laws (needs hypothesis)."""
