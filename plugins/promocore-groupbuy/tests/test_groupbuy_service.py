@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,10 +23,21 @@ from promocore_groupbuy import (
 )
 from promocore_groupbuy.slots import Claim
 
-from promocore.state import Store
+from promocore.state import MemoryStore, Store
 from promocore.state.sqlite import SqliteStore
 
 LATER = NOW + timedelta(minutes=61)
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    opened: Store = (
+        MemoryStore()
+        if request.param == "memory"
+        else SqliteStore(tmp_path / "groupbuy.sqlite3", durable=False)
+    )
+    yield opened
+    opened.close()
 
 
 def service(store: Store) -> GroupBuyService:
