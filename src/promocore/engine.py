@@ -17,12 +17,12 @@ import attrs
 from promocore.campaign import STAGES, Campaign, Stage
 from promocore.cart import Cart
 from promocore.errors import PluginError, Problem, UnknownMechanicError, ValidationError
-from promocore.mechanic import Decline, LineView, Mechanic, Proposal, Upsell
+from promocore.mechanic import Context, Decline, LineView, Mechanic, Proposal, Upsell
 from promocore.money import Money
 from promocore.plugins import PluginHost, make_host
 from promocore.pricing_state import Evaluation, PricingState, cap_to_budget
 from promocore.quote import Applied, BudgetDraw, Effect, Hint, NotApplied, Quote, QuoteLine, Reason
-from promocore.selection import Choice, Selection, choose_best, choose_by_priority
+from promocore.selection import Choice, Selection, Standalone, choose_best, choose_by_priority
 
 
 @attrs.frozen
@@ -257,19 +257,41 @@ class Engine:
         self, run: _Run, stage: Stage, items: list[tuple[_Entry, tuple[int, ...]]]
     ) -> None:
         start = run.state
-        standalone: list[Evaluation] = []
+        bounds: list[int] = []
+        contexts: list[Context] = []
         candidates: list[tuple[_Entry, tuple[int, ...]]] = []
+        known: dict[int, Evaluation] = {}
         declined: list[tuple[_Entry, Evaluation | Decline]] = []
         for entry, in_scope in items:
-            outcome = self._evaluate(run, entry, in_scope, start)
-            if isinstance(outcome, Evaluation) and outcome.useful:
-                standalone.append(outcome)
-                candidates.append((entry, in_scope))
-            else:
-                declined.append((entry, outcome))
+            context = self._context(run, entry, in_scope, start)
+            bound = self._bound(run, entry, context)
+            if not bound:
+                outcome = self._evaluate_in(run, entry, context)
+                if not (isinstance(outcome, Evaluation) and outcome.useful):
+                    declined.append((entry, outcome))
+                    continue
+                known[len(candidates)] = outcome
+                bound = outcome.amount.amount
+            bounds.append(bound)
+            contexts.append(context)
+            candidates.append((entry, in_scope))
+
+        def alone(pos: int) -> Evaluation:
+            entry = candidates[pos][0]
+            outcome = self._evaluate_in(run, entry, contexts[pos])
+            if not (isinstance(outcome, Evaluation) and outcome.useful):
+                raise PluginError(
+                    f"mechanic {entry.mechanic.name!r} bounded campaign {entry.campaign.id!r} "
+                    "above zero, then did not apply"
+                )
+            return outcome
+
+        standalone = Standalone(bounds, alone, known)
 
         def evaluate(pos: int, state: PricingState) -> Evaluation | None:
             entry, in_scope = candidates[pos]
+            if all(state.lines[i] is start.lines[i] for i in in_scope):
+                return standalone[pos]  # its lines are as they were: the same answer
             outcome = self._evaluate(run, entry, in_scope, state)
             return outcome if isinstance(outcome, Evaluation) else None
 
@@ -282,18 +304,22 @@ class Engine:
             group = evaluation.campaign.exclusive_group or ""
             winners[group] = evaluation
             self._hint(run, None, evaluation.proposal.upsell, evaluation)
+        chosen = set(choice.chosen)
         for pos, (entry, _) in enumerate(candidates):
-            if pos in choice.chosen:
+            if pos in chosen:
                 continue
             group = entry.campaign.exclusive_group or ""
             winner = winners.get(group)
             if winner is not None:
+                saves = winner.amount.with_amount(standalone.bounds[pos]).display()
+                if standalone.known(pos) is None and not _exact(entry.mechanic):
+                    saves = f"at most {saves}"
                 run.not_applied.append(
                     self._not_applied(
                         entry,
                         Reason.LOST_IN_EXCLUSIVE_GROUP,
                         f"{winner.campaign.id} in group {group!r} saves more "
-                        f"({winner.amount.display()} vs {standalone[pos].amount.display()})",
+                        f"({winner.amount.display()} vs {saves})",
                     )
                 )
             else:
@@ -349,11 +375,28 @@ class Engine:
             return None
         return run.budgets.get(campaign.id, campaign.budget.limit)
 
+    def _context(
+        self, run: _Run, entry: _Entry, in_scope: tuple[int, ...], state: PricingState
+    ) -> Context:
+        campaign = entry.campaign
+        return state.context(campaign, entry.stage, in_scope, run.at, campaign.limits.per_order)
+
+    def _bound(self, run: _Run, entry: _Entry, context: Context) -> int:
+        """An upper bound of what the campaign grants in ``context``; 0 to evaluate it."""
+        bound = getattr(entry.mechanic, "bound", None)
+        if bound is None or not context.lines:
+            return 0
+        amount: int = bound(context).amount
+        left = self._budget_left(run, entry.campaign)
+        return amount if left is None else min(amount, left.amount)
+
     def _evaluate(
         self, run: _Run, entry: _Entry, in_scope: tuple[int, ...], state: PricingState
     ) -> Evaluation | Decline:
+        return self._evaluate_in(run, entry, self._context(run, entry, in_scope, state))
+
+    def _evaluate_in(self, run: _Run, entry: _Entry, context: Context) -> Evaluation | Decline:
         campaign = entry.campaign
-        context = state.context(campaign, entry.stage, in_scope, run.at, campaign.limits.per_order)
         if not context.lines:
             return Decline(
                 Reason.UNITS_TAKEN,
@@ -484,6 +527,11 @@ class Engine:
             budget_draws=tuple(draws),
             effects=tuple(effects),
         )
+
+
+def _exact(mechanic: Mechanic) -> bool:
+    """True if the mechanic's bound is exactly what it grants."""
+    return bool(getattr(mechanic, "bound_is_exact", False))
 
 
 def _gap_words(upsell: Upsell, extra: Money) -> str:

@@ -9,6 +9,7 @@ currency, budget, limits) before a mechanic is asked.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
@@ -49,13 +50,15 @@ class LineView:
         """The same line offering only ``units`` of its units (base rounded down)."""
         if units >= self.units:
             return self
-        part = Money(self.base.amount * units // self.units, self.base.currency)
-        return attrs.evolve(self, units=units, base=part)
+        part = self.base.with_amount(self.base.amount * units // self.units)
+        return LineView(
+            self.index, self.line, self.payable, units, part, self.closed, self.adjustments
+        )
 
     @property
     def unit_base(self) -> Money:
         """What is left to pay for one offered unit, rounded down."""
-        return Money(self.base.amount // self.units, self.base.currency)
+        return self.base.with_amount(self.base.amount // self.units)
 
 
 @attrs.frozen
@@ -90,12 +93,12 @@ class Context:
         """The cart's customer."""
         return self.cart.customer
 
-    @property
+    @functools.cached_property
     def base(self) -> Money:
         """Sum of what the campaign's lines have left payable."""
         return total((view.base for view in self.lines), self.currency)
 
-    @property
+    @functools.cached_property
     def units(self) -> int:
         """Units the campaign may use across its lines."""
         return sum(view.units for view in self.lines)
@@ -191,6 +194,28 @@ class Mechanic(Protocol):
 
     def evaluate(self, context: Context) -> Proposal | Decline:
         """Price one campaign against the lines of ``context``; pure."""
+        ...
+
+
+@runtime_checkable
+class Bounded(Protocol):
+    """What a mechanic may add so the engine can skip evaluations that cannot matter.
+
+    The engine asks ``bound`` before ``evaluate`` for a campaign in an exclusive group;
+    mechanics without it are always evaluated. A campaign that loses its group without
+    being evaluated is reported with "at most" its bound, unless the mechanic sets
+    ``bound_is_exact`` to true (its bound is always exactly what it grants).
+    """
+
+    def bound(self, context: Context) -> Money:
+        """At least what :meth:`Mechanic.evaluate` would grant in ``context``, cheaply.
+
+        Return zero unless the campaign certainly applies in ``context`` with a
+        positive amount off: a zero bound means "evaluate me" (a campaign below its
+        threshold is evaluated, so that its reason and hint are explained). Like the
+        amount ``evaluate`` grants, the bound must not grow when fewer units or less
+        payable are left.
+        """
         ...
 
 

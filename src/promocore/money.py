@@ -140,6 +140,21 @@ def to_decimal(value: object, what: str = "value") -> Decimal:
     return result
 
 
+def ratio(value: object, what: str = "value") -> tuple[int, int]:
+    """``value`` as an exact integer ratio ``(numerator, denominator)``.
+
+    Validated as by :func:`to_decimal`; the ratios of numbers seen before are remembered.
+    """
+    if type(value) in (Decimal, int, str):
+        return _ratio(value, what)
+    return to_decimal(value, what).as_integer_ratio()
+
+
+@functools.lru_cache(maxsize=1024, typed=True)
+def _ratio(value: object, what: str) -> tuple[int, int]:
+    return to_decimal(value, what).as_integer_ratio()
+
+
 def _check_currency(_: object, __: object, value: str) -> None:
     minor_units(value)
 
@@ -205,6 +220,16 @@ class Money:
         """The same currency with another amount; skips validation (inputs are valid)."""
         return _trusted(amount, self.currency)
 
+    def with_amount(self, amount: int) -> Money:
+        """The same currency with ``amount`` minor units (cheaper than ``Money(...)``).
+
+        Raises:
+            TypeError: ``amount`` is not an int.
+        """
+        if type(amount) is not int:
+            _check_amount(None, None, amount)
+        return _trusted(amount, self.currency)
+
     def __add__(self, other: Money) -> Money:
         return self._new(self.amount + self._same(other).amount)
 
@@ -242,12 +267,12 @@ class Money:
 
     def multiply(self, rate: Rate, rounding: Rounding) -> Money:
         """Multiply by ``rate`` and round to a minor unit with ``rounding``."""
-        numerator, denominator = to_decimal(rate, "rate").as_integer_ratio()
+        numerator, denominator = ratio(rate, "rate")
         return self._new(round_div(self.amount * numerator, denominator, rounding))
 
     def percent(self, percent: Rate, rounding: Rounding) -> Money:
         """Return ``percent`` % of this amount, rounded with ``rounding``."""
-        numerator, denominator = to_decimal(percent, "percent").as_integer_ratio()
+        numerator, denominator = ratio(percent, "percent")
         return self._new(round_div(self.amount * numerator, denominator * 100, rounding))
 
     def min(self, other: Money) -> Money:

@@ -60,14 +60,15 @@ class LineState:
         out of the free pool; a stackable one shrinks the free pool in proportion
         (rounded down).
         """
-        zero = Money.zero(amount.currency)
         if exclusive and units:
-            return self.free_units - units, (self.free_payable - base).max(zero)
-        if self.payable.amount == 0:
-            return self.free_units, zero
-        payable = self.payable - amount
-        scaled = self.free_payable.amount * payable.amount // self.payable.amount
-        return self.free_units, Money(scaled, amount.currency)
+            return self.free_units - units, amount.with_amount(
+                max(self.free_payable.amount - base.amount, 0)
+            )
+        whole = self.payable.amount
+        if whole == 0:
+            return self.free_units, amount.with_amount(0)
+        scaled = self.free_payable.amount * (whole - amount.amount) // whole
+        return self.free_units, amount.with_amount(scaled)
 
 
 @attrs.frozen
@@ -109,18 +110,19 @@ class PricingState:
         views = []
         for i in in_scope:
             state = self.lines[i]
-            if stage in state.closed or state.payable.amount <= 0:
+            payable = state.payable
+            if payable.amount <= 0 or stage in state.closed:
                 continue
             line = self.cart.lines[i]
             if not exclusive:
-                units, base = line.quantity, state.payable
+                units, base = line.quantity, payable
             elif state.free_units > 0:
-                units, base = state.free_units, state.free_payable.min(state.payable)
+                units = state.free_units
+                free = state.free_payable
+                base = free if free.amount <= payable.amount else payable
             else:
                 continue
-            views.append(
-                LineView(i, line, state.payable, units, base, state.closed, state.adjustments)
-            )
+            views.append(LineView(i, line, payable, units, base, state.closed, state.adjustments))
         return tuple(views)
 
     def context(
@@ -145,26 +147,28 @@ class PricingState:
 
     def apply(self, evaluation: Evaluation) -> PricingState:
         """Return the state after ``evaluation`` is applied."""
+        applied = (*self.applied, evaluation)
+        proposal = evaluation.proposal
+        if not proposal.discounts:
+            return PricingState(self.cart, self.lines, applied)
         lines = list(self.lines)
         exclusive = evaluation.campaign.is_exclusive
-        stage = evaluation.stage
-        for discount in evaluation.proposal.discounts:
+        campaign_id, stage, closes = evaluation.campaign.id, evaluation.stage, proposal.closes
+        for discount in proposal.discounts:
             state = lines[discount.index]
-            base = discount.base if discount.base is not None else discount.amount
-            free_units, free_payable = state.after(discount.amount, discount.units, exclusive, base)
+            amount = discount.amount
+            base = discount.base if discount.base is not None else amount
+            free_units, free_payable = state.after(amount, discount.units, exclusive, base)
             lines[discount.index] = LineState(
-                payable=state.payable - discount.amount,
-                free_units=free_units,
-                free_payable=free_payable,
-                closed=state.closed | evaluation.proposal.closes,
-                adjustments=(
-                    *state.adjustments,
-                    Adjustment(evaluation.campaign.id, discount.amount, stage, discount.units),
-                )
-                if discount.amount.amount
+                state.payable - amount,
+                free_units,
+                free_payable,
+                state.closed | closes if closes else state.closed,
+                (*state.adjustments, Adjustment(campaign_id, amount, stage, discount.units))
+                if amount.amount
                 else state.adjustments,
             )
-        return PricingState(self.cart, tuple(lines), (*self.applied, evaluation))
+        return PricingState(self.cart, tuple(lines), applied)
 
     def gifts(self) -> Iterator[tuple[str, Gift]]:
         """Gifts granted so far, with the campaign that granted each."""

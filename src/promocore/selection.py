@@ -10,6 +10,7 @@ branch-and-bound search over the campaigns in canonical order (priority, then id
 from __future__ import annotations
 
 import enum
+import heapq
 from collections.abc import Callable, Sequence
 
 import attrs
@@ -26,6 +27,43 @@ class Selection(enum.Enum):
 
 #: Evaluates one campaign against a state; ``None`` when it does not apply there.
 Evaluate = Callable[[int, PricingState], Evaluation | None]
+
+
+@attrs.define
+class Standalone:
+    """Each candidate evaluated alone on the stage's start state, on first use.
+
+    Until a candidate is evaluated, an upper bound of its amount stands in for it
+    (exact once evaluated), so candidates that cannot win need never be evaluated.
+
+    Attributes:
+        bounds: Per candidate, its amount if evaluated, else an upper bound of it.
+        evaluate: Evaluates candidate ``i`` on the start state; it must apply there.
+    """
+
+    bounds: list[int]
+    evaluate: Callable[[int], Evaluation]
+    _done: dict[int, Evaluation] = attrs.field(factory=dict)
+
+    @classmethod
+    def of(cls, evaluations: Sequence[Evaluation]) -> Standalone:
+        """Candidates already evaluated."""
+        known = dict(enumerate(evaluations))
+        return cls([e.amount.amount for e in evaluations], known.__getitem__, known)
+
+    def __len__(self) -> int:
+        return len(self.bounds)
+
+    def __getitem__(self, pos: int) -> Evaluation:
+        done = self._done.get(pos)
+        if done is None:
+            done = self._done[pos] = self.evaluate(pos)
+            self.bounds[pos] = done.amount.amount
+        return done
+
+    def known(self, pos: int) -> Evaluation | None:
+        """Candidate ``pos`` alone if it was evaluated, else ``None``."""
+        return self._done.get(pos)
 
 
 @attrs.frozen
@@ -48,7 +86,7 @@ def _group_bounds(groups: Sequence[str], bounds: Sequence[int]) -> list[dict[str
 
 def choose_best(
     groups: Sequence[str],
-    standalone: Sequence[Evaluation],
+    standalone: Standalone,
     state: PricingState,
     evaluate: Evaluate,
 ) -> Choice:
@@ -56,16 +94,18 @@ def choose_best(
 
     Args:
         groups: The group of each candidate, candidates in canonical order.
-        standalone: Each candidate evaluated alone on ``state`` (its upper bound:
-            mechanics give no more when fewer units or less payable remain).
+        standalone: Each candidate alone on ``state``, with bounds of the amounts
+            (valid for any later state too: mechanics give no more when fewer
+            units or less payable remain).
         state: The state at the start of the stage.
         evaluate: Re-evaluates candidate ``i`` against a later state.
 
-    Ties go to the combination found first, which prefers earlier candidates.
+    Ties go to the greedy start (see :func:`_greedy`), then to the combination found
+    first, which prefers earlier candidates. Looser bounds change only how much is
+    searched, never the result.
     """
-    bounds = [e.amount.amount for e in standalone]
-    suffix = _group_bounds(groups, bounds)
     best_total, best = _greedy(groups, standalone, state, evaluate)
+    suffix = _group_bounds(groups, standalone.bounds)
 
     def search(
         pos: int, current: PricingState, used: frozenset[str], amount: int, chosen: tuple[int, ...]
@@ -93,9 +133,26 @@ def choose_best(
     return Choice(*best)
 
 
+def _leaders(groups: Sequence[str], standalone: Standalone) -> list[int]:
+    """Per group, the first candidate with the largest standalone amount, in order.
+
+    Candidates are evaluated best bound first, only until the leader is certain.
+    """
+    heaps: dict[str, list[tuple[int, int]]] = {}
+    for pos, group in enumerate(groups):
+        heaps.setdefault(group, []).append((-standalone.bounds[pos], pos))
+    leaders = []
+    for heap in heaps.values():
+        heapq.heapify(heap)
+        while standalone.known(pos := heap[0][1]) is None:
+            heapq.heapreplace(heap, (-standalone[pos].amount.amount, pos))
+        leaders.append(pos)
+    return sorted(leaders)
+
+
 def _greedy(
     groups: Sequence[str],
-    standalone: Sequence[Evaluation],
+    standalone: Standalone,
     state: PricingState,
     evaluate: Evaluate,
 ) -> tuple[int, tuple[tuple[int, ...], PricingState]]:
@@ -104,14 +161,10 @@ def _greedy(
     It is exact when the groups do not compete for units, and otherwise a lower
     bound that lets the search skip most branches.
     """
-    leader: dict[str, int] = {}
-    for pos, group in enumerate(groups):
-        if group not in leader or bounds_of(standalone, pos) > bounds_of(standalone, leader[group]):
-            leader[group] = pos
     current = state
     chosen: list[int] = []
     amount = 0
-    for pos in sorted(leader.values()):
+    for pos in _leaders(groups, standalone):
         evaluation = standalone[pos] if current is state else evaluate(pos, current)
         if evaluation is not None and evaluation.useful:
             current = current.apply(evaluation)
@@ -120,14 +173,9 @@ def _greedy(
     return amount, (tuple(chosen), current)
 
 
-def bounds_of(standalone: Sequence[Evaluation], pos: int) -> int:
-    """The standalone amount of candidate ``pos``."""
-    return standalone[pos].amount.amount
-
-
 def choose_by_priority(
     groups: Sequence[str],
-    standalone: Sequence[Evaluation],
+    standalone: Standalone,
     state: PricingState,
     evaluate: Evaluate,
 ) -> Choice:

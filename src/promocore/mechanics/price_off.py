@@ -6,7 +6,7 @@ Covers member prices (会员价) and limited-time discounts (限时折扣).
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -59,6 +59,23 @@ def _line_discount(params: PriceOffParams, base: Money, units: int) -> Money:
     return (base - params.unit_price * units).max(Money.zero(base.currency))
 
 
+def _discounts(params: PriceOffParams, context: Context) -> list[LineDiscount]:
+    """Every covered unit's discount, up to the per-order unit limit."""
+    left = context.unit_limit
+    discounts: list[LineDiscount] = []
+    for view in context.lines:
+        units = view.units if left is None else min(view.units, left)
+        if units <= 0:
+            break
+        covered = view.take(units)
+        amount = _line_discount(params, covered.base, units)
+        if amount.amount > 0:
+            discounts.append(LineDiscount(view.index, amount, units, covered.base))
+            if left is not None:
+                left -= units
+    return discounts
+
+
 @attrs.frozen
 class PriceOff:
     """The ``price_off`` mechanic."""
@@ -66,22 +83,11 @@ class PriceOff:
     name: str = "price_off"
     stage: Stage = Stage.ITEM
     params_type: type[Any] = PriceOffParams
+    bound_is_exact: ClassVar[bool] = True
 
     def evaluate(self, context: Context) -> Proposal | Decline:
         """Discount every covered unit, up to the per-order unit limit."""
-        params: PriceOffParams = context.campaign.params
-        left = context.unit_limit
-        discounts: list[LineDiscount] = []
-        for view in context.lines:
-            units = view.units if left is None else min(view.units, left)
-            if units <= 0:
-                break
-            covered = view.take(units)
-            amount = _line_discount(params, covered.base, units)
-            if amount.amount > 0:
-                discounts.append(LineDiscount(view.index, amount, units, covered.base))
-                if left is not None:
-                    left -= units
+        discounts = _discounts(context.campaign.params, context)
         if not discounts:
             return Decline(Reason.NO_DISCOUNT, "the price is already at or below the offer")
         saved = total((d.amount for d in discounts), context.currency)
@@ -89,6 +95,12 @@ class PriceOff:
         return Proposal(
             discounts=tuple(discounts),
             message=f"{context.campaign.name}: {saved.display()} off {units_done} unit(s)",
+        )
+
+    def bound(self, context: Context) -> Money:
+        """Exactly what :meth:`evaluate` grants (zero when it declines)."""
+        return total(
+            (d.amount for d in _discounts(context.campaign.params, context)), context.currency
         )
 
 

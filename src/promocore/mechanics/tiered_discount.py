@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -148,6 +148,33 @@ def _scaled(base: Money, measure: int, target: Threshold) -> Money:
     return Money(base.amount * target // measure, base.currency)
 
 
+def _met(params: TieredDiscountParams, measure: int) -> list[Tier]:
+    """The ladder tiers ``measure`` reaches, lowest first."""
+    return [t for t in params.tiers if _value(t.threshold) <= measure]
+
+
+def _best_tier(params: TieredDiscountParams, met: list[Tier], base: Money) -> tuple[Tier, Money]:
+    """The tier met that grants the most (the highest one on a tie), and its grant."""
+    tier, amount = met[-1], _tier_grant(params, met[-1], base)
+    for other in met[:-1]:
+        grant = _tier_grant(params, other, base)
+        if grant > amount:
+            tier, amount = other, grant
+    return tier, amount
+
+
+def _step(params: TieredDiscountParams) -> Threshold:
+    assert params.step is not None
+    return params.step
+
+
+def _every_grant(params: TieredDiscountParams, steps: int) -> Money:
+    """What ``steps`` whole steps grant in every mode, capped."""
+    assert params.amount_off is not None
+    amount = params.amount_off * steps
+    return amount.min(params.cap) if params.cap is not None else amount
+
+
 @attrs.frozen
 class TieredDiscount:
     """The ``tiered_discount`` mechanic."""
@@ -155,6 +182,7 @@ class TieredDiscount:
     name: str = "tiered_discount"
     stage: Stage = Stage.ORDER
     params_type: type[Any] = TieredDiscountParams
+    bound_is_exact: ClassVar[bool] = True
 
     def evaluate(self, context: Context) -> Proposal | Decline:
         """Grant the ladder tier or the steps the lines in scope reach."""
@@ -165,10 +193,21 @@ class TieredDiscount:
             return self._ladder(context, params, base, measure)
         return self._every(context, params, base, measure)
 
+    def bound(self, context: Context) -> Money:
+        """Exactly what :meth:`evaluate` grants; zero below the first tier or step."""
+        params: TieredDiscountParams = context.campaign.params
+        base = context.base
+        measure = base.amount if params.basis is Basis.AMOUNT else context.units
+        if params.mode is Mode.LADDER:
+            met = _met(params, measure)
+            return _best_tier(params, met, base)[1] if met else base - base
+        steps = measure // _value(_step(params))
+        return _every_grant(params, steps).min(base) if steps else base - base
+
     def _ladder(
         self, context: Context, params: TieredDiscountParams, base: Money, measure: int
     ) -> Proposal | Decline:
-        met = [t for t in params.tiers if _value(t.threshold) <= measure]
+        met = _met(params, measure)
         above = params.tiers[len(met) :]
         if not met:
             first = params.tiers[0]
@@ -179,11 +218,7 @@ class TieredDiscount:
                 f"below the first tier ({_show(first.threshold)})",
                 upsell,
             )
-        tier, amount = met[-1], _tier_grant(params, met[-1], base)
-        for other in met[:-1]:
-            grant = _tier_grant(params, other, base)
-            if grant > amount:
-                tier, amount = other, grant
+        tier, amount = _best_tier(params, met, base)
         upsell = None
         for nxt in above:
             saving = _tier_grant(params, nxt, _scaled(base, measure, nxt.threshold))
@@ -203,20 +238,13 @@ class TieredDiscount:
         assert params.step is not None and params.amount_off is not None
         step = _value(params.step)
         steps = measure // step
-
-        off, cap = params.amount_off, params.cap
-
-        def grant(n: int) -> Money:
-            amount = off * n
-            return amount.min(cap) if cap is not None else amount
-
-        now = grant(steps).min(base)
+        now = _every_grant(params, steps).min(base)
         upsell = None
-        if cap is None or now < cap:
+        if params.cap is None or now < params.cap:
             nxt_threshold: Threshold = (
                 params.step * (steps + 1) if isinstance(params.step, Money) else step * (steps + 1)
             )
-            upsell = _upsell(nxt_threshold, measure, grant(steps + 1), now)
+            upsell = _upsell(nxt_threshold, measure, _every_grant(params, steps + 1), now)
         if steps == 0:
             return Decline(
                 Reason.BELOW_THRESHOLD, f"below the first step ({_show(params.step)})", upsell
