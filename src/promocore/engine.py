@@ -32,6 +32,7 @@ class _Entry:
     campaign: Campaign
     mechanic: Mechanic
     stage: Stage
+    plain: bool = False  # no schedule, audience, per-customer limit or budget to check
 
 
 @attrs.define
@@ -45,6 +46,8 @@ class _Run:
     state: PricingState
     not_applied: list[NotApplied] = attrs.field(factory=list)
     hints: list[Hint] = attrs.field(factory=list)
+    #: Where each stage's entries start in ``not_applied``, with the stage.
+    sections: list[tuple[int, Stage]] = attrs.field(factory=list)
 
 
 class Engine:
@@ -75,6 +78,8 @@ class Engine:
         entries = self._validate(list(campaigns))
         entries.sort(key=lambda e: (-e.campaign.priority, e.campaign.id))
         self._entries: tuple[_Entry, ...] = tuple(entries)
+        self._slots = {stage: i for i, stage in enumerate(dict.fromkeys(self.stages))}
+        self._slot_of = [self._slots.get(e.stage, -1) for e in entries]
         self._index()
 
     def _validate(self, campaigns: list[Campaign]) -> list[_Entry]:
@@ -109,7 +114,9 @@ class Engine:
                 )
                 continue
             problems.extend(p.prefixed(path) for p in self.host.validate_campaign(campaign))
-            entries.append(_Entry(campaign, mechanic, campaign.stage or mechanic.stage))
+            entries.append(
+                _Entry(campaign, mechanic, campaign.stage or mechanic.stage, _is_plain(campaign))
+            )
         if problems:
             raise ValidationError(problems)
         return entries
@@ -118,8 +125,11 @@ class Engine:
         self._by_sku: dict[str, list[int]] = defaultdict(list)
         self._by_category: dict[str, list[int]] = defaultdict(list)
         self._everywhere: list[int] = []
+        self._excluding: set[int] = set()
         for pos, entry in enumerate(self._entries):
             scope = entry.campaign.scope
+            if scope.exclude_skus or scope.exclude_categories:
+                self._excluding.add(pos)
             if scope.is_everything:
                 self._everywhere.append(pos)
             for sku in scope.skus:
@@ -136,29 +146,34 @@ class Engine:
         """Positions of the campaigns whose scope names something in ``cart``."""
         return sorted(self._hits(cart))
 
-    def _hits(self, cart: Cart) -> dict[int, set[int]]:
-        """For each relevant campaign position, the lines its scope names (before exclusions)."""
-        hits: dict[int, set[int]] = {}
-        every_line = range(len(cart.lines))
-        for pos in self._everywhere:
-            hits[pos] = set(every_line)
+    def _hits(self, cart: Cart) -> dict[int, list[int]]:
+        """For each relevant campaign position, the lines its scope names (before exclusions).
+
+        Lines are listed in increasing order, each once.
+        """
+        hits: dict[int, list[int]] = {pos: list(range(len(cart.lines))) for pos in self._everywhere}
         for i, line in enumerate(cart.lines):
-            for pos in self._by_sku.get(line.sku, ()):
-                hits.setdefault(pos, set()).add(i)
-            for category in line.categories:
-                for pos in self._by_category.get(category, ()):
-                    hits.setdefault(pos, set()).add(i)
+            named = [self._by_sku.get(line.sku, ())]
+            named.extend(self._by_category.get(category, ()) for category in line.categories)
+            for positions in named:
+                for pos in positions:
+                    lines = hits.get(pos)
+                    if lines is None:
+                        hits[pos] = [i]
+                    elif lines[-1] != i:
+                        lines.append(i)
         return hits
 
-    def _in_scope(self, cart: Cart, hits: dict[int, set[int]]) -> dict[int, tuple[int, ...]]:
+    def _in_scope(self, cart: Cart, hits: dict[int, list[int]]) -> dict[int, tuple[int, ...]]:
         """The lines each relevant campaign covers, exclusions applied."""
         out: dict[int, tuple[int, ...]] = {}
+        excluding = self._excluding
         for pos, lines in hits.items():
-            scope = self._entries[pos].campaign.scope
-            if scope.exclude_skus or scope.exclude_categories:
-                out[pos] = tuple(i for i in sorted(lines) if scope.includes(cart.lines[i]))
+            if pos in excluding:
+                scope = self._entries[pos].campaign.scope
+                out[pos] = tuple(i for i in lines if scope.includes(cart.lines[i]))
             else:
-                out[pos] = tuple(sorted(lines))
+                out[pos] = tuple(lines)
         return out
 
     def price(
@@ -188,12 +203,13 @@ class Engine:
         run = _Run(cart, when, dict(budgets or {}), dict(usage or {}), PricingState.start(cart))
         in_scope = self._in_scope(cart, self._hits(cart))
         positions = range(len(self._entries)) if explain_all else sorted(in_scope)
-        by_stage: dict[Stage, list[tuple[_Entry, tuple[int, ...]]]] = defaultdict(list)
+        by_stage: list[list[tuple[_Entry, tuple[int, ...]]]] = [[] for _ in self._slots]
         for pos in positions:
-            entry = self._entries[pos]
-            by_stage[entry.stage].append((entry, in_scope.get(pos, ())))
+            slot = self._slot_of[pos]
+            if slot >= 0:
+                by_stage[slot].append((self._entries[pos], in_scope.get(pos, ())))
         for stage in self.stages:
-            self._run_stage(run, stage, by_stage.get(stage, []))
+            self._run_stage(run, stage, by_stage[self._slots[stage]])
         quote = self._quote(run)
         self.host.quote_priced(cart, quote)
         return quote
@@ -234,6 +250,7 @@ class Engine:
         if not entries:
             return
         run.state = run.state.open_stage()
+        run.sections.append((len(run.not_applied), stage))
         ready: list[tuple[_Entry, tuple[int, ...]]] = []
         for entry, in_scope in entries:
             refusal = self._precheck(run, entry, in_scope)
@@ -347,6 +364,8 @@ class Engine:
                 Reason.CURRENCY_MISMATCH,
                 f"priced in {campaign.currency}, the cart is in {run.cart.currency}",
             )
+        if entry.plain and in_scope:
+            return None
         if schedule.not_started(run.at):
             assert schedule.starts_at is not None
             return Reason.NOT_STARTED, f"starts at {schedule.starts_at.isoformat()}"
@@ -515,18 +534,39 @@ class Engine:
             if campaign.budget is not None and evaluation.amount.amount:
                 draws.append(BudgetDraw(campaign.id, evaluation.amount))
             effects.extend(evaluation.proposal.effects)
-        stage_rank = {stage: i for i, stage in enumerate(self.stages)}
-        not_applied = sorted(run.not_applied, key=lambda n: stage_rank.get(n.stage, 0))
         return Quote(
             currency=cart.currency,
             at=run.at,
             lines=tuple(lines),
             applied=tuple(applied),
-            not_applied=tuple(not_applied),
+            not_applied=self._in_stage_order(run),
             hints=tuple(run.hints),
             budget_draws=tuple(draws),
             effects=tuple(effects),
         )
+
+    def _in_stage_order(self, run: _Run) -> tuple[NotApplied, ...]:
+        """The campaigns that did not apply, by stage order (stable within a stage)."""
+        rank = {stage: i for i, stage in enumerate(self.stages)}
+        ends = [start for start, _ in run.sections[1:]] + [len(run.not_applied)]
+        parts = [
+            (rank[stage], run.not_applied[start:end])
+            for (start, stage), end in zip(run.sections, ends, strict=False)  # none if no stage ran
+        ]
+        parts.sort(key=lambda part: part[0])
+        return tuple(item for _, items in parts for item in items)
+
+
+def _is_plain(campaign: Campaign) -> bool:
+    """True if only the currency and the scope can keep the campaign from being evaluated."""
+    schedule = campaign.schedule
+    return (
+        schedule.starts_at is None
+        and schedule.ends_at is None
+        and campaign.audience.is_everyone
+        and campaign.limits.per_customer is None
+        and campaign.budget is None
+    )
 
 
 def _exact(mechanic: Mechanic) -> bool:

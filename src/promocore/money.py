@@ -231,10 +231,14 @@ class Money:
         return _trusted(amount, self.currency)
 
     def __add__(self, other: Money) -> Money:
-        return self._new(self.amount + self._same(other).amount)
+        if type(other) is not Money or other.currency != self.currency:
+            self._same(other)
+        return _trusted(self.amount + other.amount, self.currency)
 
     def __sub__(self, other: Money) -> Money:
-        return self._new(self.amount - self._same(other).amount)
+        if type(other) is not Money or other.currency != self.currency:
+            self._same(other)
+        return _trusted(self.amount - other.amount, self.currency)
 
     def __neg__(self) -> Money:
         return self._new(-self.amount)
@@ -244,23 +248,33 @@ class Money:
 
     def __mul__(self, quantity: int) -> Money:
         """Multiply by a whole number (a quantity); use :meth:`multiply` for rates."""
-        if isinstance(quantity, bool) or not isinstance(quantity, int):
+        if type(quantity) is not int and (
+            isinstance(quantity, bool) or not isinstance(quantity, int)
+        ):
             raise TypeError("Money * needs an int; use Money.multiply(rate, rounding) for rates")
         return self._new(self.amount * quantity)
 
     __rmul__ = __mul__
 
     def __lt__(self, other: Money) -> bool:
-        return self.amount < self._same(other).amount
+        if type(other) is not Money or other.currency != self.currency:
+            self._same(other)
+        return self.amount < other.amount
 
     def __le__(self, other: Money) -> bool:
-        return self.amount <= self._same(other).amount
+        if type(other) is not Money or other.currency != self.currency:
+            self._same(other)
+        return self.amount <= other.amount
 
     def __gt__(self, other: Money) -> bool:
-        return self.amount > self._same(other).amount
+        if type(other) is not Money or other.currency != self.currency:
+            self._same(other)
+        return self.amount > other.amount
 
     def __ge__(self, other: Money) -> bool:
-        return self.amount >= self._same(other).amount
+        if type(other) is not Money or other.currency != self.currency:
+            self._same(other)
+        return self.amount >= other.amount
 
     def __bool__(self) -> bool:
         return self.amount != 0
@@ -293,21 +307,22 @@ class Money:
 
     def display(self) -> str:
         """Return the amount with its currency symbol (``"¥169.00"``)."""
-        symbol = SYMBOLS.get(self.currency)
-        text = self.format()
-        if symbol is None:
-            return f"{self.currency} {text}"
-        return f"-{symbol}{text[1:]}" if text.startswith("-") else f"{symbol}{text}"
+        return _display(self.amount, self.currency)
 
     def __str__(self) -> str:
         return f"{self.format()} {self.currency}"
 
 
+_new_object = object.__new__
+_set_amount = Money.__dict__["amount"].__set__
+_set_currency = Money.__dict__["currency"].__set__
+
+
 def _trusted(amount: int, currency: str) -> Money:
     """Build Money from values already known to be valid, without running validators."""
-    money = object.__new__(Money)
-    object.__setattr__(money, "amount", amount)
-    object.__setattr__(money, "currency", currency)
+    money = _new_object(Money)
+    _set_amount(money, amount)
+    _set_currency(money, currency)
     return money
 
 
@@ -319,6 +334,15 @@ def _format(amount: int, currency: str) -> str:
     whole, part = divmod(abs(amount), _SCALE[exponent])
     text = f"{whole}.{part:0{exponent}d}"
     return "-" + text if amount < 0 else text
+
+
+@functools.lru_cache(maxsize=4096)
+def _display(amount: int, currency: str) -> str:
+    symbol = SYMBOLS.get(currency)
+    text = _format(amount, currency)
+    if symbol is None:
+        return f"{currency} {text}"
+    return f"-{symbol}{text[1:]}" if text.startswith("-") else f"{symbol}{text}"
 
 
 def total(amounts: Iterable[Money], currency: str) -> Money:

@@ -111,7 +111,7 @@ class PricingState:
         for i in in_scope:
             state = self.lines[i]
             payable = state.payable
-            if payable.amount <= 0 or stage in state.closed:
+            if payable.amount <= 0 or (state.closed and stage in state.closed):
                 continue
             line = self.cart.lines[i]
             if not exclusive:

@@ -84,6 +84,11 @@ def _group_bounds(groups: Sequence[str], bounds: Sequence[int]) -> list[dict[str
     return suffix
 
 
+def _hopeless(amount: int, ahead: dict[str, int], used: frozenset[str], best: int) -> bool:
+    """True if ``amount`` plus the best still possible from the groups ahead cannot beat ``best``."""
+    return amount + sum(v for g, v in ahead.items() if g not in used) <= best
+
+
 def choose_best(
     groups: Sequence[str],
     standalone: Standalone,
@@ -111,19 +116,21 @@ def choose_best(
         pos: int, current: PricingState, used: frozenset[str], amount: int, chosen: tuple[int, ...]
     ) -> None:
         nonlocal best_total, best
-        optimistic = sum(v for g, v in suffix[pos].items() if g not in used)
-        if amount + optimistic <= best_total:
+        if _hopeless(amount, suffix[pos], used, best_total):
             return
         if pos == len(groups):
             best_total, best = amount, (chosen, current)
             return
-        if groups[pos] not in used:
+        group = groups[pos]
+        if group not in used and not _hopeless(
+            amount + standalone.bounds[pos], suffix[pos + 1], used | {group}, best_total
+        ):
             evaluation = standalone[pos] if current is state else evaluate(pos, current)
             if evaluation is not None and evaluation.useful:
                 search(
                     pos + 1,
                     current.apply(evaluation),
-                    used | {groups[pos]},
+                    used | {group},
                     amount + evaluation.amount.amount,
                     (*chosen, pos),
                 )

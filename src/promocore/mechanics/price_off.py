@@ -99,9 +99,8 @@ class PriceOff:
 
     def bound(self, context: Context) -> Money:
         """Exactly what :meth:`evaluate` grants (zero when it declines)."""
-        return total(
-            (d.amount for d in _discounts(context.campaign.params, context)), context.currency
-        )
+        discounts = _discounts(context.campaign.params, context)
+        return total([d.amount for d in discounts], context.currency)
 
 
 MECHANIC: Mechanic = PriceOff()

@@ -131,7 +131,7 @@ def _upsell(target: Threshold, measure: int, saving: Money, now: Money) -> Upsel
     if extra.amount <= 0:
         return None
     if isinstance(target, Money):
-        return Upsell(extra_saving=extra, add_amount=target - Money(measure, target.currency))
+        return Upsell(extra_saving=extra, add_amount=target.with_amount(target.amount - measure))
     return Upsell(extra_saving=extra, add_quantity=target - measure)
 
 
@@ -142,10 +142,10 @@ def _scaled(base: Money, measure: int, target: Threshold) -> Money:
     units are assumed to cost what the current ones cost on average (rounded down).
     """
     if isinstance(target, Money):
-        return Money(max(base.amount, target.amount), base.currency)
+        return base.with_amount(max(base.amount, target.amount))
     if measure <= 0:
         return base
-    return Money(base.amount * target // measure, base.currency)
+    return base.with_amount(base.amount * target // measure)
 
 
 def _met(params: TieredDiscountParams, measure: int) -> list[Tier]:
@@ -200,9 +200,9 @@ class TieredDiscount:
         measure = base.amount if params.basis is Basis.AMOUNT else context.units
         if params.mode is Mode.LADDER:
             met = _met(params, measure)
-            return _best_tier(params, met, base)[1] if met else base - base
+            return _best_tier(params, met, base)[1] if met else base.with_amount(0)
         steps = measure // _value(_step(params))
-        return _every_grant(params, steps).min(base) if steps else base - base
+        return _every_grant(params, steps).min(base) if steps else base.with_amount(0)
 
     def _ladder(
         self, context: Context, params: TieredDiscountParams, base: Money, measure: int
