@@ -279,8 +279,9 @@ class Engine:
         candidates: list[tuple[_Entry, tuple[int, ...]]] = []
         known: dict[int, Evaluation] = {}
         declined: list[tuple[_Entry, Evaluation | Decline]] = []
+        shared: dict[tuple[tuple[int, ...], bool], tuple[LineView, ...]] = {}
         for entry, in_scope in items:
-            context = self._context(run, entry, in_scope, start)
+            context = self._context(run, entry, in_scope, start, shared)
             bound = self._bound(run, entry, context)
             if not bound:
                 outcome = self._evaluate_in(run, entry, context)
@@ -395,10 +396,16 @@ class Engine:
         return run.budgets.get(campaign.id, campaign.budget.limit)
 
     def _context(
-        self, run: _Run, entry: _Entry, in_scope: tuple[int, ...], state: PricingState
+        self,
+        run: _Run,
+        entry: _Entry,
+        in_scope: tuple[int, ...],
+        state: PricingState,
+        shared: dict[tuple[tuple[int, ...], bool], tuple[LineView, ...]] | None = None,
     ) -> Context:
         campaign = entry.campaign
-        return state.context(campaign, entry.stage, in_scope, run.at, campaign.limits.per_order)
+        limit = campaign.limits.per_order
+        return state.context(campaign, entry.stage, in_scope, run.at, limit, shared)
 
     def _bound(self, run: _Run, entry: _Entry, context: Context) -> int:
         """An upper bound of what the campaign grants in ``context``; 0 to evaluate it."""

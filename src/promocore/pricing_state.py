@@ -132,15 +132,25 @@ class PricingState:
         in_scope: tuple[int, ...],
         at: datetime,
         unit_limit: int | None,
+        shared: dict[tuple[tuple[int, ...], bool], tuple[LineView, ...]] | None = None,
     ) -> Context:
-        """Build the context a mechanic evaluates ``campaign`` in."""
+        """Build the context a mechanic evaluates ``campaign`` in.
+
+        ``shared`` keeps the views built on this state at ``stage`` per scope, so that
+        campaigns with the same lines share them.
+        """
         exclusive = campaign.is_exclusive
+        views = shared.get((in_scope, exclusive)) if shared is not None else None
+        if views is None:
+            views = self.views(campaign, stage, in_scope, exclusive)
+            if shared is not None:
+                shared[in_scope, exclusive] = views
         return Context(
             campaign=campaign,
             cart=self.cart,
             at=at,
             stage=stage,
-            lines=self.views(campaign, stage, in_scope, exclusive),
+            lines=views,
             unit_limit=unit_limit,
             exclusive=exclusive,
         )
