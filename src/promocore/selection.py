@@ -85,7 +85,7 @@ def _group_bounds(groups: Sequence[str], bounds: Sequence[int]) -> list[dict[str
 
 
 def _hopeless(amount: int, ahead: dict[str, int], used: frozenset[str], best: int) -> bool:
-    """True if ``amount`` plus the best still possible from the groups ahead cannot beat ``best``."""
+    """True if ``amount`` plus the most the groups ahead can give cannot beat ``best``."""
     return amount + sum(v for g, v in ahead.items() if g not in used) <= best
 
 
