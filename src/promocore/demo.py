@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 
 from promocore.config import load_campaigns, load_cart
+from promocore.demo_plugins import plugin_demo
 from promocore.engine import Engine
 from promocore.money import Money
 from promocore.render import render_quote
@@ -32,8 +33,13 @@ def run(args: argparse.Namespace) -> int:
         lines=(attrs.evolve(cart.lines[0], quantity=3), *cart.lines[1:]),
     )
     print(render_quote(engine.price(bigger, explain_all=True)))
-    for extra in getattr(args, "extras", ()):
-        extra()
+    assert cart.at is not None
+    plugins = plugin_demo(engine.host, cart.at.replace(minute=5))
+    if plugins is None:
+        print("\n(install plugins/promocore-groupbuy and plugins/promocore-flashsale for more)")
+    else:
+        print("\n== Plugins: a group buy (leader price) and a flash sale in its 10:00 session ==\n")
+        print(plugins)
     return 0
 
 

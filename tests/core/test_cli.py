@@ -135,4 +135,5 @@ def test_demo_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
     assert "¥316.60" in out
+    assert "Plugins: a group buy" in out and "¥3034.90" in out
     assert "capped" in out or "every-100" in out
