@@ -143,3 +143,12 @@ class PostgresDatabase:
             if self._connection is not None and self._pid == os.getpid():
                 self._connection.close()
             self._connection = None
+
+
+def run_script(conninfo: str, script: str) -> None:
+    """Run an idempotent DDL ``script`` on a fresh connection, then close it."""
+    db = PostgresDatabase(conninfo)
+    try:
+        db.execute_script(script)
+    finally:
+        db.close()

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from promocore.backends.database import Row
-from promocore.backends.postgres import PostgresDatabase, check_schema_name
+from promocore.backends.postgres import PostgresDatabase, check_schema_name, run_script
 from promocore.ledger.clock import Clock, from_micros, system_clock, to_micros
 from promocore.ledger.errors import IdempotencyKeyReusedError, ReservationRefusedError
 from promocore.ledger.model import AccountSpec, Draw, Reservation, ReservationStatus, Shortfall
@@ -201,11 +201,7 @@ def create_schema(conninfo: str, *, schema: str = "promocore") -> None:
             the schema and its tables.
         schema: The PostgreSQL schema to put the tables in.
     """
-    db = PostgresDatabase(conninfo)
-    try:
-        db.execute_script(schema_sql(schema))
-    finally:
-        db.close()
+    run_script(conninfo, schema_sql(schema))
 
 
 class PostgresLedger(SqlLedger):

@@ -6,7 +6,7 @@ through your migration tool. Payloads are stored as ``jsonb``.
 
 from __future__ import annotations
 
-from promocore.backends.postgres import PostgresDatabase, check_schema_name
+from promocore.backends.postgres import PostgresDatabase, check_schema_name, run_script
 from promocore.state.sql import SqlStore
 
 _DDL = """
@@ -42,11 +42,7 @@ def create_schema(conninfo: str, *, schema: str = "promocore") -> None:
             the schema and its tables.
         schema: The PostgreSQL schema to put the table in.
     """
-    db = PostgresDatabase(conninfo)
-    try:
-        db.execute_script(schema_sql(schema))
-    finally:
-        db.close()
+    run_script(conninfo, schema_sql(schema))
 
 
 class PostgresStore(SqlStore):
