@@ -150,7 +150,7 @@ def campaigns_from_dicts(
 
 
 def campaign_to_dict(campaign: Campaign) -> dict[str, Any]:
-    """Turn a campaign into plain data that :func:`campaign_from_dict` reads back."""
+    """Turn a campaign into plain data that `campaign_from_dict` reads back."""
     out: dict[str, Any] = {
         "id": campaign.id,
         "name": campaign.name,

@@ -1,9 +1,10 @@
 """The pricing engine: runs the stages over a cart and explains every decision.
 
-Build an :class:`Engine` once with the campaigns (it validates and indexes them),
-then call :meth:`Engine.price` per cart. :func:`price` does both in one call.
-Pricing is pure: no clock, no I/O; budgets and usage come in as arguments and
-the budget draws the quote would make come out in ``Quote.budget_draws``.
+Build an [`Engine`][promocore.engine.Engine] once with the campaigns (it validates and indexes
+them), then call [`Engine.price`][promocore.engine.Engine.price] per cart.
+[`price`][promocore.engine.price] does both in one call. Pricing is pure: no clock, no I/O; budgets
+and usage come in as arguments and the budget draws the quote would make come out in
+``Quote.budget_draws``.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class _Entry:
 
 @attrs.define
 class _Run:
-    """Bookkeeping of one :meth:`Engine.price` call."""
+    """Bookkeeping of one [`Engine.price`][promocore.engine.Engine.price] call."""
 
     cart: Cart
     at: datetime
@@ -599,7 +600,8 @@ def price(
 ) -> Quote:
     """Price ``cart`` against ``campaigns`` in one call, explaining every campaign.
 
-    See :class:`Engine` and :meth:`Engine.price` for the arguments.
+    See [`Engine`][promocore.engine.Engine] and [`Engine.price`][promocore.engine.Engine.price] for
+    the arguments.
     """
     engine = Engine(campaigns, host=host, selection=selection)
     return engine.price(cart, at=at, budgets=budgets, usage=usage, explain_all=True)

@@ -1,8 +1,8 @@
 """The exceptions promocore raises.
 
-Every error derives from :class:`PromocoreError`. Subclasses also inherit the
-builtin exception they refine, so ``except ValueError`` keeps working for
-callers that do not know promocore.
+Every error derives from [`PromocoreError`][promocore.errors.PromocoreError]. Subclasses also
+inherit the builtin exception they refine, so ``except ValueError`` keeps working for callers that
+do not know promocore.
 """
 
 from __future__ import annotations

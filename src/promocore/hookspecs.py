@@ -1,7 +1,7 @@
 """The hooks a promocore plugin may implement.
 
 A plugin is a module or object with functions named like the specs below and
-decorated with :data:`hookimpl`. Built-in mechanics are plugins of exactly this
+decorated with `hookimpl`. Built-in mechanics are plugins of exactly this
 kind; third-party ones are found through the ``promocore`` entry-point group.
 """
 

@@ -1,10 +1,10 @@
 """What a mechanic is, what it sees of a cart, and what it answers.
 
 A mechanic is any object with ``name``, ``stage``, ``params_type`` and an
-``evaluate(context)`` method. It is pure: given the same :class:`Context` it returns
-the same :class:`Proposal` (it applies) or :class:`Decline` (it does not, and why).
-The engine does the checks common to all campaigns (schedule, audience, scope,
-currency, budget, limits) before a mechanic is asked.
+``evaluate(context)`` method. It is pure: given the same [`Context`][promocore.mechanic.Context] it
+returns the same [`Proposal`][promocore.mechanic.Proposal] (it applies) or
+[`Decline`][promocore.mechanic.Decline] (it does not, and why). The engine does the checks common to
+all campaigns (schedule, audience, scope, currency, budget, limits) before a mechanic is asked.
 """
 
 from __future__ import annotations
@@ -208,7 +208,7 @@ class Bounded(Protocol):
     """
 
     def bound(self, context: Context) -> Money:
-        """At least what :meth:`Mechanic.evaluate` would grant in ``context``, cheaply.
+        """At least what `Mechanic.evaluate` would grant in ``context``, cheaply.
 
         Return zero unless the campaign certainly applies in ``context`` with a
         positive amount off: a zero bound means "evaluate me" (a campaign below its

@@ -1,8 +1,9 @@
 """Exact money: integer minor units plus an ISO 4217 currency.
 
 Amounts never pass through a float. Every operation that can produce a fraction
-of a minor unit takes a :class:`Rounding` mode, and :func:`allocate` splits an
-amount over parts so that the parts always sum exactly to the whole.
+of a minor unit takes a [`Rounding`][promocore.money.Rounding] mode, and
+[`allocate`][promocore.money.allocate] splits an amount over parts so that the parts always sum
+exactly to the whole.
 """
 
 from __future__ import annotations
@@ -143,7 +144,8 @@ def to_decimal(value: object, what: str = "value") -> Decimal:
 def ratio(value: object, what: str = "value") -> tuple[int, int]:
     """``value`` as an exact integer ratio ``(numerator, denominator)``.
 
-    Validated as by :func:`to_decimal`; the ratios of numbers seen before are remembered.
+    Validated as by [`to_decimal`][promocore.money.to_decimal]; the ratios of numbers seen before
+    are remembered.
     """
     if type(value) in (Decimal, int, str):
         return _ratio(value, what)
@@ -173,7 +175,7 @@ class Money:
     """An exact amount: ``amount`` minor units (fen, cents) of ``currency``.
 
     Build one from minor units with ``Money(16900, "CNY")`` or from major units
-    with :meth:`Money.parse` (``Money.parse("169.00", "CNY")``).
+    with [`Money.parse`][promocore.money.Money.parse] (``Money.parse("169.00", "CNY")``).
     """
 
     amount: int = attrs.field(validator=_check_amount)
@@ -247,7 +249,7 @@ class Money:
         return self._new(abs(self.amount))
 
     def __mul__(self, quantity: int) -> Money:
-        """Multiply by a whole number (a quantity); use :meth:`multiply` for rates."""
+        """Multiply by a whole number (a quantity); use `multiply` for rates."""
         if type(quantity) is not int and (
             isinstance(quantity, bool) or not isinstance(quantity, int)
         ):

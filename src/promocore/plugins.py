@@ -4,7 +4,8 @@ Built-in mechanics are registered first, under names such as
 ``promocore.tiered_discount``; then plugins of the ``promocore`` entry-point
 group are loaded unless autoloading is off (argument, or the environment
 variable ``PROMOCORE_DISABLE_PLUGIN_AUTOLOAD``). Any plugin, built-in or not, can
-be blocked by name. No manager exists at import time: call :func:`make_host`.
+be blocked by name. No manager exists at import time: call
+[`make_host`][promocore.plugins.make_host].
 """
 
 from __future__ import annotations
@@ -116,5 +117,5 @@ class PluginHost:
 
 
 def make_host(**options: Any) -> PluginHost:
-    """Create a :class:`PluginHost`; keyword arguments go to :func:`make_plugin_manager`."""
+    """Create a `PluginHost`; keyword arguments go to `make_plugin_manager`."""
     return PluginHost(make_plugin_manager(**options))

@@ -1,4 +1,4 @@
-"""The result of pricing a cart: a :class:`Quote` that explains every decision."""
+"""The result of pricing a cart: a [`Quote`][promocore.quote.Quote] that explains every decision."""
 
 from __future__ import annotations
 

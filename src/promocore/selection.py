@@ -105,7 +105,7 @@ def choose_best(
         state: The state at the start of the stage.
         evaluate: Re-evaluates candidate ``i`` against a later state.
 
-    Ties go to the greedy start (see :func:`_greedy`), then to the combination found
+    Ties go to the greedy start (see `_greedy`), then to the combination found
     first, which prefers earlier candidates. Looser bounds change only how much is
     searched, never the result.
     """

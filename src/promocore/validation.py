@@ -36,6 +36,6 @@ class Checks:
             self.problems.append(problem.prefixed(join_path(self.prefix, path)))
 
     def raise_if_any(self) -> None:
-        """Raise a :class:`ValidationError` holding every recorded problem."""
+        """Raise a `ValidationError` holding every recorded problem."""
         if self.problems:
             raise ValidationError(self.problems)

@@ -1,14 +1,14 @@
 """Distribution commissions (分销): shoppers become promoters and earn on their referrals' orders.
 
 A customer is bound to the promoter whose link they followed
-(:mod:`~promocore.commission.binding`). When they pay, up to three promoters up
+([`binding`][promocore.commission.binding]). When they pay, up to three promoters up
 their chain earn a commission on each eligible line
-(:mod:`~promocore.commission.compute`), recorded frozen until the return window
+([`compute`][promocore.commission.compute]), recorded frozen until the return window
 ends, then settled into the promoter's account; refunds reduce or cancel them
-and claw back what had settled (:mod:`~promocore.commission.records`,
-:mod:`~promocore.commission.accounts`). :class:`CommissionService` runs all of it
-over a :class:`~promocore.state.Store`; the ``commission`` mechanic shows the
-estimate in quotes.
+and claw back what had settled ([`records`][promocore.commission.records],
+[`accounts`][promocore.commission.accounts]).
+[`CommissionService`][promocore.commission.service.CommissionService] runs all of it over a
+[`Store`][promocore.state.Store]; the ``commission`` mechanic shows the estimate in quotes.
 
 Example:
     >>> from datetime import datetime, timezone

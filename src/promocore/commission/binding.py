@@ -1,9 +1,10 @@
 """Binding customers to the promoters who referred them (绑定关系).
 
 A customer follows a promoter's link; whether that binds them, rebinds them or
-changes nothing depends on the :class:`BindingPolicy`. :func:`bind` is the pure
-transition; :func:`walk_upline` follows bindings up the chain (stopping at any
-repeat, so even a corrupted store cannot make it loop).
+changes nothing depends on the [`BindingPolicy`][promocore.commission.binding.BindingPolicy].
+[`bind`][promocore.commission.binding.bind] is the pure transition;
+[`walk_upline`][promocore.commission.binding.walk_upline] follows bindings up the chain (stopping at
+any repeat, so even a corrupted store cannot make it loop).
 """
 
 from __future__ import annotations
@@ -112,7 +113,8 @@ class Link:
         referrer: The promoter whose link it was.
         policy: The binding policy in force.
         referrer_upline: The referrer's chain at the time, nearest first, as
-            :func:`walk_upline` returns it; used to refuse cycles.
+            [`walk_upline`][promocore.commission.binding.walk_upline] returns it; used to refuse
+            cycles.
         registering: True if the customer is registering right now.
     """
 
@@ -183,7 +185,7 @@ def bind(
 
     Returns:
         The new state and what happened. A link the policy ignores returns the
-        state unchanged and a :class:`LinkIgnored` event.
+        state unchanged and a [`LinkIgnored`][promocore.commission.binding.LinkIgnored] event.
 
     Raises:
         SelfBindingError: the customer followed their own link.

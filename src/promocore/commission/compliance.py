@@ -98,6 +98,6 @@ def compliance_notes(
 
 
 def warn_about(notes: tuple[ComplianceNote, ...], *, stacklevel: int = 2) -> None:
-    """Issue a :class:`ComplianceWarning` for each note."""
+    """Issue a `ComplianceWarning` for each note."""
     for note in notes:
         warnings.warn(str(note), ComplianceWarning, stacklevel=stacklevel + 1)

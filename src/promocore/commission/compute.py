@@ -5,7 +5,7 @@ level's rate applied to the line's base: ``base × percent / 100`` rounded
 **down** to the minor unit, or a fixed amount per unit capped at the base. If
 the order's commissions add up to more than ``max_share`` percent of what the
 buyer paid (itself rounded down), they are scaled down to exactly that with
-:func:`promocore.money.allocate`. Lines that pay nothing say why.
+[`promocore.money.allocate`][promocore.money.allocate]. Lines that pay nothing say why.
 """
 
 from __future__ import annotations

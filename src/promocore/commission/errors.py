@@ -1,7 +1,7 @@
 """The exceptions raised by distribution commissions.
 
-Every error derives from :class:`CommissionError` (itself a
-:class:`~promocore.errors.PromocoreError`) and, where one fits, from the builtin
+Every error derives from [`CommissionError`][promocore.commission.errors.CommissionError] (itself a
+[`PromocoreError`][promocore.errors.PromocoreError]) and, where one fits, from the builtin
 it refines, so ``except ValueError`` or ``except LookupError`` keep working.
 """
 

@@ -1,10 +1,10 @@
 """The params of a distribution (分销) commission program.
 
 A program pays up to three levels of promoters up the buyer's chain. Each level
-has a :class:`Rate`: a percent of the line's commission base, or a fixed amount
-per unit. Promoter ranks (晋升机制) and per-sku rates replace the default rates.
-Percent commissions are rounded **down** to the minor unit (a promoter is never
-paid a fraction of a fen that was not earned).
+has a [`Rate`][promocore.commission.params.Rate]: a percent of the line's commission base, or a
+fixed amount per unit. Promoter ranks (晋升机制) and per-sku rates replace the default rates.
+Percent commissions are rounded **down** to the minor unit (a promoter is never paid a fraction
+of a fen that was not earned).
 """
 
 from __future__ import annotations

@@ -1,17 +1,19 @@
 """An order's commission records and their life: frozen, settled, reduced, cancelled.
 
-One :class:`OrderCommissions` holds every record of one order, so a refund
-changes all of them in one step. The transitions are pure functions
-``(state, command, now) -> (state', events)``:
+One [`OrderCommissions`][promocore.commission.records.OrderCommissions] holds every record of one
+order, so a refund changes all of them in one step. The transitions are pure functions ``(state,
+command, now) -> (state', events)``:
 
-* :func:`open_order` computes the records of a paid order; each starts ``frozen``
-  until the return window ends (``paid_at + freeze_days``).
-* :func:`settle` settles the frozen records once the window has ended.
-* :func:`~promocore.commission.refunds.refund` (in its own module) reduces the
+* [`open_order`][promocore.commission.records.open_order] computes the records of a paid order; each
+  starts ``frozen`` until the return window ends (``paid_at + freeze_days``).
+* [`settle`][promocore.commission.records.settle] settles the frozen records once the window has
+  ended.
+* [`refund`][promocore.commission.refunds.refund] (in its own module) reduces the
   records of refunded lines in proportion to the refunded share of what was paid.
 
-Each change to a promoter's money is also written as a :class:`Posting` into the
-state's outbox, to be applied to the promoter's account.
+Each change to a promoter's money is also written as a
+[`Posting`][promocore.commission.postings.Posting] into the state's outbox, to be applied to the
+promoter's account.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Refunds: reducing an order's commissions in proportion to what the buyer got back.
 
 A line's records keep ``floor(original × kept / paid)`` between them; the
-reduction is split over the records with :func:`~promocore.money.allocate` (no
+reduction is split over the records with [`allocate`][promocore.money.allocate] (no
 fen lost or invented), then the order's total is held to ``max_share`` of what
 the buyer kept. No record ever grows, and refunds in any order end with the same
 line totals. A frozen record shrinks (a ``release`` posting); a settled one is

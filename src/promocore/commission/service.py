@@ -5,8 +5,9 @@ order's commissions or a promoter's account), retried when another writer got
 there first. A change that moves a promoter's money is written as a posting
 into the outbox of the record that caused it, in the same write; the service
 then applies the outbox to the accounts (each posting once, by id) and clears
-it. If the process stops in between, :meth:`CommissionService.sweep` finishes
-the delivery later, so nothing is lost or applied twice.
+it. If the process stops in between,
+[`CommissionService.sweep`][promocore.commission.service.CommissionService.sweep] finishes the
+delivery later, so nothing is lost or applied twice.
 """
 
 from __future__ import annotations
@@ -131,7 +132,7 @@ class _Table(Generic[S]):
 
 
 class CommissionService:
-    """Runs one distribution program over a :class:`~promocore.state.Store`.
+    """Runs one distribution program over a [`Store`][promocore.state.Store].
 
     Args:
         store: Where bindings, order commissions and accounts are kept.
@@ -196,7 +197,8 @@ class CommissionService:
         """Build the service of a ``commission`` campaign (its params and currency).
 
         Raises:
-            ValidationError: the campaign's params are not :class:`CommissionParams`.
+            ValidationError: the campaign's params are not
+                [`CommissionParams`][promocore.commission.params.CommissionParams].
         """
         if not isinstance(campaign.params, CommissionParams):
             raise ValidationError.single("params", "must be CommissionParams")

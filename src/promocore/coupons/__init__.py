@@ -1,14 +1,16 @@
 """Coupons (优惠券): templates, the coupon lifecycle, and pricing the coupons a customer holds.
 
-A :class:`CouponTemplate` says what its coupons take off (:class:`CouponOffer`), on
-which lines, for whom, how many may be issued and for how long they stay valid.
-A :class:`Coupon` moves through its life by pure transitions
-(:func:`transition`): issued → claimed → locked (in an unpaid order) → redeemed,
-or back to claimed when the order releases it, or expired.
+A [`CouponTemplate`][promocore.coupons.template.CouponTemplate] says what its coupons take off
+([`CouponOffer`][promocore.coupons.offer.CouponOffer]), on which lines, for whom, how many may be
+issued and for how long they stay valid. A [`Coupon`][promocore.coupons.state.Coupon] moves through
+its life by pure transitions ([`transition`][promocore.coupons.lifecycle.transition]): issued →
+claimed → locked (in an unpaid order) → redeemed, or back to claimed when the order releases it, or
+expired.
 
 To price, turn the coupons a customer holds into campaigns with
-:func:`coupon_campaigns` and pass them to the engine with the other campaigns;
-the engine picks the best coupon exactly and explains why the others were not used.
+[`coupon_campaigns`][promocore.coupons.pricing.coupon_campaigns] and pass them to the engine with
+the other campaigns; the engine picks the best coupon exactly and explains why the others were not
+used.
 """
 
 from promocore.coupons.codes import derive_code, normalize_code

@@ -4,7 +4,7 @@ Every transition is idempotent for the request it names: claiming a coupon one
 already holds, locking it again for the same order, redeeming it again for an
 order it was redeemed in, or releasing a lock that is gone change nothing and
 return no events. Moves the coupon cannot make raise a
-:class:`~promocore.coupons.errors.CouponStateError`.
+[`CouponStateError`][promocore.coupons.errors.CouponStateError].
 """
 
 from __future__ import annotations

@@ -72,7 +72,8 @@ class CouponOffer:
     def discount(self, base: Money) -> Money:
         """The amount off when the lines in scope have ``base`` left to pay.
 
-        Never more than ``base``; ignores the threshold (see :meth:`needs`).
+        Never more than ``base``; ignores the threshold (see
+        [`needs`][promocore.coupons.offer.CouponOffer.needs]).
         """
         if self.amount_off is not None:
             return self.amount_off.min(base)

@@ -1,11 +1,11 @@
 """Turning the coupons a customer holds into campaigns the engine can price.
 
 Pricing stays pure: the backend loads the customer's coupons, turns them into
-campaigns with :func:`coupon_campaigns`, and prices the cart with those next to
-its other campaigns. Coupons of one stack group share an exclusive group, so the
-engine picks exactly the combination that saves the most and explains why every
-other coupon was not used (another saved more, below its threshold, out of
-scope, held by another order, not yet valid or expired).
+campaigns with [`coupon_campaigns`][promocore.coupons.pricing.coupon_campaigns], and prices the cart
+with those next to its other campaigns. Coupons of one stack group share an exclusive group, so the
+engine picks exactly the combination that saves the most and explains why every other coupon was not
+used (another saved more, below its threshold, out of scope, held by another order, not yet valid or
+expired).
 """
 
 from __future__ import annotations

@@ -1,12 +1,11 @@
 """Running coupons over a state store and a ledger.
 
 The service is the imperative shell around the pure lifecycle: counts live in
-the ledger (:mod:`promocore.coupons.accounts`), so no template is ever issued
-beyond its quantity nor claimed beyond its per-customer limit, and no code is
-used in more orders than it allows, whatever runs concurrently; coupons live in
-the store, saved with compare-and-set. Every request takes an idempotency key
-(or is idempotent by nature: an order id, a code): retrying it after a crash or
-a timeout finishes the work once and returns the same coupon.
+the ledger ([`promocore.coupons.accounts`][promocore.coupons.accounts]), so no template is ever
+issued beyond its quantity nor claimed beyond its per-customer limit, and no code is used in more
+orders than it allows, whatever runs concurrently; coupons live in the store, saved with
+compare-and-set. Every request takes an idempotency key (or is idempotent by nature: an order id, a
+code): retrying it after a crash or a timeout finishes the work once and returns the same coupon.
 """
 
 from __future__ import annotations
@@ -104,7 +103,8 @@ class CouponService:
     Args:
         store: Where coupons and wallets live.
         ledger: Where issue quantities, claim limits and uses are counted.
-        templates: The templates to serve; more can be added with :meth:`add_template`.
+        templates: The templates to serve; more can be added with
+            [`add_template`][promocore.coupons.service.CouponService.add_template].
         lock_ttl: How long an unpaid order may hold a coupon.
         attempts: How many times a write is tried when it keeps losing races.
         sleep: How to wait between attempts (tests pass a no-op).
@@ -206,7 +206,7 @@ class CouponService:
         """Issue ``count`` codes nobody holds yet, to hand out as redeem codes (兑换码).
 
         Raises:
-            ValidationError: ``count`` is not between 1 and :data:`MAX_BATCH`.
+            ValidationError: ``count`` is not between 1 and `MAX_BATCH`.
             CouponsExhaustedError: fewer than ``count`` coupons may still be issued.
         """
         if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_BATCH:
@@ -290,7 +290,7 @@ class CouponService:
     def campaigns(
         self, customer_id: str, *, now: datetime, order_id: str | None = None
     ) -> tuple[Campaign, ...]:
-        """The campaigns that price ``customer_id``'s coupons (see :func:`coupon_campaigns`)."""
+        """The campaigns that price ``customer_id``'s coupons (see `coupon_campaigns`)."""
         return coupon_campaigns(
             self._templates,
             self.wallet(customer_id, now=now),
@@ -303,7 +303,8 @@ class CouponService:
     def lock(self, code: str, *, order_id: str, customer_id: str, now: datetime) -> Outcome:
         """Hold ``code`` in the unpaid order ``order_id`` until it is paid or cancelled.
 
-        The lock lapses after ``lock_ttl`` unless :meth:`redeem` is called first.
+        The lock lapses after ``lock_ttl`` unless
+        [`redeem`][promocore.coupons.service.CouponService.redeem] is called first.
 
         Raises:
             CouponStateError: the coupon cannot be used in the order; a subclass

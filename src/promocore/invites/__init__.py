@@ -1,12 +1,12 @@
 """Invite rewards (邀请有礼): a reward ladder by qualified friends, a leaderboard, anti-abuse.
 
-An :class:`InviteProgram` says what makes an invited friend count (registering,
-or a first purchase) and what each rung of the ladder grants (coupons, points).
-The program's :class:`InviteBoard` changes only through the pure
-:func:`transition`, which refuses self-invites, cycles, friends who are not new,
-and a second inviter for the same friend; each friend counts once. Reaching a
-rung returns a :class:`RungReached` event whose ``key`` makes granting its
-rewards idempotent. :func:`leaderboard` ranks inviters over a period.
+An [`InviteProgram`][promocore.invites.program.InviteProgram] says what makes an invited friend
+count (registering, or a first purchase) and what each rung of the ladder grants (coupons, points).
+The program's [`InviteBoard`][promocore.invites.board.InviteBoard] changes only through the pure
+[`transition`][promocore.invites.board.transition], which refuses self-invites, cycles, friends who
+are not new, and a second inviter for the same friend; each friend counts once. Reaching a rung
+returns a [`RungReached`][promocore.invites.board.RungReached] event whose ``key`` makes granting
+its rewards idempotent. [`leaderboard`][promocore.invites.leaderboard] ranks inviters over a period.
 """
 
 from promocore.invites.board import (

@@ -1,10 +1,10 @@
 """Who invited whom, who qualified, and which rewards each inviter reached.
 
-The :class:`InviteBoard` of a program changes only through the pure
-:func:`transition`. A customer cannot invite themselves, an invitation may not
-close a cycle (A invited B, so B cannot invite A, nor anyone A's chain reaches),
-a friend is bound to one inviter for good and qualifies at most once, and only
-new customers can be invited.
+The [`InviteBoard`][promocore.invites.board.InviteBoard] of a program changes only through the pure
+[`transition`][promocore.invites.board.transition]. A customer cannot invite themselves, an
+invitation may not close a cycle (A invited B, so B cannot invite A, nor anyone A's chain reaches),
+a friend is bound to one inviter for good and qualifies at most once, and only new customers can be
+invited.
 """
 
 from __future__ import annotations

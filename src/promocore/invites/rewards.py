@@ -11,7 +11,7 @@ from promocore.points.transactions import Earn
 
 @attrs.frozen
 class CouponGrant:
-    """One coupon to give: pass it to :meth:`promocore.coupons.service.CouponService.grant`."""
+    """One coupon to give: pass it to `promocore.coupons.service.CouponService.grant`."""
 
     template_id: str
     customer_id: str
@@ -28,7 +28,7 @@ def coupon_grants(event: RungReached) -> tuple[CouponGrant, ...]:
 
 
 def points_earn(event: RungReached, expiry: Expiry) -> Earn | None:
-    """The :class:`~promocore.points.Earn` crediting ``event``'s points, or ``None``."""
+    """The [`Earn`][promocore.points.Earn] crediting ``event``'s points, or ``None``."""
     if event.points == 0:
         return None
     return Earn(event.key, event.points, "invite", expiry.expires_at(event.at))

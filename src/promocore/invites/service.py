@@ -54,7 +54,7 @@ class InviteService:
         return found.value if found is not None else InviteBoard(self.program)
 
     def apply(self, command: Command, *, now: datetime) -> Outcome:
-        """Apply ``command`` (:class:`~promocore.invites.Bind`, ``Register``, ``Purchase``).
+        """Apply ``command`` ([`Bind`][promocore.invites.Bind], ``Register``, ``Purchase``).
 
         Raises:
             InviteRefusedError: the invitation is refused; a subclass says why.
@@ -76,5 +76,5 @@ class InviteService:
     def leaderboard(
         self, *, start: datetime | None = None, end: datetime | None = None, top: int | None = 10
     ) -> tuple[Standing, ...]:
-        """Rank the program's inviters (see :func:`~promocore.invites.leaderboard`)."""
+        """Rank the program's inviters (see [`leaderboard`][promocore.invites.leaderboard])."""
         return leaderboard(self.board(), start=start, end=end, top=top)

@@ -1,18 +1,19 @@
 """Budgets, stock and usage limits that hold across processes and machines.
 
-A :class:`Ledger` counts what may still be drawn from each account and hands it
-out in reservations: :meth:`~Ledger.reserve` draws several items at once, all or
-nothing; :meth:`~Ledger.commit` spends them; :meth:`~Ledger.release` gives them
-back, as does the passing of a reservation's time to live. Every call that
-changes something takes an idempotency key, so retrying it is always safe.
+A [`Ledger`][promocore.ledger.protocol.Ledger] counts what may still be drawn from each account and
+hands it out in reservations: [`reserve`][promocore.ledger.protocol.Ledger.reserve] draws several
+items at once, all or nothing; [`commit`][promocore.ledger.protocol.Ledger.commit] spends them;
+[`release`][promocore.ledger.protocol.Ledger.release] gives them back, as does the passing of a
+reservation's time to live. Every call that changes something takes an idempotency key, so retrying
+it is always safe.
 
-:func:`checkout` turns a priced quote into one reservation of all its budget
+[`checkout`][promocore.ledger.checkout] turns a priced quote into one reservation of all its budget
 draws, pricing the cart again when a budget ran out since the quote was shown.
 
-Backends: :class:`MemoryLedger` (default, one process), and
-:class:`~promocore.ledger.sqlite.SqliteLedger`,
-:class:`~promocore.ledger.postgres.PostgresLedger` and
-:class:`~promocore.ledger.redis.RedisLedger` (imported from their modules, so
+Backends: [`MemoryLedger`][promocore.ledger.memory.MemoryLedger] (default, one process), and
+[`SqliteLedger`][promocore.ledger.sqlite.SqliteLedger],
+[`PostgresLedger`][promocore.ledger.postgres.PostgresLedger] and
+[`RedisLedger`][promocore.ledger.redis.RedisLedger] (imported from their modules, so
 that their drivers load only when used).
 
 Example:

@@ -1,14 +1,15 @@
 """Checkout: turn a quote's budget draws into one reservation, repricing if budgets ran out.
 
-The customer saw a :class:`~promocore.quote.Quote` priced with the budgets left
-at that moment. By checkout, other orders may have spent them. :func:`checkout`
-reserves every budget draw of the quote (and any extra draws, such as stock) in
-one all-or-nothing call; when a budget is short, it reads what is really left,
-prices the cart again with those budgets and reserves that quote's draws, so the
+The customer saw a [`Quote`][promocore.quote.Quote] priced with the budgets left
+at that moment. By checkout, other orders may have spent them.
+[`checkout`][promocore.ledger.checkout.checkout] reserves every budget draw of the quote (and any
+extra draws, such as stock) in one all-or-nothing call; when a budget is short, it reads what is
+really left, prices the cart again with those budgets and reserves that quote's draws, so the
 customer is shown the real price rather than an error.
 
-Budgets live in ledger accounts named by :func:`budget_account` (``"budget:<id>"``)
-unless another naming is given; :func:`define_budgets` creates them.
+Budgets live in ledger accounts named by
+[`budget_account`][promocore.ledger.checkout.budget_account] (``"budget:<id>"``) unless another
+naming is given; [`define_budgets`][promocore.ledger.checkout.define_budgets] creates them.
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ def remaining_budgets(
 ) -> dict[str, Money]:
     """Return what is left of each campaign's budget, to price a cart with.
 
-    Pass the result as ``budgets=`` to :func:`promocore.engine.price`.
+    Pass the result as ``budgets=`` to [`promocore.engine.price`][promocore.engine.price].
     """
     return {c: ledger.balance(account_of(c), now=now).money() for c in campaigns}
 

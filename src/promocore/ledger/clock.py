@@ -1,8 +1,8 @@
 """Clocks and the integer timestamps the backends store.
 
 Backends never read the time themselves: they call a clock given at construction
-(:func:`system_clock` unless told otherwise) or take ``now`` from the caller.
-Instants are stored as integer microseconds since the Unix epoch.
+([`system_clock`][promocore.ledger.clock.system_clock] unless told otherwise) or take ``now`` from
+the caller. Instants are stored as integer microseconds since the Unix epoch.
 """
 
 from __future__ import annotations

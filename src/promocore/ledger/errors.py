@@ -1,4 +1,4 @@
-"""The exceptions a ledger raises besides :class:`~promocore.errors.ValidationError`."""
+"""The exceptions a ledger raises besides [`ValidationError`][promocore.errors.ValidationError]."""
 
 from __future__ import annotations
 
@@ -86,4 +86,4 @@ class AccountConflictError(LedgerError, ValueError):
 
 
 class CapacityError(LedgerError, OverflowError):
-    """A top-up would raise a limit above :data:`~promocore.ledger.model.MAX_AMOUNT`."""
+    """A top-up would raise a limit above `MAX_AMOUNT`."""

@@ -64,7 +64,7 @@ class _Tally:
 
 
 class MemoryLedger:
-    """A :class:`~promocore.ledger.Ledger` kept in this process's memory.
+    """A [`Ledger`][promocore.ledger.Ledger] kept in this process's memory.
 
     Safe to share between threads; gone when the process ends. Use it in tests,
     in single-process tools, and wherever losing the counters on restart is fine.
@@ -83,7 +83,7 @@ class MemoryLedger:
         self._top_ups: dict[str, tuple[str, int, AccountSpec]] = {}
 
     def define(self, spec: AccountSpec) -> AccountSpec:
-        """Create an account unless it exists (see :meth:`Ledger.define`)."""
+        """Create an account unless it exists (see `Ledger.define`)."""
         if not isinstance(spec, AccountSpec):
             raise ValidationError.single(
                 "spec", f"must be an AccountSpec, got {type(spec).__name__}"
@@ -101,7 +101,7 @@ class MemoryLedger:
             return stored
 
     def top_up(self, key: str, account: str, amount: int) -> AccountSpec:
-        """Raise an account's limit (see :meth:`Ledger.top_up`)."""
+        """Raise an account's limit (see `Ledger.top_up`)."""
         check_top_up(key, account, amount)
         with self._lock:
             done = self._top_ups.get(key)
@@ -125,7 +125,7 @@ class MemoryLedger:
         *,
         now: datetime | None = None,
     ) -> Reservation:
-        """Draw every item at once, or none (see :meth:`Ledger.reserve`)."""
+        """Draw every item at once, or none (see `Ledger.reserve`)."""
         draws = check_reserve(key, items, ttl, now)
         moment = now or self._clock()
         digest = fingerprint(draws)
@@ -151,7 +151,7 @@ class MemoryLedger:
             return entry.view(key)
 
     def commit(self, key: str, *, now: datetime | None = None) -> Reservation:
-        """Spend a held reservation (see :meth:`Ledger.commit`)."""
+        """Spend a held reservation (see `Ledger.commit`)."""
         check_key(key, now)
         moment = now or self._clock()
         with self._lock:
@@ -165,7 +165,7 @@ class MemoryLedger:
             return entry.view(key)
 
     def release(self, key: str, *, now: datetime | None = None) -> Reservation:
-        """Give a held reservation back (see :meth:`Ledger.release`)."""
+        """Give a held reservation back (see `Ledger.release`)."""
         check_key(key, now)
         moment = now or self._clock()
         with self._lock:
@@ -189,7 +189,7 @@ class MemoryLedger:
     def balance(
         self, account: str, subject: str | None = None, *, now: datetime | None = None
     ) -> Balance:
-        """Return an account's counters (see :meth:`Ledger.balance`)."""
+        """Return an account's counters (see `Ledger.balance`)."""
         check_balance(account, subject, now)
         moment = now or self._clock()
         with self._lock:

@@ -1,8 +1,8 @@
 """The pure part of a ledger: checking requests and deciding what to grant.
 
-Backends read counters, call :func:`plan` and write what it decided; nothing here
-does I/O or reads a clock. (The Redis backend runs the same rules inside a Lua
-script, since its reads and writes must happen in one server-side step.)
+Backends read counters, call [`plan`][promocore.ledger.planning.plan] and write what it decided;
+nothing here does I/O or reads a clock. (The Redis backend runs the same rules inside a Lua script,
+since its reads and writes must happen in one server-side step.)
 """
 
 from __future__ import annotations
@@ -213,7 +213,7 @@ def encode_grants(grants: Sequence[Grant]) -> str:
 
 
 def decode_grants(text: str) -> tuple[Grant, ...]:
-    """Decode grants stored by :func:`encode_grants`."""
+    """Decode grants stored by [`encode_grants`][promocore.ledger.planning.encode_grants]."""
     rows = json.loads(text)
     return tuple(
         Grant(str(acc), int(granted), int(asked), str(subject) or None)

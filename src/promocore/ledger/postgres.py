@@ -1,8 +1,8 @@
 """A ledger in PostgreSQL: for many processes on many machines.
 
 Needs the ``promocore[postgres]`` extra (psycopg 3). Create the tables once,
-before the first ledger connects, with :func:`create_schema` (or apply
-:func:`schema_sql` through your migration tool).
+before the first ledger connects, with [`create_schema`][promocore.ledger.postgres.create_schema]
+(or apply [`schema_sql`][promocore.ledger.postgres.schema_sql] through your migration tool).
 """
 
 from __future__ import annotations
@@ -205,19 +205,20 @@ def create_schema(conninfo: str, *, schema: str = "promocore") -> None:
 
 
 class PostgresLedger(SqlLedger):
-    """A :class:`~promocore.ledger.Ledger` in PostgreSQL.
+    """A [`Ledger`][promocore.ledger.Ledger] in PostgreSQL.
 
     Reserving and settling (commit, release, expiry) each run as one call of a
     server-side function (``ledger_reserve``, ``ledger_settle``): one round trip
     and one transaction, which locks the reservation row first and the counter
     rows after it, always in (account, subject) order, so concurrent calls never
     deadlock. The other calls run short transactions of plain SQL shared with
-    :class:`~promocore.ledger.sqlite.SqliteLedger`. One instance holds one
+    [`SqliteLedger`][promocore.ledger.sqlite.SqliteLedger]. One instance holds one
     connection per process, shared by its threads.
 
     Args:
         conninfo: A libpq connection string or URL.
-        schema: The schema holding the tables made by :func:`create_schema`.
+        schema: The schema holding the tables made by
+            [`create_schema`][promocore.ledger.postgres.create_schema].
         clock: Where the time comes from when a call gives no ``now``.
     """
 

@@ -1,4 +1,4 @@
-"""The :class:`Ledger` protocol every backend implements."""
+"""The [`Ledger`][promocore.ledger.protocol.Ledger] protocol every backend implements."""
 
 from __future__ import annotations
 
@@ -17,20 +17,21 @@ class Ledger(Protocol):
     idempotency key: calling it again with the same key returns the first result
     and changes nothing more. Reservations not committed within their time to
     live are given back: lazily, whenever an account they drew from is used, and
-    by :meth:`sweep`. Times come from ``now`` when given, otherwise from the
-    ledger's clock.
+    by [`sweep`][promocore.ledger.protocol.Ledger.sweep]. Times come from ``now`` when given,
+    otherwise from the ledger's clock.
     """
 
     def define(self, spec: AccountSpec) -> AccountSpec:
         """Create an account unless it exists.
 
-        An existing account keeps its limit (change it with :meth:`top_up`).
+        An existing account keeps its limit (change it with
+        [`top_up`][promocore.ledger.protocol.Ledger.top_up]).
 
         Returns:
             The account as stored.
 
         Raises:
-            ValidationError: ``spec`` is not an :class:`AccountSpec`.
+            ValidationError: ``spec`` is not an [`AccountSpec`][promocore.ledger.model.AccountSpec].
             AccountConflictError: it exists with another kind or currency.
         """
         ...

@@ -79,7 +79,7 @@ def check_prefix(prefix: object) -> str:
 
 
 class RedisLedger:
-    """A :class:`~promocore.ledger.Ledger` in Redis.
+    """A [`Ledger`][promocore.ledger.Ledger] in Redis.
 
     Every key lives under ``prefix``. On Redis Cluster, put a hash tag in the
     prefix (``"{promo}:"``) so that all of the ledger's keys share one slot, as
@@ -115,7 +115,7 @@ class RedisLedger:
         return self._redis
 
     def define(self, spec: AccountSpec) -> AccountSpec:
-        """Create an account unless it exists (see :meth:`Ledger.define`)."""
+        """Create an account unless it exists (see `Ledger.define`)."""
         if not isinstance(spec, AccountSpec):
             raise ValidationError.single(
                 "spec", f"must be an AccountSpec, got {type(spec).__name__}"
@@ -153,7 +153,7 @@ class RedisLedger:
         return known
 
     def top_up(self, key: str, account: str, amount: int) -> AccountSpec:
-        """Raise an account's limit (see :meth:`Ledger.top_up`)."""
+        """Raise an account's limit (see `Ledger.top_up`)."""
         check_top_up(key, account, amount)
         reply = [
             text(v) for v in self._top_up(args=[self._prefix, key, account, amount, MAX_AMOUNT])
@@ -175,7 +175,7 @@ class RedisLedger:
         *,
         now: datetime | None = None,
     ) -> Reservation:
-        """Draw every item at once, or none (see :meth:`Ledger.reserve`)."""
+        """Draw every item at once, or none (see `Ledger.reserve`)."""
         draws = check_reserve(key, items, ttl, now)
         moment = now or self._clock()
         check_fit(draws, self._known(sorted({d.account for d in draws})))
@@ -225,11 +225,11 @@ class RedisLedger:
         raise ReservationClosedError(key, view.status, action)
 
     def commit(self, key: str, *, now: datetime | None = None) -> Reservation:
-        """Spend a held reservation (see :meth:`Ledger.commit`)."""
+        """Spend a held reservation (see `Ledger.commit`)."""
         return self._settled(key, now, ReservationStatus.COMMITTED)
 
     def release(self, key: str, *, now: datetime | None = None) -> Reservation:
-        """Give a held reservation back (see :meth:`Ledger.release`)."""
+        """Give a held reservation back (see `Ledger.release`)."""
         return self._settled(key, now, ReservationStatus.RELEASED)
 
     def reservation(self, key: str, *, now: datetime | None = None) -> Reservation | None:
@@ -239,7 +239,7 @@ class RedisLedger:
     def balance(
         self, account: str, subject: str | None = None, *, now: datetime | None = None
     ) -> Balance:
-        """Return an account's counters (see :meth:`Ledger.balance`)."""
+        """Return an account's counters (see `Ledger.balance`)."""
         check_balance(account, subject, now)
         moment = now or self._clock()
         specs = self._known([account])

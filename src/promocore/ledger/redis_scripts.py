@@ -13,7 +13,7 @@ Keys, under the ledger's prefix ``P``:
 
 Numbers cross into Redis commands as decimal strings (``fmt``), never as Lua
 numbers, whose default formatting would round them. Arithmetic is in doubles,
-exact below 2**53, which :data:`~promocore.ledger.model.MAX_AMOUNT` keeps to.
+exact below 2**53, which [`MAX_AMOUNT`][promocore.ledger.model.MAX_AMOUNT] keeps to.
 """
 
 from __future__ import annotations

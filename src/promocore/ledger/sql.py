@@ -17,7 +17,7 @@ expired holds.
 Locking: every transaction that changes counters locks the reservation row
 first and then the counter rows in (account, subject) order, so two transactions
 never wait on each other in a cycle. On SQLite, ``BEGIN IMMEDIATE`` takes the
-whole file instead. :class:`~promocore.ledger.postgres.PostgresLedger` runs
+whole file instead. [`PostgresLedger`][promocore.ledger.postgres.PostgresLedger] runs
 reserve and settle as server-side functions that keep the same order, and the
 rest (accounts, top-ups, balances, sweeps) through this class.
 """
@@ -101,10 +101,10 @@ def _retry_raced(call: Callable[[], T], attempts: int = 100) -> T:
 
 
 class SqlLedger:
-    """A :class:`~promocore.ledger.Ledger` over a SQL database.
+    """A [`Ledger`][promocore.ledger.Ledger] over a SQL database.
 
-    Use :class:`~promocore.ledger.sqlite.SqliteLedger` or
-    :class:`~promocore.ledger.postgres.PostgresLedger`; this class holds what
+    Use [`SqliteLedger`][promocore.ledger.sqlite.SqliteLedger] or
+    [`PostgresLedger`][promocore.ledger.postgres.PostgresLedger]; this class holds what
     they share.
     """
 
@@ -124,7 +124,7 @@ class SqlLedger:
     # -- accounts ---------------------------------------------------------------------------
 
     def define(self, spec: AccountSpec) -> AccountSpec:
-        """Create an account unless it exists (see :meth:`Ledger.define`)."""
+        """Create an account unless it exists (see `Ledger.define`)."""
         if not isinstance(spec, AccountSpec):
             raise ValidationError.single(
                 "spec", f"must be an AccountSpec, got {type(spec).__name__}"
@@ -165,7 +165,7 @@ class SqlLedger:
         return stored
 
     def top_up(self, key: str, account: str, amount: int) -> AccountSpec:
-        """Raise an account's limit (see :meth:`Ledger.top_up`)."""
+        """Raise an account's limit (see `Ledger.top_up`)."""
         check_top_up(key, account, amount)
 
         def work(tx: Tx) -> AccountSpec:
@@ -221,7 +221,7 @@ class SqlLedger:
         *,
         now: datetime | None = None,
     ) -> Reservation:
-        """Draw every item at once, or none (see :meth:`Ledger.reserve`)."""
+        """Draw every item at once, or none (see `Ledger.reserve`)."""
         draws = check_reserve(key, items, ttl, now)
         moment = now or self._clock()
         digest = fingerprint(draws)
@@ -407,11 +407,11 @@ class SqlLedger:
         raise ReservationClosedError(key, view.status, action)
 
     def commit(self, key: str, *, now: datetime | None = None) -> Reservation:
-        """Spend a held reservation (see :meth:`Ledger.commit`)."""
+        """Spend a held reservation (see `Ledger.commit`)."""
         return self._finish(key, now, ReservationStatus.COMMITTED, "commit")
 
     def release(self, key: str, *, now: datetime | None = None) -> Reservation:
-        """Give a held reservation back (see :meth:`Ledger.release`)."""
+        """Give a held reservation back (see `Ledger.release`)."""
         return self._finish(key, now, ReservationStatus.RELEASED, "release")
 
     def reservation(self, key: str, *, now: datetime | None = None) -> Reservation | None:
@@ -436,7 +436,7 @@ class SqlLedger:
     def balance(
         self, account: str, subject: str | None = None, *, now: datetime | None = None
     ) -> Balance:
-        """Return an account's counters (see :meth:`Ledger.balance`)."""
+        """Return an account's counters (see `Ledger.balance`)."""
         check_balance(account, subject, now)
         moment = now or self._clock()
         self._reclaim(moment)

@@ -8,7 +8,7 @@ from promocore.backends.sqlite import SqliteDatabase
 from promocore.ledger.clock import Clock, system_clock
 from promocore.ledger.sql import SqlLedger
 
-#: The tables :class:`SqliteLedger` creates when they are missing.
+#: The tables [`SqliteLedger`][promocore.ledger.sqlite.SqliteLedger] creates when they are missing.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS ledger_accounts (
     name TEXT PRIMARY KEY,
@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS ledger_top_ups (
 
 
 class SqliteLedger(SqlLedger):
-    """A :class:`~promocore.ledger.Ledger` in a SQLite database file.
+    """A [`Ledger`][promocore.ledger.Ledger] in a SQLite database file.
 
     Any number of processes on one machine may open the same file: each write
     is one ``BEGIN IMMEDIATE`` transaction, so they queue on the file lock and
@@ -56,7 +56,7 @@ class SqliteLedger(SqlLedger):
         clock: Where the time comes from when a call gives no ``now``.
         timeout: Seconds a write waits for the file lock before failing.
         durable: Sync every commit to disk (see
-            :class:`~promocore.backends.sqlite.SqliteDatabase`).
+            `SqliteDatabase`).
     """
 
     def __init__(

@@ -1,6 +1,7 @@
 """Built-in mechanics. Each module is a plugin registered exactly like a third-party one."""
 
-#: Modules registered by :func:`promocore.plugins.make_plugin_manager`, by plugin name.
+#: Modules registered by [`make_plugin_manager`][promocore.plugins.make_plugin_manager],
+#: by plugin name.
 BUILTIN_PLUGINS: dict[str, str] = {
     "promocore.bargain": "promocore.mechanics.bargain.mechanic",
     "promocore.commission": "promocore.mechanics.commission",

@@ -4,8 +4,9 @@ The mechanic changes no price. In a quote it estimates what each level would
 earn on each eligible line, at the entry rank (promoters' ranks and the buyer's
 chain are only known when the order is recorded), as ``commission`` effects,
 and explains every line that pays nothing as a ``commission_ineligible`` effect.
-Record paid orders with :class:`promocore.commission.CommissionService`, which
-uses the same computation with the real chain and ranks.
+Record paid orders with
+[`promocore.commission.CommissionService`][promocore.commission.CommissionService], which uses the
+same computation with the real chain and ranks.
 """
 
 from __future__ import annotations

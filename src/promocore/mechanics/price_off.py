@@ -98,7 +98,7 @@ class PriceOff:
         )
 
     def bound(self, context: Context) -> Money:
-        """Exactly what :meth:`evaluate` grants (zero when it declines)."""
+        """Exactly what `evaluate` grants (zero when it declines)."""
         discounts = _discounts(context.campaign.params, context)
         return total([d.amount for d in discounts], context.currency)
 

@@ -194,7 +194,7 @@ class TieredDiscount:
         return self._every(context, params, base, measure)
 
     def bound(self, context: Context) -> Money:
-        """Exactly what :meth:`evaluate` grants; zero below the first tier or step."""
+        """Exactly what `evaluate` grants; zero below the first tier or step."""
         params: TieredDiscountParams = context.campaign.params
         base = context.base
         measure = base.amount if params.basis is Basis.AMOUNT else context.units

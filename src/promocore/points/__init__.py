@@ -1,12 +1,14 @@
 """Points (积分): earning, paying with points at checkout, expiry and refunds.
 
-A :class:`PointsProgram` holds the rules: what points are worth
-(:class:`PointsRate`), how they pay (:class:`RedemptionRule`: largest share of
-the payable, fewest points per use), what purchases earn (:class:`EarnRule`),
-what actions such as the daily check-in earn (:class:`ActionRule`) and when
-points expire (:class:`Expiry`). A customer's :class:`PointsAccount` changes
-only through the pure :func:`transition`; refunds give back, and take back,
-points in exact proportion to the share of the order refunded.
+A [`PointsProgram`][promocore.points.program.PointsProgram] holds the rules: what points are worth
+([`PointsRate`][promocore.points.rules.PointsRate]), how they pay
+([`RedemptionRule`][promocore.points.rules.RedemptionRule]: largest share of the payable, fewest
+points per use), what purchases earn ([`EarnRule`][promocore.points.rules.EarnRule]), what actions
+such as the daily check-in earn ([`ActionRule`][promocore.points.actions.ActionRule]) and when
+points expire ([`Expiry`][promocore.points.rules.Expiry]). A customer's
+[`PointsAccount`][promocore.points.account.PointsAccount] changes only through the pure
+[`transition`][promocore.points.transactions.transition]; refunds give back, and take back, points
+in exact proportion to the share of the order refunded.
 """
 
 from promocore.points.account import Lot, PointsAccount, Redemption, Take

@@ -1,10 +1,11 @@
 """Points for actions (任务积分) such as the daily check-in (签到), with streak bonuses.
 
-An :class:`ActionRule` says what performing an action earns and how often a day;
-an :class:`ActionLog` remembers, per customer and action, the last day it was
-performed and the current streak of consecutive days. :func:`perform` is the
-pure transition; its :class:`ActionRewarded` event becomes an
-:class:`~promocore.points.Earn` with :func:`earn_for`.
+An [`ActionRule`][promocore.points.actions.ActionRule] says what performing an action earns and how
+often a day; an [`ActionLog`][promocore.points.actions.ActionLog] remembers, per customer and
+action, the last day it was performed and the current streak of consecutive days.
+[`perform`][promocore.points.actions.perform] is the pure transition; its
+[`ActionRewarded`][promocore.points.actions.ActionRewarded] event becomes an
+[`Earn`][promocore.points.Earn] with [`earn_for`][promocore.points.actions.earn_for].
 """
 
 from __future__ import annotations
@@ -147,7 +148,7 @@ def perform(
 
 
 def earn_for(event: ActionRewarded, expiry: Expiry) -> Earn | None:
-    """The :class:`~promocore.points.Earn` that credits ``event``, or ``None`` if it earned 0.
+    """The [`Earn`][promocore.points.Earn] that credits ``event``, or ``None`` if it earned 0.
 
     The key names the customer, action, day and count, so crediting twice is harmless.
     """

@@ -1,11 +1,11 @@
 """Pricing with points, and turning a paid quote into account commands.
 
-:func:`points_campaigns` gives the payment-stage campaign that lets points pay
-part of the order and, when the program earns points on purchases, the
-post-stage campaign that computes them. Both are plain campaigns priced by the
-engine with the others. After the order is placed, :func:`redeem_command` and
-:func:`earn_command` read the quote's effects and return the commands for the
-customer's :class:`~promocore.points.PointsAccount`.
+[`points_campaigns`][promocore.points.pricing.points_campaigns] gives the payment-stage campaign
+that lets points pay part of the order and, when the program earns points on purchases, the
+post-stage campaign that computes them. Both are plain campaigns priced by the engine with the
+others. After the order is placed, [`redeem_command`][promocore.points.pricing.redeem_command] and
+[`earn_command`][promocore.points.pricing.earn_command] read the quote's effects and return the
+commands for the customer's [`PointsAccount`][promocore.points.PointsAccount].
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def points_campaigns(
     Args:
         program: The points program.
         available: The customer's spendable points now
-            (:meth:`~promocore.points.PointsAccount.balance`).
+            (`balance`).
         use: Points the customer asked to use; ``None`` as many as allowed, 0 none.
     """
     campaigns = [

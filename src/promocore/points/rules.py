@@ -39,7 +39,7 @@ class PointsRate:
 
     @property
     def step_value(self) -> Money:
-        """What :attr:`step_points` points are worth."""
+        """What [`step_points`][promocore.points.rules.PointsRate.step_points] points are worth."""
         return Money(self.value.amount // gcd(self.points, self.value.amount), self.value.currency)
 
     def worth(self, points: int) -> Money:
@@ -86,9 +86,9 @@ class RedemptionRule:
     def plan(self, available: int, payable: Money) -> tuple[int, Money]:
         """The points to use and what they pay, with ``available`` points on ``payable``.
 
-        Uses as many whole steps as the points, :attr:`max_points` and
-        :attr:`max_share` of the payable (rounded down) allow. Returns ``(0, zero)``
-        when that is fewer than :attr:`min_points`.
+        Uses as many whole steps as the points, `max_points` and
+        `max_share` of the payable (rounded down) allow. Returns ``(0, zero)``
+        when that is fewer than `min_points`.
         """
         zero = Money.zero(payable.currency)
         cap = payable.percent(self.max_share, Rounding.DOWN)

@@ -2,8 +2,9 @@
 
 Every change goes through the pure transitions and is saved with
 compare-and-set, retrying when another writer got there first. Accounts carry a
-due time (the next expiry of points still held), so :meth:`PointsService.sweep`
-finds the accounts whose points have expired.
+due time (the next expiry of points still held), so
+[`PointsService.sweep`][promocore.points.service.PointsService.sweep] finds the accounts whose
+points have expired.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ class PointsService:
         return self.account(customer_id).balance(now)
 
     def apply(self, customer_id: str, command: Command, *, now: datetime) -> Outcome:
-        """Apply ``command`` (:class:`~promocore.points.Earn`, ``Redeem``, ``Refund``, ...).
+        """Apply ``command`` ([`Earn`][promocore.points.Earn], ``Redeem``, ``Refund``, ...).
 
         Raises:
             PointsError: the command is refused; a subclass says why.

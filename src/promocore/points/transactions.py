@@ -40,7 +40,7 @@ class Earn:
         key: Idempotency key; also the id of the lot.
         points: Points to credit (>= 1).
         reason: Why (``"order"``, ``"check_in"``, ``"invite"``).
-        expires_at: When they expire (see :meth:`promocore.points.Expiry.expires_at`).
+        expires_at: When they expire (see `promocore.points.Expiry.expires_at`).
         order_id: The order that earned them, so a refund takes them back.
         basis: That order's value, to take back in proportion.
     """

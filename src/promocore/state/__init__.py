@@ -1,18 +1,21 @@
 """State of the promotion games, kept with optimistic versions.
 
 Bargain sessions, presale orders, group-buy teams and commission records are
-state machines: pure transitions over frozen attrs values. A :class:`Store`
-keeps their current state as :class:`Record` payloads (JSON objects) with a
-kind, an id, a version and an optional due time. Writes are compare-and-set:
-:meth:`Store.save` names the version it read, and a writer that lost a race
-gets a :class:`VersionConflictError` and tries again, which :func:`update` and
-:meth:`TypedStore.update` do for you. :class:`TypedStore` with a :class:`Codec`
+state machines: pure transitions over frozen attrs values. A
+[`Store`][promocore.state.protocol.Store] keeps their current state as
+[`Record`][promocore.state.record.Record] payloads (JSON objects) with a kind, an id, a version and
+an optional due time. Writes are compare-and-set:
+[`Store.save`][promocore.state.protocol.Store.save] names the version it read, and a writer that
+lost a race gets a [`VersionConflictError`][promocore.state.errors.VersionConflictError] and tries
+again, which [`update`][promocore.state.retry.update] and
+[`TypedStore.update`][promocore.state.typed.TypedStore.update] do for you.
+[`TypedStore`][promocore.state.typed.TypedStore] with a [`Codec`][promocore.state.typed.Codec]
 stores attrs objects directly.
 
-Backends: :class:`MemoryStore` (default, one process), and
-:class:`~promocore.state.sqlite.SqliteStore`,
-:class:`~promocore.state.postgres.PostgresStore` and
-:class:`~promocore.state.redis.RedisStore` (imported from their modules).
+Backends: [`MemoryStore`][promocore.state.memory.MemoryStore] (default, one process), and
+[`SqliteStore`][promocore.state.sqlite.SqliteStore],
+[`PostgresStore`][promocore.state.postgres.PostgresStore] and
+[`RedisStore`][promocore.state.redis.RedisStore] (imported from their modules).
 """
 
 from promocore.state.errors import (

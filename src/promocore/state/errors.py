@@ -1,4 +1,4 @@
-"""The exceptions a store raises besides :class:`~promocore.errors.ValidationError`."""
+"""The exceptions a store raises besides [`ValidationError`][promocore.errors.ValidationError]."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ class VersionConflictError(StoreError):
     """A compare-and-set lost: the record is not at the version the caller read.
 
     Another writer got there first. Read the record again, re-apply the change and
-    retry; :func:`promocore.state.update` does exactly that.
+    retry; [`promocore.state.update`][promocore.state.update] does exactly that.
 
     Attributes:
         kind: The record's kind.

@@ -19,7 +19,7 @@ from promocore.state.record import (
 
 
 class MemoryStore:
-    """A :class:`~promocore.state.Store` kept in this process's memory.
+    """A [`Store`][promocore.state.Store] kept in this process's memory.
 
     Payloads are kept as JSON text, so what a reader gets back is exactly what
     a database backend would return, and never shares objects with the writer.
@@ -30,7 +30,7 @@ class MemoryStore:
         self._rows: dict[tuple[str, str], tuple[int, str, datetime | None]] = {}
 
     def get(self, kind: str, id: str) -> Record | None:
-        """Return the record, or ``None`` (see :meth:`Store.get`)."""
+        """Return the record, or ``None`` (see `Store.get`)."""
         check_address(kind, id)
         with self._lock:
             row = self._rows.get((kind, id))
@@ -45,7 +45,7 @@ class MemoryStore:
         expected_version: int,
         due: datetime | None = None,
     ) -> Record:
-        """Write a record if it is still at ``expected_version`` (see :meth:`Store.save`)."""
+        """Write a record if it is still at ``expected_version`` (see `Store.save`)."""
         text = check_save(kind, id, payload, expected_version, due)
         with self._lock:
             row = self._rows.get((kind, id))
@@ -67,7 +67,7 @@ class MemoryStore:
             del self._rows[(kind, id)]
 
     def due(self, kind: str, before: datetime, *, limit: int = 100) -> list[Record]:
-        """Return records of ``kind`` due at or before ``before`` (see :meth:`Store.due`)."""
+        """Return records of ``kind`` due at or before ``before`` (see `Store.due`)."""
         check_due_query(kind, before, limit)
         with self._lock:
             found = [

@@ -1,7 +1,8 @@
 """A store in PostgreSQL (the ``promocore[postgres]`` extra).
 
-Create the table once with :func:`create_schema`, or apply :func:`schema_sql`
-through your migration tool. Payloads are stored as ``jsonb``.
+Create the table once with [`create_schema`][promocore.state.postgres.create_schema], or apply
+[`schema_sql`][promocore.state.postgres.schema_sql] through your migration tool. Payloads are stored
+as ``jsonb``.
 """
 
 from __future__ import annotations
@@ -46,14 +47,15 @@ def create_schema(conninfo: str, *, schema: str = "promocore") -> None:
 
 
 class PostgresStore(SqlStore):
-    """A :class:`~promocore.state.Store` in PostgreSQL.
+    """A [`Store`][promocore.state.Store] in PostgreSQL.
 
     Every save is one conditional statement (``UPDATE ... WHERE version = ?`` or
     ``INSERT ... ON CONFLICT DO NOTHING``), atomic under any isolation level.
 
     Args:
         conninfo: A libpq connection string or URL.
-        schema: The schema holding the table made by :func:`create_schema`.
+        schema: The schema holding the table made by
+            [`create_schema`][promocore.state.postgres.create_schema].
     """
 
     def __init__(self, conninfo: str, *, schema: str = "promocore") -> None:

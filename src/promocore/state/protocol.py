@@ -1,4 +1,4 @@
-"""The :class:`Store` protocol every backend implements."""
+"""The [`Store`][promocore.state.protocol.Store] protocol every backend implements."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ class Store(Protocol):
 
     A writer reads a record, computes the next state and saves it with the
     version it read; if anyone saved in between, the save raises
-    :class:`~promocore.state.VersionConflictError` and changes nothing.
+    [`VersionConflictError`][promocore.state.VersionConflictError] and changes nothing.
     """
 
     def get(self, kind: str, id: str) -> Record | None:

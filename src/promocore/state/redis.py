@@ -66,7 +66,7 @@ return out
 
 
 class RedisStore:
-    """A :class:`~promocore.state.Store` in Redis.
+    """A [`Store`][promocore.state.Store] in Redis.
 
     On Redis Cluster, put a hash tag in the prefix (``"{promo}:"``) so that a
     record and its kind's due index share a slot.
@@ -88,7 +88,7 @@ class RedisStore:
         return f"{self._prefix}rec:{kind}:{id}"
 
     def get(self, kind: str, id: str) -> Record | None:
-        """Return the record, or ``None`` (see :meth:`Store.get`)."""
+        """Return the record, or ``None`` (see `Store.get`)."""
         check_address(kind, id)
         version, payload, due = self._redis.hmget(self._key(kind, id), "v", "p", "d")
         if version is None:
@@ -104,7 +104,7 @@ class RedisStore:
         expected_version: int,
         due: datetime | None = None,
     ) -> Record:
-        """Write a record if it is still at ``expected_version`` (see :meth:`Store.save`)."""
+        """Write a record if it is still at ``expected_version`` (see `Store.save`)."""
         payload_text = check_save(kind, id, payload, expected_version, due)
         due_text = "" if due is None else str(to_micros(due))
         args = [self._prefix, kind, id, str(expected_version), payload_text, due_text]
@@ -121,7 +121,7 @@ class RedisStore:
             raise VersionConflictError(kind, id, expected_version, int(reply[1]))
 
     def due(self, kind: str, before: datetime, *, limit: int = 100) -> list[Record]:
-        """Return records of ``kind`` due at or before ``before`` (see :meth:`Store.due`)."""
+        """Return records of ``kind`` due at or before ``before`` (see `Store.due`)."""
         check_due_query(kind, before, limit)
         reply = self._due(args=[self._prefix, kind, to_micros(before), limit])
         return [

@@ -17,7 +17,8 @@ from promocore.validation import Checks
 
 T = TypeVar("T")
 
-#: How many times :func:`update` and :func:`retry_on_conflict` try by default.
+#: How many times [`update`][promocore.state.retry.update] and
+#: [`retry_on_conflict`][promocore.state.retry.retry_on_conflict] try by default.
 DEFAULT_ATTEMPTS = 10
 
 
@@ -37,7 +38,7 @@ def retry_on_conflict(
     max_delay: float = 0.2,
     sleep: Callable[[float], None] = time.sleep,
 ) -> T:
-    """Run ``operation`` until it does not raise :class:`VersionConflictError`.
+    """Run ``operation`` until it does not raise `VersionConflictError`.
 
     ``operation`` must read what it needs each time it runs. Between attempts
     the helper sleeps a random time up to ``base_delay * 2**attempt`` seconds

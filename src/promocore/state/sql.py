@@ -25,10 +25,10 @@ from promocore.state.record import (
 
 
 class SqlStore:
-    """A :class:`~promocore.state.Store` over a SQL database.
+    """A [`Store`][promocore.state.Store] over a SQL database.
 
-    Use :class:`~promocore.state.sqlite.SqliteStore` or
-    :class:`~promocore.state.postgres.PostgresStore`.
+    Use [`SqliteStore`][promocore.state.sqlite.SqliteStore] or
+    [`PostgresStore`][promocore.state.postgres.PostgresStore].
     """
 
     def __init__(
@@ -43,7 +43,7 @@ class SqlStore:
         return sql.replace("{p}", self._p).replace("{payload}", self._payload)
 
     def get(self, kind: str, id: str) -> Record | None:
-        """Return the record, or ``None`` (see :meth:`Store.get`)."""
+        """Return the record, or ``None`` (see `Store.get`)."""
         check_address(kind, id)
         with self._db.read() as tx:
             row = tx.one(
@@ -70,7 +70,7 @@ class SqlStore:
         expected_version: int,
         due: datetime | None = None,
     ) -> Record:
-        """Write a record if it is still at ``expected_version`` (see :meth:`Store.save`)."""
+        """Write a record if it is still at ``expected_version`` (see `Store.save`)."""
         text = check_save(kind, id, payload, expected_version, due)
         due_us = None if due is None else to_micros(due)
         version = expected_version + 1
@@ -117,7 +117,7 @@ class SqlStore:
             raise VersionConflictError(kind, id, expected_version, actual)
 
     def due(self, kind: str, before: datetime, *, limit: int = 100) -> list[Record]:
-        """Return records of ``kind`` due at or before ``before`` (see :meth:`Store.due`)."""
+        """Return records of ``kind`` due at or before ``before`` (see `Store.due`)."""
         check_due_query(kind, before, limit)
         with self._db.read() as tx:
             rows = tx.all(

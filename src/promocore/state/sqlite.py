@@ -7,7 +7,7 @@ import os
 from promocore.backends.sqlite import SqliteDatabase
 from promocore.state.sql import SqlStore
 
-#: The table :class:`SqliteStore` creates when it is missing.
+#: The table [`SqliteStore`][promocore.state.sqlite.SqliteStore] creates when it is missing.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS state_records (
     kind TEXT NOT NULL,
@@ -23,16 +23,16 @@ CREATE INDEX IF NOT EXISTS state_records_due ON state_records (kind, due_us)
 
 
 class SqliteStore(SqlStore):
-    """A :class:`~promocore.state.Store` in a SQLite database file.
+    """A [`Store`][promocore.state.Store] in a SQLite database file.
 
     Any number of processes on one machine may open the same file (also the
-    file of a :class:`~promocore.ledger.sqlite.SqliteLedger`: the tables differ).
+    file of a [`SqliteLedger`][promocore.ledger.sqlite.SqliteLedger]: the tables differ).
 
     Args:
         path: The database file; ``":memory:"`` for a private, throw-away one.
         timeout: Seconds a write waits for the file lock before failing.
         durable: Sync every commit to disk (see
-            :class:`~promocore.backends.sqlite.SqliteDatabase`).
+            `SqliteDatabase`).
     """
 
     def __init__(

@@ -47,7 +47,8 @@ class Codec(Generic[T]):
         kind: The record kind its values are stored under.
         due: Returns when an expiry sweep should look at a value (``None`` for
             never); without it records have no due time.
-        converter: The cattrs converter to use (default: :func:`make_converter`).
+        converter: The cattrs converter to use (default:
+            [`make_converter`][promocore.state.typed.make_converter]).
 
     Example:
         >>> @attrs.frozen
@@ -89,7 +90,7 @@ class Codec(Generic[T]):
         return payload
 
     def load(self, payload: JSONObject) -> T:
-        """Return the value a payload made by :meth:`dump` stands for.
+        """Return the value a payload made by [`dump`][promocore.state.typed.Codec.dump] stands for.
 
         Raises:
             RecordDecodeError: the payload does not fit the class.
@@ -117,7 +118,7 @@ class Versioned(Generic[T]):
 
 
 class TypedStore(Generic[T]):
-    """A view of a :class:`~promocore.state.Store` holding values of one attrs class.
+    """A view of a [`Store`][promocore.state.Store] holding values of one attrs class.
 
     Example:
         >>> from promocore.state import MemoryStore

@@ -5,12 +5,12 @@ metrics as ``(n, sum, sum of squares)`` — as scalars or as numpy arrays with o
 entry per experiment, so thousands of experiments are analysed in one call.
 Tests that need raw values (Mann–Whitney, bootstrap) take them as arrays.
 
-Results are frozen objects (:class:`ComparisonResult`, :class:`SequentialResult`
-and friends) holding the estimate, interval, p-value, the method actually used
-and warnings; they hold arrays when the inputs were arrays, print readably and
-convert to plain values with ``to_dict()``. Bad input raises
-:class:`~promocore.errors.ValidationError` naming the argument and the
-experiment (``successes_b[17]: must be <= n_b (120 > 100)``).
+Results are frozen objects ([`ComparisonResult`][promocore.stats.results.ComparisonResult],
+[`SequentialResult`][promocore.stats.results.SequentialResult] and friends) holding the estimate,
+interval, p-value, the method actually used and warnings; they hold arrays when the inputs were
+arrays, print readably and convert to plain values with ``to_dict()``. Bad input raises
+[`ValidationError`][promocore.errors.ValidationError] naming the argument and the experiment
+(``successes_b[17]: must be <= n_b (120 > 100)``).
 
 scipy is imported on first use, not by ``import promocore.stats``.
 

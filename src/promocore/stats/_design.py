@@ -102,7 +102,7 @@ def design_result(
     scalar: bool,
     notes: Notes | None = None,
 ) -> DesignResult:
-    """Assemble a :class:`~promocore.stats.design.DesignResult`."""
+    """Assemble a [`DesignResult`][promocore.stats.design.DesignResult]."""
     with np.errstate(invalid="ignore", divide="ignore"):
         relative = effect / baseline
     method = (

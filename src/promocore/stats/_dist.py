@@ -32,19 +32,19 @@ def norm_ppf(q: FloatArray | float) -> FloatArray:
     return np.asarray(special.ndtri(q), dtype=np.float64)
 
 
-#: Degrees of freedom from which :func:`t_sf` uses Hill's normal approximation.
+#: Degrees of freedom from which [`t_sf`][promocore.stats._dist.t_sf] uses Hill's normal
+#: approximation.
 LARGE_DF = 2000.0
 
 
 def t_sf(x: FloatArray, df: FloatArray) -> FloatArray:
     """Student t survival function with ``df`` degrees of freedom (any real df > 0).
 
-    Large ``df`` (>= :data:`LARGE_DF`, the usual case for A/B tests on thousands
-    of users) use Hill's asymptotic normalising transformation (Hill 1970, ACM
-    algorithm 395): from 2000 degrees of freedom it agrees with the exact
-    function to 1e-13 relative for p-values above 1e-30 (and to 4e-9 down to
-    1e-300), at a tenth of the cost of the incomplete beta function. Smaller
-    ``df`` use ``scipy.special.stdtr``.
+    Large ``df`` (>= [`LARGE_DF`][promocore.stats._dist.LARGE_DF], the usual case for A/B tests on
+    thousands of users) use Hill's asymptotic normalising transformation (Hill 1970, ACM algorithm
+    395): from 2000 degrees of freedom it agrees with the exact function to 1e-13 relative for
+    p-values above 1e-30 (and to 4e-9 down to 1e-300), at a tenth of the cost of the incomplete beta
+    function. Smaller ``df`` use ``scipy.special.stdtr``.
     """
     from scipy import special
 
@@ -75,10 +75,9 @@ def _hill_sf(x: FloatArray, df: FloatArray) -> FloatArray:
 def t_ppf(q: float, df: FloatArray) -> FloatArray:
     """Student t quantile function.
 
-    From :data:`LARGE_DF` degrees of freedom the Cornish–Fisher expansion of the
-    t quantile around the normal one (Abramowitz and Stegun 26.7.5, four terms)
-    is used; its error there is below 1e-12 relative. Smaller ``df`` use
-    ``scipy.special.stdtrit``.
+    From [`LARGE_DF`][promocore.stats._dist.LARGE_DF] degrees of freedom the Cornish–Fisher
+    expansion of the t quantile around the normal one (Abramowitz and Stegun 26.7.5, four terms) is
+    used; its error there is below 1e-12 relative. Smaller ``df`` use ``scipy.special.stdtrit``.
     """
     from scipy import special
 

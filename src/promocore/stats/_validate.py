@@ -1,9 +1,9 @@
 """Turning the inputs of the statistics functions into checked float arrays.
 
-Every public function of :mod:`promocore.stats` accepts scalars or array-likes,
+Every public function of [`promocore.stats`][promocore.stats] accepts scalars or array-likes,
 one entry per experiment. The helpers here convert them to ``float64`` arrays,
 broadcast them against each other and collect every problem on a
-:class:`~promocore.validation.Checks`, naming the argument and the index of the
+[`Checks`][promocore.validation.Checks], naming the argument and the index of the
 offending experiment (``successes_b[17]: must be <= n_b (120 > 100)``).
 """
 
@@ -188,7 +188,7 @@ class Inputs:
         return value
 
     def done(self) -> None:
-        """Raise a :class:`~promocore.errors.ValidationError` if anything was recorded."""
+        """Raise a `ValidationError` if anything was recorded."""
         self.checks.raise_if_any()
 
 
@@ -200,7 +200,7 @@ def _show(value: object) -> str:
 
 
 def require(ok: bool, path: str, message: str) -> None:
-    """Raise a one-problem :class:`~promocore.errors.ValidationError` unless ``ok``."""
+    """Raise a one-problem [`ValidationError`][promocore.errors.ValidationError] unless ``ok``."""
     if not ok:
         raise ValidationError.single(path, message)
 

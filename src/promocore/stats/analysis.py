@@ -1,8 +1,9 @@
 """One call for the usual read-out of an A/B test: difference, lift, sequential p, SRM.
 
-:func:`analyze_conversions` and :func:`analyze_means` run the tests a campaign
-review asks for on one experiment or on many at once (arrays, one entry per
-experiment) and bundle the results in an :class:`Analysis`.
+[`analyze_conversions`][promocore.stats.analysis.analyze_conversions] and
+[`analyze_means`][promocore.stats.analysis.analyze_means] run the tests a campaign review asks for
+on one experiment or on many at once (arrays, one entry per experiment) and bundle the results in an
+[`Analysis`][promocore.stats.analysis.Analysis].
 """
 
 from __future__ import annotations
@@ -82,7 +83,8 @@ def analyze_conversions(
         successes_a: Conversions in A.
         n_b: Users in B.
         successes_b: Conversions in B.
-        test: Test of the difference (see :func:`~promocore.stats.compare_proportions`).
+        test: Test of the difference (see
+            [`compare_proportions`][promocore.stats.compare_proportions]).
         interval: Interval of the difference.
         lift_method: ``"delta-log"`` or ``"fieller"``.
         exact: Exact test for small counts, or ``None``.
@@ -94,7 +96,7 @@ def analyze_conversions(
         alternative: ``"two-sided"``, ``"greater"`` or ``"less"``.
 
     Returns:
-        An :class:`Analysis`.
+        An [`Analysis`][promocore.stats.analysis.Analysis].
 
     Raises:
         ValidationError: bad counts or options.
@@ -156,7 +158,7 @@ def analyze_means(
         alternative: ``"two-sided"``, ``"greater"`` or ``"less"``.
 
     Returns:
-        An :class:`Analysis`.
+        An [`Analysis`][promocore.stats.analysis.Analysis].
 
     Raises:
         ValidationError: bad statistics or options.

@@ -75,7 +75,7 @@ def read_arms_csv(path: str | Path, *, control_arm: str | None = None) -> list[E
 def parse_arms_csv(
     text: str, *, source: str = "<csv>", control_arm: str | None = None
 ) -> list[Experiment]:
-    """Parse per-arm CSV text; see :func:`read_arms_csv`."""
+    """Parse per-arm CSV text; see [`read_arms_csv`][promocore.stats.arms_csv.read_arms_csv]."""
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     problems: list[Problem] = []

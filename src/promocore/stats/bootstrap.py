@@ -48,7 +48,7 @@ def bootstrap_difference(
         alternative: ``"two-sided"``, ``"greater"`` or ``"less"``.
 
     Returns:
-        A :class:`~promocore.stats.ComparisonResult` with estimand
+        A [`ComparisonResult`][promocore.stats.ComparisonResult] with estimand
         ``"difference"`` or ``"relative lift"`` and method ``"bootstrap"``;
         ``std_error`` is the standard deviation of the resampled estimates.
 

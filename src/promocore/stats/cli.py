@@ -4,12 +4,12 @@ From counts on the command line::
 
     promocore abtest --control 1000/10000 --treatment 1100/10000
 
-or from a CSV of per-arm statistics (see :mod:`promocore.stats.arms_csv`)::
+or from a CSV of per-arm statistics (see [`promocore.stats.arms_csv`][promocore.stats.arms_csv])::
 
     promocore abtest --csv arms.csv --split 50:50
 
 Prints, per experiment, the difference, the relative lift and a one-line
-verdict. Bad input raises a :class:`~promocore.errors.PromocoreError`, which the
+verdict. Bad input raises a [`PromocoreError`][promocore.errors.PromocoreError], which the
 main command line prints without a traceback (exit status 2).
 """
 
@@ -177,7 +177,7 @@ def _render(analysis: Analysis, name: str, names: tuple[str, str], lines: tuple[
 
 
 def _check_options(args: argparse.Namespace) -> None:
-    """Refuse bad option values with a :class:`ValidationError`; convert the numbers."""
+    """Refuse bad option values with a `ValidationError`; convert the numbers."""
     checks = Checks()
     for option, allowed in _CHOICES.items():
         value = getattr(args, option[2:].replace("-", "_"))

@@ -1,7 +1,8 @@
 """Multiple-testing corrections for families of tests (many metrics or many arms).
 
 Testing ten metrics at ``alpha = 0.05`` finds a "winner" by chance far more
-often than 5 % of the time. :func:`adjust` adjusts the p-values of one family:
+often than 5 % of the time. [`adjust`][promocore.stats.corrections.adjust] adjusts the p-values of
+one family:
 
 * ``"bonferroni"`` and ``"holm"`` control the family-wise error rate (the chance
   of any false positive); Holm is uniformly more powerful.
@@ -79,8 +80,8 @@ def adjust(
         std_errors: Their standard errors (normal intervals); needed with ``estimates``.
 
     Returns:
-        A :class:`CorrectionResult`; the adjusted p-values equal statsmodels'
-        ``multipletests`` (``bonferroni``, ``holm``, ``fdr_bh``, ``fdr_by``).
+        A [`CorrectionResult`][promocore.stats.corrections.CorrectionResult]; the adjusted p-values
+        equal statsmodels' ``multipletests`` (``bonferroni``, ``holm``, ``fdr_bh``, ``fdr_by``).
 
     Raises:
         ValidationError: p-values outside [0, 1] or not 1-D, a bad method, or

@@ -6,11 +6,11 @@ and ``θ = cov(x, y) / var(x)`` estimated on both arms pooled. Because ``x`` was
 measured before assignment, the adjustment does not bias the difference of
 means, and it shrinks the variance by the share ``ρ²`` that ``x`` explains.
 
-:func:`cuped` works on per-arm sufficient statistics (sums, sums of squares and
-the sum of cross-products) and returns adjusted sufficient statistics, ready
-for :func:`~promocore.stats.welch_test`, :func:`~promocore.stats.lift_means` or
-:func:`~promocore.stats.msprt_means`; with θ held fixed they are exactly the
-statistics of the adjusted per-user values.
+[`cuped`][promocore.stats.cuped.cuped] works on per-arm sufficient statistics (sums, sums of squares
+and the sum of cross-products) and returns adjusted sufficient statistics, ready for
+[`welch_test`][promocore.stats.welch_test], [`lift_means`][promocore.stats.lift_means] or
+[`msprt_means`][promocore.stats.msprt_means]; with θ held fixed they are exactly the statistics of
+the adjusted per-user values.
 """
 
 from __future__ import annotations
@@ -37,14 +37,14 @@ class CovariateSummary(NamedTuple):
 
 
 def summarize_with_covariate(values: object, pre_values: object) -> CovariateSummary:
-    """Return the statistics :func:`cuped` needs from raw per-user values.
+    """Return the statistics [`cuped`][promocore.stats.cuped.cuped] needs from raw per-user values.
 
     Args:
         values: The metric during the experiment, one per user.
         pre_values: The same users' metric in the pre-period, in the same order.
 
     Returns:
-        A :class:`CovariateSummary`.
+        A [`CovariateSummary`][promocore.stats.cuped.CovariateSummary].
 
     Raises:
         ValidationError: not 1-D finite arrays of the same length.
@@ -132,7 +132,8 @@ def cuped(
     "new user" segment of their own).
 
     Returns:
-        A :class:`CupedResult` whose adjusted statistics feed the mean tests.
+        A [`CupedResult`][promocore.stats.cuped.CupedResult] whose adjusted statistics feed the mean
+        tests.
 
     Raises:
         ValidationError: a statistic not finite, ``n < 2``, or sums of squares

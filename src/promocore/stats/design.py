@@ -1,11 +1,11 @@
 """Planning a test: the result of the power, sample-size and MDE functions.
 
-For conversions (:mod:`promocore.stats.design_proportions`) the test planned
-for is the pooled two-proportion z-test (variance under the null from the
-pooled rate, under the alternative from the two rates); for means
-(:mod:`promocore.stats.design_means`) it is a z-test with a common standard
-deviation. Both are normal approximations. ``ratio`` is ``n_b / n_a`` (1 for
-an even split). Every argument may be an array, one entry per scenario.
+For conversions ([`promocore.stats.design_proportions`][promocore.stats.design_proportions]) the
+test planned for is the pooled two-proportion z-test (variance under the null from the pooled rate,
+under the alternative from the two rates); for means
+([`promocore.stats.design_means`][promocore.stats.design_means]) it is a z-test with a common
+standard deviation. Both are normal approximations. ``ratio`` is ``n_b / n_a`` (1 for an even
+split). Every argument may be an array, one entry per scenario.
 """
 
 from __future__ import annotations

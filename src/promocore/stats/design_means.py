@@ -1,6 +1,7 @@
 """Power, sample size and minimum detectable effect for a difference of means.
 
-Plans for a z-test with a common standard deviation; see :mod:`promocore.stats.design`.
+Plans for a z-test with a common standard deviation; see
+[`promocore.stats.design`][promocore.stats.design].
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def power_means(
         alternative: ``"two-sided"``, ``"greater"`` or ``"less"``.
 
     Returns:
-        A :class:`DesignResult`.
+        A [`DesignResult`][promocore.stats.design.DesignResult].
 
     Raises:
         ValidationError: a bad standard deviation, size or option.
@@ -95,7 +96,7 @@ def sample_size_means(
         alternative: ``"two-sided"``, ``"greater"`` or ``"less"``.
 
     Returns:
-        A :class:`DesignResult` with whole-number sizes.
+        A [`DesignResult`][promocore.stats.design.DesignResult] with whole-number sizes.
 
     Raises:
         ValidationError: a bad standard deviation, effect or option.
@@ -147,7 +148,7 @@ def mde_means(
         alternative: ``"two-sided"``, ``"greater"`` or ``"less"`` (negative MDE).
 
     Returns:
-        A :class:`DesignResult`.
+        A [`DesignResult`][promocore.stats.design.DesignResult].
 
     Raises:
         ValidationError: a bad standard deviation, size or option.

@@ -1,7 +1,8 @@
 """Power, sample size and minimum detectable effect for conversion rates.
 
-Plans for the pooled two-proportion z-test of :func:`~promocore.stats.compare_proportions`;
-see :mod:`promocore.stats.design`.
+Plans for the pooled two-proportion z-test of
+[`compare_proportions`][promocore.stats.compare_proportions]; see
+[`promocore.stats.design`][promocore.stats.design].
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def power_proportions(
         alternative: ``"two-sided"``, ``"greater"`` or ``"less"``.
 
     Returns:
-        A :class:`DesignResult`.
+        A [`DesignResult`][promocore.stats.design.DesignResult].
 
     Raises:
         ValidationError: a rate outside (0, 1) (including ``p_b``), or a bad size or option.
@@ -99,7 +100,8 @@ def sample_size_proportions(
         alternative: ``"two-sided"``, ``"greater"`` or ``"less"``.
 
     Returns:
-        A :class:`DesignResult` with ``n_a`` and ``n_b`` whole numbers.
+        A [`DesignResult`][promocore.stats.design.DesignResult] with ``n_a`` and ``n_b`` whole
+        numbers.
 
     Raises:
         ValidationError: bad rates, a zero or wrong-way effect, or a bad option.
@@ -152,8 +154,8 @@ def mde_proportions(
     """Smallest effect ``p_b − p_a`` detected with the given power and sizes.
 
     Solved exactly (by bisection) for the power formula of
-    :func:`power_proportions`. Upward effects are reported, downward for
-    ``alternative="less"``. ``relative_effect`` gives the relative MDE.
+    [`power_proportions`][promocore.stats.design_proportions.power_proportions]. Upward effects are
+    reported, downward for ``alternative="less"``. ``relative_effect`` gives the relative MDE.
 
     Args:
         baseline: Control conversion rate ``p_a``.
@@ -164,8 +166,8 @@ def mde_proportions(
         alternative: ``"two-sided"``, ``"greater"`` or ``"less"``.
 
     Returns:
-        A :class:`DesignResult`; ``effect`` is ``nan`` where even the largest
-        possible effect does not reach the power (with a warning).
+        A [`DesignResult`][promocore.stats.design.DesignResult]; ``effect`` is ``nan`` where even
+        the largest possible effect does not reach the power (with a warning).
 
     Raises:
         ValidationError: bad rates, sizes or options.

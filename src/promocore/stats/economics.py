@@ -15,7 +15,7 @@ spent that is not already taken out of that revenue (coupon subsidies, gifts,
 cashback). Intervals are normal intervals; ROI uses the delta method, with the
 covariance of revenue and cost inside each arm when their cross-products are
 given, and treats the cost as exactly known when its sum of squares is not.
-Amounts are floats in any one unit (yuan or fen), not :class:`~promocore.money.Money`.
+Amounts are floats in any one unit (yuan or fen), not [`Money`][promocore.money.Money].
 """
 
 from __future__ import annotations
@@ -101,8 +101,8 @@ def campaign_economics(
         alpha: Significance level; intervals have level ``1 − alpha``.
 
     Returns:
-        An :class:`EconomicsResult`. Ratios are ``nan`` (with a warning) where
-        the incremental cost is not positive.
+        An [`EconomicsResult`][promocore.stats.economics.EconomicsResult]. Ratios are ``nan`` (with
+        a warning) where the incremental cost is not positive.
 
     Raises:
         ValidationError: statistics not finite, fewer than 2 users in an arm,

@@ -1,12 +1,12 @@
-"""Exact tests for 2×2 conversion tables, via :mod:`scipy.stats`.
+"""Exact tests for 2×2 conversion tables, via `scipy.stats`.
 
-Used by :func:`~promocore.stats.compare_proportions` when counts are small. Each
+Used by [`compare_proportions`][promocore.stats.compare_proportions] when counts are small. Each
 table is tested on its own (scipy's exact tests take one table at a time), so
 only the experiments that need an exact test pay for one.
 
 Barnard's and Boschloo's tests are unconditional and more powerful than
 Fisher's, but their cost grows with ``n_a · n_b``; beyond
-:data:`UNCONDITIONAL_MAX_CELLS` tables they fall back to Fisher's test, and the
+`UNCONDITIONAL_MAX_CELLS` tables they fall back to Fisher's test, and the
 fallback is reported.
 """
 

@@ -9,7 +9,7 @@ methods that do not:
 * ``"fieller"``: Fieller's interval, the set of ratios ``θ`` for which
   ``B − θ·A = 0`` is not rejected. Its p-value is that of the unpooled test of
   ``B − A = 0``. When A itself is not clearly above 0 the set is unbounded; see
-  :func:`lift_means`.
+  [`lift_means`][promocore.stats.lift.lift_means].
 
 With either method ``p_value < alpha`` exactly when the interval excludes 0.
 Both use normal critical values (large-sample intervals).
@@ -50,11 +50,11 @@ def lift_proportions(
         alternative: ``"two-sided"``, ``"greater"`` or ``"less"``.
 
     Returns:
-        A :class:`~promocore.stats.ComparisonResult` with estimand
+        A [`ComparisonResult`][promocore.stats.ComparisonResult] with estimand
         ``"relative lift"``. A control with zero conversions has no relative
         lift: its estimate, interval and p-value are ``nan`` and a warning
         points to the absolute difference
-        (:func:`~promocore.stats.compare_proportions`).
+        ([`compare_proportions`][promocore.stats.compare_proportions]).
 
     Raises:
         ValidationError: bad counts or options.
@@ -122,7 +122,7 @@ def lift_means(
         alternative: ``"two-sided"``, ``"greater"`` or ``"less"``.
 
     Returns:
-        A :class:`~promocore.stats.ComparisonResult` with estimand ``"relative lift"``.
+        A [`ComparisonResult`][promocore.stats.ComparisonResult] with estimand ``"relative lift"``.
 
     Raises:
         ValidationError: bad statistics or options.

@@ -1,9 +1,9 @@
 """Comparing the mean of a metric (revenue, items, sessions) between two arms.
 
-:func:`welch_test` works from sufficient statistics — per arm the number of
-users, the sum and the sum of squares of the metric — so that a warehouse query
-can aggregate and only three numbers per arm travel. :func:`summarize` computes
-them from raw values.
+[`welch_test`][promocore.stats.means.welch_test] works from sufficient statistics — per arm the
+number of users, the sum and the sum of squares of the metric — so that a warehouse query can
+aggregate and only three numbers per arm travel. [`summarize`][promocore.stats.means.summarize]
+computes them from raw values.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def summarize(values: object) -> Summary:
         values: One number per user (a list or 1-D array of finite numbers).
 
     Returns:
-        A :class:`Summary`, which unpacks into the three statistics.
+        A [`Summary`][promocore.stats.means.Summary], which unpacks into the three statistics.
 
     Raises:
         ValidationError: ``values`` is not a 1-D array of finite numbers.
@@ -78,7 +78,7 @@ def welch_test(
         alternative: ``"two-sided"``, ``"greater"`` (B's mean is larger) or ``"less"``.
 
     Returns:
-        A :class:`~promocore.stats.ComparisonResult` for the difference of means,
+        A [`ComparisonResult`][promocore.stats.ComparisonResult] for the difference of means,
         with a Welch t interval, ``statistic`` t and ``std_error``.
 
     Raises:

@@ -1,9 +1,9 @@
 """Comparing the conversion rates of two arms.
 
-:func:`compare_proportions` tests ``p_b − p_a`` and gives an interval for it,
-for one experiment or for many at once (arrays, one entry per experiment).
-Experiments with small expected counts are switched to an exact test, and the
-result reports the method used for each.
+[`compare_proportions`][promocore.stats.proportions.compare_proportions] tests ``p_b − p_a`` and
+gives an interval for it, for one experiment or for many at once (arrays, one entry per experiment).
+Experiments with small expected counts are switched to an exact test, and the result reports the
+method used for each.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def compare_proportions(
             ``"less"``.
 
     Returns:
-        A :class:`~promocore.stats.ComparisonResult` with estimand
+        A [`ComparisonResult`][promocore.stats.ComparisonResult] with estimand
         ``"difference"``. Where the exact switch happened, ``method`` names the
         exact test and a Wald interval is replaced by Newcombe's (Wald collapses
         to a point at zero counts). A control with zero conversions still gets a

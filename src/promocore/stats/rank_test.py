@@ -33,7 +33,7 @@ def mann_whitney(
         alternative: ``"two-sided"``, ``"greater"`` (B tends to be larger) or ``"less"``.
 
     Returns:
-        A :class:`~promocore.stats.ComparisonResult` with estimand
+        A [`ComparisonResult`][promocore.stats.ComparisonResult] with estimand
         ``"probability of superiority"`` and ``statistic`` U of B.
 
     Raises:

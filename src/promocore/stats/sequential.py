@@ -14,7 +14,7 @@ and the matching confidence sequence is the running intersection of the sets
 ``{θ : Λ(θ) < 1 / alpha}``; so ``p < alpha`` exactly when the sequence excludes 0.
 
 ``tau`` is on the scale of the effect (a difference of rates or of means); pick
-it with :func:`choose_tau`.
+it with [`choose_tau`][promocore.stats.sequential.choose_tau].
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def msprt_proportions(
             and intersection when only the new looks are passed.
 
     Returns:
-        A :class:`~promocore.stats.SequentialResult` for the latest look, with
+        A [`SequentialResult`][promocore.stats.SequentialResult] for the latest look, with
         one entry per experiment (the looks axis removed).
 
     Raises:
@@ -110,7 +110,7 @@ def msprt_means(
         previous: The result of earlier looks, to continue from.
 
     Returns:
-        A :class:`~promocore.stats.SequentialResult` for the latest look.
+        A [`SequentialResult`][promocore.stats.SequentialResult] for the latest look.
 
     Raises:
         ValidationError: bad statistics or options.
@@ -133,7 +133,7 @@ def choose_tau(
     past_effects: object = None,
     past_std_errors: object = None,
 ) -> float:
-    """Pick the mixture scale ``tau`` for :func:`msprt_proportions` or :func:`msprt_means`.
+    """Pick the mixture scale ``tau`` for `msprt_proportions` or `msprt_means`.
 
     Two ways, give the arguments of exactly one:
 

@@ -76,7 +76,7 @@ def srm_check(
         threshold: Report a mismatch when ``p_value < threshold``.
 
     Returns:
-        An :class:`SRMResult`.
+        An [`SRMResult`][promocore.stats.srm.SRMResult].
 
     Raises:
         ValidationError: counts negative, fractional or all zero, fewer than two

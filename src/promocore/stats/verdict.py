@@ -1,4 +1,4 @@
-"""Turning an :class:`~promocore.stats.Analysis` into a verdict a marketer can read."""
+"""Turning an [`Analysis`][promocore.stats.Analysis] into a verdict a marketer can read."""
 
 from __future__ import annotations
 

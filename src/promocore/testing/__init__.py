@@ -2,11 +2,13 @@
 
 Install the ``testing`` extra (``pip install promocore[testing]``) to use it.
 
-* :mod:`promocore.testing.strategies` draws money, carts, customers, campaign parts and
-  valid campaigns for any registered mechanic.
-* :func:`check_mechanic` runs a mechanic through every law a mechanic must obey and
-  raises :class:`MechanicLawError` with a shrunk counterexample per broken law.
-* :func:`law_cases` turns the same checks into one pytest case per mechanic and law.
+* [`promocore.testing.strategies`][promocore.testing.strategies] draws money, carts, customers,
+  campaign parts and valid campaigns for any registered mechanic.
+* [`check_mechanic`][promocore.testing.check.check_mechanic] runs a mechanic through every law a
+  mechanic must obey and raises [`MechanicLawError`][promocore.testing.check.MechanicLawError] with
+  a shrunk counterexample per broken law.
+* [`law_cases`][promocore.testing.check.law_cases] turns the same checks into one pytest case per
+  mechanic and law.
 
 Names are loaded on first use, so importing this package (which hypothesis does
 through its entry point) costs nothing until a name is needed.

@@ -1,9 +1,10 @@
 """Registers promocore's strategies with hypothesis, through hypothesis' entry point.
 
-Hypothesis calls :func:`_hypothesis_setup_hook` when it is imported, so
-``st.from_type(Money)`` and ``st.from_type(Cart)`` work without importing
-:mod:`promocore.testing.strategies`. Nothing here imports hypothesis or the strategies
-at module level: the strategies are built on first use.
+Hypothesis calls
+[`_hypothesis_setup_hook`][promocore.testing._hypothesis_setup._hypothesis_setup_hook] when it is
+imported, so ``st.from_type(Money)`` and ``st.from_type(Cart)`` work without importing
+[`promocore.testing.strategies`][promocore.testing.strategies]. Nothing here imports hypothesis or
+the strategies at module level: the strategies are built on first use.
 """
 
 from __future__ import annotations

@@ -120,9 +120,10 @@ def check_law(
     settings: hypothesis.settings | None = None,
     max_examples: int | None = None,
 ) -> None:
-    """Check one law; raise :class:`LawViolation` with the shrunk example if it breaks.
+    """Check one law; raise `LawViolation` with the shrunk example if it breaks.
 
-    Args are as for :func:`check_mechanic`. Do not call it inside a ``@given`` test.
+    Args are as for [`check_mechanic`][promocore.testing.check.check_mechanic]. Do not call it
+    inside a ``@given`` test.
     """
     subject, plugins = resolve(mechanic, host)
     drawn = examples(subject, host=plugins, params=params, carts=carts)
@@ -234,7 +235,7 @@ class LawCase:
     max_examples: int | None = None
 
     def check(self) -> None:
-        """Check the law; raise :class:`LawViolation` if it breaks."""
+        """Check the law; raise `LawViolation` if it breaks."""
         check_law(
             self.mechanic,
             self.law,

@@ -1,7 +1,7 @@
 """Laws some mechanics promise beyond the standard ones; declare them in a mechanic's profile.
 
 A mechanic opts in with a ``laws`` attribute (``laws = (MONOTONE_IN_CART_VALUE,)``) or
-through :func:`~promocore.testing.profiles.register_profile`.
+through [`register_profile`][promocore.testing.profiles.register_profile].
 """
 
 from __future__ import annotations

@@ -33,9 +33,9 @@ class Sample:
         campaign: A valid campaign of the mechanic.
         cart: A cart in the campaign's currency, usually touching its scope and audience.
         at: The moment to price at, usually inside the campaign's schedule.
-        context: What :meth:`Mechanic.evaluate` is asked with, lines possibly part-discounted
-            already and part-taken by exclusive campaigns; ``None`` when no line of the
-            cart is in the campaign's scope (the engine never asks then).
+        context: What [`Mechanic.evaluate`][promocore.mechanic.Mechanic.evaluate] is asked with,
+            lines possibly part-discounted already and part-taken by exclusive campaigns; ``None``
+            when no line of the cart is in the campaign's scope (the engine never asks then).
         draw: Draws more data from a hypothesis strategy; shrinks with the rest.
     """
 
@@ -55,8 +55,9 @@ class Law:
     Attributes:
         name: Short identifier (``payable_never_negative``); shown in test ids and reports.
         description: One sentence saying what the law demands.
-        check: Called with a :class:`Sample`; returns normally when the law holds and
-            raises :class:`LawBroken` (or any ``AssertionError``) saying why it does not.
+        check: Called with a [`Sample`][promocore.testing.law.Sample]; returns normally when the law
+            holds and raises [`LawBroken`][promocore.testing.law.LawBroken] (or any
+            ``AssertionError``) saying why it does not.
     """
 
     name: str

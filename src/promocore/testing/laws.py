@@ -1,7 +1,7 @@
 """The laws every mechanic must obey, built-in or third-party.
 
-Context laws ask the mechanic directly with a drawn :class:`~promocore.mechanic.Context`;
-engine laws price a drawn cart with the campaign through :class:`~promocore.engine.Engine`.
+Context laws ask the mechanic directly with a drawn [`Context`][promocore.mechanic.Context];
+engine laws price a drawn cart with the campaign through [`Engine`][promocore.engine.Engine].
 """
 
 from __future__ import annotations

@@ -10,12 +10,13 @@ A mechanic may carry any of these optional attributes:
   that make lines take part in ``campaign``;
 * ``carts_strategy(campaign)``: a strategy of whole carts for ``campaign``, for
   mechanics that price only lines of a given sku, price or time
-  (:func:`promocore.testing.samples.campaign_carts` builds on the defaults);
-* ``laws``: extra :class:`~promocore.testing.law.Law` objects it promises to obey.
+  ([`promocore.testing.samples.campaign_carts`][promocore.testing.samples.campaign_carts] builds on
+  the defaults);
+* ``laws``: extra [`Law`][promocore.testing.law.Law] objects it promises to obey.
 
-For a mechanic you cannot change, :func:`register_profile` records the same things
-by mechanic name. Attributes on the mechanic win over a registered profile; whatever
-neither gives is derived (params from ``params_type``) or left out.
+For a mechanic you cannot change, [`register_profile`][promocore.testing.profiles.register_profile]
+records the same things by mechanic name. Attributes on the mechanic win over a registered profile;
+whatever neither gives is derived (params from ``params_type``) or left out.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ class MechanicProfile:
         params: Builds a strategy of valid params in a currency; ``None`` derives one
             from the mechanic's ``params_type``.
         campaigns: Builds a strategy of campaigns; ``None`` draws them with
-            :func:`promocore.testing.strategies.campaigns`.
+            [`promocore.testing.strategies.campaigns`][promocore.testing.strategies.campaigns].
         refs: Builds a strategy of line refs for a campaign; ``None`` draws no refs.
         carts: Builds a strategy of carts for a campaign; ``None`` draws the default
             carts (with ``refs`` on their lines).

@@ -215,8 +215,9 @@ def law_campaigns(
     Audiences, scopes and limits come from short lists of telling cases; currencies are
     CNY, JPY (no decimals) or KWD (three decimals).
 
-    Keyword arguments are passed on to :func:`promocore.testing.strategies.campaigns`
-    and override these choices.
+    Keyword arguments are passed on to
+    [`promocore.testing.strategies.campaigns`][promocore.testing.strategies.campaigns] and override
+    these choices.
     """
     chosen = {**_PARTS, **{k: v for k, v in parts.items() if v is not None}}
     return campaigns(mechanic=mechanic, host=host, **chosen)

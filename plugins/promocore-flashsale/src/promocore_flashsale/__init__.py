@@ -2,9 +2,9 @@
 
 During daily sessions within the campaign's schedule, skus on sale cost their flash
 price (the ``flash_sale`` mechanic, registered through the ``promocore`` entry point).
-At checkout, :class:`FlashSaleService` holds the order's units, the stock of each sku
-and the customer's per-customer count, in one ledger reservation, all or nothing;
-paying sells them, cancelling or leaving the order unpaid gives them back. The ledger
+At checkout, [`FlashSaleService`][promocore_flashsale.service.FlashSaleService] holds the order's
+units, the stock of each sku and the customer's per-customer count, in one ledger reservation, all
+or nothing; paying sells them, cancelling or leaving the order unpaid gives them back. The ledger
 never oversells, across any number of processes.
 """
 

@@ -5,7 +5,7 @@ the flash price for their units, up to the per-customer limit (an order cannot b
 more than that). With ``one_sku_per_order`` only the line saving the most is priced.
 Unless the sale ``stacks``, priced lines are closed to the order and coupon stages.
 Stock is not known while pricing: it is held at checkout
-(:class:`~promocore_flashsale.service.FlashSaleService`).
+([`FlashSaleService`][promocore_flashsale.service.FlashSaleService]).
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
-"""Checking out flash-sale orders through a promocore :class:`~promocore.ledger.Ledger`.
+"""Checking out flash-sale orders through a promocore [`Ledger`][promocore.ledger.Ledger].
 
 An order holds its units at checkout: the stock of every sku it buys and the
 customer's per-customer count, in one reservation that is all or nothing. Paying
 commits the hold; cancelling releases it; an order left unpaid gives its units back
-when the hold's time runs out (``hold_minutes``), lazily or by :meth:`sweep`. The
+when the hold's time runs out (``hold_minutes``), lazily or by `sweep`. The
 ledger never lets a stock or a count go below zero, whatever the number of
 processes or machines, so the sale is never oversold. Every call can be retried
 with the same order id.
@@ -125,7 +125,8 @@ class FlashSaleService:
             campaign: The flash-sale campaign.
             order_id: The order (and idempotency key): holding again returns the hold.
             customer: Who orders; their units count against the per-customer limit.
-            units: Units per sku, for example from :func:`flash_units`.
+            units: Units per sku, for example from
+                [`flash_units`][promocore_flashsale.service.flash_units].
             now: The moment; a session must be running.
 
         Raises:
@@ -162,7 +163,7 @@ class FlashSaleService:
     def hold_quote(
         self, campaign: Campaign, order_id: str, cart: Cart, quote: Quote, *, now: datetime
     ) -> Hold:
-        """Hold the units ``quote`` prices at the flash price (see :meth:`hold`).
+        """Hold the units ``quote`` prices at the flash price (see `hold`).
 
         Raises:
             ValidationError: the cart has no customer, or the quote no flash-priced unit.

@@ -1,6 +1,6 @@
 """Hypothesis strategies for flash sales: valid params, and carts during sessions.
 
-The ``flash_sale`` mechanic offers them to :mod:`promocore.testing` through its
+The ``flash_sale`` mechanic offers them to [`promocore.testing`][promocore.testing] through its
 ``params_strategy`` and ``carts_strategy`` methods. Importing this module needs hypothesis.
 """
 
@@ -32,7 +32,7 @@ def slots(draw: st.DrawFn) -> tuple[Slot, ...]:
 
 @st.composite
 def flash_sale_params(draw: st.DrawFn, *, currency: str = "CNY") -> FlashSaleParams:
-    """Draw valid :class:`FlashSaleParams` in ``currency`` over promocore's default skus."""
+    """Draw valid `FlashSaleParams` in ``currency`` over promocore's default skus."""
     skus = draw(st.lists(st.sampled_from(SKUS), min_size=1, max_size=3, unique=True))
     items = tuple(
         FlashItem(sku, draw(money(currency=currency, max_value=100_000)), draw(st.integers(1, 50)))

@@ -6,11 +6,13 @@ succeeds. A team that times out short of members expires and every member is
 refunded, unless enough joined for a virtual completion (虚拟成团), which fills the
 rest with filler seats.
 
-* :mod:`~promocore_groupbuy.params`: the activity's terms (:class:`GroupBuyParams`);
-* :mod:`~promocore_groupbuy.transitions`: pure team transitions with typed errors;
-* :mod:`~promocore_groupbuy.slots`: each customer's open team and units in an activity;
-* :mod:`~promocore_groupbuy.service`: :class:`GroupBuyService`, over a promocore Store;
-* :mod:`~promocore_groupbuy.mechanic`: the ``group_buy`` mechanic (registered through
+* [`params`][promocore_groupbuy.params]: the activity's terms
+  ([`GroupBuyParams`][promocore_groupbuy.params.GroupBuyParams]);
+* [`transitions`][promocore_groupbuy.transitions]: pure team transitions with typed errors;
+* [`slots`][promocore_groupbuy.slots]: each customer's open team and units in an activity;
+* [`service`][promocore_groupbuy.service]:
+  [`GroupBuyService`][promocore_groupbuy.service.GroupBuyService], over a promocore Store;
+* [`mechanic`][promocore_groupbuy.mechanic]: the ``group_buy`` mechanic (registered through
   the ``promocore`` entry point) giving lines the group price at the item stage.
 """
 

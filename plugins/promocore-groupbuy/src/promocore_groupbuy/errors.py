@@ -1,4 +1,4 @@
-"""The errors group buys raise; every one is a :class:`~promocore.errors.PromocoreError`."""
+"""The errors group buys raise; every one is a `PromocoreError`."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ Pricing is pure, so the team reaches the mechanic through the line's refs:
   new team and, as its leader, pays the leader price.
 
 Whether the team can still be joined is checked when the order is placed, by
-:class:`~promocore_groupbuy.service.GroupBuyService`.
+[`GroupBuyService`][promocore_groupbuy.service.GroupBuyService].
 """
 
 from __future__ import annotations

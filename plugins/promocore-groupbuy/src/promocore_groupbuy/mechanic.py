@@ -1,10 +1,9 @@
 """``group_buy``: the group price (拼团价) at the item stage.
 
-A line whose refs name the campaign (see :mod:`promocore_groupbuy.lines`) and whose
-sku is in the activity gets the group price for its units, or the leader price when
-it opens a team. Unless the activity ``stacks``, the line is then closed to the order
-and coupon stages. Lines above the per-order limit, or of skus not in the activity,
-are explained and left at their price.
+A line whose refs name the campaign (see [`promocore_groupbuy.lines`][promocore_groupbuy.lines]) and
+whose sku is in the activity gets the group price for its units, or the leader price when it opens a
+team. Unless the activity ``stacks``, the line is then closed to the order and coupon stages. Lines
+above the per-order limit, or of skus not in the activity, are explained and left at their price.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Running group buys over a promocore :class:`~promocore.state.Store`.
+"""Running group buys over a promocore [`Store`][promocore.state.Store].
 
 The service is the imperative shell around the pure transitions: it reads a team
 or a customer's slot, applies a transition and saves the result with
@@ -199,10 +199,11 @@ class GroupBuyService:
         """Close up to ``limit`` teams whose time ran out, and refund the expired ones.
 
         A team with enough members completes with filler seats; any other expires and
-        is refunded in the same sweep (the :class:`MemberRefunded` events carry each
-        member's amount, for the payment system), and its members' units stop counting
-        against their per-customer limits. Safe to run from several processes at once,
-        and to run again after a sweep stopped halfway.
+        is refunded in the same sweep (the
+        [`MemberRefunded`][promocore_groupbuy.events.MemberRefunded] events carry each member's
+        amount, for the payment system), and its members' units stop counting against their
+        per-customer limits. Safe to run from several processes at once, and to run again after a
+        sweep stopped halfway.
         """
         outcomes: list[Outcome] = []
         for due in self.teams.due(now, limit=limit):
@@ -270,7 +271,8 @@ class GroupBuyService:
 
         It does while the team is open and unexpired and the customer is in it; a
         claim whose join has not reached the team (on its way, or stopped halfway)
-        holds it for :attr:`claim_grace` after it was made.
+        holds it for [`claim_grace`][promocore_groupbuy.service.GroupBuyService.claim_grace] after
+        it was made.
         """
         if slot.open_team is None:
             return False

@@ -1,6 +1,6 @@
 """Hypothesis strategies for group buys: valid params, and carts with group-buy lines.
 
-The ``group_buy`` mechanic offers them to :mod:`promocore.testing` through its
+The ``group_buy`` mechanic offers them to [`promocore.testing`][promocore.testing] through its
 ``params_strategy`` and ``carts_strategy`` methods, so the mechanic conformance laws see
 lines priced at the group price, not only refusals. Importing this module needs hypothesis.
 """
@@ -36,7 +36,7 @@ def group_buy_params(
     currency: str = "CNY",
     skus: st.SearchStrategy[list[str]] | None = None,
 ) -> GroupBuyParams:
-    """Draw valid :class:`GroupBuyParams` in ``currency``.
+    """Draw valid [`GroupBuyParams`][promocore_groupbuy.params.GroupBuyParams] in ``currency``.
 
     Args:
         draw: Supplied by hypothesis.

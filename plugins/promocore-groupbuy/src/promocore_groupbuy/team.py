@@ -73,7 +73,7 @@ def _members(items: Iterable[Member]) -> tuple[Member, ...]:
 
 @attrs.frozen
 class Team:
-    """A team's state. Change it only through :mod:`promocore_groupbuy.transitions`.
+    """A team's state. Change it only through `promocore_groupbuy.transitions`.
 
     Attributes:
         id: The team's id.

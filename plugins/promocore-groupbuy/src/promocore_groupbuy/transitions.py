@@ -1,7 +1,7 @@
 """Pure transitions of a team: ``(team, command, now) -> (team', events)``.
 
 They read no clock and write nothing; illegal moves raise a typed
-:class:`~promocore_groupbuy.errors.IllegalMoveError`. Joining again with the same
+[`IllegalMoveError`][promocore_groupbuy.errors.IllegalMoveError]. Joining again with the same
 join id changes nothing and returns no events, so a retried request is harmless.
 """
 
@@ -185,13 +185,13 @@ def _refund(team: Team) -> tuple[Team, tuple[Event, ...]]:
 def transition(team: Team, command: Command, now: datetime) -> tuple[Team, tuple[Event, ...]]:
     """Apply ``command`` to ``team`` at ``now``.
 
-    * :class:`Join` adds a member to an open, unexpired team with a seat free, once
-      per customer and at the group price; the member taking the last seat makes
-      the team full.
-    * :class:`Expire` ends an open team whose time ran out: full with filler seats
-      when enough members joined for a virtual completion, else expired.
-    * :class:`Refund` marks an expired team refunded; its events carry each
-      member's refund.
+    * [`Join`][promocore_groupbuy.transitions.Join] adds a member to an open, unexpired team with a
+      seat free, once per customer and at the group price; the member taking the last seat makes the
+      team full.
+    * [`Expire`][promocore_groupbuy.transitions.Expire] ends an open team whose time ran out: full
+      with filler seats when enough members joined for a virtual completion, else expired.
+    * [`Refund`][promocore_groupbuy.transitions.Refund] marks an expired team refunded; its events
+      carry each member's refund.
 
     Raises:
         TeamFullError: every seat is taken (Join).

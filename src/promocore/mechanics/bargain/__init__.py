@@ -2,12 +2,18 @@
 
 The pieces, from the pure core out:
 
-* :class:`BargainParams` - the activity's terms, validated.
-* :func:`next_cut` and :func:`plan_cuts` - the cut sequence, reproducible from a seed.
-* :func:`apply` - the session state machine, ``(state, command, now) -> (state', events)``.
-* :mod:`~promocore.mechanics.bargain.tallies` - limits that span sessions.
-* :class:`BargainService` - the same moves over a :class:`~promocore.state.Store`.
-* :func:`annotate` and the ``bargain`` mechanic - the session's price in a quote.
+* [`BargainParams`][promocore.mechanics.bargain.params.BargainParams] - the activity's terms,
+  validated.
+* [`next_cut`][promocore.mechanics.bargain.cuts.next_cut] and
+  [`plan_cuts`][promocore.mechanics.bargain.cuts.plan_cuts] - the cut sequence, reproducible from a
+  seed.
+* [`apply`][promocore.mechanics.bargain.transitions.apply] - the session state machine, ``(state,
+  command, now) -> (state', events)``.
+* [`tallies`][promocore.mechanics.bargain.tallies] - limits that span sessions.
+* [`BargainService`][promocore.mechanics.bargain.service.BargainService] - the same moves over a
+  [`Store`][promocore.state.Store].
+* [`annotate`][promocore.mechanics.bargain.snapshot.annotate] and the ``bargain`` mechanic - the
+  session's price in a quote.
 """
 
 from promocore.mechanics.bargain.commands import Cancel, Command, Expire, Help, Order, Start

@@ -1,7 +1,7 @@
 """The errors bargaining raises when a move is illegal.
 
-Every error derives from :class:`BargainError` (itself a
-:class:`~promocore.errors.PromocoreError`) and from the builtin it refines:
+Every error derives from [`BargainError`][promocore.mechanics.bargain.errors.BargainError] (itself a
+[`PromocoreError`][promocore.errors.PromocoreError]) and from the builtin it refines:
 refused input is a ``ValueError``, a move the session's state does not allow is
 a ``RuntimeError``, an unknown session is a ``LookupError``.
 """

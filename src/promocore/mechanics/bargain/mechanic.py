@@ -1,7 +1,7 @@
 """``bargain``: an item-stage price reached by friends' help (砍价).
 
 A cart line that references a session (``refs={"bargain": "<session id>"}``) and
-carries its snapshot (see :func:`~promocore.mechanics.bargain.snapshot.annotate`)
+carries its snapshot (see [`annotate`][promocore.mechanics.bargain.snapshot.annotate])
 gets one unit at the session's price: the floor once the session succeeded, or
 the current price when the activity sells above the floor. The line is then
 closed to the stages in ``closed_stages`` (order and coupon by default), so no
@@ -37,7 +37,7 @@ NAME = "bargain"
 
 
 class BargainReason(enum.StrEnum):
-    """Why a bargain line was not priced, beyond the common :class:`~promocore.quote.Reason`."""
+    """Why a bargain line was not priced, beyond the common [`Reason`][promocore.quote.Reason]."""
 
     IN_PROGRESS = "bargain_in_progress"
     EXPIRED = "bargain_expired"

@@ -1,10 +1,10 @@
-"""Running bargaining sessions over a :class:`~promocore.state.Store`.
+"""Running bargaining sessions over a [`Store`][promocore.state.Store].
 
 The service is the imperative shell around the pure transitions: it reads a
 session, applies a transition and saves the result with compare-and-set,
 retrying when another writer got there first, so a concurrent help is never
 lost or counted twice. Limits that span sessions live in their own records
-(:mod:`~promocore.mechanics.bargain.tallies`) that are written first and given
+([`tallies`][promocore.mechanics.bargain.tallies]) that are written first and given
 back if the session then refuses the move.
 
 Every write can be retried safely: a start with the same ``session_id``, a help
@@ -80,9 +80,10 @@ class BargainService:
     """Start, help, cancel, order and expire sessions kept in ``store``.
 
     Args:
-        store: Where sessions and tallies live (any :class:`~promocore.state.Store`).
+        store: Where sessions and tallies live (any [`Store`][promocore.state.Store]).
         attempts: How many times a write is tried when it keeps losing races.
-        new_id: Makes session ids when :meth:`start` is given none.
+        new_id: Makes session ids when
+            [`start`][promocore.mechanics.bargain.service.BargainService.start] is given none.
         sleep: How to wait between attempts (tests pass a no-op).
     """
 
@@ -137,7 +138,7 @@ class BargainService:
         """Return ``cart`` with a snapshot of every session its lines reference.
 
         Price the result with the engine; see
-        :func:`~promocore.mechanics.bargain.snapshot.annotate`.
+        [`annotate`][promocore.mechanics.bargain.snapshot.annotate].
         """
         ids = {sid for line in cart.lines if (sid := line.ref("bargain")) is not None}
         found = [s for sid in sorted(ids) if (s := self.find(sid)) is not None]

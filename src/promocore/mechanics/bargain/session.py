@@ -55,7 +55,7 @@ def _cuts(items: Iterable[Cut]) -> tuple[Cut, ...]:
 
 @attrs.frozen
 class BargainSession:
-    """The state of one session; change it only through :func:`~.transitions.apply`.
+    """The state of one session; change it only through `apply`.
 
     Attributes:
         id: Unique session id (also the one cart lines reference).

@@ -2,12 +2,13 @@
 
 Pricing is pure, so the ``bargain`` mechanic cannot look a session up. Instead a
 cart line names its session (``refs={"bargain": "<session id>"}``) and, before
-pricing, :func:`annotate` adds a snapshot of that session to the line's refs
-(``bargain.price``, ``bargain.status``, ...). The priced cart then holds
+pricing, [`annotate`][promocore.mechanics.bargain.snapshot.annotate] adds a snapshot of that session
+to the line's refs (``bargain.price``, ``bargain.status``, ...). The priced cart then holds
 everything the quote depends on, so pricing it again later gives the same quote.
 
-:func:`annotate` always replaces snapshot refs with the sessions it is given and
-drops those of sessions it is not given, so refs a client sent are never trusted.
+[`annotate`][promocore.mechanics.bargain.snapshot.annotate] always replaces snapshot refs with the
+sessions it is given and drops those of sessions it is not given, so refs a client sent are never
+trusted.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from promocore.money import Money
 
 #: The ref naming a line's session.
 REF = "bargain"
-#: Prefix of the refs :func:`annotate` writes.
+#: Prefix of the refs [`annotate`][promocore.mechanics.bargain.snapshot.annotate] writes.
 PREFIX = "bargain."
 
 _FIELDS = ("activity", "initiator", "sku", "status", "price", "floor", "expires_at", "helps_left",
@@ -97,7 +98,7 @@ class SessionSnapshot:
 
     @classmethod
     def from_line(cls, line: LineItem) -> SessionSnapshot | None:
-        """Read the snapshot :func:`annotate` put on ``line``; ``None`` if there is none.
+        """Read the snapshot `annotate` put on ``line``; ``None`` if there is none.
 
         Raises:
             ValidationError: the snapshot refs are incomplete or malformed.

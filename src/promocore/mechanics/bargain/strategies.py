@@ -1,6 +1,6 @@
 """Hypothesis strategies for bargaining: valid params, and carts holding session snapshots.
 
-The ``bargain`` mechanic offers them to :mod:`promocore.testing` through its
+The ``bargain`` mechanic offers them to `promocore.testing` through its
 ``params_strategy`` and ``carts_strategy`` methods, so the mechanic conformance laws
 see priced bargain lines, not only refusals. Importing this module needs hypothesis.
 """
@@ -35,7 +35,7 @@ def bargain_params(
     skus: st.SearchStrategy[str] | None = None,
     max_helpers: int = 12,
 ) -> BargainParams:
-    """Draw valid :class:`BargainParams` in ``currency``.
+    """Draw valid `BargainParams` in ``currency``.
 
     Args:
         draw: Supplied by hypothesis.

@@ -1,9 +1,9 @@
 """Limits that span sessions, as pure functions over small immutable tallies.
 
-A :class:`Tally` lists the sessions that used something: the sessions one
-customer helped, the sessions one customer started, or the sessions ordered from
-an activity's stock. Recording the same session twice changes nothing, so a
-retried write never counts twice; recording one more than the limit raises.
+A [`Tally`][promocore.mechanics.bargain.tallies.Tally] lists the sessions that used something: the
+sessions one customer helped, the sessions one customer started, or the sessions ordered from an
+activity's stock. Recording the same session twice changes nothing, so a retried write never counts
+twice; recording one more than the limit raises.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """The session state machine as pure transitions ``(state, command, now) -> (state', events)``.
 
 Nothing here reads a clock or does I/O: ``now`` is an input, and an illegal move
-raises a typed error (see :mod:`promocore.mechanics.bargain.errors`) without
-changing anything. Limits that span sessions (helps per helper, sessions per
-customer, stock) are kept by :mod:`promocore.mechanics.bargain.tallies`.
+raises a typed error (see
+[`promocore.mechanics.bargain.errors`][promocore.mechanics.bargain.errors]) without changing
+anything. Limits that span sessions (helps per helper, sessions per customer, stock) are kept by
+[`promocore.mechanics.bargain.tallies`][promocore.mechanics.bargain.tallies].
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def apply(state: BargainSession | None, command: Command, now: datetime) -> Tran
     """Return the session after ``command`` at ``now``, and the events it caused.
 
     Args:
-        state: The session, or ``None`` for a :class:`Start`.
+        state: The session, or ``None`` for a [`Start`][promocore.mechanics.bargain.commands.Start].
         command: What is asked.
         now: The moment of the move (timezone-aware).
 

@@ -4,12 +4,16 @@ Before a big sale the shopper pays a deposit (定金) that later counts for more
 (定金50抵150), then pays the rest (尾款) in the final-payment window, where
 order-stage ladders and coupons may stack on it.
 
-* :class:`PresaleParams`: the terms, validated (including the legal cap on a
-  定金, :mod:`~promocore.mechanics.presale.legal`).
-* The ``presale`` mechanic prices both phases; :func:`quote_deposit` and
-  :func:`quote_final` wrap the engine and explain every step.
-* :class:`PresaleOrder` with pure :func:`transition` s, and
-  :class:`PresaleService` running them over a store and a ledger.
+* [`PresaleParams`][promocore.mechanics.presale.params.PresaleParams]: the terms, validated
+  (including the legal cap on a 定金, [`legal`][promocore.mechanics.presale.legal]).
+* The ``presale`` mechanic prices both phases;
+  [`quote_deposit`][promocore.mechanics.presale.quotes.quote_deposit] and
+  [`quote_final`][promocore.mechanics.presale.quotes.quote_final] wrap the engine and explain every
+  step.
+* [`PresaleOrder`][promocore.mechanics.presale.order.PresaleOrder] with pure
+  [`transition`][promocore.mechanics.presale.transitions.transition] s, and
+  [`PresaleService`][promocore.mechanics.presale.service.PresaleService] running them over a store
+  and a ledger.
 """
 
 from promocore.mechanics.presale.commands import (

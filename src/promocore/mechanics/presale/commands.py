@@ -1,4 +1,4 @@
-"""What may be asked of a presale order; :func:`~.transitions.transition` applies them."""
+"""What may be asked of a presale order; `transition` applies them."""
 
 from __future__ import annotations
 

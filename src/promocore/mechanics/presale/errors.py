@@ -1,6 +1,6 @@
 """The exceptions the presale mechanic and its order service raise.
 
-Each derives from :class:`~promocore.errors.PromocoreError` and from the builtin
+Each derives from [`PromocoreError`][promocore.errors.PromocoreError] and from the builtin
 it refines, so ``except ValueError`` or ``except LookupError`` keeps working.
 """
 

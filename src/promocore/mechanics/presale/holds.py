@@ -1,4 +1,4 @@
-"""Stock and per-customer limits of a presale, held in a :class:`~promocore.ledger.Ledger`.
+"""Stock and per-customer limits of a presale, held in a [`Ledger`][promocore.ledger.Ledger].
 
 An order holds its units from creation until it is paid in full (the hold is then
 committed) or ends unpaid (the hold is released). The hold lives until the final

@@ -9,7 +9,8 @@ mechanic through the cart line itself, as two refs:
 * ``presale``: the id of the customer's presale order (required for the final
   phase, optional for the deposit phase while no order exists yet).
 
-The line is priced at the presale price. :func:`presale_line` builds such a line.
+The line is priced at the presale price.
+[`presale_line`][promocore.mechanics.presale.lines.presale_line] builds such a line.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from promocore.mechanics.presale.params import PresaleParams
 
 #: Line ref naming the presale order.
 ORDER_REF = "presale"
-#: Line ref naming the phase (a :class:`Phase` value).
+#: Line ref naming the phase (a [`Phase`][promocore.mechanics.presale.lines.Phase] value).
 PHASE_REF = "presale_phase"
 
 

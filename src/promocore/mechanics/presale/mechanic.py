@@ -285,8 +285,8 @@ def campaign_problems(campaign: Campaign) -> list[Problem]:
     """Return what is wrong with a presale campaign beyond its params.
 
     Checks the currency, that it has no budget, that it runs at the stage its
-    terms need (see :func:`pricing_stage`), that its scope covers the sku and that
-    its schedule covers both windows.
+    terms need (see [`pricing_stage`][promocore.mechanics.presale.mechanic.pricing_stage]), that its
+    scope covers the sku and that its schedule covers both windows.
     """
     params = campaign.params
     if campaign.mechanic != NAME or not isinstance(params, PresaleParams):

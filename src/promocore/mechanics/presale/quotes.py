@@ -1,10 +1,11 @@
 """Quotes for the two payments of a presale, explained step by step.
 
-:func:`quote_deposit` prices the deposit (the presale campaign alone: a deposit
-stacks with nothing). :func:`quote_final` prices the final payment through an
-:class:`~promocore.engine.Engine` holding the presale campaign and the other
-campaigns, so order-stage ladders and coupons stack on it when the terms allow.
-Both are pure: the order is passed in, nothing is read or written.
+[`quote_deposit`][promocore.mechanics.presale.quotes.quote_deposit] prices the deposit (the presale
+campaign alone: a deposit stacks with nothing).
+[`quote_final`][promocore.mechanics.presale.quotes.quote_final] prices the final payment through an
+[`Engine`][promocore.engine.Engine] holding the presale campaign and the other campaigns, so
+order-stage ladders and coupons stack on it when the terms allow. Both are pure: the order is passed
+in, nothing is read or written.
 """
 
 from __future__ import annotations
@@ -287,8 +288,8 @@ def quote_final(
         customer: The customer; by default one with the order's customer id.
         categories: The presale sku's categories, for other campaigns' scopes.
         tags: The presale sku's tags.
-        budgets: Remaining budgets, as for :meth:`Engine.price`.
-        usage: Per-customer usage, as for :meth:`Engine.price`.
+        budgets: Remaining budgets, as for [`Engine.price`][promocore.engine.Engine.price].
+        usage: Per-customer usage, as for [`Engine.price`][promocore.engine.Engine.price].
 
     Raises:
         IllegalTransitionError: the order is not waiting for its final payment.

@@ -3,7 +3,7 @@
 The service is the imperative shell around the pure transitions: it reads an
 order, applies a transition and saves the result with compare-and-set, retrying
 when another writer got there first. Stock and per-customer limits are held in
-the ledger (:mod:`~promocore.mechanics.presale.holds`). Every move can be
+the ledger ([`holds`][promocore.mechanics.presale.holds]). Every move can be
 retried: an order id, a payment id and a refund id each count once.
 """
 
@@ -61,12 +61,13 @@ class PresaleService:
     """Create, pay, ship, cancel, refund and sweep presale orders.
 
     Args:
-        store: Where orders live (any :class:`~promocore.state.Store`).
+        store: Where orders live (any [`Store`][promocore.state.Store]).
         ledger: Where stock and per-customer limits are counted.
         attempts: How many times a write is tried when it keeps losing races.
         hold_grace: How long after the final window closes an unpaid order's
             units stay held if no sweep closes it first.
-        new_id: Makes order ids when :meth:`create` is given none.
+        new_id: Makes order ids when
+            [`create`][promocore.mechanics.presale.service.PresaleService.create] is given none.
         sleep: How to wait between attempts (tests pass a no-op).
     """
 
@@ -154,11 +155,11 @@ class PresaleService:
     def pay_deposit(
         self, order_id: str, payment_id: str, amount: Money, *, now: datetime
     ) -> Outcome:
-        """Record the deposit payment (see :class:`~.commands.PayDeposit`)."""
+        """Record the deposit payment (see `PayDeposit`)."""
         return self._move(order_id, PayDeposit(payment_id, amount), now)
 
     def pay_final(self, order_id: str, payment_id: str, amount: Money, *, now: datetime) -> Outcome:
-        """Record the final payment of ``amount`` (from :func:`~.quotes.quote_final`).
+        """Record the final payment of ``amount`` (from `quote_final`).
 
         Commits the order's hold. A retry with the same payment id commits it if
         an earlier attempt stopped halfway.

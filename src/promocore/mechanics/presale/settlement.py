@@ -47,7 +47,7 @@ def compensation(order: PresaleOrder) -> Money:
 def settle(order: PresaleOrder, by: Party) -> Settlement:
     """Divide the money of ``order`` ending now because of ``by``.
 
-    For a lapse (the final window passed unpaid) pass :attr:`Party.CUSTOMER`.
+    For a lapse (the final window passed unpaid) pass `Party.CUSTOMER`.
     """
     zero = Money.zero(order.currency)
     left = order.refundable

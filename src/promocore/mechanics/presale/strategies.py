@@ -38,7 +38,7 @@ _MOSTLY = st.integers(0, 4).map(lambda n: n != 4)
 def presale_params(
     draw: st.DrawFn, *, currency: str = "CNY", sku: str = "gift-box"
 ) -> PresaleParams:
-    """Draw valid :class:`PresaleParams` in ``currency``.
+    """Draw valid `PresaleParams` in ``currency``.
 
     Deposits are mostly within the legal cap; above it the excess is a prepayment.
     """

@@ -132,7 +132,8 @@ def transition(order: PresaleOrder, command: Command, now: datetime) -> Transiti
         IllegalTransitionError: the order's status does not allow the command.
         OutsideWindowError: a payment outside its window, or a lapse before it is due.
         AmountError: a wrong deposit, a final payment out of range, a refund of
-            more than is left (:class:`RefundExceedsPaidError`).
+            more than is left
+            ([`RefundExceedsPaidError`][promocore.mechanics.presale.errors.RefundExceedsPaidError]).
         IdempotencyConflictError: a payment or refund id repeated with another amount.
         ValidationError: ``now`` is not a timezone-aware datetime.
     """

@@ -156,10 +156,10 @@ def campaigns(
 ) -> st.SearchStrategy[Campaign]:
     """Draw valid campaigns of one mechanic, or of any registered one.
 
-    Params come from :func:`params_for`, so they are valid for the mechanic's
-    ``params_type``. When the campaign, or a plugin (``promocore_validate_campaign``),
-    refuses what was drawn, the parts its problems name are drawn again (a few times);
-    what still fails is filtered away.
+    Params come from [`params_for`][promocore.testing.strategies._params.params_for], so they are
+    valid for the mechanic's ``params_type``. When the campaign, or a plugin
+    (``promocore_validate_campaign``), refuses what was drawn, the parts its problems name are drawn
+    again (a few times); what still fails is filtered away.
 
     Args:
         mechanic: A mechanic or its name; by default any mechanic of ``host``.

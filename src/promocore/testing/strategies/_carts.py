@@ -67,7 +67,8 @@ def line_items(
     Args:
         currency: Currency of the unit price when ``unit_prices`` is not given.
         skus: Skus; a few fixed skus by default, so lines meet scopes.
-        unit_prices: Unit prices; by default :func:`money` in ``currency`` (zero allowed).
+        unit_prices: Unit prices; by default [`money`][promocore.testing.strategies._money.money] in
+            ``currency`` (zero allowed).
         quantities: Quantities; 1 to 5 by default.
         categories: Category sets.
         tags: Tag sets.
@@ -126,7 +127,8 @@ def carts(
     Args:
         currency: A code or a strategy of codes; any currency by default.
         lines: Lines to fill the cart with, all in one currency (the cart takes it);
-            by default :func:`line_items` in the cart's currency.
+            by default [`line_items`][promocore.testing.strategies._carts.line_items] in the cart's
+            currency.
         min_lines: Fewest lines (at least 1).
         max_lines: Most lines.
         customers: The buyer; a drawn customer or ``None`` (anonymous) by default.

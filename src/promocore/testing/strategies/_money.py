@@ -56,7 +56,8 @@ def money(
 
     Args:
         currency: A code, a strategy of codes, or ``None``: the currency of the
-            bounds when they are ``Money``, else any :func:`currencies`.
+            bounds when they are ``Money``, else any
+            [`currencies`][promocore.testing.strategies._money.currencies].
         min_value: Smallest amount, as ``Money`` or integer minor units.
         max_value: Largest amount; by default ``min_value`` plus 1,000,000 minor units.
 

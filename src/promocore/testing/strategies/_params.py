@@ -73,8 +73,8 @@ def from_attrs(
     ``Decimal`` rates and percentages, small ``int`` values, enums, nested attrs classes,
     ``tuple[X, ...]``, ``frozenset[X]``, ``X | None`` and unions. A field with a default is
     sometimes left out. When the class refuses the values with a
-    :class:`~promocore.errors.ValidationError`, the fields its problems name are drawn
-    again (up to :data:`RETRIES` times); what still fails is filtered away, so only
+    [`ValidationError`][promocore.errors.ValidationError], the fields its problems name are drawn
+    again (up to `RETRIES` times); what still fails is filtered away, so only
     valid instances come out.
 
     Args:
@@ -111,7 +111,7 @@ def from_attrs(
 
 
 def for_type(tp: Any, *, currency: str = "CNY", path: str = "value") -> st.SearchStrategy[Any]:
-    """Return the strategy :func:`from_attrs` uses for one field annotation.
+    """Return the strategy `from_attrs` uses for one field annotation.
 
     Raises:
         InvalidArgument: the type is not one promocore's config loader reads.
@@ -161,7 +161,7 @@ def params_for(mechanic: Mechanic, *, currency: str = "CNY") -> st.SearchStrateg
     """Draw valid params for ``mechanic`` in ``currency``.
 
     Uses the mechanic's own ``params_strategy``, else a registered profile, else
-    :func:`from_attrs` over its ``params_type``.
+    [`from_attrs`][promocore.testing.strategies._params.from_attrs] over its ``params_type``.
     """
     profile = profile_of(mechanic)
     if profile.params is not None:
