@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from promocore.campaign import Campaign
     from promocore.cart import Cart
     from promocore.errors import Problem
@@ -42,10 +44,34 @@ def promocore_validate_campaign(campaign: Campaign) -> list[Problem]:  # type: i
 
     Called for every campaign an engine is built with. Return problems (with
     paths relative to the campaign, such as ``params.levels``) to refuse it, or
-    an empty list.
+    an empty list. Plugins with checks to run on many campaigns are cheaper with
+    `promocore_validate_campaigns`.
 
     Args:
         campaign: The campaign, already structurally valid.
+    """
+
+
+@hookspec
+def promocore_validate_campaigns(  # type: ignore[empty-body]
+    mechanic: str, campaigns: Sequence[Campaign]
+) -> list[tuple[int, Problem]]:
+    """Check many campaigns of one mechanic in one call.
+
+    The batched form of `promocore_validate_campaign`, which costs one hook call per
+    campaign: an engine built with many campaigns calls this once per mechanic name its
+    campaigns use, with all of them. Every plugin is asked today (filter on ``mechanic``);
+    implement whichever form suits, not both for the same checks.
+
+    Args:
+        mechanic: The mechanic name every campaign of the batch uses.
+        campaigns: The campaigns, already structurally valid.
+
+    Returns:
+        ``(position in campaigns, problem)`` pairs, problem paths relative to the
+        campaign; an empty list when all are fine.
+
+    Added in promocore 0.1.
     """
 
 

@@ -219,6 +219,52 @@ class Bounded(Protocol):
         ...
 
 
+@attrs.frozen
+class Floor:
+    """The least a campaign needs over the lines in its scope before it can apply.
+
+    Measured, like [`Context.base`][promocore.mechanic.Context.base] and
+    [`Context.units`][promocore.mechanic.Context.units], over the lines in scope that have
+    something left to pay and are open to the stage. Both parts must be reached.
+
+    Attributes:
+        amount: What the lines must have left to pay, in the campaign's currency;
+            ``None`` for no amount floor.
+        units: How many units they must hold; 0 for no unit floor.
+    """
+
+    amount: Money | None = None
+    units: int = 0
+
+    def reached(self, amount: int, units: int) -> bool:
+        """True if lines with ``amount`` minor units left to pay and ``units`` units reach it."""
+        floor = self.amount
+        return (floor is None or amount >= floor.amount) and units >= self.units
+
+
+@runtime_checkable
+class Floored(Protocol):
+    """What a mechanic may add so the engine can skip campaigns far below their threshold.
+
+    The engine asks ``floor`` once per campaign when it is built, groups campaigns by scope
+    and, for each cart, measures each scope once per stage: campaigns whose floor is out of
+    reach are neither given a [`Context`][promocore.mechanic.Context] nor evaluated. They are
+    still explained: reading a quote's ``not_applied`` or ``hints`` evaluates them then, so
+    the explanation is the mechanic's own decline. Mechanics without ``floor`` are always
+    evaluated.
+    """
+
+    def floor(self, campaign: Campaign) -> Floor | None:
+        """The floor of ``campaign``, or ``None`` if it has none.
+
+        Promise: whenever the lines of a context fall short of the floor,
+        `Mechanic.evaluate` declines (a [`Decline`][promocore.mechanic.Decline], usually
+        ``below_threshold``) and grants nothing. A lower floor than the true threshold is
+        always safe; a higher one makes the engine skip a campaign that would apply.
+        """
+        ...
+
+
 def spread(amount: Money, lines: Sequence[LineView]) -> tuple[LineDiscount, ...]:
     """Allocate an order-level ``amount`` over ``lines`` by their base, capped at each base.
 

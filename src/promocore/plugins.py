@@ -5,15 +5,19 @@ Built-in mechanics are registered first, under names such as
 group are loaded unless autoloading is off (argument, or the environment
 variable ``PROMOCORE_DISABLE_PLUGIN_AUTOLOAD``). Any plugin, built-in or not, can
 be blocked by name. No manager exists at import time: call
-[`make_host`][promocore.plugins.make_host].
+[`make_host`][promocore.plugins.make_host], or let an engine built without a host use the
+shared [`default_host`][promocore.plugins.default_host].
 """
 
 from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Iterable, Mapping
-from typing import Any
+import sys
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
 
 import pluggy
 
@@ -67,9 +71,21 @@ class PluginHost:
     def __init__(self, manager: pluggy.PluginManager) -> None:
         self.manager = manager
         self._mechanics: dict[str, Mechanic] | None = None
+        self._shared = False
 
     def register(self, plugin: object, name: str | None = None) -> None:
-        """Register one more plugin (a module or an object with hook implementations)."""
+        """Register one more plugin (a module or an object with hook implementations).
+
+        Raises:
+            PluginError: this is the shared [`default_host`][promocore.plugins.default_host],
+                which every engine built without a host uses; make your own with
+                ``make_host(plugins=[...])``.
+        """
+        if self._shared:
+            raise PluginError(
+                "the default host is shared by every engine built without a host; "
+                "register plugins on your own: make_host(plugins=[...])"
+            )
         self.manager.register(plugin, name=name)
         self._mechanics = None
 
@@ -106,10 +122,44 @@ class PluginHost:
 
     def validate_campaign(self, campaign: Campaign) -> list[Problem]:
         """Collect the problems plugins find with ``campaign``."""
-        results: list[list[Problem]] = self.manager.hook.promocore_validate_campaign(
-            campaign=campaign
-        )
-        return [problem for batch in results for problem in batch]
+        return self.validate_campaigns([campaign])[0]
+
+    def validate_campaigns(self, campaigns: Sequence[Campaign]) -> list[list[Problem]]:
+        """Collect the problems plugins find with each of ``campaigns``, in one pass.
+
+        Campaigns are batched by mechanic name: one ``promocore_validate_campaigns`` call
+        per name. Implementations of the one-campaign ``promocore_validate_campaign`` are
+        then called for each campaign directly, in pluggy's order, without the cost of a
+        hook call each (through the hook when one is a wrapper).
+
+        Returns:
+            One list of problems per campaign, in order; paths are relative to the campaign.
+        """
+        found: list[list[Problem]] = [[] for _ in campaigns]
+        batches: dict[str, list[int]] = defaultdict(list)
+        for i, campaign in enumerate(campaigns):
+            batches[campaign.mechanic].append(i)
+        hook = self.manager.hook
+        for mechanic, positions in batches.items():
+            batch = [campaigns[i] for i in positions]
+            results = hook.promocore_validate_campaigns(mechanic=mechanic, campaigns=batch)
+            for pairs in results:
+                for k, problem in pairs:
+                    found[positions[k]].append(problem)
+        impls = hook.promocore_validate_campaign.get_hookimpls()
+        if any(impl.hookwrapper or impl.wrapper for impl in impls):
+            for i, campaign in enumerate(campaigns):
+                each: list[list[Problem]] = hook.promocore_validate_campaign(campaign=campaign)
+                for problems in each:
+                    found[i].extend(problems)
+        elif impls:
+            calls = [(impl.function, bool(impl.argnames)) for impl in reversed(impls)]  # LIFO
+            for i, campaign in enumerate(campaigns):
+                for function, takes_campaign in calls:
+                    given = function(campaign) if takes_campaign else function()
+                    if given:
+                        found[i].extend(cast("list[Problem]", given))
+        return found
 
     def quote_priced(self, cart: Cart, quote: Quote) -> None:
         """Tell observers a quote was priced."""
@@ -119,3 +169,55 @@ class PluginHost:
 def make_host(**options: Any) -> PluginHost:
     """Create a `PluginHost`; keyword arguments go to `make_plugin_manager`."""
     return PluginHost(make_plugin_manager(**options))
+
+
+_default_lock = threading.Lock()
+_default: tuple[object, PluginHost] | None = None
+
+
+def _default_key() -> object:
+    """What the default host depends on: the autoload switch and, if on, the installed plugins.
+
+    Installing or removing a distribution changes the modification time of the directory on
+    ``sys.path`` it goes into, which is far cheaper to look at than the entry points.
+    """
+    switch = os.environ.get(DISABLE_AUTOLOAD_ENV, "")
+    if switch:
+        return switch
+    stamps: list[tuple[str, int | None]] = []
+    for entry in sys.path:
+        try:
+            stamps.append((entry, os.stat(entry or ".").st_mtime_ns))
+        except OSError:
+            stamps.append((entry, None))
+    return tuple(stamps)
+
+
+def default_host() -> PluginHost:
+    """The host engines use when built without one: built-ins plus entry-point plugins.
+
+    Built once and shared, so that [`price`][promocore.engine.price] does not build a plugin
+    manager and scan entry points on every call. It is built again when
+    ``PROMOCORE_DISABLE_PLUGIN_AUTOLOAD`` changes or a distribution is installed or removed
+    on ``sys.path``; [`reset_default_host`][promocore.plugins.reset_default_host] forces it.
+    It refuses `PluginHost.register`: build your own host to add plugins.
+    """
+    global _default
+    key = _default_key()
+    cached = _default
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    with _default_lock:
+        cached = _default
+        if cached is None or cached[0] != key:
+            host = make_host()
+            host._shared = True
+            cached = _default = (key, host)
+    return cached[1]
+
+
+def reset_default_host() -> None:
+    """Forget the default host: the next `default_host` call builds a new one."""
+    global _default
+    with _default_lock:
+        _default = None

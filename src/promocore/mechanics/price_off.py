@@ -10,9 +10,9 @@ from typing import Any, ClassVar
 
 import attrs
 
-from promocore.campaign import Stage
+from promocore.campaign import Campaign, Stage
 from promocore.hookspecs import hookimpl
-from promocore.mechanic import Context, Decline, LineDiscount, Mechanic, Proposal
+from promocore.mechanic import Context, Decline, Floor, LineDiscount, Mechanic, Proposal
 from promocore.money import Money, Rounding, total
 from promocore.quote import Reason
 from promocore.validation import Checks
@@ -96,6 +96,17 @@ class PriceOff:
             discounts=tuple(discounts),
             message=f"{context.campaign.name}: {saved.display()} off {units_done} unit(s)",
         )
+
+    def floor(self, campaign: Campaign) -> Floor:
+        """Something left to pay; for a fixed unit price, more than that price.
+
+        A line is discounted only if what its covered units have left to pay exceeds the
+        fixed price of those units, so the lines in scope together have more than one
+        unit's fixed price left.
+        """
+        params: PriceOffParams = campaign.params
+        least = 0 if params.unit_price is None else params.unit_price.amount
+        return Floor(amount=Money(least + 1, campaign.currency), units=1)
 
     def bound(self, context: Context) -> Money:
         """Exactly what `evaluate` grants (zero when it declines)."""

@@ -13,9 +13,9 @@ from typing import Any, ClassVar
 
 import attrs
 
-from promocore.campaign import Stage, Tier
+from promocore.campaign import Campaign, Stage, Tier
 from promocore.hookspecs import hookimpl
-from promocore.mechanic import Context, Decline, Mechanic, Proposal, Upsell, spread
+from promocore.mechanic import Context, Decline, Floor, Mechanic, Proposal, Upsell, spread
 from promocore.money import Money, Rounding
 from promocore.quote import Reason
 from promocore.validation import Checks
@@ -192,6 +192,14 @@ class TieredDiscount:
         if params.mode is Mode.LADDER:
             return self._ladder(context, params, base, measure)
         return self._every(context, params, base, measure)
+
+    def floor(self, campaign: Campaign) -> Floor:
+        """The first tier's threshold (ladder) or the step (every), on the params' basis."""
+        params: TieredDiscountParams = campaign.params
+        first = params.tiers[0].threshold if params.mode is Mode.LADDER else _step(params)
+        if isinstance(first, Money):
+            return Floor(amount=first)
+        return Floor(units=first)
 
     def bound(self, context: Context) -> Money:
         """Exactly what `evaluate` grants; zero below the first tier or step."""
