@@ -1,33 +1,54 @@
-"""Quote latency for a 10-line cart against 10 to 10,000 active campaigns.
+"""Pricing engine benchmarks: quote latency, cart size, exclusive groups, construction.
 
-Campaigns are scoped to one sku (of 2,000) or one category (of 400); 40% of them
-are for one audience (gold, silver or diamond members, or new customers) while the
-cart's customer is a returning gold member, so that a few percent match the cart
-by scope and audience. Mechanics are a
-mix of price_off (member prices, some exclusive) and tiered_discount ladders and
-every-N steps in two exclusive groups.
+Scenarios (run all, or name some: ``mix reach lines groups build``):
 
-"cpu ms" is the median process time of one quote (time.process_time), which a loaded
-machine disturbs less than the wall clock.
+* ``mix``: a 10-line cart against 10 to 10,000 active campaigns. Campaigns are scoped to one
+  sku (of 2,000) or one category (of 400); 40% are for one audience (gold, silver or diamond
+  members, or new customers) while the cart's customer is a returning gold member, so a few
+  percent match by scope and audience. Mechanics: price_off member prices (30% of them in
+  exclusive group ``member``), tiered_discount ladders (group ``store``) and every-N steps
+  (group ``platform``).
+* ``reach``: the django-oscar-like workload: a 10-line basket against 1,000 to 100,000
+  campaigns, 3% of which touch the basket (their scope names one of its skus or categories);
+  of those only 2 apply (a member price and a ladder), the others' thresholds being far out
+  of reach of what the basket has in their scope.
+* ``lines``: carts of 10, 100 and 1,000 lines (copies of the 10-line basket) against 10,000
+  campaigns of ``mix`` and of ``reach``, in best and in priority mode.
+* ``groups``: 20, 40 and 80 exclusive groups of two campaigns each, all of which qualify:
+  item-stage percent-offs over 2 to 4 of 10 lines, many with a per-order unit limit, so
+  that the groups compete for units. Prints the search steps used and whether the choice
+  was proven optimal.
+* ``build``: building an ``Engine`` for 1,000 to 100,000 campaigns, ``with_campaigns``
+  replacing 10 of 10,000, and ``price()`` (one call: engine built each time with the shared
+  default host) beside ``Engine.price`` for the 15-campaign example set.
 
-Run: .venv/bin/python benchmarks/bench_engine.py
+"median ms" is the median wall time of one operation, "cpu ms" the median process time
+(``time.process_time``), which a loaded machine disturbs less. Every table is Markdown, ready
+to paste into ``docs/benchmarks.md``; the 1-minute load average is printed before and after
+each scenario.
+
+Run: .venv/bin/python benchmarks/bench_engine.py [scenario ...]
 """
 
 from __future__ import annotations
 
+import os
 import platform
 import random
 import statistics
+import sys
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
-from promocore.campaign import Audience, Campaign, CustomerKind, Scope, Tier
+from promocore.campaign import Audience, Campaign, CustomerKind, Limits, Scope, Tier
 from promocore.cart import Cart, Customer, LineItem
-from promocore.engine import Engine
+from promocore.engine import Engine, price
 from promocore.mechanics.price_off import PriceOffParams
 from promocore.mechanics.tiered_discount import Mode, TieredDiscountParams
 from promocore.money import Money
+from promocore.selection import Selection
 
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2026, 11, 11, 10, tzinfo=CST)
@@ -39,10 +60,39 @@ AUDIENCES = [
     Audience(tiers=frozenset({"diamond"})),
     Audience(customers=CustomerKind.NEW),
 ]
+GOLD = Customer("u-1", tier="gold")
 
 
 def cny(amount: int) -> Money:
     return Money(amount * 100, "CNY")
+
+
+def load() -> str:
+    return f"{os.getloadavg()[0]:.2f}"
+
+
+def timed(operation: Callable[[], object], repeats: int) -> tuple[float, float]:
+    """Median wall and process time of ``operation``, in ms."""
+    wall, cpu = [], []
+    for _ in range(repeats):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        operation()
+        cpu.append(time.process_time() - start_cpu)
+        wall.append(time.perf_counter() - start)
+    return statistics.median(wall) * 1e3, statistics.median(cpu) * 1e3
+
+
+def header(title: str, columns: list[str]) -> None:
+    print(f"\n### {title} (load {load()})\n")
+    print("| " + " | ".join(columns) + " |")
+    print("| " + " | ".join("---:" if i else "---" for i in range(len(columns))) + " |")
+
+
+def row(*cells: object) -> None:
+    print("| " + " | ".join(str(c) for c in cells) + " |", flush=True)
+
+
+# -- the existing mix ------------------------------------------------------------------------
 
 
 def make_campaign(i: int, rng: random.Random) -> Campaign:
@@ -95,54 +145,328 @@ def make_cart(rng: random.Random) -> Cart:
         )
         for _ in range(10)
     ]
-    return Cart("CNY", lines, Customer("u-1", tier="gold"), NOW)
+    return Cart("CNY", lines, GOLD, NOW)
 
 
-def measure(n: int, repeats: int = 300) -> tuple[float, float, float, float, float]:
+def mix_campaigns(n: int) -> tuple[list[Campaign], random.Random]:
     rng = random.Random(n)
-    engine = Engine([make_campaign(i, rng) for i in range(n)])
-    carts = [make_cart(rng) for _ in range(50)]
-    matched = statistics.mean(
-        sum(
-            1
-            for pos in engine.relevant(c)
-            if engine.campaigns[pos].audience.mismatch(c.customer) is None
-        )
-        for c in carts
-    )
-    for cart in carts[:5]:
-        engine.price(cart)
-    times = []
-    cpu = []
-    for k in range(repeats):
-        cart = carts[k % len(carts)]
-        start, start_cpu = time.perf_counter(), time.process_time()
-        engine.price(cart)
-        cpu.append(time.process_time() - start_cpu)
-        times.append(time.perf_counter() - start)
-    times.sort()
-    return (
-        matched,
-        statistics.median(times) * 1e3,
-        times[int(len(times) * 0.95)] * 1e3,
-        max(times) * 1e3,
-        statistics.median(cpu) * 1e3,
-    )
+    return [make_campaign(i, rng) for i in range(n)], rng
 
 
-def main() -> None:
-    print(f"python {platform.python_version()} on {platform.machine()}")
-    print(
-        f"{'campaigns':>10} {'matched':>8} {'match %':>8} {'median ms':>10} {'p95 ms':>8}"
-        f" {'max ms':>8} {'cpu ms':>8}"
+def scenario_mix() -> None:
+    header(
+        "mix: 10-line cart",
+        ["campaigns", "matched", "match %", "median ms", "p95 ms", "cpu ms"],
     )
     for n in (10, 100, 1_000, 10_000):
-        matched, median, p95, worst, cpu = measure(n)
-        print(
-            f"{n:>10} {matched:>8.1f} {matched / n * 100:>7.1f}% {median:>10.3f} {p95:>8.3f}"
-            f" {worst:>8.3f} {cpu:>8.3f}"
+        campaigns, rng = mix_campaigns(n)
+        engine = Engine(campaigns)
+        carts = [make_cart(rng) for _ in range(50)]
+        matched = statistics.mean(
+            sum(
+                1
+                for pos in engine.relevant(c)
+                if engine.campaigns[pos].audience.mismatch(c.customer) is None
+            )
+            for c in carts
         )
+        for cart in carts[:5]:
+            engine.price(cart)
+        wall, cpu = [], []
+        for k in range(300):
+            cart = carts[k % len(carts)]
+            start, start_cpu = time.perf_counter(), time.process_time()
+            engine.price(cart)
+            cpu.append(time.process_time() - start_cpu)
+            wall.append(time.perf_counter() - start)
+        wall.sort()
+        row(
+            f"{n:,}",
+            f"{matched:.1f}",
+            f"{matched / n * 100:.1f}%",
+            f"{statistics.median(wall) * 1e3:.3f}",
+            f"{wall[int(len(wall) * 0.95)] * 1e3:.3f}",
+            f"{statistics.median(cpu) * 1e3:.3f}",
+        )
+
+
+# -- the oscar-like workload -----------------------------------------------------------------
+
+REACH_SKUS = 50_000
+REACH_CATEGORIES = 5_000
+
+
+def reach_basket(rng: random.Random) -> Cart:
+    skus = rng.sample(range(REACH_SKUS), 10)
+    lines = [
+        LineItem(
+            f"R-{sku}",
+            Money(rng.randint(1_000, 50_000), "CNY"),
+            rng.randint(1, 3),
+            categories=frozenset(f"rc-{c}" for c in rng.sample(range(REACH_CATEGORIES), 2)),
+        )
+        for sku in skus
+    ]
+    return Cart("CNY", lines, GOLD, NOW)
+
+
+def reach_campaigns(n: int, basket: Cart, rng: random.Random) -> list[Campaign]:
+    """``n`` campaigns, 3% touching ``basket``, 2 of them applying."""
+    in_cart = [("sku", line.sku) for line in basket.lines]
+    in_cart += [("category", c) for line in basket.lines for c in sorted(line.categories)]
+    skus = {line.sku for line in basket.lines}
+    categories = {c for line in basket.lines for c in line.categories}
+    touching = max(round(n * 0.03), 2)
+    out = [
+        Campaign(
+            "r-member",
+            "member price",
+            "price_off",
+            PriceOffParams(percent_off=Decimal(10)),
+            scope=Scope(skus=frozenset({basket.lines[0].sku})),
+        ),
+        Campaign(
+            "r-ladder",
+            "满50减5",
+            "tiered_discount",
+            TieredDiscountParams(tiers=(Tier(cny(50), amount_off=cny(5)),)),
+            scope=Scope(categories=frozenset(sorted(basket.lines[1].categories)[:1])),
+        ),
+    ]
+    for i in range(n - 2):
+        if i < touching - 2:
+            kind, name = rng.choice(in_cart)
+        else:
+            kind = "sku" if rng.random() < 0.5 else "category"
+            while True:
+                name = (
+                    f"R-{rng.randrange(REACH_SKUS)}"
+                    if kind == "sku"
+                    else f"rc-{rng.randrange(REACH_CATEGORIES)}"
+                )
+                if name not in skus and name not in categories:
+                    break
+        scope = Scope(skus=frozenset({name})) if kind == "sku" else Scope(categories={name})
+        if i >= touching - 2 and rng.random() < 0.5:
+            mechanic, params = "price_off", PriceOffParams(percent_off=Decimal(rng.randint(1, 30)))
+            group = "member" if rng.random() < 0.3 else None
+        elif rng.random() < 0.7:
+            low = rng.randint(20_000, 100_000)  # far above any scope of the basket
+            params = TieredDiscountParams(
+                tiers=(
+                    Tier(cny(low), amount_off=cny(low // 10)),
+                    Tier(cny(low * 2), amount_off=cny(low // 4)),
+                )
+            )
+            mechanic, group = "tiered_discount", rng.choice([None, "store"])
+        else:
+            params = TieredDiscountParams(
+                mode=Mode.EVERY,
+                step=cny(rng.randint(20_000, 50_000)),
+                amount_off=cny(rng.randint(100, 500)),
+            )
+            mechanic, group = "tiered_discount", rng.choice([None, "platform"])
+        audience = rng.choice(AUDIENCES) if rng.random() < 0.3 else Audience()
+        out.append(
+            Campaign(
+                f"r{i:06d}",
+                f"campaign {i}",
+                mechanic,
+                params,
+                scope=scope,
+                audience=audience,
+                exclusive_group=group,
+                priority=rng.randint(0, 3),
+            )
+        )
+    rng.shuffle(out)
+    return out
+
+
+def reach_setup(n: int) -> tuple[list[Campaign], Cart]:
+    rng = random.Random(1_000 + n)
+    basket = reach_basket(rng)
+    return reach_campaigns(n, basket, rng), basket
+
+
+def scenario_reach() -> None:
+    header(
+        "reach: 10-line basket, 3% of the campaigns touching it, 2 applying",
+        ["campaigns", "touching", "applied", "median ms", "cpu ms", "explained ms"],
+    )
+    for n, repeats in ((1_000, 500), (10_000, 300), (100_000, 100)):
+        campaigns, basket = reach_setup(n)
+        engine = Engine(campaigns)
+        quote = engine.price(basket)
+        touching = len(engine.relevant(basket))
+        wall, cpu = timed(lambda: engine.price(basket), repeats)  # noqa: B023
+        # The same quote with its explanations read, as a caller showing them would.
+        read, _ = timed(lambda: engine.price(basket).not_applied, max(repeats // 10, 5))  # noqa: B023
+        row(f"{n:,}", touching, len(quote.applied), f"{wall:.3f}", f"{cpu:.3f}", f"{read:.3f}")
+
+
+# -- cart size ------------------------------------------------------------------------------
+
+
+def copies(basket: Cart, n: int) -> Cart:
+    return Cart("CNY", [basket.lines[i % len(basket.lines)] for i in range(n)], GOLD, NOW)
+
+
+def scenario_lines() -> None:
+    header(
+        "lines: carts of copies of the basket against 10,000 campaigns",
+        ["workload", "lines", "mode", "median ms", "cpu ms", "proven"],
+    )
+    mix, rng = mix_campaigns(10_000)
+    mix_basket = make_cart(rng)
+    reach, reach_basket_ = reach_setup(10_000)
+    for name, campaigns, basket in (("mix", mix, mix_basket), ("reach", reach, reach_basket_)):
+        for mode in (Selection.BEST, Selection.PRIORITY):
+            engine = Engine(campaigns, selection=mode)
+            for n, repeats in ((10, 200), (100, 40), (1_000, 10)):
+                cart = copies(basket, n)
+                quote = engine.price(cart)
+                wall, cpu = timed(lambda: engine.price(cart), repeats)  # noqa: B023
+                row(name, f"{n:,}", mode.value, f"{wall:.2f}", f"{cpu:.2f}", quote.proven_optimal)
+
+
+# -- exclusive groups -----------------------------------------------------------------------
+
+
+def groups_setup(k: int, seed: int = 1) -> tuple[list[Campaign], Cart]:
+    """``k`` exclusive groups of two campaigns each, all of which qualify alone."""
+    rng = random.Random(seed)
+    lines = [
+        LineItem(f"G{i}", Money(rng.randint(2_000, 30_000), "CNY"), rng.randint(2, 5))
+        for i in range(10)
+    ]
+    cart = Cart("CNY", lines, GOLD, NOW)
+    campaigns = []
+    for g in range(k):
+        for j in range(2):
+            skus = frozenset(rng.sample([line.sku for line in lines], rng.randint(2, 4)))
+            campaigns.append(
+                Campaign(
+                    f"g{g:02d}-{j}",
+                    f"group {g} offer {j}",
+                    "price_off",
+                    PriceOffParams(percent_off=Decimal(rng.randint(5, 40))),
+                    scope=Scope(skus=skus),
+                    exclusive_group=f"group-{g}",
+                    limits=Limits(per_order=rng.choice([None, 1, 2, 3])),
+                    priority=rng.randint(0, 3),
+                )
+            )
+    return campaigns, cart
+
+
+def scenario_groups() -> None:
+    header(
+        "groups: exclusive groups of two campaigns, all qualifying, one 10-line cart",
+        ["groups", "campaigns", "median ms", "cpu ms", "steps", "proven", "discount"],
+    )
+    for k, repeats in ((20, 20), (40, 20), (80, 10)):
+        campaigns, cart = groups_setup(k)
+        engine = Engine(campaigns)
+        quote = engine.price(cart)
+        steps = _steps(engine, cart)
+        wall, cpu = timed(lambda: engine.price(cart), repeats)  # noqa: B023
+        row(
+            k,
+            len(campaigns),
+            f"{wall:.2f}",
+            f"{cpu:.2f}",
+            steps,
+            quote.proven_optimal,
+            quote.discount.display(),
+        )
+
+
+def _steps(engine: Engine, cart: Cart) -> int:
+    """The search steps one quote takes: the least budget that still proves it."""
+    low, high = 1, engine.search_budget
+    if not Engine(engine.campaigns, search_budget=high).price(cart).proven_optimal:
+        return -1
+    while low < high:
+        mid = (low + high) // 2
+        if Engine(engine.campaigns, search_budget=mid).price(cart).proven_optimal:
+            high = mid
+        else:
+            low = mid + 1
+    return low
+
+
+# -- construction ---------------------------------------------------------------------------
+
+
+def scenario_build() -> None:
+    header("build: engine construction and updates", ["operation", "median ms", "cpu ms"])
+    for n, repeats in ((1_000, 20), (10_000, 10), (100_000, 3)):
+        campaigns, _ = reach_setup(n)
+        Engine(campaigns[:10])  # warm the default host
+        wall, cpu = timed(lambda: Engine(campaigns), repeats)  # noqa: B023
+        row(f"Engine(...) with {n:,} campaigns", f"{wall:.2f}", f"{cpu:.2f}")
+    campaigns, _ = reach_setup(10_000)
+    engine = Engine(campaigns)
+    rng = random.Random(7)
+    edits = []
+    for _ in range(50):
+        old = rng.sample(campaigns, 10)
+        new = [
+            Campaign(
+                c.id,
+                c.name + " (edited)",
+                c.mechanic,
+                c.params,
+                scope=c.scope,
+                audience=c.audience,
+                exclusive_group=c.exclusive_group,
+                priority=c.priority,
+            )
+            for c in old
+        ]
+        edits.append((new, [c.id for c in old]))
+    cycle = iter(edits * 10)
+
+    def update() -> None:
+        added, removed = next(cycle)
+        engine.with_campaigns(added, removed)
+
+    wall, cpu = timed(update, 200)
+    row("with_campaigns: 10 of 10,000 replaced", f"{wall:.3f}", f"{cpu:.3f}")
+    fresh = [
+        Campaign(f"new-{i}", "new", "price_off", PriceOffParams(percent_off=Decimal(5)))
+        for i in range(10)
+    ]
+    wall, cpu = timed(lambda: engine.with_campaigns(fresh), 200)
+    row("with_campaigns: 10 new scopes added to 10,000", f"{wall:.3f}", f"{cpu:.3f}")
+    small, _ = mix_campaigns(15)
+    cart = make_cart(random.Random(3))
+    reused = Engine(small)
+    wall, cpu = timed(lambda: reused.price(cart, explain_all=True), 300)
+    row("Engine.price, 15 campaigns, engine reused", f"{wall:.3f}", f"{cpu:.3f}")
+    wall, cpu = timed(lambda: price(cart, small), 300)
+    row("price(), 15 campaigns, engine built per call", f"{wall:.3f}", f"{cpu:.3f}")
+
+
+SCENARIOS = {
+    "mix": scenario_mix,
+    "reach": scenario_reach,
+    "lines": scenario_lines,
+    "groups": scenario_groups,
+    "build": scenario_build,
+}
+
+
+def main(names: list[str]) -> None:
+    unknown = [n for n in names if n not in SCENARIOS]
+    if unknown:
+        raise SystemExit(f"unknown scenario(s): {', '.join(unknown)}; pick from {list(SCENARIOS)}")
+    print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
+    for name in names or list(SCENARIOS):
+        SCENARIOS[name]()
+    print(f"\n(load {load()} at the end)")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

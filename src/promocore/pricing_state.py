@@ -35,7 +35,7 @@ class Evaluation:
         return bool(self.amount.amount or p.gifts or p.effects)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class LineState:
     """What one line has left.
 
@@ -70,6 +70,20 @@ class LineState:
         scaled = self.free_payable.amount * (whole - amount.amount) // whole
         return self.free_units, amount.with_amount(scaled)
 
+    def open_to(self, stage: Stage) -> bool:
+        """True if a campaign of ``stage`` may still discount the line."""
+        return self.payable.amount > 0 and not (self.closed and stage in self.closed)
+
+    def takeable(self, stage: Stage) -> int:
+        """The most an exclusive campaign of ``stage`` may still take off this line.
+
+        This is the base of the free units (what they have left to pay), as the
+        exclusive views offer it; every exclusive discount uses up at least its amount.
+        """
+        if self.free_units <= 0 or not self.open_to(stage):
+            return 0
+        return min(self.free_payable.amount, self.payable.amount)
+
 
 @attrs.frozen
 class PricingState:
@@ -102,6 +116,22 @@ class PricingState:
             for state, line in zip(self.lines, self.cart.lines, strict=True)
         )
         return PricingState(self.cart, lines, self.applied)
+
+    def measure(self, stage: Stage, in_scope: tuple[int, ...]) -> tuple[int, int]:
+        """What ``in_scope`` lines open to ``stage`` have left to pay, and their units.
+
+        At the start of a stage this is what any campaign of the stage sees over those
+        lines at most (a [`Floor`][promocore.mechanic.Floor] is measured against it): later
+        in the stage lines only have less left to pay and fewer free units.
+        """
+        amount = units = 0
+        lines, cart_lines = self.lines, self.cart.lines
+        for i in in_scope:
+            state = lines[i]
+            if state.open_to(stage):
+                amount += state.payable.amount
+                units += cart_lines[i].quantity
+        return amount, units
 
     def views(
         self, campaign: Campaign, stage: Stage, in_scope: tuple[int, ...], exclusive: bool

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+import weakref
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -140,9 +141,35 @@ def _amount(value: Money) -> str:
     return value.format()
 
 
+#: What works out a quote's ``not_applied`` and ``hints`` when they are first read.
+Explain = Callable[[], tuple[tuple[NotApplied, ...], tuple[Hint, ...]]]
+_LATER = ("not_applied", "hints")
+_pending: dict[int, Explain] = {}
+
+
 @attrs.frozen
 class Quote:
-    """A priced cart: lines, totals, applied and not-applied campaigns, hints, budget draws."""
+    """A priced cart: lines, totals, applied and not-applied campaigns, hints, budget draws.
+
+    The engine leaves ``not_applied`` and ``hints`` to be worked out the first time either
+    is read, so that pricing does not pay for explanations nobody reads. They are ordinary
+    tuple fields all the same: reading, comparing, hashing, printing, copying, pickling or
+    converting a quote reads them, with the same content as if built at once.
+
+    Attributes:
+        currency: The cart's currency.
+        at: The moment priced.
+        lines: The priced lines (gift lines after the cart's).
+        applied: The campaigns that applied, in the order they were applied.
+        not_applied: The campaigns considered that did not apply, with reasons, by stage.
+        hints: What adding to the cart would earn.
+        budget_draws: What the quote would draw from each budgeted campaign.
+        effects: Non-price effects (post stage).
+        proven_optimal: False if, in some stage, the search for the exclusive campaigns
+            best for the customer stopped at its budget: the quote holds the best choice
+            found, which may not be the best there is, and its applied entries say so.
+            True when every search finished, and in priority mode (nothing is searched).
+    """
 
     currency: str
     at: datetime
@@ -152,6 +179,46 @@ class Quote:
     hints: tuple[Hint, ...] = ()
     budget_draws: tuple[BudgetDraw, ...] = ()
     effects: tuple[Effect, ...] = ()
+    proven_optimal: bool = True
+
+    @classmethod
+    def _explained_later(cls, explain: Explain, **fields: Any) -> Quote:
+        """A quote whose ``not_applied`` and ``hints`` ``explain`` works out on first read.
+
+        ``fields`` are every other field. The two are left unset; reading one finds the
+        slot empty and lands in ``__getattr__``, which fills both.
+        """
+        quote = object.__new__(cls)
+        for field in attrs.fields(cls):
+            if field.name not in _LATER:
+                value = fields.pop(field.name, field.default)
+                if value is attrs.NOTHING:
+                    raise TypeError(f"Quote needs {field.name}")
+                object.__setattr__(quote, field.name, value)
+        if fields:
+            raise TypeError(f"unknown Quote fields: {', '.join(sorted(fields))}")
+        key = id(quote)
+        _pending[key] = explain
+        weakref.finalize(quote, _pending.pop, key, None)
+        return quote
+
+    if not TYPE_CHECKING:  # keep attribute typos visible to the type checker
+
+        def __getattr__(self, name: str) -> Any:
+            if name not in _LATER:
+                raise AttributeError(name)
+            try:  # another thread may have just filled it
+                return object.__getattribute__(self, name)
+            except AttributeError:
+                pass
+            explain = _pending.get(id(self))
+            if explain is None:
+                return object.__getattribute__(self, name)
+            not_applied, hints = explain()
+            object.__setattr__(self, "not_applied", tuple(not_applied))
+            object.__setattr__(self, "hints", tuple(hints))
+            _pending.pop(id(self), None)
+            return object.__getattribute__(self, name)
 
     @property
     def subtotal(self) -> Money:
@@ -222,6 +289,7 @@ class Quote:
                 {"campaign": d.campaign, "amount": _amount(d.amount)} for d in self.budget_draws
             ],
             "effects": [_effect_dict(e) for e in self.effects],
+            "proven_optimal": self.proven_optimal,
         }
 
 

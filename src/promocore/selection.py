@@ -1,21 +1,41 @@
 """Choosing which exclusive campaigns of a stage apply.
 
-Campaigns sharing an ``exclusive_group`` compete: at most one of each group
-applies, and units one exclusive campaign discounts are not offered to another.
-``BEST`` finds the combination that saves the customer the most, exactly, by a
-branch-and-bound search over the campaigns in canonical order (priority, then id);
-``PRIORITY`` takes, per group, the first campaign in that order that applies.
+Campaigns sharing an ``exclusive_group`` compete: at most one of each group applies, and
+units one exclusive campaign discounts are not offered to another. A combination is applied
+in canonical order (priority, then id), so a higher-priority campaign has first pick of the
+units.
+
+``PRIORITY`` takes, per group, the first campaign in that order that still applies.
+
+``BEST`` looks for the combination that saves the customer the most. Candidates that share
+neither a line nor a group cannot affect each other, so they are split into independent parts,
+each searched on its own. Each part starts from the greedy choice (each group's best campaign
+alone, applied in canonical order) and runs a depth-first branch and bound over the campaigns
+in canonical order: take the campaign or leave it. A branch is cut when what it has plus an
+upper bound of what is left cannot beat the best found: the bound is the smaller of the
+groups' best standalone amounts and what the lines still offered to exclusive campaigns have
+left to pay. Two branches that reach the same candidate with the same groups used and the same
+state of every line still ahead are the same problem: only the one with more saved goes on.
+Evaluations are remembered by the state of the candidate's own lines.
+
+The search counts its effort in steps (one per branch visited, plus one per line an evaluation
+looks at) and stops at a budget: the best combination found so far is kept (at least the greedy
+one) and the choice is marked as not proven optimal.
 """
 
 from __future__ import annotations
 
 import enum
-import heapq
 from collections.abc import Callable, Sequence
 
 import attrs
 
+from promocore._search import Evaluate, PartSearch
+from promocore.campaign import Stage
 from promocore.pricing_state import Evaluation, PricingState
+
+#: Steps the exclusive-group search of one quote may take in all (see the module docs).
+DEFAULT_SEARCH_BUDGET = 20_000
 
 
 class Selection(enum.Enum):
@@ -23,10 +43,6 @@ class Selection(enum.Enum):
 
     BEST = "best"
     PRIORITY = "priority"
-
-
-#: Evaluates one campaign against a state; ``None`` when it does not apply there.
-Evaluate = Callable[[int, PricingState], Evaluation | None]
 
 
 @attrs.define
@@ -67,121 +83,37 @@ class Standalone:
 
 
 @attrs.frozen
+class Candidate:
+    """An exclusive campaign competing in a stage.
+
+    Attributes:
+        group: Its exclusive group.
+        lines: The cart lines in its scope (increasing); it sees and discounts only these.
+    """
+
+    group: str
+    lines: tuple[int, ...]
+
+
+@attrs.frozen
 class Choice:
-    """The chosen combination and the state after applying it."""
+    """The chosen combination and the state after applying it.
+
+    Attributes:
+        chosen: Positions of the chosen candidates, in canonical order.
+        state: The state after applying them in that order.
+        proven: False if the search stopped at its budget (the choice is the best found).
+        steps: Steps the search took.
+    """
 
     chosen: tuple[int, ...]
     state: PricingState
-
-
-def _group_bounds(groups: Sequence[str], bounds: Sequence[int]) -> list[dict[str, int]]:
-    """For each position, the best standalone amount per group from there on."""
-    suffix: list[dict[str, int]] = [{} for _ in range(len(groups) + 1)]
-    for pos in range(len(groups) - 1, -1, -1):
-        current = dict(suffix[pos + 1])
-        current[groups[pos]] = max(current.get(groups[pos], 0), bounds[pos])
-        suffix[pos] = current
-    return suffix
-
-
-def _hopeless(amount: int, ahead: dict[str, int], used: frozenset[str], best: int) -> bool:
-    """True if ``amount`` plus the most the groups ahead can give cannot beat ``best``."""
-    return amount + sum(v for g, v in ahead.items() if g not in used) <= best
-
-
-def choose_best(
-    groups: Sequence[str],
-    standalone: Standalone,
-    state: PricingState,
-    evaluate: Evaluate,
-) -> Choice:
-    """Return the combination with the largest total amount.
-
-    Args:
-        groups: The group of each candidate, candidates in canonical order.
-        standalone: Each candidate alone on ``state``, with bounds of the amounts
-            (valid for any later state too: mechanics give no more when fewer
-            units or less payable remain).
-        state: The state at the start of the stage.
-        evaluate: Re-evaluates candidate ``i`` against a later state.
-
-    Ties go to the greedy start (see `_greedy`), then to the combination found
-    first, which prefers earlier candidates. Looser bounds change only how much is
-    searched, never the result.
-    """
-    best_total, best = _greedy(groups, standalone, state, evaluate)
-    suffix = _group_bounds(groups, standalone.bounds)
-
-    def search(
-        pos: int, current: PricingState, used: frozenset[str], amount: int, chosen: tuple[int, ...]
-    ) -> None:
-        nonlocal best_total, best
-        if _hopeless(amount, suffix[pos], used, best_total):
-            return
-        if pos == len(groups):
-            best_total, best = amount, (chosen, current)
-            return
-        group = groups[pos]
-        if group not in used and not _hopeless(
-            amount + standalone.bounds[pos], suffix[pos + 1], used | {group}, best_total
-        ):
-            evaluation = standalone[pos] if current is state else evaluate(pos, current)
-            if evaluation is not None and evaluation.useful:
-                search(
-                    pos + 1,
-                    current.apply(evaluation),
-                    used | {group},
-                    amount + evaluation.amount.amount,
-                    (*chosen, pos),
-                )
-        search(pos + 1, current, used, amount, chosen)
-
-    search(0, state, frozenset(), 0, ())
-    return Choice(*best)
-
-
-def _leaders(groups: Sequence[str], standalone: Standalone) -> list[int]:
-    """Per group, the first candidate with the largest standalone amount, in order.
-
-    Candidates are evaluated best bound first, only until the leader is certain.
-    """
-    heaps: dict[str, list[tuple[int, int]]] = {}
-    for pos, group in enumerate(groups):
-        heaps.setdefault(group, []).append((-standalone.bounds[pos], pos))
-    leaders = []
-    for heap in heaps.values():
-        heapq.heapify(heap)
-        while standalone.known(pos := heap[0][1]) is None:
-            heapq.heapreplace(heap, (-standalone[pos].amount.amount, pos))
-        leaders.append(pos)
-    return sorted(leaders)
-
-
-def _greedy(
-    groups: Sequence[str],
-    standalone: Standalone,
-    state: PricingState,
-    evaluate: Evaluate,
-) -> tuple[int, tuple[tuple[int, ...], PricingState]]:
-    """A first solution: each group's best candidate alone, applied in canonical order.
-
-    It is exact when the groups do not compete for units, and otherwise a lower
-    bound that lets the search skip most branches.
-    """
-    current = state
-    chosen: list[int] = []
-    amount = 0
-    for pos in _leaders(groups, standalone):
-        evaluation = standalone[pos] if current is state else evaluate(pos, current)
-        if evaluation is not None and evaluation.useful:
-            current = current.apply(evaluation)
-            chosen.append(pos)
-            amount += evaluation.amount.amount
-    return amount, (tuple(chosen), current)
+    proven: bool = True
+    steps: int = 0
 
 
 def choose_by_priority(
-    groups: Sequence[str],
+    candidates: Sequence[Candidate],
     standalone: Standalone,
     state: PricingState,
     evaluate: Evaluate,
@@ -190,12 +122,114 @@ def choose_by_priority(
     used: set[str] = set()
     chosen: list[int] = []
     current = state
-    for pos, group in enumerate(groups):
-        if group in used:
+    for pos, candidate in enumerate(candidates):
+        if candidate.group in used:
             continue
         evaluation = standalone[pos] if current is state else evaluate(pos, current)
         if evaluation is not None and evaluation.useful:
             current = current.apply(evaluation)
-            used.add(group)
+            used.add(candidate.group)
             chosen.append(pos)
     return Choice(tuple(chosen), current)
+
+
+def choose_best(
+    candidates: Sequence[Candidate],
+    standalone: Standalone,
+    state: PricingState,
+    evaluate: Evaluate,
+    stage: Stage,
+    *,
+    budget: int = DEFAULT_SEARCH_BUDGET,
+) -> Choice:
+    """Return the combination with the largest total amount (see the module docs).
+
+    Args:
+        candidates: The candidates, in canonical order.
+        standalone: Each candidate alone on ``state``, with upper bounds of the amounts
+            (valid for any later state too: mechanics give no more when fewer units or
+            less payable remain).
+        state: The state at the start of the stage.
+        evaluate: Evaluates candidate ``i`` against a later state; it sees only the
+            candidate's lines, so equal states of those lines give equal answers.
+        stage: The stage, for the lines it may still discount.
+        budget: Steps the search may take; past them the best choice found is kept.
+
+    Ties go to the greedy start, then to the combination found first, which prefers
+    taking earlier candidates; each independent part is decided on its own. Looser bounds
+    change only how much is searched, never the result.
+    """
+    groups = [c.group for c in candidates]
+    lines = [c.lines for c in candidates]
+    chosen: list[tuple[int, Evaluation]] = []
+    parts: list[tuple[list[int], PricingState]] = []
+    proven = True
+    steps = 0
+    for members in _parts(candidates):
+        search = PartSearch(
+            members,
+            groups,
+            lines,
+            standalone.bounds,
+            standalone.known,
+            standalone.__getitem__,
+            evaluate,
+            state,
+            stage,
+        )
+        (_, found, end), done = search.run(max(budget - steps, 0))
+        chosen.extend((members[i], evaluation) for i, evaluation in found)
+        parts.append((members, end))
+        proven = proven and done
+        steps += search.steps
+    chosen.sort(key=lambda item: item[0])
+    return Choice(tuple(p for p, _ in chosen), _merged(state, parts, lines, chosen), proven, steps)
+
+
+def _merged(
+    start: PricingState,
+    parts: list[tuple[list[int], PricingState]],
+    lines: Sequence[tuple[int, ...]],
+    chosen: list[tuple[int, Evaluation]],
+) -> PricingState:
+    """The parts' end states joined: parts touch disjoint lines, so each brings its own."""
+    if len(parts) == 1:
+        return parts[0][1]
+    merged = list(start.lines)
+    for members, end in parts:
+        for pos in members:
+            for line in lines[pos]:
+                merged[line] = end.lines[line]
+    applied = (*start.applied, *(evaluation for _, evaluation in chosen))
+    return PricingState(start.cart, tuple(merged), applied)
+
+
+def _parts(candidates: Sequence[Candidate]) -> list[list[int]]:
+    """Candidates split into parts that share no line and no group, each in order."""
+    parent = list(range(len(candidates)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def join(a: int, b: int) -> None:
+        a, b = root(a), root(b)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
+    by_group: dict[str, int] = {}
+    by_line: dict[int, int] = {}
+    for pos, candidate in enumerate(candidates):
+        first = by_group.setdefault(candidate.group, pos)
+        if first != pos:
+            join(first, pos)
+        for line in candidate.lines:
+            first = by_line.setdefault(line, pos)
+            if first != pos:
+                join(first, pos)
+    parts: dict[int, list[int]] = {}
+    for pos in range(len(candidates)):
+        parts.setdefault(root(pos), []).append(pos)
+    return list(parts.values())

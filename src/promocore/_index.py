@@ -1,0 +1,398 @@
+"""The engine's campaign index: campaigns grouped by scope, and by floor within a scope.
+
+Pricing a cart looks up each line's sku and categories once to find the scopes that touch
+the cart, never the campaigns one by one. Within a scope, the campaigns of each stage are
+sorted by their [`Floor`][promocore.mechanic.Floor], so that the ones out of reach of what the
+scope has in the cart are cut off by a bisection. An index is immutable:
+[`Index.updated`][promocore._index.Index.updated] returns a new one that shares everything
+the change does not touch.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+
+import attrs
+
+from promocore.campaign import Campaign, Scope, Stage
+from promocore.cart import Cart
+from promocore.errors import PluginError
+from promocore.mechanic import Context, Floor, Mechanic
+from promocore.money import Money
+
+
+@attrs.frozen
+class Traits:
+    """What pricing needs to know about a campaign beyond the campaign itself.
+
+    Attributes:
+        plain: No schedule, audience, per-customer limit or budget to check.
+        floor: Its floor, if the mechanic declares one.
+        floor_amount: The floor's amount in minor units (0 for none).
+        floor_units: The floor's units (0 for none).
+        bound: The mechanic's ``bound``, if any.
+        exact: The bound is exactly what the mechanic grants.
+    """
+
+    plain: bool
+    floor: Floor | None
+    floor_amount: int
+    floor_units: int
+    bound: Callable[[Context], Money] | None
+    exact: bool
+
+
+class Entry:
+    """A validated campaign with its mechanic and stage resolved.
+
+    Building an engine makes one per campaign and nothing more; its
+    [`Traits`][promocore._index.Traits] are worked out the first time pricing needs them
+    (the campaign's scope touches a cart, or its explanation is read).
+
+    Attributes:
+        campaign: The campaign.
+        mechanic: Its mechanic.
+        stage: The stage it runs at.
+        order: Its key in canonical order (priority high to low, then id).
+    """
+
+    __slots__ = ("_traits", "campaign", "mechanic", "order", "stage")
+
+    def __init__(self, campaign: Campaign, mechanic: Mechanic, stage: Stage) -> None:
+        self.campaign = campaign
+        self.mechanic = mechanic
+        self.stage = stage
+        self.order = (-campaign.priority, campaign.id)
+        self._traits: Traits | None = None
+
+    @property
+    def traits(self) -> Traits:
+        """Its traits, worked out on first use.
+
+        Raises:
+            PluginError: the mechanic's ``floor`` gave something other than a
+                [`Floor`][promocore.mechanic.Floor] in the campaign's currency.
+        """
+        traits = self._traits
+        if traits is None:
+            traits = self._traits = _traits_of(self.campaign, self.mechanic)
+        return traits
+
+
+def _traits_of(campaign: Campaign, mechanic: Mechanic) -> Traits:
+    floor_of = getattr(mechanic, "floor", None)
+    floor = floor_of(campaign) if floor_of is not None else None
+    amount = units = 0
+    if floor is not None:
+        if not isinstance(floor, Floor) or not _sound(floor, campaign.currency):
+            raise PluginError(
+                f"mechanic {mechanic.name!r} gave campaign {campaign.id!r} the floor {floor!r}: "
+                f"a floor needs an amount in {campaign.currency} or None, and units >= 0"
+            )
+        amount = 0 if floor.amount is None else floor.amount.amount
+        units = floor.units
+    schedule = campaign.schedule
+    plain = (
+        schedule.starts_at is None
+        and schedule.ends_at is None
+        and campaign.audience.is_everyone
+        and campaign.limits.per_customer is None
+        and campaign.budget is None
+    )
+    return Traits(
+        plain,
+        floor,
+        amount,
+        units,
+        getattr(mechanic, "bound", None),
+        bool(getattr(mechanic, "bound_is_exact", False)),
+    )
+
+
+def _sound(floor: Floor, currency: str) -> bool:
+    amount, units = floor.amount, floor.units
+    if amount is not None and not (isinstance(amount, Money) and amount.currency == currency):
+        return False
+    return type(units) is int and units >= 0
+
+
+@attrs.frozen(eq=False)
+class Bucket:
+    """The campaigns of one scope at one stage, sorted by floor.
+
+    Attributes:
+        by_amount: Campaigns with an amount floor, lowest floor first.
+        amounts: Their floors' amounts, for bisection.
+        by_units: Campaigns with only a unit floor, lowest first.
+        units: Their floors' units.
+        always: Campaigns without a floor.
+    """
+
+    by_amount: tuple[Entry, ...]
+    amounts: tuple[int, ...]
+    by_units: tuple[Entry, ...]
+    units: tuple[int, ...]
+    always: tuple[Entry, ...]
+
+    @classmethod
+    def of(cls, entries: Iterable[Entry]) -> Bucket:
+        """Sort ``entries`` (all of one scope and stage) into a bucket."""
+        by_amount: list[tuple[int, tuple[int, str], Entry]] = []
+        by_units: list[tuple[int, tuple[int, str], Entry]] = []
+        always: list[Entry] = []
+        for entry in entries:
+            traits = entry.traits
+            if traits.floor_amount > 0:
+                by_amount.append((traits.floor_amount, entry.order, entry))
+            elif traits.floor_units > 0:
+                by_units.append((traits.floor_units, entry.order, entry))
+            else:
+                always.append(entry)
+        by_amount.sort(key=lambda item: item[:2])
+        by_units.sort(key=lambda item: item[:2])
+        return cls(
+            tuple(item[2] for item in by_amount),
+            tuple(item[0] for item in by_amount),
+            tuple(item[2] for item in by_units),
+            tuple(item[0] for item in by_units),
+            tuple(always),
+        )
+
+    @property
+    def floored(self) -> bool:
+        """True if some of its campaigns have a floor."""
+        return bool(self.by_amount or self.by_units)
+
+    def split(self, amount: int, units: int) -> tuple[list[Entry], list[tuple[Entry, ...]]]:
+        """The campaigns within reach of ``amount`` and ``units``, and the runs out of reach.
+
+        A campaign is out of reach when its floor is above what the scope has; one
+        within reach of its amount floor but not of its unit floor is left to its mechanic.
+        """
+        cut_amount = bisect.bisect_right(self.amounts, amount)
+        cut_units = bisect.bisect_right(self.units, units)
+        live = [*self.always, *self.by_amount[:cut_amount], *self.by_units[:cut_units]]
+        skipped = [
+            part for part in (self.by_amount[cut_amount:], self.by_units[cut_units:]) if part
+        ]
+        return live, skipped
+
+
+class ScopeSlot:
+    """Every campaign of one scope; sorted into buckets the first time a cart touches it.
+
+    Attributes:
+        scope: The scope.
+        excluding: The scope excludes skus or categories (lines must be checked).
+        members: Its campaigns.
+    """
+
+    __slots__ = ("_buckets", "excluding", "members", "scope")
+
+    def __init__(self, scope: Scope, members: Sequence[Entry]) -> None:
+        self.scope = scope
+        self.excluding = bool(scope.exclude_skus or scope.exclude_categories)
+        self.members = tuple(members)
+        self._buckets: dict[Stage, Bucket] | None = None
+
+    @property
+    def buckets(self) -> Mapping[Stage, Bucket]:
+        """Its campaigns by stage, sorted by floor."""
+        buckets = self._buckets
+        if buckets is None:
+            stages: dict[Stage, list[Entry]] = {}
+            for entry in self.members:
+                stages.setdefault(entry.stage, []).append(entry)
+            buckets = self._buckets = {stage: Bucket.of(e) for stage, e in stages.items()}
+        return buckets
+
+
+#: The lines of a cart each touching scope covers, exclusions applied.
+Touching = list[tuple[ScopeSlot, tuple[int, ...]]]
+
+
+def _by_order(entries: Iterable[Entry]) -> list[Entry]:
+    return sorted(entries, key=lambda e: e.order)
+
+
+class Index:
+    """Campaigns by id, by scope, and scopes by the skus and categories they name.
+
+    Scopes are numbered: the lookup tables hold numbers, which hash faster than scopes.
+    """
+
+    def __init__(
+        self,
+        entries: dict[str, Entry],
+        numbers: dict[Scope, int],
+        slots: dict[int, ScopeSlot],
+        by_sku: dict[str, tuple[int, ...]],
+        by_category: dict[str, tuple[int, ...]],
+        everywhere: tuple[int, ...],
+    ) -> None:
+        self.entries = entries
+        self.numbers = numbers
+        self.slots = slots
+        self.by_sku = by_sku
+        self.by_category = by_category
+        self.everywhere = everywhere
+        self.next_number = max(slots, default=-1) + 1  # numbers are never reused
+        self._canonical: list[Entry] | None = None
+        self._stages: dict[Stage, list[Entry]] | None = None
+        self._positions: dict[str, int] | None = None
+
+    @classmethod
+    def build(cls, entries: Iterable[Entry]) -> Index:
+        """Index ``entries`` (ids already checked to be unique)."""
+        by_id: dict[str, Entry] = {}
+        by_scope: dict[Scope, list[Entry]] = {}
+        for entry in entries:
+            by_id[entry.campaign.id] = entry
+            by_scope.setdefault(entry.campaign.scope, []).append(entry)
+        numbers: dict[Scope, int] = {}
+        slots: dict[int, ScopeSlot] = {}
+        by_sku: dict[str, list[int]] = {}
+        by_category: dict[str, list[int]] = {}
+        everywhere: list[int] = []
+        for number, (scope, members) in enumerate(by_scope.items()):
+            numbers[scope] = number
+            slots[number] = ScopeSlot(scope, members)
+            if scope.is_everything:
+                everywhere.append(number)
+            for sku in scope.skus:
+                by_sku.setdefault(sku, []).append(number)
+            for category in scope.categories:
+                by_category.setdefault(category, []).append(number)
+        return cls(
+            by_id,
+            numbers,
+            slots,
+            {sku: tuple(found) for sku, found in by_sku.items()},
+            {category: tuple(found) for category, found in by_category.items()},
+            tuple(everywhere),
+        )
+
+    def _name(self, scope: Scope, number: int, everywhere: list[int]) -> None:
+        """Make scope ``number`` found by the skus and categories it names."""
+        if scope.is_everything:
+            everywhere.append(number)
+        for sku in scope.skus:
+            self.by_sku[sku] = (*self.by_sku.get(sku, ()), number)
+        for category in scope.categories:
+            self.by_category[category] = (*self.by_category.get(category, ()), number)
+
+    def _unname(self, scope: Scope, number: int, everywhere: list[int]) -> None:
+        if scope.is_everything:
+            everywhere.remove(number)
+        for names, keys in ((self.by_sku, scope.skus), (self.by_category, scope.categories)):
+            for key in keys:
+                left = tuple(n for n in names[key] if n != number)
+                if left:
+                    names[key] = left
+                else:
+                    del names[key]
+
+    def updated(self, added: Sequence[Entry], removed: Collection[str]) -> Index:
+        """A new index without the ``removed`` ids and with ``added`` (ids checked).
+
+        Only the scopes of the campaigns removed or added are rebuilt; the lookup tables
+        are copied (a copy of a dict is cheap next to rebuilding it) only if a scope
+        appears or disappears.
+        """
+        entries = dict(self.entries)
+        gone: dict[Scope, set[str]] = {}
+        for cid in removed:
+            entry = entries.pop(cid)
+            gone.setdefault(entry.campaign.scope, set()).add(cid)
+        new: dict[Scope, list[Entry]] = {}
+        for entry in added:
+            entries[entry.campaign.id] = entry
+            new.setdefault(entry.campaign.scope, []).append(entry)
+        numbers, slots = self.numbers, dict(self.slots)
+        index = Index({}, numbers, {}, self.by_sku, self.by_category, self.everywhere)
+        index.entries, index.slots, index.next_number = entries, slots, self.next_number
+        everywhere: list[int] | None = None
+        for scope in {**gone, **new}:
+            number = numbers.get(scope)
+            old = slots.get(number) if number is not None else None
+            drop = gone.get(scope, set())
+            members = [e for e in (old.members if old else ()) if e.campaign.id not in drop]
+            members.extend(new.get(scope, ()))
+            if (old is None) == bool(members):  # the scope appears or disappears
+                if everywhere is None:  # copy the lookup tables, once
+                    index.numbers = numbers = dict(self.numbers)
+                    index.by_sku, index.by_category = dict(self.by_sku), dict(self.by_category)
+                    everywhere = list(self.everywhere)
+                if members:
+                    number = numbers[scope] = index.next_number
+                    index.next_number += 1
+                    index._name(scope, number, everywhere)
+                else:
+                    assert number is not None
+                    del numbers[scope]
+                    index._unname(scope, number, everywhere)
+            assert number is not None
+            if members:
+                slots[number] = ScopeSlot(scope, members)
+            else:
+                slots.pop(number, None)
+        if everywhere is not None:
+            index.everywhere = tuple(everywhere)
+        return index
+
+    # -- per cart ---------------------------------------------------------------------------
+
+    def touching(self, cart: Cart) -> Touching:
+        """The scopes that name something in ``cart``, with the lines each covers.
+
+        A scope whose exclusions leave it no line is listed with none, so that its
+        campaigns are explained as out of scope.
+        """
+        lines = cart.lines
+        hits: dict[int, list[int]] = {n: list(range(len(lines))) for n in self.everywhere}
+        by_sku, by_category = self.by_sku, self.by_category
+        for i, line in enumerate(lines):
+            named = [by_sku.get(line.sku, ())]
+            named.extend(by_category.get(category, ()) for category in line.categories)
+            for numbers in named:
+                for number in numbers:
+                    covered = hits.get(number)
+                    if covered is None:
+                        hits[number] = [i]
+                    elif covered[-1] != i:
+                        covered.append(i)
+        out: Touching = []
+        slots = self.slots
+        for number, covered in hits.items():
+            slot = slots[number]
+            if slot.excluding:
+                scope = slot.scope
+                out.append((slot, tuple(i for i in covered if scope.includes(lines[i]))))
+            else:
+                out.append((slot, tuple(covered)))
+        return out
+
+    # -- canonical order (worked out when first needed) -------------------------------------
+
+    @property
+    def canonical(self) -> list[Entry]:
+        """Every entry in canonical order."""
+        if self._canonical is None:
+            self._canonical = _by_order(self.entries.values())
+        return self._canonical
+
+    def stage_entries(self, stage: Stage) -> list[Entry]:
+        """The entries of ``stage`` in canonical order."""
+        if self._stages is None:
+            stages: dict[Stage, list[Entry]] = {}
+            for entry in self.canonical:
+                stages.setdefault(entry.stage, []).append(entry)
+            self._stages = stages
+        return self._stages.get(stage, [])
+
+    def position(self, cid: str) -> int:
+        """The position of campaign ``cid`` in canonical order."""
+        if self._positions is None:
+            self._positions = {e.campaign.id: i for i, e in enumerate(self.canonical)}
+        return self._positions[cid]

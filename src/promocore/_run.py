@@ -1,0 +1,164 @@
+"""One pricing run: its inputs, its running state, and what it does to one campaign.
+
+The checks common to every campaign (currency, schedule, audience, scope, limits, budget),
+building a mechanic's context, asking for its bound and its answer, and checking that answer.
+Explanations worked out after pricing use the same functions, so they say what pricing saw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+import attrs
+
+from promocore._index import Entry
+from promocore.campaign import Campaign
+from promocore.cart import Cart
+from promocore.errors import PluginError
+from promocore.mechanic import Context, Decline, LineView, Proposal
+from promocore.money import Money
+from promocore.pricing_state import Evaluation, PricingState, cap_to_budget
+from promocore.quote import Reason
+
+#: Views of the lines built on one state, per scope and exclusivity, shared by campaigns.
+SharedViews = dict[tuple[tuple[int, ...], bool], tuple[LineView, ...]]
+
+
+@attrs.define
+class Run:
+    """The inputs of one pricing and its running state.
+
+    Attributes:
+        cart: The cart.
+        at: The moment priced.
+        budgets: Remaining budget per campaign id.
+        usage: Orders each campaign was already used in by this customer.
+        state: The state so far.
+        search_left: Steps the exclusive-group search may still take in this quote.
+        proven: No exclusive-group search stopped at its budget.
+        unproven: Ids of campaigns chosen by a search that stopped at its budget.
+    """
+
+    cart: Cart
+    at: datetime
+    budgets: Mapping[str, Money]
+    usage: Mapping[str, int]
+    state: PricingState
+    search_left: int
+    proven: bool = True
+    unproven: set[str] = attrs.field(factory=set)
+
+    def precheck(self, entry: Entry, in_scope: tuple[int, ...]) -> tuple[str, str] | None:
+        """Why the campaign cannot apply before its mechanic is asked, or ``None``."""
+        campaign = entry.campaign
+        if campaign.currency != self.cart.currency:
+            return (
+                Reason.CURRENCY_MISMATCH,
+                f"priced in {campaign.currency}, the cart is in {self.cart.currency}",
+            )
+        if entry.traits.plain and in_scope:
+            return None
+        schedule = campaign.schedule
+        if schedule.not_started(self.at):
+            assert schedule.starts_at is not None
+            return Reason.NOT_STARTED, f"starts at {schedule.starts_at.isoformat()}"
+        if schedule.ended(self.at):
+            assert schedule.ends_at is not None
+            return Reason.ENDED, f"ended at {schedule.ends_at.isoformat()}"
+        mismatch = campaign.audience.mismatch(self.cart.customer)
+        if mismatch is not None:
+            return Reason.AUDIENCE_MISMATCH, mismatch
+        if not in_scope:
+            return Reason.OUT_OF_SCOPE, "no line in the cart is covered by its scope"
+        limit = campaign.limits.per_customer
+        if limit is not None:
+            if self.cart.customer is None:
+                return Reason.LIMIT_REACHED, "limited per customer; the cart has no customer"
+            used = self.usage.get(campaign.id, 0)
+            if used >= limit:
+                return Reason.LIMIT_REACHED, f"already used {used} of {limit} time(s)"
+        left = self.budget_left(campaign)
+        if left is not None and left.amount <= 0:
+            return Reason.BUDGET_EXHAUSTED, "the campaign's budget is spent"
+        return None
+
+    def budget_left(self, campaign: Campaign) -> Money | None:
+        """What the campaign's budget has left, or ``None`` if it has no budget."""
+        if campaign.budget is None:
+            return None
+        return self.budgets.get(campaign.id, campaign.budget.limit)
+
+    def context(
+        self,
+        entry: Entry,
+        in_scope: tuple[int, ...],
+        state: PricingState,
+        shared: SharedViews | None = None,
+    ) -> Context:
+        """The context the campaign's mechanic is asked in, on ``state``."""
+        campaign = entry.campaign
+        limit = campaign.limits.per_order
+        return state.context(campaign, entry.stage, in_scope, self.at, limit, shared)
+
+    def bound(self, entry: Entry, context: Context) -> int:
+        """An upper bound of what the campaign grants in ``context``; 0 to evaluate it."""
+        bound = entry.traits.bound
+        if bound is None or not context.lines:
+            return 0
+        amount: int = bound(context).amount
+        left = self.budget_left(entry.campaign)
+        return amount if left is None else min(amount, left.amount)
+
+    def evaluate(
+        self, entry: Entry, in_scope: tuple[int, ...], state: PricingState
+    ) -> Evaluation | Decline:
+        """The campaign's answer on ``state``, checked and capped by its budget."""
+        return self.evaluate_in(entry, self.context(entry, in_scope, state))
+
+    def evaluate_in(self, entry: Entry, context: Context) -> Evaluation | Decline:
+        """The campaign's answer in ``context``, checked and capped by its budget."""
+        campaign = entry.campaign
+        if not context.lines:
+            return Decline(
+                Reason.UNITS_TAKEN,
+                "its items are taken by an exclusive campaign or closed to this stage",
+            )
+        result = entry.mechanic.evaluate(context)
+        if isinstance(result, Decline):
+            return result
+        if not isinstance(result, Proposal):
+            raise PluginError(f"mechanic {entry.mechanic.name!r} returned {type(result).__name__}")
+        result = checked(entry, result, context.lines)
+        evaluation = Evaluation(campaign, entry.stage, result, result.amount(self.cart.currency))
+        left = self.budget_left(campaign)
+        if left is not None:
+            evaluation = cap_to_budget(evaluation, left)
+        return evaluation
+
+
+def checked(entry: Entry, proposal: Proposal, views: Sequence[LineView]) -> Proposal:
+    """Refuse out-of-bounds discounts and fill in the base each discount covers."""
+    allowed = {view.index: view for view in views}
+    name = entry.mechanic.name
+    discounts = []
+    changed = False
+    for d in proposal.discounts:
+        view = allowed.get(d.index)
+        if view is None:
+            raise PluginError(
+                f"mechanic {name!r} discounted line {d.index}, which it was not given"
+            )
+        if not 0 <= d.units <= view.units:
+            raise PluginError(f"mechanic {name!r} covered {d.units} unit(s) of line {d.index}")
+        base = d.base if d.base is not None else view.take(d.units).base
+        if d.amount.amount < 0 or d.amount > base or base > view.base:
+            raise PluginError(
+                f"mechanic {name!r} proposed {d.amount} on line {d.index}, whose "
+                f"{d.units} unit(s) have {base} left to pay: out of bounds"
+            )
+        if d.base is None:
+            changed = True
+            d = attrs.evolve(d, base=base)
+        discounts.append(d)
+    return attrs.evolve(proposal, discounts=tuple(discounts)) if changed else proposal
