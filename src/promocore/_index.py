@@ -72,7 +72,7 @@ class Entry:
 
         Raises:
             PluginError: the mechanic's ``floor`` gave something other than a
-                [`Floor`][promocore.mechanic.Floor] in the campaign's currency.
+                [`Floor`][promocore.mechanic.Floor] of Money (or None) and whole units.
         """
         traits = self._traits
         if traits is None:
@@ -85,12 +85,14 @@ def _traits_of(campaign: Campaign, mechanic: Mechanic) -> Traits:
     floor = floor_of(campaign) if floor_of is not None else None
     amount = units = 0
     if floor is not None:
-        if not isinstance(floor, Floor) or not _sound(floor, campaign.currency):
+        if not _sound(floor):
             raise PluginError(
                 f"mechanic {mechanic.name!r} gave campaign {campaign.id!r} the floor {floor!r}: "
-                f"a floor needs an amount in {campaign.currency} or None, and units >= 0"
+                "a Floor needs an amount of Money or None, and whole units >= 0"
             )
-        amount = 0 if floor.amount is None else floor.amount.amount
+        # An amount in another currency than the campaign's cannot be compared: no floor.
+        if floor.amount is not None and floor.amount.currency == campaign.currency:
+            amount = floor.amount.amount
         units = floor.units
     schedule = campaign.schedule
     plain = (
@@ -110,11 +112,12 @@ def _traits_of(campaign: Campaign, mechanic: Mechanic) -> Traits:
     )
 
 
-def _sound(floor: Floor, currency: str) -> bool:
-    amount, units = floor.amount, floor.units
-    if amount is not None and not (isinstance(amount, Money) and amount.currency == currency):
+def _sound(floor: object) -> bool:
+    if not isinstance(floor, Floor):
         return False
-    return type(units) is int and units >= 0
+    if floor.amount is not None and not isinstance(floor.amount, Money):
+        return False
+    return type(floor.units) is int and floor.units >= 0
 
 
 @attrs.frozen(eq=False)

@@ -226,21 +226,31 @@ class PartSearch:
             self.suffix.append([*bounds, 0])
         self.group_lines = [tuple(sorted(lines)) for lines in group_lines]
         last: dict[int, int] = {}
+        self.covering: dict[int, list[int]] = {}
         for i, lines in enumerate(self.lines):
             for line in lines:
                 last[line] = i
+                self.covering.setdefault(line, []).append(i)
         self.last = last
         self.drop: list[list[int]] = [[] for _ in range(m)]
         for line, i in last.items():
             self.drop[i].append(line)
 
-    def _capped(self, i: int, used: int, state: PricingState) -> int:
-        """The unused groups ahead, each capped by what its lines have left to pay.
+    def _capped(self, i: int, used: int, state: PricingState, changed: frozenset[int]) -> int:
+        """The unused groups ahead, each at most its best candidate ahead, capped.
 
-        Tighter than the plain sum of the groups' best bounds, and dearer: asked only when
-        that sum does not cut the branch.
+        A candidate whose lines the branch changed counts at its value on the branch's
+        state (which later states can only lower), the others at their standalone bound;
+        each group is capped by what its lines have left to pay. Tighter than the plain
+        sum of the groups' best bounds, and dearer: asked only when that sum does not cut
+        the branch.
         """
         stage, lines = self.stage, state.lines
+        affected: dict[int, set[int]] = {}
+        for line in changed:
+            for j in self.covering[line]:
+                if j >= i:
+                    affected.setdefault(self.group[j], set()).add(j)
         left: dict[int, int] = {}
         total = 0
         open_groups = self.groups_ahead[i] & ~used
@@ -248,7 +258,16 @@ class PartSearch:
         while open_groups:
             if open_groups & 1:
                 self.steps += 1
-                best = self.suffix[g][bisect.bisect_left(self.positions[g], i)]
+                positions = self.positions[g]
+                at = bisect.bisect_left(positions, i)
+                mine = affected.get(g)
+                if mine is None:
+                    best = self.suffix[g][at]
+                else:
+                    best = max(
+                        self._now(j, state) if j in mine else self._bound(j)
+                        for j in positions[at:]
+                    )
                 cap = 0
                 for line in self.group_lines[g]:
                     value = left.get(line)
@@ -262,6 +281,11 @@ class PartSearch:
             open_groups >>= 1
             g += 1
         return total
+
+    def _now(self, j: int, state: PricingState) -> int:
+        """What candidate ``j`` would grant on ``state``."""
+        evaluation = self._evaluate(j, state)
+        return evaluation.amount.amount if evaluation is not None and evaluation.useful else 0
 
     def _live(self, groups: int, lines: Sequence[LineState]) -> int:
         """The ``groups`` (a bit mask) with a line still offered; the others can add nothing."""
@@ -299,7 +323,7 @@ class PartSearch:
             if i == m:  # nothing is left ahead: the bound above was the amount itself
                 best, found = amount, (amount, list(chosen), state)
                 continue
-            if amount + min(self._capped(i, used, state), left) <= best:
+            if amount + min(self._capped(i, used, state, changed), left) <= best:
                 continue
             current = state.lines
             key = (

@@ -171,6 +171,7 @@ def make_host(**options: Any) -> PluginHost:
     return PluginHost(make_plugin_manager(**options))
 
 
+_INSTALL_DIRS = frozenset({"site-packages", "dist-packages"})
 _default_lock = threading.Lock()
 _default: tuple[object, PluginHost] | None = None
 
@@ -178,18 +179,21 @@ _default: tuple[object, PluginHost] | None = None
 def _default_key() -> object:
     """What the default host depends on: the autoload switch and, if on, the installed plugins.
 
-    Installing or removing a distribution changes the modification time of the directory on
-    ``sys.path`` it goes into, which is far cheaper to look at than the entry points.
+    Installing or removing a distribution changes the modification time of the
+    ``site-packages`` directory it goes into, which is far cheaper to look at than the entry
+    points. Other directories on ``sys.path`` (a script's own, often written to) are not
+    watched.
     """
     switch = os.environ.get(DISABLE_AUTOLOAD_ENV, "")
     if switch:
         return switch
     stamps: list[tuple[str, int | None]] = []
     for entry in sys.path:
-        try:
-            stamps.append((entry, os.stat(entry or ".").st_mtime_ns))
-        except OSError:
-            stamps.append((entry, None))
+        if os.path.basename(entry.rstrip("/\\")) in _INSTALL_DIRS:
+            try:
+                stamps.append((entry, os.stat(entry).st_mtime_ns))
+            except OSError:
+                stamps.append((entry, None))
     return tuple(stamps)
 
 
@@ -199,7 +203,9 @@ def default_host() -> PluginHost:
     Built once and shared, so that [`price`][promocore.engine.price] does not build a plugin
     manager and scan entry points on every call. It is built again when
     ``PROMOCORE_DISABLE_PLUGIN_AUTOLOAD`` changes or a distribution is installed or removed
-    on ``sys.path``; [`reset_default_host`][promocore.plugins.reset_default_host] forces it.
+    in a ``site-packages`` directory on ``sys.path``;
+    [`reset_default_host`][promocore.plugins.reset_default_host] forces it (after adding a
+    plugin some other way at run time).
     It refuses `PluginHost.register`: build your own host to add plugins.
     """
     global _default

@@ -74,16 +74,6 @@ class LineState:
         """True if a campaign of ``stage`` may still discount the line."""
         return self.payable.amount > 0 and not (self.closed and stage in self.closed)
 
-    def takeable(self, stage: Stage) -> int:
-        """The most an exclusive campaign of ``stage`` may still take off this line.
-
-        This is the base of the free units (what they have left to pay), as the
-        exclusive views offer it; every exclusive discount uses up at least its amount.
-        """
-        if self.free_units <= 0 or not self.open_to(stage):
-            return 0
-        return min(self.free_payable.amount, self.payable.amount)
-
 
 @attrs.frozen
 class PricingState:

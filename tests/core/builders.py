@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
+import attrs
 from hypothesis import strategies as st
 
 from promocore.campaign import Audience, Budget, Campaign, Limits, Schedule, Scope, Tier
 from promocore.cart import Cart, Customer, LineItem
+from promocore.engine import price
 from promocore.mechanics.price_off import PriceOffParams
 from promocore.mechanics.tiered_discount import Basis, Mode, TieredDiscountParams
 from promocore.money import Money
+from promocore.selection import Selection
 
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2026, 11, 11, 10, 0, tzinfo=CST)
@@ -150,3 +154,26 @@ def campaigns(
             )
         )
     return out
+
+
+def best_by_brute_force(cart: Cart, cs: list[Campaign]) -> int:
+    """The largest discount over every choice of at most one campaign per group.
+
+    Each choice is priced with every chosen campaign in a group of its own and
+    applied in canonical order (priority mode), so nothing competes.
+    """
+    stackable = [c for c in cs if c.exclusive_group is None]
+    exclusive = [c for c in cs if c.exclusive_group is not None]
+    best = -1
+    for size in range(len(exclusive) + 1):
+        for subset in itertools.combinations(exclusive, size):
+            groups = [c.exclusive_group for c in subset]
+            if len(set(groups)) != len(groups):
+                continue
+            alone = [attrs.evolve(c, exclusive_group=f"solo-{c.id}") for c in subset]
+            quote = price(cart, stackable + alone, selection=Selection.PRIORITY)
+            exclusive_total = sum(
+                a.amount.amount for a in quote.applied if a.campaign in {c.id for c in subset}
+            )
+            best = max(best, exclusive_total)
+    return best

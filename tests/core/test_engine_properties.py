@@ -1,6 +1,5 @@
 """Invariants of pricing, checked on random carts and campaigns."""
 
-import itertools
 import random
 
 import attrs
@@ -11,9 +10,8 @@ from promocore.campaign import Campaign, Stage
 from promocore.cart import Cart
 from promocore.engine import Engine, price
 from promocore.money import Money
-from promocore.selection import Selection
 
-from .builders import campaigns, carts
+from .builders import best_by_brute_force, campaigns, carts
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -86,29 +84,6 @@ def _single_stage(cs: list[Campaign], stage: Stage) -> list[Campaign]:
     return [attrs.evolve(c, stage=stage) for c in cs]
 
 
-def _brute_force(cart: Cart, cs: list[Campaign]) -> int:
-    """The largest discount over every choice of at most one campaign per group.
-
-    Each choice is priced with every chosen campaign in a group of its own and
-    applied in canonical order (priority mode), so nothing competes.
-    """
-    stackable = [c for c in cs if c.exclusive_group is None]
-    exclusive = [c for c in cs if c.exclusive_group is not None]
-    best = -1
-    for size in range(len(exclusive) + 1):
-        for subset in itertools.combinations(exclusive, size):
-            groups = [c.exclusive_group for c in subset]
-            if len(set(groups)) != len(groups):
-                continue
-            alone = [attrs.evolve(c, exclusive_group=f"solo-{c.id}") for c in subset]
-            quote = price(cart, stackable + alone, selection=Selection.PRIORITY)
-            exclusive_total = sum(
-                a.amount.amount for a in quote.applied if a.campaign in {c.id for c in subset}
-            )
-            best = max(best, exclusive_total)
-    return best
-
-
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     cart=carts(),
@@ -119,4 +94,4 @@ def test_best_for_customer_equals_brute_force(cart: Cart, cs: list[Campaign], st
     # Stackable campaigns are left out so that only the exclusive choice varies.
     exclusive = [c for c in _single_stage(cs, stage) if c.exclusive_group is not None]
     quote = price(cart, exclusive)
-    assert quote.discount.amount == _brute_force(cart, exclusive)
+    assert quote.discount.amount == best_by_brute_force(cart, exclusive)

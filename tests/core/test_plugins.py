@@ -1,5 +1,8 @@
 """The plugin host: a mechanic defined here, outside the package, prices a cart."""
 
+import os
+from collections.abc import Generator, Sequence
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -12,10 +15,16 @@ from promocore.errors import PluginError, Problem, UnknownMechanicError, Validat
 from promocore.hookspecs import hookimpl
 from promocore.mechanic import Context, Decline, LineDiscount, Mechanic, Proposal
 from promocore.money import Money
-from promocore.plugins import DISABLE_AUTOLOAD_ENV, make_host, make_plugin_manager
+from promocore.plugins import (
+    DISABLE_AUTOLOAD_ENV,
+    default_host,
+    make_host,
+    make_plugin_manager,
+    reset_default_host,
+)
 from promocore.quote import Quote
 
-from .builders import cart, cny, line
+from .builders import cart, cny, ladder, line, percent_off
 
 
 @attrs.frozen
@@ -157,3 +166,96 @@ def test_a_mechanic_that_overshoots_is_stopped_by_the_engine() -> None:
     engine = Engine([Campaign("g", "g", "greedy", NthFreeParams(2))], host=host)
     with pytest.raises(PluginError, match="out of bounds"):
         engine.price(cart(line("A", "1.00")))
+
+
+class Batched:
+    """Checks campaigns many at a time, and counts the calls."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int]] = []
+
+    @hookimpl
+    def promocore_validate_campaigns(
+        self, mechanic: str, campaigns: Sequence[Campaign]
+    ) -> list[tuple[int, Problem]]:
+        self.calls.append((mechanic, len(campaigns)))
+        return [
+            (i, Problem("name", "must not shout"))
+            for i, campaign in enumerate(campaigns)
+            if campaign.name.isupper()
+        ]
+
+
+def test_validation_is_one_call_per_mechanic_and_keeps_the_one_campaign_hook() -> None:
+    batched = Batched()
+    host = make_host(autoload=False, plugins=[batched, NthFreePlugin()])
+    good = [percent_off(f"p{i}", "5") for i in range(5)] + [ladder("l", ("1.00", "1.00"))]
+    Engine(good, host=host)
+    assert sorted(batched.calls) == [("price_off", 5), ("tiered_discount", 1)]
+    loud = attrs.evolve(percent_off("loud", "5"), name="LOUD")
+    alone = Campaign("n", "n", "nth_free", NthFreeParams(3))  # nth_free must be exclusive
+    with pytest.raises(ValidationError) as info:
+        Engine([*good, loud, alone], host=host)
+    assert [str(p) for p in info.value.problems] == [
+        "campaigns[6].name: must not shout",
+        "campaigns[7].exclusive_group: nth_free campaigns must be exclusive",
+    ]
+    assert host.validate_campaign(loud) == [Problem("name", "must not shout")]
+
+
+def test_a_wrapping_validator_is_still_called_through_the_hook() -> None:
+    seen: list[str] = []
+
+    class Wrapper:
+        @hookimpl(wrapper=True)
+        def promocore_validate_campaign(self, campaign: Campaign) -> Generator[None, Any, Any]:
+            seen.append(campaign.id)
+            return (yield)
+
+    host = make_host(autoload=False, plugins=[Wrapper(), NthFreePlugin()])
+    alone = Campaign("n", "n", "nth_free", NthFreeParams(3))
+    assert host.validate_campaigns([percent_off("a", "1"), alone]) == [
+        [],
+        [Problem("exclusive_group", "nth_free campaigns must be exclusive")],
+    ]
+    assert seen == ["a", "n"]
+
+
+def test_the_default_host_is_shared_and_follows_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    reset_default_host()
+    host = default_host()
+    assert default_host() is host
+    assert Engine([]).host is host
+    with pytest.raises(PluginError, match="shared"):
+        host.register(NthFreePlugin())
+    monkeypatch.setenv(DISABLE_AUTOLOAD_ENV, "1")
+    without = default_host()
+    assert without is not host and default_host() is without
+    monkeypatch.delenv(DISABLE_AUTOLOAD_ENV)
+    again = default_host()
+    assert again is not without
+    # A distribution installed into site-packages changes the directory's modification time.
+    site = tmp_path / "site-packages"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    seen = default_host()
+    (tmp_path / "app.log").write_text("a script's directory may change: not watched")
+    assert default_host() is seen
+    (site / "new_plugin-1.0.dist-info").mkdir()
+    os.utime(site, ns=(1, 1))
+    assert default_host() is not seen
+    reset_default_host()
+    assert default_host() is not host
+
+
+def test_price_reuses_the_default_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    reset_default_host()
+    default_host()
+    built: list[object] = []
+    monkeypatch.setattr(
+        "promocore.plugins.make_plugin_manager", lambda **_: built.append(1) or None
+    )
+    quote = price(cart(line("A", "10.00")), [percent_off("p", "10")])
+    assert quote.discount == cny("1.00") and built == []
