@@ -265,8 +265,7 @@ class PartSearch:
                     best = self.suffix[g][at]
                 else:
                     best = max(
-                        self._now(j, state) if j in mine else self._bound(j)
-                        for j in positions[at:]
+                        self._now(j, state) if j in mine else self._bound(j) for j in positions[at:]
                     )
                 cap = 0
                 for line in self.group_lines[g]:

@@ -43,7 +43,7 @@ class Engine:
             [`default_host`][promocore.plugins.default_host] (built-ins plus entry points).
         selection: ``BEST`` (the combination best for the customer) or ``PRIORITY``
             (or their values, ``"best"`` and ``"priority"``).
-        stages: The stage order, each stage once.
+        stages: The stage order, each stage once (stages or their values, ``"item"``).
         search_budget: Steps the exclusive-group search may take per quote, at least 1
             (see [`promocore.selection`][promocore.selection]); past them a quote keeps the
             best choice found and is marked ``proven_optimal=False``.
@@ -60,7 +60,7 @@ class Engine:
         *,
         host: PluginHost | None = None,
         selection: Selection | str = Selection.BEST,
-        stages: Sequence[Stage] = STAGES,
+        stages: Sequence[Stage | str] = STAGES,
         search_budget: int = DEFAULT_SEARCH_BUDGET,
     ) -> None:
         options = _options(selection, stages, search_budget)

@@ -254,8 +254,10 @@ def test_price_reuses_the_default_host(monkeypatch: pytest.MonkeyPatch) -> None:
     reset_default_host()
     default_host()
     built: list[object] = []
-    monkeypatch.setattr(
-        "promocore.plugins.make_plugin_manager", lambda **_: built.append(1) or None
-    )
+
+    def counting(**options: object) -> None:
+        built.append(options)
+
+    monkeypatch.setattr("promocore.plugins.make_plugin_manager", counting)
     quote = price(cart(line("A", "10.00")), [percent_off("p", "10")])
     assert quote.discount == cny("1.00") and built == []
