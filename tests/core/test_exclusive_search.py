@@ -184,4 +184,4 @@ def test_the_budget_is_an_option_with_a_limit() -> None:
     with pytest.raises(ValidationError, match=r"stages\[1\]"):
         Engine([], stages=["item", "item"])
     with pytest.raises(ValidationError, match=r"stages\[0\]"):
-        Engine([], stages=["checkout"])  # type: ignore[list-item]
+        Engine([], stages=["checkout"])
