@@ -75,7 +75,8 @@ def test_round_trip_of_frozen_attrs(sessions: TypedStore[Session]) -> None:
     assert loaded.due == value.expires_at
     record = sessions.store.get("bargain.session", "s1")
     assert record is not None
-    assert record.payload["price"] == {"amount": 10_000, "currency": "CNY"}
+    assert record.payload["$v"] == 1
+    assert record.payload["price"] == {"amount": "100.00", "currency": "CNY"}
     assert record.payload["phase"] == "open"
     assert record.payload["share"] == "0.15"
 

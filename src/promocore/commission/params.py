@@ -23,6 +23,7 @@ from promocore.commission.compliance import (
     compliance_notes,
     warn_about,
 )
+from promocore.measure import decides_measure
 from promocore.money import Money, Rounding
 from promocore.validation import Checks
 
@@ -206,7 +207,10 @@ class CommissionParams:
     levels: int = attrs.field(default=attrs.Factory(_levels_of, takes_self=True))
     sku_rates: tuple[SkuRates, ...] = attrs.field(default=(), converter=_sku_rates_tuple)
     ranks: tuple[Rank, ...] = attrs.field(default=(), converter=_rank_tuple)
-    rank_by: RankBasis = RankBasis.SETTLED_SALES
+    rank_by: RankBasis = attrs.field(
+        default=RankBasis.SETTLED_SALES,
+        metadata=decides_measure({RankBasis.SETTLED_SALES: Money, RankBasis.TEAM_SIZE: int}),
+    )
     base: CommissionBase = CommissionBase.PAYABLE
     max_share: Decimal = Decimal(50)
     activity_items: bool = False

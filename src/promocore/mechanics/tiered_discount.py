@@ -15,6 +15,7 @@ import attrs
 
 from promocore.campaign import Stage, Tier
 from promocore.hookspecs import hookimpl
+from promocore.measure import decides_measure
 from promocore.mechanic import Context, Decline, Mechanic, Proposal, Upsell, spread
 from promocore.money import Money, Rounding
 from promocore.quote import Reason
@@ -56,7 +57,10 @@ class TieredDiscountParams:
         rounding: How percent rewards are rounded to the minor unit.
     """
 
-    basis: Basis = Basis.AMOUNT
+    basis: Basis = attrs.field(
+        default=Basis.AMOUNT,
+        metadata=decides_measure({Basis.AMOUNT: Money, Basis.QUANTITY: int}),
+    )
     mode: Mode = Mode.LADDER
     tiers: tuple[Tier, ...] = attrs.field(default=(), converter=_tiers)
     step: Threshold | None = None
