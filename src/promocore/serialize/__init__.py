@@ -42,6 +42,7 @@ write or read themselves, so pricing a cart loads no cattrs.
 
 Example:
     >>> from promocore.campaign import Budget
+    >>> from promocore.money import Money
     >>> structure(Budget, {"limit": 20000}, currency="CNY")
     Budget(limit=Money(amount=2000000, currency='CNY'))
     >>> unstructure(Budget(Money(2000000, "CNY")))
