@@ -1,6 +1,7 @@
 """Loading campaigns and carts from files and dicts."""
 
 import json
+import re
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -299,3 +300,16 @@ def test_files_that_are_not_text_or_have_huge_numbers_are_refused(tmp_path: Path
     huge.write_text('{"currency": "CNY", "lines": [{"quantity": ' + "9" * 5000 + "}]}")
     with pytest.raises(ConfigError, match="invalid JSON"):
         load_cart(huge)
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+@pytest.mark.parametrize("page", ["tutorial.md", "reference/config.md"])
+def test_the_campaign_files_in_the_docs_load(tmp_path: Path, page: str) -> None:
+    blocks = re.findall(r"```toml\n(.*?)```", (DOCS / page).read_text(encoding="utf-8"), re.S)
+    assert blocks
+    for i, block in enumerate(blocks):
+        path = tmp_path / f"{i}.toml"
+        path.write_text(block, encoding="utf-8")
+        assert load_campaigns(path)

@@ -185,7 +185,8 @@ class CommissionParams:
         sku_rates: Per-sku rates (optionally per rank) replacing the defaults.
         ranks: Promoter ranks, thresholds strictly increasing; a promoter is
             promoted to the highest rank reached and is never demoted.
-        rank_by: What rank thresholds measure.
+        rank_by: What rank thresholds measure; in a file it decides whether a
+            rank's ``threshold`` is read as an amount or as a head count.
         base: What percent rates apply to.
         max_share: The most an order's commissions may add up to, as a percent of
             what the buyer paid (net of refunds), 50 by default; larger sums are

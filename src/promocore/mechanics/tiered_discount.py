@@ -48,7 +48,9 @@ class TieredDiscountParams:
     """Params of ``tiered_discount``.
 
     Attributes:
-        basis: ``amount`` (thresholds are amounts) or ``quantity`` (units).
+        basis: ``amount`` (thresholds are amounts) or ``quantity`` (units). In a
+            file it decides how ``threshold`` and ``step`` are read: ``300`` is
+            ¥300.00 on an amount basis and 300 units on a quantity basis.
         mode: ``ladder`` (best tier met) or ``every`` (per step, repeated).
         tiers: Ladder tiers, thresholds strictly increasing.
         step: The step of ``every`` mode (an amount, or units on a quantity basis).
