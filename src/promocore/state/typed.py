@@ -19,7 +19,7 @@ import attrs
 import cattrs
 
 from promocore.errors import ValidationError
-from promocore.serialize import make_storage_converter, storage_converter
+from promocore.serialize import make_storage_converter, problems_of, storage_converter
 from promocore.state.errors import RecordDecodeError, RecordNotFoundError
 from promocore.state.protocol import Store
 from promocore.state.record import JSONObject, Record, check_kind
@@ -150,8 +150,9 @@ class Codec(Generic[T]):
                 data = self._upgrades[step](data)
             return self._converter.structure(data, self.cls)
         except Exception as error:
+            problems = "; ".join(str(p) for p in problems_of(error)) or str(error)
             raise RecordDecodeError(
-                f"{self.kind}: payload does not fit {self.cls.__name__}: {error}"
+                f"{self.kind}: payload does not fit {self.cls.__name__}: {problems}"
             ) from error
 
     def due_of(self, value: T) -> datetime | None:
