@@ -10,12 +10,10 @@ from __future__ import annotations
 import contextvars
 import enum
 import re
-import types
 from collections.abc import Callable, Iterator, Mapping
-from collections.abc import Set as AbstractSet
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Union, get_args, get_origin
+from typing import Any, get_args, get_origin
 
 import attrs
 import cattrs
@@ -25,6 +23,15 @@ from promocore.errors import FloatRefusedError, Problem, PromocoreError, Validat
 from promocore.measure import measure_choices
 from promocore.money import Money, Rounding, to_decimal
 from promocore.serialize._problems import problems_of
+from promocore.serialize._types import (
+    NONE,
+    is_enum,
+    is_pairs,
+    is_sequence,
+    is_set,
+    is_union,
+    sorted_values,
+)
 
 #: The currency amounts are read in while a document is structured.
 CURRENCY: contextvars.ContextVar[str | None] = contextvars.ContextVar(
@@ -38,7 +45,6 @@ MEASURE: contextvars.ContextVar[type | None] = contextvars.ContextVar(
 #: Whole numbers written as strings have at most this many digits.
 MAX_WHOLE_DIGITS = 18
 _WHOLE = re.compile(rf"[+-]?[0-9]{{1,{MAX_WHOLE_DIGITS}}}")
-_NONE = type(None)
 
 
 def _fail(message: str) -> ValidationError:
@@ -142,10 +148,6 @@ def _date(raw: object, _: Any) -> date:
     raise _fail("must be an ISO 8601 date")
 
 
-def _is_enum(tp: Any) -> bool:
-    return isinstance(tp, type) and issubclass(tp, enum.Enum)
-
-
 def _enum(raw: object, tp: type[enum.Enum]) -> enum.Enum:
     if isinstance(raw, tp):
         return raw
@@ -171,27 +173,6 @@ def enum_text(value: enum.Enum) -> Any:
 
 
 # --- reading containers ------------------------------------------------------------------
-
-
-def _is_union(tp: Any) -> bool:
-    return get_origin(tp) in (Union, types.UnionType)
-
-
-def is_pairs(tp: Any) -> bool:
-    """True for ``tuple[tuple[str, X], ...]``: a frozen mapping, written as an object."""
-    args = get_args(tp)
-    if get_origin(tp) is not tuple or len(args) != 2 or args[1] is not Ellipsis:
-        return False
-    pair = get_args(args[0])
-    return get_origin(args[0]) is tuple and len(pair) == 2 and pair[0] is str
-
-
-def _is_sequence(tp: Any) -> bool:
-    return tp in (tuple, list) or get_origin(tp) in (tuple, list)
-
-
-def _is_set(tp: Any) -> bool:
-    return tp in (frozenset, set) or get_origin(tp) in (frozenset, set, AbstractSet)
 
 
 def _listed(raw: object) -> list[Any]:
@@ -269,9 +250,9 @@ def _pairs_hook(converter: cattrs.Converter) -> Callable[[object, Any], Any]:
 def _union_hook(converter: cattrs.Converter) -> Callable[[object, Any], Any]:
     def structure(raw: object, tp: Any) -> Any:
         args = get_args(tp)
-        options = [a for a in args if a is not _NONE]
+        options = [a for a in args if a is not NONE]
         if raw is None:
-            if _NONE in args:
+            if NONE in args:
                 return None
             raise _fail("must not be empty")
         if set(options) == {Money, int}:
@@ -339,13 +320,6 @@ def _decided(
 # --- writing -----------------------------------------------------------------------------
 
 
-def _sorted(values: list[Any]) -> list[Any]:
-    try:
-        return sorted(values)
-    except TypeError:
-        return sorted(values, key=repr)
-
-
 def _plain_str(value: str) -> Any:
     if type(value) is str:
         return value
@@ -390,7 +364,9 @@ def _unstructure_sequence(converter: cattrs.Converter) -> Callable[[Any], Any]:
 def _unstructure_set(converter: cattrs.Converter) -> Callable[[Any], Any]:
     def factory(tp: Any) -> Callable[[Any], Any]:
         kind = (get_args(tp) or (None,))[0]
-        return lambda value: _sorted([converter.unstructure(v, unstructure_as=kind) for v in value])
+        return lambda value: sorted_values(
+            [converter.unstructure(v, unstructure_as=kind) for v in value]
+        )
 
     return factory
 
@@ -423,12 +399,12 @@ def make_converter(*, compact: bool = False) -> cattrs.Converter:
     converter.register_structure_hook(Money, _money)
     converter.register_structure_hook(datetime, _datetime)
     converter.register_structure_hook(date, _date)
-    converter.register_structure_hook_func(_is_enum, _enum)
+    converter.register_structure_hook_func(is_enum, _enum)
     converter.register_structure_hook_factory(attrs.has, _attrs_structure(converter))
-    converter.register_structure_hook_func(_is_sequence, _sequence_hook(converter))
-    converter.register_structure_hook_func(_is_set, _set_hook(converter))
+    converter.register_structure_hook_func(is_sequence, _sequence_hook(converter))
+    converter.register_structure_hook_func(is_set, _set_hook(converter))
     converter.register_structure_hook_func(is_pairs, _pairs_hook(converter))
-    converter.register_structure_hook_func(_is_union, _union_hook(converter))
+    converter.register_structure_hook_func(is_union, _union_hook(converter))
     # Writing.
     converter.register_unstructure_hook(Money, Money.format)
     converter.register_unstructure_hook(Decimal, str)
@@ -437,12 +413,12 @@ def make_converter(*, compact: bool = False) -> cattrs.Converter:
     converter.register_unstructure_hook(datetime, datetime.isoformat)
     converter.register_unstructure_hook(date, date.isoformat)
     converter.register_unstructure_hook(timedelta, timedelta.total_seconds)
-    converter.register_unstructure_hook_func(_is_enum, enum_text)
+    converter.register_unstructure_hook_func(is_enum, enum_text)
     converter.register_unstructure_hook_func(
         _is_numpy, lambda value: converter.unstructure(value.tolist())
     )
     converter.register_unstructure_hook_factory(attrs.has, _attrs_unstructure(converter, compact))
-    converter.register_unstructure_hook_factory(_is_sequence, _unstructure_sequence(converter))
-    converter.register_unstructure_hook_factory(_is_set, _unstructure_set(converter))
+    converter.register_unstructure_hook_factory(is_sequence, _unstructure_sequence(converter))
+    converter.register_unstructure_hook_factory(is_set, _unstructure_set(converter))
     converter.register_unstructure_hook_factory(is_pairs, _unstructure_pairs(converter))
     return converter

@@ -9,11 +9,9 @@ event log) is tagged with its class name under ``"$type"``.
 
 from __future__ import annotations
 
-import types
 from collections.abc import Callable, Mapping
-from collections.abc import Set as AbstractSet
 from decimal import Decimal
-from typing import Any, Union, get_args, get_origin
+from typing import Any, get_args, get_origin
 
 import attrs
 import cattrs
@@ -21,10 +19,10 @@ from cattrs.disambiguators import create_default_dis_func
 from cattrs.preconf.json import make_converter as make_json_converter
 
 from promocore.money import Money
+from promocore.serialize._types import NONE, is_set, is_union, sorted_values
 
 #: The key naming the class of a union member in a payload.
 TYPE_KEY = "$type"
-_NONE = type(None)
 
 
 def _dump_money(value: Money) -> dict[str, str]:
@@ -53,23 +51,12 @@ def _load_decimal(raw: object, _: Any) -> Decimal:
     return Decimal(raw)
 
 
-def _sorted(values: list[Any]) -> list[Any]:
-    try:
-        return sorted(values)
-    except TypeError:
-        return sorted(values, key=repr)
-
-
-def _is_set(tp: Any) -> bool:
-    return tp in (frozenset, set) or get_origin(tp) in (frozenset, set, AbstractSet)
-
-
 def _is_mapping(tp: Any) -> bool:
     return tp is dict or get_origin(tp) in (dict, Mapping)
 
 
 def _attrs_members(tp: Any) -> list[type]:
-    if get_origin(tp) not in (Union, types.UnionType):
+    if not is_union(tp):
         return []
     return [member for member in get_args(tp) if attrs.has(member)]
 
@@ -92,17 +79,19 @@ def make_storage_converter() -> cattrs.Converter:
 
     def set_factory(tp: Any) -> Callable[[Any], list[Any]]:
         kind = (get_args(tp) or (None,))[0]
-        return lambda value: _sorted([converter.unstructure(v, unstructure_as=kind) for v in value])
+        return lambda value: sorted_values(
+            [converter.unstructure(v, unstructure_as=kind) for v in value]
+        )
 
     def mapping_factory(tp: Any) -> Callable[[Any], dict[Any, Any]]:
         args = get_args(tp)
         kind = args[1] if len(args) == 2 else None
         return lambda value: {
             converter.unstructure(key): converter.unstructure(value[key], unstructure_as=kind)
-            for key in _sorted(list(value))
+            for key in sorted_values(list(value))
         }
 
-    converter.register_unstructure_hook_factory(_is_set, set_factory)
+    converter.register_unstructure_hook_factory(is_set, set_factory)
     converter.register_unstructure_hook_factory(_is_mapping, mapping_factory)
     converter.register_unstructure_hook_factory(_is_tagged_union, _tagged_dump(converter))
     converter.register_structure_hook_factory(_is_tagged_union, _tagged_load(converter))
@@ -129,11 +118,11 @@ def _tagged_load(converter: cattrs.Converter) -> Callable[[Any], Any]:
     def factory(tp: Any) -> Callable[[object, Any], Any]:
         members = _attrs_members(tp)
         by_name = {member.__name__: member for member in members}
-        others = [a for a in get_args(tp) if a not in members and a is not _NONE]
+        others = [a for a in get_args(tp) if a not in members and a is not NONE]
         untagged: list[Callable[..., Any]] = []
 
         def structure(raw: object, _: Any) -> Any:
-            if raw is None and _NONE in get_args(tp):
+            if raw is None and NONE in get_args(tp):
                 return None
             if isinstance(raw, Mapping):
                 name = raw.get(TYPE_KEY)
@@ -160,10 +149,10 @@ def _class_union_load(converter: cattrs.Converter) -> Callable[[Any], Any]:
 
     def factory(tp: Any) -> Callable[[object, Any], Any]:
         (member,) = _attrs_members(tp)
-        others = [a for a in get_args(tp) if a is not member and a is not _NONE]
+        others = [a for a in get_args(tp) if a is not member and a is not NONE]
 
         def structure(raw: object, _: Any) -> Any:
-            if raw is None and _NONE in get_args(tp):
+            if raw is None and NONE in get_args(tp):
                 return None
             if isinstance(raw, Mapping) or not others:
                 return converter.structure(raw, member)
