@@ -10,6 +10,7 @@ import sys
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -263,3 +264,9 @@ def test_docstring_examples(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_a_quote_writes_every_field() -> None:
+    written = set(sample_quote().to_dict())
+    fields = {field.name for field in attrs.fields(Quote)}
+    assert written == fields | {"subtotal", "discount", "total"}

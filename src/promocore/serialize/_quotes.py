@@ -11,6 +11,7 @@ so they come back as ``Money``. Lines written without ``index`` take their posit
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import attrs
@@ -19,7 +20,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from promocore.errors import Problem, ValidationError
 from promocore.money import Money
-from promocore.quote import Applied, Effect, Quote, QuoteLine
+from promocore.quote import Applied, BudgetDraw, Effect, Hint, NotApplied, Quote, QuoteLine
 from promocore.serialize._human import CURRENCY
 from promocore.serialize._problems import problems_of
 
@@ -215,16 +216,32 @@ def _frozen(value: Any) -> Any:
     return value
 
 
+#: What a quote writes, read through its public attributes (parts may be computed lazily).
+_QUOTE_FIELDS: tuple[tuple[str, Any], ...] = (
+    ("currency", str),
+    ("at", datetime),
+    ("lines", tuple[QuoteLine, ...]),
+    ("applied", tuple[Applied, ...]),
+    ("not_applied", tuple[NotApplied, ...]),
+    ("hints", tuple[Hint, ...]),
+    ("budget_draws", tuple[BudgetDraw, ...]),
+    ("effects", tuple[Effect, ...]),
+)
+
+
 def _register_quotes(converter: cattrs.Converter) -> None:
-    dump = converter.get_unstructure_hook(Quote)
     load = converter.get_structure_hook(Quote)
 
     def unstructure(quote: Quote) -> dict[str, Any]:
         token = CURRENCY.set(quote.currency)
         try:
-            return _with_totals(dump(quote), quote, "at")
+            data = {
+                name: converter.unstructure(getattr(quote, name), unstructure_as=kind)
+                for name, kind in _QUOTE_FIELDS
+            }
         finally:
             CURRENCY.reset(token)
+        return _with_totals(data, quote, "at")
 
     def structure(raw: object, _: Any) -> Quote:
         if isinstance(raw, Quote):
