@@ -191,12 +191,13 @@ class ScopeSlot:
         members: Its campaigns.
     """
 
+    members: Sequence[Entry]
     __slots__ = ("_buckets", "excluding", "members", "scope")
 
     def __init__(self, scope: Scope, members: Sequence[Entry]) -> None:
         self.scope = scope
         self.excluding = bool(scope.exclude_skus or scope.exclude_categories)
-        self.members = tuple(members)
+        self.members = members  # never changed: an update builds a new slot
         self._buckets: dict[Stage, Bucket] | None = None
 
     @property
@@ -249,18 +250,21 @@ class Index:
     def build(cls, entries: Iterable[Entry]) -> Index:
         """Index ``entries`` (ids already checked to be unique)."""
         by_id: dict[str, Entry] = {}
-        by_scope: dict[Scope, list[Entry]] = {}
+        numbers: dict[Scope, int] = {}
+        groups: list[list[Entry]] = []
         for entry in entries:
             by_id[entry.campaign.id] = entry
-            by_scope.setdefault(entry.campaign.scope, []).append(entry)
-        numbers: dict[Scope, int] = {}
+            number = numbers.setdefault(entry.campaign.scope, len(groups))
+            if number == len(groups):
+                groups.append([entry])
+            else:
+                groups[number].append(entry)
         slots: dict[int, ScopeSlot] = {}
         by_sku: dict[str, list[int]] = {}
         by_category: dict[str, list[int]] = {}
         everywhere: list[int] = []
-        for number, (scope, members) in enumerate(by_scope.items()):
-            numbers[scope] = number
-            slots[number] = ScopeSlot(scope, members)
+        for scope, number in numbers.items():
+            slots[number] = ScopeSlot(scope, groups[number])
             if scope.is_everything:
                 everywhere.append(number)
             for sku in scope.skus:

@@ -5,6 +5,11 @@ A mechanic is any object with ``name``, ``stage``, ``params_type`` and an
 returns the same [`Proposal`][promocore.mechanic.Proposal] (it applies) or
 [`Decline`][promocore.mechanic.Decline] (it does not, and why). The engine does the checks common to
 all campaigns (schedule, audience, scope, currency, budget, limits) before a mechanic is asked.
+
+Two optional members let the engine ask less often: ``floor``
+([`Floored`][promocore.mechanic.Floored]) for skipping campaigns far below their threshold,
+and ``bound`` with ``bound_is_exact`` ([`Bounded`][promocore.mechanic.Bounded]) for exclusive
+candidates that cannot win.
 """
 
 from __future__ import annotations
@@ -246,12 +251,13 @@ class Floor:
 class Floored(Protocol):
     """What a mechanic may add so the engine can skip campaigns far below their threshold.
 
-    The engine asks ``floor`` once per campaign when it is built, groups campaigns by scope
-    and, for each cart, measures each scope once per stage: campaigns whose floor is out of
-    reach are neither given a [`Context`][promocore.mechanic.Context] nor evaluated. They are
-    still explained: reading a quote's ``not_applied`` or ``hints`` evaluates them then, so
-    the explanation is the mechanic's own decline. Mechanics without ``floor`` are always
-    evaluated.
+    The engine asks ``floor`` once per campaign, the first time a cart touches the
+    campaign's scope, and keeps the campaigns of each scope sorted by it. For each cart it
+    measures each touching scope once per stage: the campaigns whose floor is out of reach are
+    neither given a [`Context`][promocore.mechanic.Context] nor evaluated. They are still
+    explained: reading a quote's ``not_applied`` or ``hints`` evaluates them then, so the
+    explanation is the mechanic's own decline. Mechanics without ``floor`` are always
+    evaluated. An amount floor in another currency than the campaign's is ignored.
     """
 
     def floor(self, campaign: Campaign) -> Floor | None:
@@ -260,7 +266,8 @@ class Floored(Protocol):
         Promise: whenever the lines of a context fall short of the floor,
         `Mechanic.evaluate` declines (a [`Decline`][promocore.mechanic.Decline], usually
         ``below_threshold``) and grants nothing. A lower floor than the true threshold is
-        always safe; a higher one makes the engine skip a campaign that would apply.
+        always safe; a higher one makes the engine skip a campaign that would apply (reading
+        the explanations of such a campaign raises ``PluginError``).
         """
         ...
 

@@ -122,9 +122,9 @@ class PluginHost:
 
     def validate_campaign(self, campaign: Campaign) -> list[Problem]:
         """Collect the problems plugins find with ``campaign``."""
-        return self.validate_campaigns([campaign])[0]
+        return list(self.validate_campaigns([campaign])[0])
 
-    def validate_campaigns(self, campaigns: Sequence[Campaign]) -> list[list[Problem]]:
+    def validate_campaigns(self, campaigns: Sequence[Campaign]) -> list[tuple[Problem, ...]]:
         """Collect the problems plugins find with each of ``campaigns``, in one pass.
 
         Campaigns are batched by mechanic name: one ``promocore_validate_campaigns`` call
@@ -133,9 +133,9 @@ class PluginHost:
         hook call each (through the hook when one is a wrapper).
 
         Returns:
-            One list of problems per campaign, in order; paths are relative to the campaign.
+            The problems of each campaign, in order (paths relative to the campaign).
         """
-        found: list[list[Problem]] = [[] for _ in campaigns]
+        found: dict[int, list[Problem]] = {}
         batches: dict[str, list[int]] = defaultdict(list)
         for i, campaign in enumerate(campaigns):
             batches[campaign.mechanic].append(i)
@@ -145,21 +145,25 @@ class PluginHost:
             results = hook.promocore_validate_campaigns(mechanic=mechanic, campaigns=batch)
             for pairs in results:
                 for k, problem in pairs:
-                    found[positions[k]].append(problem)
+                    found.setdefault(positions[k], []).append(problem)
         impls = hook.promocore_validate_campaign.get_hookimpls()
         if any(impl.hookwrapper or impl.wrapper for impl in impls):
             for i, campaign in enumerate(campaigns):
                 each: list[list[Problem]] = hook.promocore_validate_campaign(campaign=campaign)
                 for problems in each:
-                    found[i].extend(problems)
+                    if problems:
+                        found.setdefault(i, []).extend(problems)
         elif impls:
             calls = [(impl.function, bool(impl.argnames)) for impl in reversed(impls)]  # LIFO
             for i, campaign in enumerate(campaigns):
                 for function, takes_campaign in calls:
                     given = function(campaign) if takes_campaign else function()
                     if given:
-                        found[i].extend(cast("list[Problem]", given))
-        return found
+                        found.setdefault(i, []).extend(cast("list[Problem]", given))
+        out: list[tuple[Problem, ...]] = [()] * len(campaigns)
+        for i, problems in found.items():
+            out[i] = tuple(problems)
+        return out
 
     def quote_priced(self, cart: Cart, quote: Quote) -> None:
         """Tell observers a quote was priced."""

@@ -215,8 +215,8 @@ def test_a_wrapping_validator_is_still_called_through_the_hook() -> None:
     host = make_host(autoload=False, plugins=[Wrapper(), NthFreePlugin()])
     alone = Campaign("n", "n", "nth_free", NthFreeParams(3))
     assert host.validate_campaigns([percent_off("a", "1"), alone]) == [
-        [],
-        [Problem("exclusive_group", "nth_free campaigns must be exclusive")],
+        (),
+        (Problem("exclusive_group", "nth_free campaigns must be exclusive"),),
     ]
     assert seen == ["a", "n"]
 
