@@ -140,21 +140,28 @@ class Run:
 def checked(entry: Entry, proposal: Proposal, views: Sequence[LineView]) -> Proposal:
     """Refuse out-of-bounds discounts and fill in the base each discount covers."""
     allowed = {view.index: view for view in views}
-    name = entry.mechanic.name
     discounts = []
     changed = False
     for d in proposal.discounts:
         view = allowed.get(d.index)
         if view is None:
             raise PluginError(
-                f"mechanic {name!r} discounted line {d.index}, which it was not given"
+                f"mechanic {entry.mechanic.name!r} discounted line {d.index}, "
+                "which it was not given"
             )
         if not 0 <= d.units <= view.units:
-            raise PluginError(f"mechanic {name!r} covered {d.units} unit(s) of line {d.index}")
-        base = d.base if d.base is not None else view.take(d.units).base
-        if d.amount.amount < 0 or d.amount > base or base > view.base:
             raise PluginError(
-                f"mechanic {name!r} proposed {d.amount} on line {d.index}, whose "
+                f"mechanic {entry.mechanic.name!r} covered {d.units} unit(s) of line {d.index}"
+            )
+        base = d.base if d.base is not None else view.take(d.units).base
+        amount = d.amount
+        if (
+            amount.currency != base.currency
+            or not 0 <= amount.amount <= base.amount <= view.base.amount
+            or base.currency != view.base.currency
+        ):
+            raise PluginError(
+                f"mechanic {entry.mechanic.name!r} proposed {amount} on line {d.index}, whose "
                 f"{d.units} unit(s) have {base} left to pay: out of bounds"
             )
         if d.base is None:

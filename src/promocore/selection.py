@@ -220,11 +220,16 @@ def _parts(candidates: Sequence[Candidate]) -> list[list[int]]:
             parent[max(a, b)] = min(a, b)
 
     by_group: dict[str, int] = {}
+    by_lines: dict[tuple[int, ...], int] = {}  # candidates of one scope share their lines
     by_line: dict[int, int] = {}
     for pos, candidate in enumerate(candidates):
         first = by_group.setdefault(candidate.group, pos)
         if first != pos:
             join(first, pos)
+        first = by_lines.setdefault(candidate.lines, pos)
+        if first != pos:
+            join(first, pos)
+            continue
         for line in candidate.lines:
             first = by_line.setdefault(line, pos)
             if first != pos:

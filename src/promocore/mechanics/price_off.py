@@ -13,7 +13,7 @@ import attrs
 from promocore.campaign import Campaign, Stage
 from promocore.hookspecs import hookimpl
 from promocore.mechanic import Context, Decline, Floor, LineDiscount, Mechanic, Proposal
-from promocore.money import Money, Rounding, total
+from promocore.money import Money, Rounding, ratio, round_div, total
 from promocore.quote import Reason
 from promocore.validation import Checks
 
@@ -50,27 +50,35 @@ class PriceOffParams:
         checks.raise_if_any()
 
 
-def _line_discount(params: PriceOffParams, base: Money, units: int) -> Money:
-    if params.percent_off is not None:
-        return base.percent(params.percent_off, params.rounding)
+def _line_discount(params: PriceOffParams, base: int, units: int) -> int:
+    """The discount, in minor units, of ``units`` units with ``base`` left to pay."""
     if params.amount_off is not None:
-        return (params.amount_off * units).min(base)
+        return min(params.amount_off.amount * units, base)
     assert params.unit_price is not None
-    return (base - params.unit_price * units).max(Money.zero(base.currency))
+    return max(base - params.unit_price.amount * units, 0)
 
 
 def _discounts(params: PriceOffParams, context: Context) -> list[LineDiscount]:
     """Every covered unit's discount, up to the per-order unit limit."""
     left = context.unit_limit
     discounts: list[LineDiscount] = []
+    percent = params.percent_off
+    if percent is not None:  # the rate as a ratio once, not per line
+        numerator, denominator = ratio(percent, "percent")
+        denominator *= 100
+        rounding = params.rounding
     for view in context.lines:
         units = view.units if left is None else min(view.units, left)
         if units <= 0:
             break
         covered = view.take(units)
-        amount = _line_discount(params, covered.base, units)
-        if amount.amount > 0:
-            discounts.append(LineDiscount(view.index, amount, units, covered.base))
+        base = covered.base
+        if percent is not None:
+            amount = round_div(base.amount * numerator, denominator, rounding)
+        else:
+            amount = _line_discount(params, base.amount, units)
+        if amount > 0:
+            discounts.append(LineDiscount(view.index, base.with_amount(amount), units, base))
             if left is not None:
                 left -= units
     return discounts
