@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from fractions import Fraction
 
 import attrs
 
 from promocore.campaign import Campaign, Scope, Stage
-from promocore.cart import Cart
+from promocore.cart import Cart, LineItem
 from promocore.errors import PluginError
 from promocore.mechanic import Context, Floor, Mechanic
 from promocore.money import Money
@@ -33,6 +34,7 @@ class Traits:
         floor_units: The floor's units (0 for none).
         bound: The mechanic's ``bound``, if any.
         exact: The bound is exactly what the mechanic grants.
+        rate: The mechanic's ``rate``, if any.
     """
 
     plain: bool
@@ -41,6 +43,7 @@ class Traits:
     floor_units: int
     bound: Callable[[Context], Money] | None
     exact: bool
+    rate: Callable[[Campaign, LineItem], Fraction | None] | None
 
 
 class Entry:
@@ -109,6 +112,7 @@ def _traits_of(campaign: Campaign, mechanic: Mechanic) -> Traits:
         units,
         getattr(mechanic, "bound", None),
         bool(getattr(mechanic, "bound_is_exact", False)),
+        getattr(mechanic, "rate", None),
     )
 
 

@@ -21,14 +21,20 @@ from __future__ import annotations
 import bisect
 import heapq
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 
 from promocore.campaign import Stage
 from promocore.pricing_state import Evaluation, LineState, PricingState
 
+#: Steps an evaluation counts besides one per line it sees: building the context, asking the
+#: mechanic and checking its answer cost about as much as ten branches.
+EVALUATION = 10
 #: Evaluates candidate ``i`` (a position in the stage) against a state; ``None`` if it fails.
 Evaluate = Callable[[int, PricingState], Evaluation | None]
 #: Evaluates candidate ``i`` alone on the start state (remembered); it applies there.
 Alone = Callable[[int], Evaluation]
+#: The most candidate ``i`` takes off cart line ``l`` per unit of list price, if known.
+Rate = Callable[[int, int], Fraction | None]
 #: A complete choice: amount saved, (local position, evaluation) pairs in order, final state.
 Found = tuple[int, list[tuple[int, Evaluation]], PricingState]
 #: A branch of the search: position, state, groups used (a bit mask), the used groups' best
@@ -68,7 +74,7 @@ class PartSearch:
 
     Attributes:
         steps: Steps taken so far: one per branch visited, per choice tried, per group
-            bound capped and per line looked at while capping or evaluating.
+            bound capped, and per line looked at while bounding, evaluating or applying.
     """
 
     def __init__(
@@ -82,8 +88,10 @@ class PartSearch:
         evaluate: Evaluate,
         start: PricingState,
         stage: Stage,
+        rate: Rate | None = None,
     ) -> None:
         self.members = list(members)
+        self.rate = rate
         ids: dict[str, int] = {}
         self.group = [ids.setdefault(groups[p], len(ids)) for p in self.members]
         self.groups = len(ids)
@@ -103,9 +111,9 @@ class PartSearch:
         if self.groups == 1:  # its best candidate alone is the answer
             return found, True
         self._tables()
-        if self.total_ahead[0] <= found[0]:  # no group can do better than the greedy start
-            return found, True
-        found = self._improve(found, budget)
+        if min(self.total_ahead[0], self._by_line(0, 0, self.start)) <= found[0]:
+            return found, True  # nothing can do better than the greedy start
+        found = self._improve(self.leaders, found, budget)
         return self._branch_and_bound(found, budget)
 
     # -- evaluations ------------------------------------------------------------------------
@@ -118,7 +126,7 @@ class PartSearch:
         current, start = state.lines, self.start.lines
         if all(current[line] is start[line] for line in lines):
             if self.known(pos) is None:
-                self.steps += len(lines) + 1
+                self.steps += EVALUATION + len(lines)
             return self.alone(pos)
         stage = self.stage
         key = (i, tuple(offered(current[line], stage) for line in lines))
@@ -126,24 +134,39 @@ class PartSearch:
             return self.memo[key]
         except KeyError:
             pass
-        self.steps += len(lines) + 1
+        self.steps += EVALUATION + len(lines)
         evaluation = self.evaluate_at(pos, state)
         self.memo[key] = evaluation
         return evaluation
 
-    def _total(self, chosen: Sequence[int]) -> Found | None:
-        """``chosen`` (increasing) applied in order from the start; ``None`` if one fails."""
-        state = self.start
-        out: list[tuple[int, Evaluation]] = []
-        amount = 0
-        for i in chosen:
+    def _apply(self, state: PricingState, evaluation: Evaluation) -> PricingState:
+        self.steps += len(evaluation.proposal.discounts)
+        return state.apply(evaluation)
+
+    def _total(
+        self, intended: Sequence[int], prefix: Sequence[tuple[int, Evaluation | None, PricingState]]
+    ) -> tuple[Found, list[tuple[int, Evaluation | None, PricingState]]]:
+        """``intended`` (increasing) applied in order from the start, skipping any that fail.
+
+        ``prefix`` holds a previous trial's steps (candidate, evaluation or ``None``, state
+        after): the steps ``intended`` shares with it at the start are not worked out again.
+        Returns the choice and its steps.
+        """
+        steps: list[tuple[int, Evaluation | None, PricingState]] = []
+        for step, i in zip(prefix, intended, strict=False):
+            if step[0] != i:
+                break
+            steps.append(step)
+        state = steps[-1][2] if steps else self.start
+        for i in intended[len(steps) :]:
             evaluation = self._evaluate(i, state)
-            if evaluation is None or not evaluation.useful:
-                return None
-            state = state.apply(evaluation)
-            out.append((i, evaluation))
-            amount += evaluation.amount.amount
-        return amount, out, state
+            if evaluation is not None and evaluation.useful:
+                state = self._apply(state, evaluation)
+            else:
+                evaluation = None
+            steps.append((i, evaluation, state))
+        chosen = [(i, e) for i, e, _ in steps if e is not None]
+        return (sum(e.amount.amount for _, e in chosen), chosen, state), steps
 
     # -- heuristics -------------------------------------------------------------------------
 
@@ -160,38 +183,44 @@ class PartSearch:
         for heap in heaps.values():
             heapq.heapify(heap)
             while self.known(self.members[i := heap[0][1]]) is None:
-                self.steps += len(self.lines[i]) + 1
+                self.steps += EVALUATION + len(self.lines[i])
                 amount = self.alone(self.members[i]).amount.amount
                 heapq.heapreplace(heap, (-amount, i))
             leaders.append(i)
-        state = self.start
-        chosen: list[tuple[int, Evaluation]] = []
-        amount = 0
-        for i in sorted(leaders):
-            evaluation = self._evaluate(i, state)
-            if evaluation is not None and evaluation.useful:
-                state = state.apply(evaluation)
-                chosen.append((i, evaluation))
-                amount += evaluation.amount.amount
-        return amount, chosen, state
+        self.leaders = sorted(leaders)
+        found, _ = self._total(self.leaders, ())
+        return found
 
-    def _improve(self, found: Found, budget: int) -> Found:
-        """Greedy by value: each candidate, best bound first, tried in its group's place."""
-        chosen = {self.group[i]: i for i, _ in found[1]}
-        for i in sorted(range(len(self.members)), key=lambda i: (-self._bound(i), i)):
-            if self.steps > budget:
-                break
-            g = self.group[i]
-            if chosen.get(g) == i:
-                continue
-            self.steps += 1
-            members = sorted({**chosen, g: i}.values())
-            if sum(self._bound(j) for j in members) <= found[0]:
-                continue  # even if every member gave its most
-            trial = self._total(members)
-            if trial is not None and trial[0] > found[0]:
-                found = trial
-                chosen[g] = i
+    def _improve(self, leaders: list[int], found: Found, budget: int) -> Found:
+        """Greedy by value: leave a group out, or give it another candidate.
+
+        Starting from each group's best candidate (``leaders``, which gave ``found``), each
+        pass tries leaving out each group and then giving each other candidate, best bound
+        first, its group's place; a change that saves more is kept and the pass starts over.
+        Candidates that no longer apply where they come are skipped.
+        """
+        intended = {self.group[i]: i for i in leaders}
+        _, steps = self._total(sorted(intended.values()), ())
+        by_bound = sorted(range(len(self.members)), key=lambda i: (-self._bound(i), i))
+        improved = True
+        while improved:
+            improved = False
+            trials = [{h: j for h, j in intended.items() if h != g} for g in intended]
+            trials += [
+                {**intended, self.group[i]: i} for i in by_bound if i not in intended.values()
+            ]
+            for trial in trials:
+                if self.steps > budget:
+                    return found
+                self.steps += 1
+                members = sorted(trial.values())
+                if sum(self._bound(j) for j in members) <= found[0]:
+                    continue  # even if every member gave its most
+                result, trial_steps = self._total(members, steps)
+                if result[0] > found[0]:
+                    found, steps, intended = result, trial_steps, trial
+                    improved = True
+                    break  # the trials were built for the previous choice
         return found
 
     # -- branch and bound -------------------------------------------------------------------
@@ -235,6 +264,24 @@ class PartSearch:
         self.drop: list[list[int]] = [[] for _ in range(m)]
         for line, i in last.items():
             self.drop[i].append(line)
+        self._rates()
+
+    def _rates(self) -> None:
+        """Per line, the candidates covering it, best rate first (no rate counts as 1)."""
+        rate, cart = self.rate, self.start.cart
+        self.by_rate: dict[int, list[tuple[int, int, int]]] = {}
+        for line, covering in self.covering.items():
+            price = cart.lines[line].unit_price.amount
+            rated = []
+            for j in covering:
+                value = rate(self.members[j], line) if rate is not None else None
+                if value is None or value > 1:
+                    value = Fraction(1)
+                rated.append((value, j))
+            rated.sort(key=lambda item: (-item[0], item[1]))
+            self.by_rate[line] = [
+                (value.numerator * price, value.denominator, j) for value, j in rated
+            ]
 
     def _capped(self, i: int, used: int, state: PricingState, changed: frozenset[int]) -> int:
         """The unused groups ahead, each at most its best candidate ahead, capped.
@@ -281,6 +328,33 @@ class PartSearch:
             g += 1
         return total
 
+    def _by_line(self, i: int, used: int, state: PricingState) -> int:
+        """What the lines ahead can still give, each at the best rate still possible.
+
+        A line's free units can go only to candidates ahead of unused groups, so it gives at
+        most the best of their rates times the list price of its free units (plus two minor
+        units per unit for rounding), and at most what it has left to pay.
+        """
+        stage, lines, group, last = self.stage, state.lines, self.group, self.last
+        total = 0
+        for line, rated in self.by_rate.items():
+            if last[line] < i:
+                continue
+            st = lines[line]
+            units = st.free_units
+            self.steps += 1
+            if units <= 0 or not st.open_to(stage):
+                continue
+            got = 0
+            for numerator, denominator, j in rated:
+                if j < i or used & (1 << group[j]):
+                    continue
+                self.steps += 1
+                got = -(-numerator * units // denominator) + 2 * units
+                break
+            total += min(got, st.payable.amount)
+        return total
+
     def _now(self, j: int, state: PricingState) -> int:
         """What candidate ``j`` would grant on ``state``."""
         evaluation = self._evaluate(j, state)
@@ -324,6 +398,8 @@ class PartSearch:
                 continue
             if amount + min(self._capped(i, used, state, changed), left) <= best:
                 continue
+            if amount + self._by_line(i, used, state) <= best:
+                continue
             current = state.lines
             key = (
                 i,
@@ -355,7 +431,7 @@ class PartSearch:
             evaluation = self._evaluate(i, state)
             if evaluation is None or not evaluation.useful:
                 continue
-            taken_state = state.apply(evaluation)
+            taken_state = self._apply(state, evaluation)
             touched = {d.index for d in evaluation.proposal.discounts}
             new = taken_state.lines
             taken = sum(

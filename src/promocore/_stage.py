@@ -9,6 +9,8 @@ in canonical order.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from promocore._explain import Declined, Lost, Refused, Stacked, StageLog, Won
 from promocore._index import Entry, Touching
 from promocore._run import Run, SharedViews
@@ -125,12 +127,18 @@ def _run_exclusive(
         outcome = run.evaluate(entry, in_scope, state)
         return outcome if isinstance(outcome, Evaluation) else None
 
+    def rate(pos: int, line: int) -> Fraction | None:
+        entry = candidates[pos][0]
+        rate_of = entry.traits.rate
+        return None if rate_of is None else rate_of(entry.campaign, run.cart.lines[line])
+
     standalone = Standalone(bounds, alone, known)
     competing = [Candidate(e.campaign.exclusive_group or "", lines) for e, lines in candidates]
     choice: Choice
     if selection is Selection.BEST:
+        budget = max(run.search_left, 0)
         choice = choose_best(
-            competing, standalone, start, evaluate, stage, budget=max(run.search_left, 0)
+            competing, standalone, start, evaluate, stage, budget=budget, rate=rate
         )
         run.search_left -= choice.steps
         run.proven = run.proven and choice.proven

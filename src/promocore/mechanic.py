@@ -6,10 +6,11 @@ returns the same [`Proposal`][promocore.mechanic.Proposal] (it applies) or
 [`Decline`][promocore.mechanic.Decline] (it does not, and why). The engine does the checks common to
 all campaigns (schedule, audience, scope, currency, budget, limits) before a mechanic is asked.
 
-Two optional members let the engine ask less often: ``floor``
+Optional members let the engine ask less often: ``floor``
 ([`Floored`][promocore.mechanic.Floored]) for skipping campaigns far below their threshold,
-and ``bound`` with ``bound_is_exact`` ([`Bounded`][promocore.mechanic.Bounded]) for exclusive
-candidates that cannot win.
+``bound`` with ``bound_is_exact`` ([`Bounded`][promocore.mechanic.Bounded]) for exclusive
+candidates that cannot win, and ``rate`` ([`Rated`][promocore.mechanic.Rated]) for bounding
+what competing exclusive groups can still take off shared lines.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from datetime import datetime
+from fractions import Fraction
 from typing import Any, Protocol, runtime_checkable
 
 import attrs
@@ -220,6 +222,29 @@ class Bounded(Protocol):
         threshold is evaluated, so that its reason and hint are explained). Like the
         amount ``evaluate`` grants, the bound must not grow when fewer units or less
         payable are left.
+        """
+        ...
+
+
+@runtime_checkable
+class Rated(Protocol):
+    """What a mechanic may add so the exclusive-group search can bound lines it shares.
+
+    When many exclusive groups compete for the same lines, the most the groups ahead can
+    still add is far less than the sum of their best amounts: each unit goes to one
+    campaign only. With a rate per line the engine bounds each line by the best rate of the
+    campaigns that could still take its free units, which lets the search prove its choice
+    in far fewer steps. Mechanics without ``rate`` count as possibly taking a line's whole
+    payable.
+    """
+
+    def rate(self, campaign: Campaign, line: LineItem) -> Fraction | None:
+        """The most ``campaign`` takes off ``line``, per list price of the units it covers.
+
+        Promise: on any state, the discount ``evaluate`` gives ``line`` is at most this
+        rate times ``line.unit_price`` times the units the discount covers, plus two minor
+        units for rounding. ``None`` if there is no such rate (a fixed amount over a quantity
+        threshold, whatever the units cost). Asked only while searching; must be cheap.
         """
         ...
 

@@ -30,12 +30,12 @@ from collections.abc import Callable, Sequence
 
 import attrs
 
-from promocore._search import Evaluate, PartSearch
+from promocore._search import Evaluate, PartSearch, Rate
 from promocore.campaign import Stage
 from promocore.pricing_state import Evaluation, PricingState
 
 #: Steps the exclusive-group search of one quote may take in all (see the module docs).
-DEFAULT_SEARCH_BUDGET = 20_000
+DEFAULT_SEARCH_BUDGET = 10_000
 
 
 class Selection(enum.Enum):
@@ -141,6 +141,7 @@ def choose_best(
     stage: Stage,
     *,
     budget: int = DEFAULT_SEARCH_BUDGET,
+    rate: Rate | None = None,
 ) -> Choice:
     """Return the combination with the largest total amount (see the module docs).
 
@@ -154,6 +155,9 @@ def choose_best(
             candidate's lines, so equal states of those lines give equal answers.
         stage: The stage, for the lines it may still discount.
         budget: Steps the search may take; past them the best choice found is kept.
+        rate: The most candidate ``i`` takes off cart line ``l``, per unit of list price of
+            the units it covers (see [`Rated`][promocore.mechanic.Rated]); ``None`` for no
+            rate. Only the search's bounds use it.
 
     Ties go to the greedy start, then to the combination found first, which prefers
     taking earlier candidates; each independent part is decided on its own. Looser bounds
@@ -176,6 +180,7 @@ def choose_best(
             evaluate,
             state,
             stage,
+            rate,
         )
         (_, found, end), done = search.run(max(budget - steps, 0))
         chosen.extend((members[i], evaluation) for i, evaluation in found)

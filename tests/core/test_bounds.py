@@ -2,6 +2,7 @@
 
 from unittest import mock
 
+import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -9,7 +10,7 @@ from promocore._run import Run
 from promocore.campaign import Campaign, Stage
 from promocore.cart import Cart
 from promocore.engine import Engine
-from promocore.mechanic import Bounded, Context, Decline, Proposal
+from promocore.mechanic import Bounded, Context, Decline, Proposal, Rated
 from promocore.mechanics.price_off import PriceOff
 from promocore.mechanics.tiered_discount import TieredDiscount
 from promocore.money import Money
@@ -92,3 +93,47 @@ def test_a_loser_not_evaluated_is_reported_with_at_most_its_bound(
     for a, b in zip(exact.not_applied, loose.not_applied, strict=True):
         assert (a.campaign, a.reason) == (b.campaign, b.reason)
         assert b.message in (a.message, a.message.replace(" vs ", " vs at most "))
+
+
+def test_built_in_mechanics_declare_rates() -> None:
+    for mechanic in MECHANICS.values():
+        assert isinstance(mechanic, Rated)
+
+
+@SETTINGS
+@given(
+    cart=carts(),
+    cs=campaigns(),
+    exclusive=st.booleans(),
+    taken=st.integers(0, 3),
+    paid=st.integers(0, 100),
+)
+def test_no_line_gets_more_than_its_rate(
+    cart: Cart, cs: list[Campaign], exclusive: bool, taken: int, paid: int
+) -> None:
+    """A discount on a line is at most rate x list price x units covered, plus 2 for rounding.
+
+    ``paid`` percent of each line is taken off first, as an earlier stage would.
+    """
+    state = PricingState.start(cart)
+    every_line = tuple(range(len(cart.lines)))
+    for campaign in cs:
+        mechanic = MECHANICS[campaign.mechanic]
+        views = []
+        for view in state.views(campaign, Stage.ORDER, every_line, exclusive):
+            part = view.take(max(view.units - taken, 1))
+            left = part.base.with_amount(part.base.amount * (100 - paid) // 100)
+            views.append(attrs.evolve(part, base=left, payable=left))
+        context = Context(
+            campaign, cart, NOW, Stage.ORDER, tuple(views), campaign.limits.per_order, exclusive
+        )
+        outcome = mechanic.evaluate(context)
+        if not isinstance(outcome, Proposal):
+            continue
+        for discount in outcome.discounts:
+            line = cart.lines[discount.index]
+            rate = mechanic.rate(campaign, line)
+            if rate is None:
+                continue
+            most = rate * line.unit_price.amount * discount.units
+            assert discount.amount.amount <= most + 2, (campaign.params, discount, rate)

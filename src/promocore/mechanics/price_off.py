@@ -6,11 +6,13 @@ Covers member prices (会员价) and limited-time discounts (限时折扣).
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any, ClassVar
 
 import attrs
 
 from promocore.campaign import Campaign, Stage
+from promocore.cart import LineItem
 from promocore.hookspecs import hookimpl
 from promocore.mechanic import Context, Decline, Floor, LineDiscount, Mechanic, Proposal
 from promocore.money import Money, Rounding, ratio, round_div, total
@@ -115,6 +117,19 @@ class PriceOff:
         params: PriceOffParams = campaign.params
         least = 0 if params.unit_price is None else params.unit_price.amount
         return Floor(amount=Money(least + 1, campaign.currency), units=1)
+
+    def rate(self, campaign: Campaign, line: LineItem) -> Fraction:
+        """The percent, or what the amount off or the fixed price saves on the list price."""
+        params: PriceOffParams = campaign.params
+        if params.percent_off is not None:
+            return Fraction(params.percent_off) / 100
+        price = line.unit_price.amount
+        if price <= 0:
+            return Fraction(0)
+        if params.amount_off is not None:
+            return min(Fraction(params.amount_off.amount, price), Fraction(1))
+        assert params.unit_price is not None
+        return max(Fraction(price - params.unit_price.amount, price), Fraction(0))
 
     def bound(self, context: Context) -> Money:
         """Exactly what `evaluate` grants (zero when it declines)."""

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
+from fractions import Fraction
 from typing import Any, ClassVar
 
 import attrs
 
 from promocore.campaign import Campaign, Stage, Tier
+from promocore.cart import LineItem
 from promocore.hookspecs import hookimpl
 from promocore.measure import decides_measure
 from promocore.mechanic import Context, Decline, Floor, Mechanic, Proposal, Upsell, spread
@@ -206,6 +208,30 @@ class TieredDiscount:
         if isinstance(first, Money):
             return Floor(amount=first)
         return Floor(units=first)
+
+    def rate(self, campaign: Campaign, line: LineItem) -> Fraction | None:
+        """The best reward per unit of threshold (a percent, or amount off over threshold).
+
+        A tier's reward is spread over the lines by what they have left to pay, which is at
+        least the tier's threshold in all. On a quantity basis an amount off has no such
+        rate (the units may cost next to nothing).
+        """
+        params: TieredDiscountParams = campaign.params
+        if params.mode is Mode.EVERY:
+            assert params.amount_off is not None
+            step = _step(params)
+            if not isinstance(step, Money):
+                return None
+            return min(Fraction(params.amount_off.amount, step.amount), Fraction(1))
+        best = Fraction(0)
+        for tier in params.tiers:
+            if tier.percent_off is not None:
+                best = max(best, Fraction(tier.percent_off) / 100)
+            elif tier.amount_off is not None:
+                if not isinstance(tier.threshold, Money):
+                    return None
+                best = max(best, Fraction(tier.amount_off.amount, tier.threshold.amount))
+        return min(best, Fraction(1))
 
     def bound(self, context: Context) -> Money:
         """Exactly what `evaluate` grants; zero below the first tier or step."""
