@@ -17,7 +17,7 @@ from fractions import Fraction
 import attrs
 
 from promocore.campaign import Campaign, Scope, Stage
-from promocore.cart import Cart, LineItem
+from promocore.cart import Cart
 from promocore.errors import PluginError
 from promocore.mechanic import Context, Floor, Mechanic
 from promocore.money import Money
@@ -43,7 +43,7 @@ class Traits:
     floor_units: int
     bound: Callable[[Context], Money] | None
     exact: bool
-    rate: Callable[[Campaign, LineItem], Fraction | None] | None
+    rate: Callable[[Campaign, Money], Fraction | None] | None
 
 
 class Entry:

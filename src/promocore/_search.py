@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 
 from promocore.campaign import Stage
+from promocore.money import Money
 from promocore.pricing_state import Evaluation, LineState, PricingState
 
 #: Steps an evaluation counts besides one per line it sees: building the context, asking the
@@ -33,8 +34,8 @@ EVALUATION = 10
 Evaluate = Callable[[int, PricingState], Evaluation | None]
 #: Evaluates candidate ``i`` alone on the start state (remembered); it applies there.
 Alone = Callable[[int], Evaluation]
-#: The most candidate ``i`` takes off cart line ``l`` per unit of list price, if known.
-Rate = Callable[[int, int], Fraction | None]
+#: The most candidate ``i`` takes off a line of the given unit price, per list price.
+Rate = Callable[[int, Money], Fraction | None]
 #: A complete choice: amount saved, (local position, evaluation) pairs in order, final state.
 Found = tuple[int, list[tuple[int, Evaluation]], PricingState]
 #: A branch of the search: position, state, groups used (a bit mask), the used groups' best
@@ -111,7 +112,11 @@ class PartSearch:
         if self.groups == 1:  # its best candidate alone is the answer
             return found, True
         self._tables()
-        if min(self.total_ahead[0], self._by_line(0, 0, self.start)) <= found[0]:
+        self._rates(budget)
+        ahead = self.total_ahead[0]
+        if self.by_rate:
+            ahead = min(ahead, self._by_line(0, 0, self.start))
+        if ahead <= found[0]:
             return found, True  # nothing can do better than the greedy start
         found = self._improve(self.leaders, found, budget)
         return self._branch_and_bound(found, budget)
@@ -264,24 +269,37 @@ class PartSearch:
         self.drop: list[list[int]] = [[] for _ in range(m)]
         for line, i in last.items():
             self.drop[i].append(line)
-        self._rates()
 
-    def _rates(self) -> None:
-        """Per line, the candidates covering it, best rate first (no rate counts as 1)."""
-        rate, cart = self.rate, self.start.cart
+    def _rates(self, budget: int) -> None:
+        """Per line, the candidates covering it, best rate first (no rate counts as 1).
+
+        Left empty (no rate bound) when one pass over the lines would cost more than a
+        twentieth of ``budget``: for carts of hundreds of lines the other bounds must do.
+        """
         self.by_rate: dict[int, list[tuple[int, int, int]]] = {}
+        if self.rate is None or len(self.covering) * 20 > budget:
+            return
+        rate, cart = self.rate, self.start.cart
+        rates: dict[tuple[int, int], Fraction] = {}
+        shared: dict[tuple[tuple[int, ...], int], list[tuple[int, int, int]]] = {}
         for line, covering in self.covering.items():
-            price = cart.lines[line].unit_price.amount
-            rated = []
-            for j in covering:
-                value = rate(self.members[j], line) if rate is not None else None
-                if value is None or value > 1:
-                    value = Fraction(1)
-                rated.append((value, j))
-            rated.sort(key=lambda item: (-item[0], item[1]))
-            self.by_rate[line] = [
-                (value.numerator * price, value.denominator, j) for value, j in rated
-            ]
+            price = cart.lines[line].unit_price
+            key = (tuple(covering), price.amount)
+            rated = shared.get(key)
+            if rated is None:
+                ranked = []
+                for j in covering:
+                    value = rates.get((j, price.amount))
+                    if value is None:
+                        found = rate(self.members[j], price)
+                        value = Fraction(1) if found is None or found > 1 else found
+                        rates[j, price.amount] = value
+                    ranked.append((value, j))
+                ranked.sort(key=lambda item: (-item[0], item[1]))
+                rated = shared[key] = [
+                    (value.numerator * price.amount, value.denominator, j) for value, j in ranked
+                ]
+            self.by_rate[line] = rated
 
     def _capped(self, i: int, used: int, state: PricingState, changed: frozenset[int]) -> int:
         """The unused groups ahead, each at most its best candidate ahead, capped.
@@ -330,6 +348,8 @@ class PartSearch:
 
     def _by_line(self, i: int, used: int, state: PricingState) -> int:
         """What the lines ahead can still give, each at the best rate still possible.
+
+        Only a bound when the rates were worked out (``by_rate`` is not empty).
 
         A line's free units can go only to candidates ahead of unused groups, so it gives at
         most the best of their rates times the list price of its free units (plus two minor
@@ -398,7 +418,7 @@ class PartSearch:
                 continue
             if amount + min(self._capped(i, used, state, changed), left) <= best:
                 continue
-            if amount + self._by_line(i, used, state) <= best:
+            if self.by_rate and amount + self._by_line(i, used, state) <= best:
                 continue
             current = state.lines
             key = (

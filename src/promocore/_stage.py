@@ -17,6 +17,7 @@ from promocore._run import Run, SharedViews
 from promocore.campaign import Stage
 from promocore.errors import PluginError
 from promocore.mechanic import Decline
+from promocore.money import Money
 from promocore.pricing_state import Evaluation, PricingState
 from promocore.selection import (
     Candidate,
@@ -127,10 +128,10 @@ def _run_exclusive(
         outcome = run.evaluate(entry, in_scope, state)
         return outcome if isinstance(outcome, Evaluation) else None
 
-    def rate(pos: int, line: int) -> Fraction | None:
+    def rate(pos: int, unit_price: Money) -> Fraction | None:
         entry = candidates[pos][0]
         rate_of = entry.traits.rate
-        return None if rate_of is None else rate_of(entry.campaign, run.cart.lines[line])
+        return None if rate_of is None else rate_of(entry.campaign, unit_price)
 
     standalone = Standalone(bounds, alone, known)
     competing = [Candidate(e.campaign.exclusive_group or "", lines) for e, lines in candidates]

@@ -238,13 +238,14 @@ class Rated(Protocol):
     payable.
     """
 
-    def rate(self, campaign: Campaign, line: LineItem) -> Fraction | None:
-        """The most ``campaign`` takes off ``line``, per list price of the units it covers.
+    def rate(self, campaign: Campaign, unit_price: Money) -> Fraction | None:
+        """The most ``campaign`` takes off a line of ``unit_price``, per list price covered.
 
-        Promise: on any state, the discount ``evaluate`` gives ``line`` is at most this
-        rate times ``line.unit_price`` times the units the discount covers, plus two minor
-        units for rounding. ``None`` if there is no such rate (a fixed amount over a quantity
-        threshold, whatever the units cost). Asked only while searching; must be cheap.
+        Promise: on any state, the discount ``evaluate`` gives a line whose unit list price
+        is ``unit_price`` is at most this rate times ``unit_price`` times the units the
+        discount covers, plus two minor units for rounding. ``None`` if there is no such
+        rate (a fixed amount over a quantity threshold, whatever the units cost). Asked only
+        while searching, once per campaign and unit price; must be cheap.
         """
         ...
 

@@ -155,9 +155,9 @@ def choose_best(
             candidate's lines, so equal states of those lines give equal answers.
         stage: The stage, for the lines it may still discount.
         budget: Steps the search may take; past them the best choice found is kept.
-        rate: The most candidate ``i`` takes off cart line ``l``, per unit of list price of
-            the units it covers (see [`Rated`][promocore.mechanic.Rated]); ``None`` for no
-            rate. Only the search's bounds use it.
+        rate: The most candidate ``i`` takes off a line of the given unit price, per list
+            price of the units it covers (see [`Rated`][promocore.mechanic.Rated]); ``None``
+            for no rate. Only the search's bounds use it.
 
     Ties go to the greedy start, then to the combination found first, which prefers
     taking earlier candidates; each independent part is decided on its own. Looser bounds

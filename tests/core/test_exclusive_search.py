@@ -46,6 +46,25 @@ def test_larger_exclusive_sets_equal_brute_force(
     assert quote.discount.amount == best_by_brute_force(cart, exclusive)
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    cart=carts(),
+    cs=campaigns(max_size=10, groups=("g1", "g2", "g3", "g4", "g5")),
+    budget=st.sampled_from([1, 10, 60, 300, 2_000]),
+)
+def test_a_short_budget_never_claims_what_it_did_not_prove(
+    cart: Cart, cs: list[Campaign], budget: int
+) -> None:
+    exclusive = _exclusive(cs, Stage.ITEM)
+    quote = price(cart, exclusive, search_budget=budget)
+    greedy = price(cart, exclusive, search_budget=1)
+    best = best_by_brute_force(cart, exclusive)
+    assert greedy.discount <= quote.discount
+    assert quote.discount.amount <= best
+    if quote.proven_optimal:
+        assert quote.discount.amount == best
+
+
 def hostile(groups: int, seed: int = 1, lines: int = 10) -> tuple[list[Campaign], Cart]:
     """Pairs of percent-offs over random overlapping lines, most with a unit limit.
 

@@ -12,7 +12,6 @@ from typing import Any, ClassVar
 import attrs
 
 from promocore.campaign import Campaign, Stage
-from promocore.cart import LineItem
 from promocore.hookspecs import hookimpl
 from promocore.mechanic import Context, Decline, Floor, LineDiscount, Mechanic, Proposal
 from promocore.money import Money, Rounding, ratio, round_div, total
@@ -118,12 +117,12 @@ class PriceOff:
         least = 0 if params.unit_price is None else params.unit_price.amount
         return Floor(amount=Money(least + 1, campaign.currency), units=1)
 
-    def rate(self, campaign: Campaign, line: LineItem) -> Fraction:
+    def rate(self, campaign: Campaign, unit_price: Money) -> Fraction:
         """The percent, or what the amount off or the fixed price saves on the list price."""
         params: PriceOffParams = campaign.params
         if params.percent_off is not None:
             return Fraction(params.percent_off) / 100
-        price = line.unit_price.amount
+        price = unit_price.amount
         if price <= 0:
             return Fraction(0)
         if params.amount_off is not None:

@@ -15,7 +15,6 @@ from typing import Any, ClassVar
 import attrs
 
 from promocore.campaign import Campaign, Stage, Tier
-from promocore.cart import LineItem
 from promocore.hookspecs import hookimpl
 from promocore.measure import decides_measure
 from promocore.mechanic import Context, Decline, Floor, Mechanic, Proposal, Upsell, spread
@@ -209,7 +208,7 @@ class TieredDiscount:
             return Floor(amount=first)
         return Floor(units=first)
 
-    def rate(self, campaign: Campaign, line: LineItem) -> Fraction | None:
+    def rate(self, campaign: Campaign, unit_price: Money) -> Fraction | None:
         """The best reward per unit of threshold (a percent, or amount off over threshold).
 
         A tier's reward is spread over the lines by what they have left to pay, which is at
