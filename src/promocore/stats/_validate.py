@@ -96,6 +96,10 @@ class Inputs:
             return self._refuse(name, "expected a number or an array of numbers", ())
         if raw.dtype == np.bool_:
             return self._refuse(name, "expected numbers, got booleans", raw.shape)
+        if raw.dtype.kind in "US" or (
+            raw.dtype.kind == "O" and any(isinstance(x, str | bytes) for x in raw.reshape(-1))
+        ):
+            return self._refuse(name, "expected a number or an array of numbers", raw.shape)
         try:
             return raw.astype(np.float64)
         except (TypeError, ValueError):
