@@ -97,4 +97,6 @@ def test_score_interval_is_exact(case: tuple[int, int, int, int]) -> None:
 def test_score_bounds_mirror_for_non_conversions() -> None:
     r = compare_proportions(10**6, 999_990, 10**6, 999_980, interval="score", exact=None)
     s = compare_proportions(10**6, 10, 10**6, 20, interval="score", exact=None)
-    assert np.allclose((r.ci_low, r.ci_high), (-s.ci_high, -s.ci_low), rtol=1e-12, atol=0)
+    ours = np.array([r.ci_low, r.ci_high], dtype=float)
+    mirrored = -np.array([s.ci_high, s.ci_low], dtype=float)
+    assert np.allclose(ours, mirrored, rtol=1e-12, atol=0)
