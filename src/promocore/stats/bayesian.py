@@ -44,7 +44,7 @@ import numpy as np
 from promocore.errors import ValidationError
 from promocore.stats._dist import norm_cdf, norm_ppf
 from promocore.stats._inputs import conversions, mean_stats
-from promocore.stats._notes import Notes
+from promocore.stats._notes import ILL_CONDITIONED, Notes
 from promocore.stats._validate import BoolArray, FloatArray, Inputs
 from promocore.stats.results import BayesianResult, PosteriorLift, finish
 
@@ -265,6 +265,7 @@ def bayes_means(
     v.done()
     effect = _effect_prior(prior)
     notes = Notes(data.scalar)
+    notes.add(ILL_CONDITIONED, data.ill_conditioned)
     return _gaussian(
         data.mean_a,
         data.var_a,
@@ -444,8 +445,8 @@ def _gaussian(
     )
     flat = var_diff == 0
     notes.add(
-        "no variation in either arm: the effect is taken as known exactly "
-        "(chance to win 1, 0 or 0.5; zero-width intervals; risk = the effect)",
+        "no variation within the arms: read as the limit of no noise (chance to win 1, 0, "
+        "or 0.5 if the estimates are equal; zero-width intervals; the risk is the effect)",
         flat,
     )
     absolute = _normal_posterior(diff, var_diff, prior, "absolute", np.abs(m_a), notes)
