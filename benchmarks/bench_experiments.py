@@ -19,13 +19,12 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
 import sys
-import time
 from collections.abc import Callable
 
 import numpy as np
 import scipy
+from _common import cpu_model, timed
 
 from promocore.experiments import Arm, Experiment, Holdout, LayerSlot, assign_many
 from promocore.stats import bayes_means, bayes_proportions
@@ -33,27 +32,6 @@ from promocore.stats import bayes_means, bayes_proportions
 #: Goals: ids per second for vectorised assignment, milliseconds for 10,000 experiments.
 ASSIGN_GOAL = 10_000_000
 BAYES_GOAL_MS = 20.0
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times), statistics.median(times)
 
 
 def conversion_experiments(count: int, seed: int = 20261201) -> tuple[np.ndarray, ...]:

@@ -19,6 +19,7 @@ from fractions import Fraction
 
 import attrs
 
+from promocore.campaign import Schedule
 from promocore.cart import check_aware
 from promocore.errors import ValidationError
 from promocore.money import to_decimal
@@ -229,16 +230,16 @@ class Experiment:
             seen.setdefault(arm.name, i)
         if self.control is not None and self.control not in seen:
             checks.add("control", f"names no arm of the experiment ({self.control!r})")
-        check_aware(checks, "starts_at", self.starts_at)
-        check_aware(checks, "ends_at", self.ends_at)
-        if (
-            not checks.problems
-            and self.starts_at is not None
-            and self.ends_at is not None
-            and self.ends_at <= self.starts_at
-        ):
-            checks.add("ends_at", "must be after starts_at")
+        try:
+            Schedule(starts_at=self.starts_at, ends_at=self.ends_at)  # the campaigns' rules
+        except ValidationError as exc:
+            checks.absorb(exc)
         checks.raise_if_any()
+
+    @property
+    def schedule(self) -> Schedule:
+        """When the experiment runs, as a campaign [`Schedule`][promocore.campaign.Schedule]."""
+        return Schedule(starts_at=self.starts_at, ends_at=self.ends_at)
 
     @property
     def key(self) -> str:
@@ -279,9 +280,8 @@ class Experiment:
         checks = Checks()
         check_aware(checks, "at", at)
         checks.raise_if_any()
-        if self.starts_at is not None and at < self.starts_at:
-            return False
-        return not (self.ends_at is not None and at >= self.ends_at)
+        schedule = self.schedule
+        return not (schedule.not_started(at) or schedule.ended(at))
 
 
 def check_layers(experiments: Iterable[Experiment]) -> None:
