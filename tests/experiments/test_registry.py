@@ -75,7 +75,8 @@ def test_a_campaign_file_holds_experiments(tmp_path: Path) -> None:
 def test_the_same_file_as_json(tmp_path: Path) -> None:
     text = """{"holdouts": [{"id": "g", "share": "0.1"}],
                "experiments": [{"id": "e", "holdout": "g", "traffic": "0.25",
-                                "arms": [{"name": "control"}, {"name": "treatment", "weight": 2}]}]}"""
+                                "arms": [{"name": "control"},
+                                         {"name": "treatment", "weight": 2}]}]}"""
     registry = load_experiments(write(tmp_path, text, "e.json"))
     e = registry.experiment("e")
     assert str(e.traffic) == "0.25" and e.holdout is not None and str(e.holdout.share) == "0.1"
