@@ -23,6 +23,7 @@ Example:
 
 from promocore.stats.analysis import Analysis, analyze_conversions, analyze_means
 from promocore.stats.bayesian import BetaPrior, EffectPrior, bayes_means, bayes_proportions
+from promocore.stats.best_arm import BestArmResult, best_arm_means, best_arm_proportions
 from promocore.stats.bootstrap import bootstrap_difference
 from promocore.stats.capping import capping_threshold, winsorize
 from promocore.stats.corrections import CorrectionResult, adjust
@@ -52,6 +53,7 @@ from promocore.stats.srm import SRMResult, srm_check
 __all__ = [
     "Analysis",
     "BayesianResult",
+    "BestArmResult",
     "BetaPrior",
     "ComparisonResult",
     "CorrectionResult",
@@ -69,6 +71,8 @@ __all__ = [
     "analyze_means",
     "bayes_means",
     "bayes_proportions",
+    "best_arm_means",
+    "best_arm_proportions",
     "bootstrap_difference",
     "campaign_economics",
     "capping_threshold",
