@@ -87,10 +87,11 @@ def test_srm_flags_lost_units() -> None:
     a = assign_many(e, np.arange(100_000))
     arms = a.arms()
     keep = (arms == "control") | (np.arange(100_000) % 10 != 0)  # lose 10% of treatment
-    from promocore.experiments import Assignments
-
-    lossy = Assignments(e, a.arm_index[keep], a.status[keep])
+    lossy = a.select(keep)
+    assert len(lossy) == int(keep.sum())
     assert lossy.srm().mismatch
+    with pytest.raises(ValidationError, match="one boolean per unit"):
+        a.select(keep[:10])
 
 
 share = st.integers(0, 1000).map(lambda k: Decimal(k) / 1000)

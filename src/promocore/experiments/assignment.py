@@ -213,12 +213,31 @@ class Assignments:
         tally = np.bincount(self.status, minlength=len(_STATUSES))
         return {status: int(tally[i]) for i, status in enumerate(_STATUSES)}
 
+    def select(self, mask: object) -> Assignments:
+        """The assignments of the units where ``mask`` (one boolean per unit) is true.
+
+        Use it to keep, say, the units that were exposed or that reached checkout, before
+        a [`srm`][promocore.experiments.assignment.Assignments.srm] check.
+
+        Raises:
+            ValidationError: ``mask`` is not one boolean per unit.
+        """
+        from promocore.errors import ValidationError
+
+        keep = np.asarray(mask)
+        if keep.dtype != np.bool_ or keep.shape != self.arm_index.shape:
+            raise ValidationError.single(
+                "mask", f"needs one boolean per unit ({len(self)}), got {keep.dtype} {keep.shape}"
+            )
+        return Assignments(self.experiment, self.arm_index[keep], self.status[keep])
+
     def srm(self, *, threshold: float = SRM_THRESHOLD) -> SRMResult:
         """Sample-ratio check of the arms' counts against their weights.
 
-        Run it on the units that were *exposed* or *analysed* (the assignment itself is
-        exact by construction): a mismatch there means logging or eligibility lost units
-        unevenly. Uses [`srm_check`][promocore.stats.srm_check].
+        Run it on the units that were *exposed* or *analysed* (see
+        [`select`][promocore.experiments.assignment.Assignments.select]); on a plain
+        assignment it only confirms the hash: a mismatch among the exposed means logging or
+        eligibility lost units unevenly. Uses [`srm_check`][promocore.stats.srm_check].
 
         Raises:
             ValidationError: the experiment has one arm, or no unit is assigned.
