@@ -269,23 +269,26 @@ def assign_many(experiment: Experiment, unit_ids: object) -> Assignments:
         {'control': 24923, 'treatment': 25048}
     """
     digest = unit_hashes(experiment.key, unit_ids)
-    status = np.zeros(digest.shape, dtype=np.uint8)
     # Later steps never override an earlier reason: fill from the last step back.
     traffic = np.uint64(threshold(experiment.traffic))
-    status[(digest >> np.uint64(32)) >= traffic] = STATUS_CODES[Status.OUTSIDE_TRAFFIC]
+    outside = (digest >> np.uint64(32)) >= traffic
+    status = outside.view(np.uint8) * np.uint8(STATUS_CODES[Status.OUTSIDE_TRAFFIC])
     if experiment.layer is not None:
         slot = experiment.layer
         draw = unit_hashes(slot.key, unit_ids) >> np.uint64(32)
         inside = (draw >= np.uint64(threshold(slot.start))) & (
             draw < np.uint64(threshold(slot.end))
         )
-        status[~inside] = STATUS_CODES[Status.OUTSIDE_LAYER]
+        status = np.where(inside, status, np.uint8(STATUS_CODES[Status.OUTSIDE_LAYER]))
     if experiment.holdout is not None:
-        status[held_out_many(experiment.holdout, unit_ids)] = STATUS_CODES[Status.HELD_OUT]
-    bounds = np.array(experiment.arm_thresholds(), dtype=np.uint64)
+        held = held_out_many(experiment.holdout, unit_ids)
+        status = np.where(held, np.uint8(STATUS_CODES[Status.HELD_OUT]), status)
+    # The arm: how many arm boundaries the low 32 bits of the hash reach.
     arm_draw = digest & np.uint64(_LOW)
-    index = np.searchsorted(bounds, arm_draw, side="right").astype(np.int16)
-    index[status != STATUS_CODES[Status.ASSIGNED]] = -1
+    index = np.zeros(digest.shape, dtype=np.int16)
+    for bound in experiment.arm_thresholds()[:-1]:
+        index += arm_draw >= np.uint64(bound)
+    index = np.where(status == STATUS_CODES[Status.ASSIGNED], index, np.int16(-1))
     return Assignments(experiment, index, status)
 
 
