@@ -188,3 +188,14 @@ def test_fisher_with_a_billion_users() -> None:
     r = compare_proportions(10**9, 1, 10**9, 3)
     assert r.method == "fisher-exact"
     assert r.p_value == pytest.approx(10 / 16, rel=1e-8)
+
+
+def test_sequential_and_analysis_options_are_validated() -> None:
+    with pytest.raises(ValidationError, match="previous"):
+        msprt_proportions(1000, 100, 1000, 120, tau=0.01, previous="yesterday")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="axis"):
+        msprt_proportions(1000, 100, 1000, 120, tau=0.01, axis="last")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="expected_split"):
+        analyze_conversions(1000, 100, 1000, 120, expected_split=50)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="expected"):
+        analyze_means(*DIFFERENT, expected_split=("a", "b"))  # type: ignore[arg-type]

@@ -249,7 +249,9 @@ def _options(
     mix = float(v.number("tau", tau))
     if np.isfinite(mix) and mix <= 0:
         v.checks.add("tau", f"must be > 0 (got {tau!r})")
-    if previous is not None and (previous.tau != mix or previous.alpha != level):
+    if previous is not None and not isinstance(previous, SequentialResult):
+        v.checks.add("previous", f"must be a SequentialResult, got {type(previous).__name__}")
+    elif previous is not None and (previous.tau != mix or previous.alpha != level):
         v.checks.add(
             "previous",
             f"was computed with tau={previous.tau:g}, alpha={previous.alpha:g}; "
@@ -259,6 +261,9 @@ def _options(
 
 
 def _check_looks(v: Inputs, counts: dict[str, FloatArray], axis: int | None) -> None:
+    if axis is not None and (isinstance(axis, bool) or not isinstance(axis, int | np.integer)):
+        v.checks.add("axis", f"must be a whole number or None, got {type(axis).__name__}")
+        return
     for name, n in counts.items():
         if n.size == 0:
             v.checks.add(name, "needs at least one look (got an empty array)")
