@@ -14,7 +14,9 @@ Scenarios (run all, or name some: ``mix reach lines groups build``):
   of reach of what the basket has in their scope.
 * ``lines``: carts of 10, 100 and 1,000 lines (copies of the 10-line basket) against 10,000
   campaigns of ``mix`` and of ``reach``, in best and in priority mode.
-* ``groups``: 20, 40 and 80 exclusive groups of two campaigns each, all of which qualify.
+* ``groups``: 20, 40 and 80 exclusive groups of two campaigns each, all of which qualify
+  (built by ``tests/core/exclusive_sets.py``, which the search's tests use too).
+  ``overlapping``: whole-line percent-offs on categories, each of 10 lines in three of them.
   ``brands``: two lines per brand, each brand's group of two item-stage activity prices,
   and a member-price group over the whole cart competing with every brand. ``stores``: a
   multi-store cart, each store's group of two order-stage offers (a 满减 ladder, a percent
@@ -49,14 +51,20 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from pathlib import Path
 
-from promocore.campaign import Audience, Campaign, CustomerKind, Limits, Scope, Stage, Tier
-from promocore.cart import Cart, Customer, LineItem
-from promocore.engine import Engine, price
-from promocore.mechanics.price_off import PriceOffParams
-from promocore.mechanics.tiered_discount import Mode, TieredDiscountParams
-from promocore.money import Money
-from promocore.selection import Selection
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.core.exclusive_sets import brands, hostile, overlapping, stores  # noqa: E402
+
+from promocore.campaign import Audience, Campaign, CustomerKind, Scope, Tier  # noqa: E402
+from promocore.cart import Cart, Customer, LineItem  # noqa: E402
+from promocore.engine import Engine, price  # noqa: E402
+from promocore.mechanics.price_off import PriceOffParams  # noqa: E402
+from promocore.mechanics.tiered_discount import Mode, TieredDiscountParams  # noqa: E402
+from promocore.money import Money  # noqa: E402
+from promocore.selection import Selection  # noqa: E402
 
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2026, 11, 11, 10, tzinfo=CST)
@@ -131,9 +139,21 @@ def make_campaign(i: int, rng: random.Random) -> Campaign:
             cap=cny(100),
         )
         mechanic, group = "tiered_discount", "platform"
+    return _campaign(f"c{i:05d}", mechanic, params, scope, audience, group, rng)
+
+
+def _campaign(
+    cid: str,
+    mechanic: str,
+    params: object,
+    scope: Scope,
+    audience: Audience,
+    group: str | None,
+    rng: random.Random,
+) -> Campaign:
     return Campaign(
-        f"c{i:05d}",
-        f"campaign {i}",
+        cid,
+        f"campaign {cid}",
         mechanic,
         params,
         scope=scope,
@@ -277,18 +297,7 @@ def reach_campaigns(n: int, basket: Cart, rng: random.Random) -> list[Campaign]:
             )
             mechanic, group = "tiered_discount", rng.choice([None, "platform"])
         audience = rng.choice(AUDIENCES) if rng.random() < 0.3 else Audience()
-        out.append(
-            Campaign(
-                f"r{i:06d}",
-                f"campaign {i}",
-                mechanic,
-                params,
-                scope=scope,
-                audience=audience,
-                exclusive_group=group,
-                priority=rng.randint(0, 3),
-            )
-        )
+        out.append(_campaign(f"r{i:06d}", mechanic, params, scope, audience, group, rng))
     rng.shuffle(out)
     return out
 
@@ -362,168 +371,16 @@ def _frozen(operation: Callable[[], object], repeats: int) -> float:
 # -- exclusive groups -----------------------------------------------------------------------
 
 
-def stores_setup(groups: int, seed: int = 1) -> tuple[list[Campaign], Cart]:
-    """A multi-store cart: each store's own two offers, and a cross-store platform group.
-
-    ``groups - 1`` stores each have two lines and a group of two store offers (a 满减 ladder
-    and a store-wide percent off); the platform group has two 跨店满减 ladders over the
-    whole cart. All run at the order stage and all qualify, so every store competes with the
-    platform for its units: ``groups`` exclusive groups, ``2 * groups`` campaigns.
-    """
-    rng = random.Random(seed)
-    lines = []
-    campaigns = []
-    for store in range(groups - 1):
-        category = f"store-{store}"
-        for k in range(2):
-            lines.append(
-                LineItem(
-                    f"S{store}-{k}",
-                    Money(rng.randint(3_000, 30_000), "CNY"),
-                    rng.randint(1, 3),
-                    categories=frozenset({category}),
-                )
-            )
-        scope = Scope(categories=frozenset({category}))
-        low = rng.randint(20, 60)
-        campaigns.append(
-            Campaign(
-                f"{category}-ladder",
-                f"store {store} 满{low}减{low // 5}",
-                "tiered_discount",
-                TieredDiscountParams(tiers=(Tier(cny(low), amount_off=cny(low // 5)),)),
-                scope=scope,
-                exclusive_group=category,
-                priority=rng.randint(0, 3),
-            )
-        )
-        campaigns.append(
-            Campaign(
-                f"{category}-percent",
-                f"store {store} {rng.randint(5, 15)}% off",
-                "price_off",
-                PriceOffParams(percent_off=Decimal(rng.randint(5, 15))),
-                stage=Stage.ORDER,
-                scope=scope,
-                exclusive_group=category,
-                priority=rng.randint(0, 3),
-            )
-        )
-    for k, (step, off) in enumerate(((200, 30), (300, 50))):
-        campaigns.append(
-            Campaign(
-                f"platform-{k}",
-                f"跨店每满{step}减{off}",
-                "tiered_discount",
-                TieredDiscountParams(mode=Mode.EVERY, step=cny(step), amount_off=cny(off)),
-                exclusive_group="platform",
-                priority=rng.randint(0, 3),
-            )
-        )
-    return campaigns, Cart("CNY", lines, GOLD, NOW)
-
-
-def brands_setup(groups: int, seed: int = 1) -> tuple[list[Campaign], Cart]:
-    """A cart of many brands: each brand's two activity prices, and member prices for all.
-
-    ``groups - 1`` brands each have two lines and a group of two item-stage offers (a
-    limited-time discount and a fixed flash price on one of its items); the member group
-    has two member prices (95折 and, for gold members, 92折) over the whole cart, so each
-    brand competes with the member price for its units.
-    """
-    rng = random.Random(seed)
-    lines = []
-    campaigns = []
-    for brand in range(groups - 1):
-        category = f"brand-{brand}"
-        prices = [rng.randint(3_000, 30_000) for _ in range(2)]
-        for k, unit in enumerate(prices):
-            lines.append(
-                LineItem(
-                    f"B{brand}-{k}",
-                    Money(unit, "CNY"),
-                    rng.randint(1, 3),
-                    categories=frozenset({category}),
-                )
-            )
-        campaigns.append(
-            Campaign(
-                f"{category}-sale",
-                f"brand {brand} limited-time discount",
-                "price_off",
-                PriceOffParams(percent_off=Decimal(rng.randint(5, 30))),
-                scope=Scope(categories=frozenset({category})),
-                exclusive_group=category,
-                priority=rng.randint(0, 3),
-            )
-        )
-        campaigns.append(
-            Campaign(
-                f"{category}-flash",
-                f"brand {brand} flash price",
-                "price_off",
-                PriceOffParams(unit_price=Money(prices[0] * rng.randint(60, 95) // 100, "CNY")),
-                scope=Scope(skus=frozenset({f"B{brand}-0"})),
-                exclusive_group=category,
-                limits=Limits(per_order=1),
-                priority=rng.randint(0, 3),
-            )
-        )
-    for k, percent in enumerate((5, 8)):
-        campaigns.append(
-            Campaign(
-                f"member-{k}",
-                f"member price {100 - percent}折",
-                "price_off",
-                PriceOffParams(percent_off=Decimal(percent)),
-                audience=Audience(tiers=frozenset({"gold"})) if k else Audience(),
-                exclusive_group="member",
-                priority=rng.randint(0, 3),
-            )
-        )
-    return campaigns, Cart("CNY", lines, GOLD, NOW)
-
-
-def hostile_setup(groups: int, seed: int = 1) -> tuple[list[Campaign], Cart]:
-    """``groups`` exclusive pairs of percent-offs over 2 to 4 of 10 lines, most unit-limited.
-
-    Every group competes with most others for some units of lines they share: no bound is
-    tight and the exact search is exponential, so it stops at its budget.
-    """
-    rng = random.Random(seed)
-    lines = [
-        LineItem(f"G{i}", Money(rng.randint(2_000, 30_000), "CNY"), rng.randint(2, 5))
-        for i in range(10)
-    ]
-    cart = Cart("CNY", lines, GOLD, NOW)
-    campaigns = []
-    for g in range(groups):
-        for j in range(2):
-            skus = frozenset(rng.sample([line.sku for line in lines], rng.randint(2, 4)))
-            campaigns.append(
-                Campaign(
-                    f"g{g:02d}-{j}",
-                    f"group {g} offer {j}",
-                    "price_off",
-                    PriceOffParams(percent_off=Decimal(rng.randint(5, 40))),
-                    scope=Scope(skus=skus),
-                    exclusive_group=f"group-{g}",
-                    limits=Limits(per_order=rng.choice([None, 1, 2, 3])),
-                    priority=rng.randint(0, 3),
-                )
-            )
-    return campaigns, cart
-
-
 def scenario_groups() -> None:
     header(
         "groups: exclusive groups of two campaigns each, all qualifying",
         ["set", "groups", "campaigns", "lines", "median ms", "cpu ms", "steps", "proven"],
     )
     for name, setup in (
-        ("brands", brands_setup),
-        ("stores", stores_setup),
-        ("hostile", hostile_setup),
+        ("overlapping", overlapping),
+        ("brands", brands),
+        ("stores", stores),
+        ("hostile", hostile),
     ):
         for k, repeats in ((20, 20), (40, 20), (80, 10)):
             campaigns, cart = setup(k)

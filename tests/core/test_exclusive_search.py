@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import random
 import statistics
 import time
-from decimal import Decimal
 
 import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from promocore.campaign import Campaign, Limits, Scope, Stage
-from promocore.cart import Cart, Customer, LineItem
+from promocore.campaign import Campaign, Scope, Stage
+from promocore.cart import Cart, Customer
 from promocore.engine import Engine, price
 from promocore.errors import ValidationError
-from promocore.mechanics.price_off import PriceOffParams
-from promocore.money import Money
 from promocore.quote import Reason
 from promocore.selection import DEFAULT_SEARCH_BUDGET, Selection
 
 from .builders import NOW, best_by_brute_force, campaigns, carts, cny, line, percent_off
+from .exclusive_sets import hostile, overlapping
 
 # What a quote in a hostile exclusive set may cost, in trivial quotes (see below).
 HOSTILE_RATIO = 20_000
@@ -63,65 +60,6 @@ def test_a_short_budget_never_claims_what_it_did_not_prove(
     assert quote.discount.amount <= best
     if quote.proven_optimal:
         assert quote.discount.amount == best
-
-
-def hostile(groups: int, seed: int = 1, lines: int = 10) -> tuple[list[Campaign], Cart]:
-    """Pairs of percent-offs over random overlapping lines, most with a unit limit.
-
-    The groups compete for some units of lines they share: no bound is tight and greedy
-    choices are poor, the kind of set whose exact search is exponential.
-    """
-    rng = random.Random(seed)
-    items = [
-        LineItem(f"L{i}", Money(rng.randint(2_000, 30_000), "CNY"), rng.randint(2, 5))
-        for i in range(lines)
-    ]
-    cs = []
-    for g in range(groups):
-        for j in range(2):
-            skus = frozenset(rng.sample([item.sku for item in items], rng.randint(2, 4)))
-            cs.append(
-                Campaign(
-                    f"g{g:03d}-{j}",
-                    f"group {g} offer {j}",
-                    "price_off",
-                    PriceOffParams(percent_off=Decimal(rng.randint(5, 40))),
-                    scope=Scope(skus=skus),
-                    exclusive_group=f"group-{g}",
-                    limits=Limits(per_order=rng.choice([None, 1, 2, 3])),
-                    priority=rng.randint(0, 3),
-                )
-            )
-    return cs, Cart("CNY", items, Customer("u"), NOW)
-
-
-def overlapping(groups: int, seed: int = 5) -> tuple[list[Campaign], Cart]:
-    """Pairs of whole-line percent-offs on categories; each line is in three categories."""
-    rng = random.Random(seed)
-    names = [f"k{g}" for g in range(groups)]
-    items = [
-        LineItem(
-            f"L{i}",
-            Money(rng.randint(2_000, 30_000), "CNY"),
-            rng.randint(1, 3),
-            categories=frozenset(rng.sample(names, 3)),
-        )
-        for i in range(10)
-    ]
-    cs = [
-        Campaign(
-            f"g{g:03d}-{j}",
-            "x",
-            "price_off",
-            PriceOffParams(percent_off=Decimal(rng.randint(5, 40))),
-            scope=Scope(categories=frozenset({names[g]})),
-            exclusive_group=f"group-{g}",
-            priority=rng.randint(0, 3),
-        )
-        for g in range(groups)
-        for j in range(2)
-    ]
-    return cs, Cart("CNY", items, Customer("u"), NOW)
 
 
 def test_past_its_budget_the_search_keeps_the_best_found_and_says_so() -> None:

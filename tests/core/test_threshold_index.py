@@ -1,20 +1,20 @@
-"""The threshold index: campaigns out of reach of their floor cost nothing, yet are explained."""
+"""The threshold index: campaigns out of reach of their floor cost nothing, yet are explained.
+
+That floors never change a quote, and that the built-in mechanics decline below them, is
+checked with the other optional members in test_bounds.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from decimal import Decimal
 from typing import Any
 from unittest import mock
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from promocore.campaign import Campaign, Scope, Stage, Tier
-from promocore.cart import Cart
 from promocore.engine import Engine
 from promocore.errors import PluginError
 from promocore.hookspecs import hookimpl
@@ -23,23 +23,15 @@ from promocore.mechanics.price_off import PriceOff, PriceOffParams
 from promocore.mechanics.tiered_discount import TieredDiscount, TieredDiscountParams
 from promocore.money import Money
 from promocore.plugins import make_host
-from promocore.pricing_state import PricingState
 from promocore.quote import Reason
-from promocore.selection import Selection
 
-from .builders import NOW, campaigns, cart, carts, cny, ladder, line, percent_off
-
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+from .builders import cart, cny, ladder, line, percent_off
+from .test_bounds import without
 
 
-@contextmanager
-def no_floors() -> Iterator[None]:
+def no_floors() -> AbstractContextManager[None]:
     """The built-in mechanics without floors: every campaign in scope is evaluated."""
-    with (
-        mock.patch.object(TieredDiscount, "floor", None),
-        mock.patch.object(PriceOff, "floor", None),
-    ):
-        yield
+    return without("floor")
 
 
 def test_built_in_mechanics_declare_floors() -> None:
@@ -50,45 +42,6 @@ def test_built_in_mechanics_declare_floors() -> None:
     assert PriceOff().floor(fixed) == Floor(amount=cny("9.91"), units=1)
     assert Floor(amount=cny("1.00"), units=2).reached(100, 2)
     assert not Floor(amount=cny("1.00"), units=2).reached(100, 1)
-
-
-@SETTINGS
-@given(
-    cart=carts(),
-    cs=campaigns(max_size=8, groups=("g1", "g2", "g3")),
-    selection=st.sampled_from(Selection),
-    explain_all=st.booleans(),
-)
-def test_floors_never_change_a_quote(
-    cart: Cart, cs: list[Campaign], selection: Selection, explain_all: bool
-) -> None:
-    quote = Engine(cs, selection=selection).price(cart, explain_all=explain_all)
-    with no_floors():
-        plain = Engine(cs, selection=selection).price(cart, explain_all=explain_all)
-        assert plain.to_dict() == quote.to_dict()
-        assert plain == quote
-
-
-@SETTINGS
-@given(cart=carts(), cs=campaigns(), taken=st.integers(0, 3), exclusive=st.booleans())
-def test_below_its_floor_a_built_in_mechanic_declines(
-    cart: Cart, cs: list[Campaign], taken: int, exclusive: bool
-) -> None:
-    state = PricingState.start(cart)
-    every_line = tuple(range(len(cart.lines)))
-    for campaign in cs:
-        mechanic: PriceOff | TieredDiscount = (
-            PriceOff() if campaign.mechanic == "price_off" else TieredDiscount()
-        )
-        views = state.views(campaign, Stage.ORDER, every_line, exclusive)
-        lines = tuple(view.take(max(view.units - taken, 1)) for view in views)
-        context = Context(
-            campaign, cart, NOW, Stage.ORDER, lines, campaign.limits.per_order, exclusive
-        )
-        floor = mechanic.floor(campaign)
-        if not floor.reached(context.base.amount, context.units):
-            outcome = mechanic.evaluate(context)
-            assert isinstance(outcome, Decline) or not outcome.discounts
 
 
 def test_a_far_ladder_is_not_evaluated_until_its_explanation_is_read() -> None:
