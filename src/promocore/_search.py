@@ -210,15 +210,19 @@ class PartSearch:
         improved = True
         while improved:
             improved = False
-            trials = [{h: j for h, j in intended.items() if h != g} for g in intended]
-            trials += [
-                {**intended, self.group[i]: i} for i in by_bound if i not in intended.values()
-            ]
-            for trial in trials:
+            taken = set(intended.values())
+            moves: list[tuple[int, int | None]] = [(g, None) for g in intended]
+            moves += [(self.group[i], i) for i in by_bound if i not in taken]
+            for g, i in moves:
                 if self.steps > budget:
                     return found
-                self.steps += 1
+                trial = dict(intended)
+                if i is None:
+                    del trial[g]
+                else:
+                    trial[g] = i
                 members = sorted(trial.values())
+                self.steps += 1 + len(members)
                 if sum(self._bound(j) for j in members) <= found[0]:
                     continue  # even if every member gave its most
                 result, trial_steps = self._total(members, steps)
@@ -421,6 +425,7 @@ class PartSearch:
             if self.by_rate and amount + self._by_line(i, used, state) <= best:
                 continue
             current = state.lines
+            self.steps += len(changed)
             key = (
                 i,
                 tuple(
