@@ -220,6 +220,16 @@ class ScopeSlot:
 Touching = list[tuple[ScopeSlot, tuple[int, ...]]]
 
 
+def _append(table: dict[str, Sequence[int]], key: str, number: int) -> None:
+    """Add ``number`` to ``table[key]`` while building (the lists are not shared yet)."""
+    found = table.get(key)
+    if found is None:
+        table[key] = [number]
+    else:
+        assert isinstance(found, list)
+        found.append(number)
+
+
 def _by_order(entries: Iterable[Entry]) -> list[Entry]:
     return sorted(entries, key=lambda e: e.order)
 
@@ -227,25 +237,39 @@ def _by_order(entries: Iterable[Entry]) -> list[Entry]:
 class Index:
     """Campaigns by id, by scope, and scopes by the skus and categories they name.
 
-    Scopes are numbered: the lookup tables hold numbers, which hash faster than scopes.
+    Scopes are numbered: the lookup tables hold numbers, which hash faster than scopes. A
+    scope's [`ScopeSlot`][promocore._index.ScopeSlot] is made the first time a cart touches
+    it, so that building an index allocates little more than one list per scope.
+
+    Attributes:
+        entries: Every entry by campaign id.
+        numbers: Each scope's number.
+        scopes: The scope of each number.
+        members: The entries of each scope, by number (never changed once made).
+        by_sku: The scopes naming each sku, by number.
+        by_category: The scopes naming each category, by number.
+        everywhere: The scopes naming no sku or category.
     """
 
     def __init__(
         self,
         entries: dict[str, Entry],
         numbers: dict[Scope, int],
-        slots: dict[int, ScopeSlot],
-        by_sku: dict[str, tuple[int, ...]],
-        by_category: dict[str, tuple[int, ...]],
+        scopes: dict[int, Scope],
+        members: dict[int, list[Entry]],
+        by_sku: dict[str, Sequence[int]],
+        by_category: dict[str, Sequence[int]],
         everywhere: tuple[int, ...],
     ) -> None:
         self.entries = entries
         self.numbers = numbers
-        self.slots = slots
+        self.scopes = scopes
+        self.members = members
         self.by_sku = by_sku
         self.by_category = by_category
         self.everywhere = everywhere
-        self.next_number = max(slots, default=-1) + 1  # numbers are never reused
+        self.next_number = max(scopes, default=-1) + 1  # numbers are never reused
+        self._slots: dict[int, ScopeSlot] = {}
         self._canonical: list[Entry] | None = None
         self._stages: dict[Stage, list[Entry]] | None = None
         self._positions: dict[str, int] | None = None
@@ -255,34 +279,34 @@ class Index:
         """Index ``entries`` (ids already checked to be unique)."""
         by_id: dict[str, Entry] = {}
         numbers: dict[Scope, int] = {}
-        groups: list[list[Entry]] = []
+        members: dict[int, list[Entry]] = {}
         for entry in entries:
             by_id[entry.campaign.id] = entry
-            number = numbers.setdefault(entry.campaign.scope, len(groups))
-            if number == len(groups):
-                groups.append([entry])
+            number = numbers.setdefault(entry.campaign.scope, len(members))
+            found = members.get(number)
+            if found is None:
+                members[number] = [entry]
             else:
-                groups[number].append(entry)
-        slots: dict[int, ScopeSlot] = {}
-        by_sku: dict[str, list[int]] = {}
-        by_category: dict[str, list[int]] = {}
+                found.append(entry)
+        by_sku: dict[str, Sequence[int]] = {}
+        by_category: dict[str, Sequence[int]] = {}
         everywhere: list[int] = []
         for scope, number in numbers.items():
-            slots[number] = ScopeSlot(scope, groups[number])
             if scope.is_everything:
                 everywhere.append(number)
             for sku in scope.skus:
-                by_sku.setdefault(sku, []).append(number)
+                _append(by_sku, sku, number)
             for category in scope.categories:
-                by_category.setdefault(category, []).append(number)
-        return cls(
-            by_id,
-            numbers,
-            slots,
-            {sku: tuple(found) for sku, found in by_sku.items()},
-            {category: tuple(found) for category, found in by_category.items()},
-            tuple(everywhere),
-        )
+                _append(by_category, category, number)
+        scopes = {number: scope for scope, number in numbers.items()}
+        return cls(by_id, numbers, scopes, members, by_sku, by_category, tuple(everywhere))
+
+    def slot(self, number: int) -> ScopeSlot:
+        """The slot of scope ``number``, made on first use."""
+        slot = self._slots.get(number)
+        if slot is None:
+            slot = self._slots[number] = ScopeSlot(self.scopes[number], self.members[number])
+        return slot
 
     def _name(self, scope: Scope, number: int, everywhere: list[int]) -> None:
         """Make scope ``number`` found by the skus and categories it names."""
@@ -320,22 +344,23 @@ class Index:
         for entry in added:
             entries[entry.campaign.id] = entry
             new.setdefault(entry.campaign.scope, []).append(entry)
-        numbers, slots = self.numbers, dict(self.slots)
-        index = Index({}, numbers, {}, self.by_sku, self.by_category, self.everywhere)
-        index.entries, index.slots, index.next_number = entries, slots, self.next_number
+        numbers, scopes, members = self.numbers, dict(self.scopes), dict(self.members)
+        index = Index(entries, numbers, scopes, members, self.by_sku, self.by_category, ())
+        index.everywhere, index.next_number = self.everywhere, self.next_number
+        index._slots = dict(self._slots)
         everywhere: list[int] | None = None
         for scope in {**gone, **new}:
             number = numbers.get(scope)
-            old = slots.get(number) if number is not None else None
+            old = members.get(number, []) if number is not None else []
             drop = gone.get(scope, set())
-            members = [e for e in (old.members if old else ()) if e.campaign.id not in drop]
-            members.extend(new.get(scope, ()))
-            if (old is None) == bool(members):  # the scope appears or disappears
+            kept = [e for e in old if e.campaign.id not in drop]
+            kept.extend(new.get(scope, ()))
+            if (number is None) == bool(kept):  # the scope appears or disappears
                 if everywhere is None:  # copy the lookup tables, once
                     index.numbers = numbers = dict(self.numbers)
                     index.by_sku, index.by_category = dict(self.by_sku), dict(self.by_category)
                     everywhere = list(self.everywhere)
-                if members:
+                if kept:
                     number = numbers[scope] = index.next_number
                     index.next_number += 1
                     index._name(scope, number, everywhere)
@@ -344,10 +369,11 @@ class Index:
                     del numbers[scope]
                     index._unname(scope, number, everywhere)
             assert number is not None
-            if members:
-                slots[number] = ScopeSlot(scope, members)
+            index._slots.pop(number, None)
+            if kept:
+                members[number], scopes[number] = kept, scope
             else:
-                slots.pop(number, None)
+                del members[number], scopes[number]
         if everywhere is not None:
             index.everywhere = tuple(everywhere)
         return index
@@ -374,9 +400,8 @@ class Index:
                     elif covered[-1] != i:
                         covered.append(i)
         out: Touching = []
-        slots = self.slots
         for number, covered in hits.items():
-            slot = slots[number]
+            slot = self.slot(number)
             if slot.excluding:
                 scope = slot.scope
                 out.append((slot, tuple(i for i in covered if scope.includes(lines[i]))))
