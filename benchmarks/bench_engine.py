@@ -56,6 +56,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _common import cpu_model, medians  # noqa: E402
 from tests.core.exclusive_sets import brands, hostile, overlapping, stores  # noqa: E402
 
 from promocore.campaign import Audience, Campaign, CustomerKind, Scope, Tier  # noqa: E402
@@ -89,13 +90,8 @@ def load() -> str:
 
 def timed(operation: Callable[[], object], repeats: int) -> tuple[float, float]:
     """Median wall and process time of ``operation``, in ms."""
-    wall, cpu = [], []
-    for _ in range(repeats):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        operation()
-        cpu.append(time.process_time() - start_cpu)
-        wall.append(time.perf_counter() - start)
-    return statistics.median(wall) * 1e3, statistics.median(cpu) * 1e3
+    wall, cpu = medians(operation, repeats)
+    return wall * 1e3, cpu * 1e3
 
 
 def header(title: str, columns: list[str]) -> None:
@@ -482,7 +478,10 @@ def main(names: list[str]) -> None:
     unknown = [n for n in names if n not in SCENARIOS]
     if unknown:
         raise SystemExit(f"unknown scenario(s): {', '.join(unknown)}; pick from {list(SCENARIOS)}")
-    print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
+    print(
+        f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs"
+        f" ({cpu_model()})"
+    )
     for name in names or list(SCENARIOS):
         SCENARIOS[name]()
     print(f"\n(load {load()} at the end)")
