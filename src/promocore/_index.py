@@ -260,6 +260,7 @@ class Index:
         by_sku: dict[str, Sequence[int]],
         by_category: dict[str, Sequence[int]],
         everywhere: tuple[int, ...],
+        next_number: int = 0,
     ) -> None:
         self.entries = entries
         self.numbers = numbers
@@ -268,7 +269,7 @@ class Index:
         self.by_sku = by_sku
         self.by_category = by_category
         self.everywhere = everywhere
-        self.next_number = max(scopes, default=-1) + 1  # numbers are never reused
+        self.next_number = next_number or len(scopes)  # numbers are never reused
         self._slots: dict[int, ScopeSlot] = {}
         self._canonical: list[Entry] | None = None
         self._stages: dict[Stage, list[Entry]] | None = None
@@ -345,8 +346,16 @@ class Index:
             entries[entry.campaign.id] = entry
             new.setdefault(entry.campaign.scope, []).append(entry)
         numbers, scopes, members = self.numbers, dict(self.scopes), dict(self.members)
-        index = Index(entries, numbers, scopes, members, self.by_sku, self.by_category, ())
-        index.everywhere, index.next_number = self.everywhere, self.next_number
+        index = Index(
+            entries,
+            numbers,
+            scopes,
+            members,
+            self.by_sku,
+            self.by_category,
+            self.everywhere,
+            self.next_number,
+        )
         index._slots = dict(self._slots)
         everywhere: list[int] | None = None
         for scope in {**gone, **new}:

@@ -15,7 +15,7 @@ budget (see [`promocore.selection`][promocore.selection]).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -66,7 +66,7 @@ class Engine:
         options = _options(selection, stages, search_budget)
         self.host = host if host is not None else default_host()
         self.selection, self.stages, self.search_budget = options
-        entries = _Validator(self.host).entries(_listed(campaigns, "campaigns"), "campaigns", {})
+        entries = _Validator(self.host).entries(_listed(campaigns, "campaigns"), "campaigns", ())
         self._index = Index.build(entries)
 
     def with_campaigns(self, added: Iterable[Campaign] = (), removed: Iterable[str] = ()) -> Engine:
@@ -93,7 +93,7 @@ class Engine:
                 problems.append(Problem(f"removed[{i}]", f"{cid!r} is listed twice"))
             else:
                 taken[cid] = f"removed[{i}]"
-        in_use = {cid: "a campaign of the engine" for cid in entries if cid not in taken}
+        in_use = _Kept(entries, taken)
         try:
             new = _Validator(self.host).entries(_listed(added, "added"), "added", in_use)
         except ValidationError as exc:
@@ -173,9 +173,7 @@ class _Validator:
     def __init__(self, host: PluginHost) -> None:
         self.host = host
 
-    def entries(
-        self, campaigns: list[Campaign], where: str, in_use: Mapping[str, str]
-    ) -> list[Entry]:
+    def entries(self, campaigns: list[Campaign], where: str, in_use: Container[str]) -> list[Entry]:
         problems: list[Problem] = []
         seen: dict[str, int] = {}
         positions: list[int] = []
@@ -189,7 +187,7 @@ class _Validator:
                 continue
             cid = campaign.id
             if cid in seen or cid in in_use:
-                problems.append(self._taken(f"{where}[{i}].id", cid, where, seen, in_use))
+                problems.append(self._taken(f"{where}[{i}].id", cid, where, seen))
             seen.setdefault(cid, i)
             mechanic = known.get(campaign.mechanic)
             if mechanic is None:
@@ -221,12 +219,20 @@ class _Validator:
         ]
 
     @staticmethod
-    def _taken(
-        path: str, cid: str, where: str, seen: Mapping[str, int], in_use: Mapping[str, str]
-    ) -> Problem:
+    def _taken(path: str, cid: str, where: str, seen: Mapping[str, int]) -> Problem:
         if cid in seen:
             return Problem(path, f"duplicate id {cid!r} (also {where}[{seen[cid]}])")
-        return Problem(path, f"id {cid!r} is used by {in_use[cid]}")
+        return Problem(path, f"id {cid!r} is used by a campaign of the engine")
+
+
+class _Kept(Container[str]):
+    """The ids an update keeps: the engine's, less those it removes (not copied)."""
+
+    def __init__(self, entries: Container[str], removed: Container[str]) -> None:
+        self.entries, self.removed = entries, removed
+
+    def __contains__(self, cid: object) -> bool:
+        return cid in self.entries and cid not in self.removed
 
 
 def _listed(values: Iterable[Any], name: str) -> list[Any]:
