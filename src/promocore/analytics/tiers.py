@@ -31,7 +31,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from promocore.analytics._arrays import float_array, report, same_length, to_1d
+from promocore._arrays import float_array, report, same_length, to_1d
 from promocore.analytics._serialize import plain
 from promocore.validation import Checks
 

@@ -23,10 +23,10 @@ from __future__ import annotations
 import attrs
 import numpy as np
 
+from promocore._arrays import BoolArray, FloatArray, Inputs, is_scalar
 from promocore.stats._dist import p_from_z, z_critical
 from promocore.stats._inputs import sample_variance
 from promocore.stats._notes import Notes
-from promocore.stats._validate import BoolArray, FloatArray, Inputs, is_scalar
 from promocore.stats.results import ComparisonResult, ResultMixin, finish, fmt
 
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from promocore._arrays import FloatArray, Inputs
 from promocore.stats._dist import z_critical
-from promocore.stats._validate import FloatArray, Inputs
 
 #: Bisection steps of the score interval: 2**-60 is far below float resolution of a rate.
 _BISECTION_STEPS = 60
