@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from promocore.analytics.alerts import Alert
     from promocore.campaign import Campaign
     from promocore.cart import Cart
     from promocore.errors import Problem
@@ -56,4 +57,21 @@ def promocore_quote_priced(cart: Cart, quote: Quote) -> None:
     Args:
         cart: The cart that was priced.
         quote: The result.
+    """
+
+
+@hookspec
+def promocore_alert(alert: Alert) -> None:
+    """React to an alert line crossed by a campaign: page someone, pause the campaign.
+
+    Called once per alert by [`emit_alerts`][promocore.analytics.alerts.emit_alerts], for
+    instance after ``promocore review``. ``alert`` is a typed event: a subclass of
+    [`Alert`][promocore.analytics.alerts.Alert] such as ``RoiBelowLine`` or
+    ``ContingencyTouched``, carrying its evidence. An implementation that raises stops
+    the remaining alerts from being delivered, so catch your own errors.
+
+    Added in promocore 0.2.0.
+
+    Args:
+        alert: The alert.
     """

@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
@@ -24,6 +24,9 @@ from promocore.errors import PluginError, Problem, UnknownMechanicError
 from promocore.mechanic import Mechanic
 from promocore.mechanics import BUILTIN_PLUGINS
 from promocore.quote import Quote
+
+if TYPE_CHECKING:
+    from promocore.analytics.alerts import Alert
 
 #: Entry-point group third-party plugins register under.
 ENTRY_POINT_GROUP = "promocore"
@@ -114,6 +117,10 @@ class PluginHost:
     def quote_priced(self, cart: Cart, quote: Quote) -> None:
         """Tell observers a quote was priced."""
         self.manager.hook.promocore_quote_priced(cart=cart, quote=quote)
+
+    def alert_raised(self, alert: Alert) -> None:
+        """Pass a campaign alert to every plugin's ``promocore_alert``."""
+        self.manager.hook.promocore_alert(alert=alert)
 
 
 def make_host(**options: Any) -> PluginHost:

@@ -17,7 +17,7 @@ from sufficient statistics:
 Examples:
     >>> r = rate_estimate(40, 200)
     >>> r.rate, round(r.low, 4), round(r.high, 4)
-    (0.2, 0.1504, 0.2607)
+    (0.2, 0.1505, 0.2609)
     >>> aov = mean_money(4, 1000, 260_000, "CNY")
     >>> aov.value.display(), aov.method
     ('¥2.50', 't')

@@ -13,7 +13,7 @@ Examples:
     >>> from promocore.analytics.order_stats import CampaignWindow, ReviewQuery
     >>> t = datetime(2026, 11, 1, tzinfo=timezone.utc)
     >>> query = ReviewQuery(campaigns=(CampaignWindow("d11", t, t.replace(day=12)),),
-    ...                     now=t.replace(day=20))
+    ...                     now=t.replace(month=12, day=20))
     >>> stats = reduce_orders(
     ...     customer_ids=["a", "b", "a"],
     ...     at=[t, t, t.replace(day=3)],

@@ -20,14 +20,16 @@ Examples:
 
 from __future__ import annotations
 
+import csv
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["SAMPLE_CAMPAIGNS", "SyntheticShop", "synthetic_shop"]
+__all__ = ["SAMPLE_CAMPAIGNS", "SyntheticShop", "synthetic_shop", "write_csv"]
 
 CST = timezone(timedelta(hours=8))
 #: The campaigns of the synthetic shop: name, start, end (UTC+8).
@@ -88,6 +90,15 @@ def synthetic_shop(
     t0, t_now = _us(HISTORY_START), _us(REVIEW_AT)
     span = t_now - t0
     joined = t0 + (rng.random(customers) ** 1.3 * span).astype(np.int64)
+    # Campaigns bring new customers: a fifth of them join during one.
+    windows = [(_us(a), min(_us(b), t_now)) for _, a, b in SAMPLE_CAMPAIGNS if _us(a) < t_now]
+    pick = rng.integers(0, len(windows), customers)
+    during = rng.random(customers) < 0.2
+    lo_w = np.array([w[0] for w in windows])[pick]
+    hi_w = np.array([w[1] for w in windows])[pick]
+    joined = np.where(
+        during, lo_w + (rng.random(customers) * (hi_w - lo_w)).astype(np.int64), joined
+    )
     # Everyone orders when they join; the gap to each next order is exponential, and
     # each customer has their own pace (a gamma mixture gives loyal and one-off buyers).
     pace = rng.gamma(0.8, 1.0, customers) * orders_per_customer / (span / 2)
@@ -166,8 +177,8 @@ def _events(
         paid = buyers[rng.random(buyers.size) < 0.93]
         # Visitors who never bought get ids no customer has.
         base = 10**9 * (1 + len(users))
-        browsers = np.arange(base, base + 4 * buyers.size, dtype=np.int64)
-        depth = rng.choice(3, size=browsers.size, p=[0.55, 0.3, 0.15])
+        browsers = np.arange(base, base + 2 * buyers.size, dtype=np.int64)
+        depth = rng.choice(3, size=browsers.size, p=[0.5, 0.3, 0.2])
         for stage_index, stage in enumerate(STAGES):
             if stage_index < 3:
                 people = np.concatenate([buyers, browsers[depth >= stage_index]])
@@ -183,3 +194,46 @@ def _events(
         "event": np.concatenate(stages).astype(str) if stages else np.zeros(0, str),
         "campaign": np.concatenate(names).astype(str) if names else np.zeros(0, str),
     }
+
+
+def write_csv(shop: SyntheticShop, directory: str | Path) -> tuple[Path, Path]:
+    """Write the shop's logs as ``review_orders.csv`` and ``review_events.csv`` (at UTC+8).
+
+    Customer ids are written as ``c00042``, visitors who never bought as ``v1000000042``.
+
+    Returns:
+        The paths of the two files.
+    """
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    orders, events = folder / "review_orders.csv", folder / "review_events.csv"
+    o = shop.orders
+    with orders.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["customer_id", "at", "amount", "discount", "campaign", "holdout"])
+        for who, at, amount, discount, campaign, held in zip(
+            o["customer_id"].tolist(),
+            o["at"].astype("datetime64[s]").tolist(),
+            o["amount"].tolist(),
+            o["discount"].tolist(),
+            o["campaign"].tolist(),
+            o["holdout"].tolist(),
+            strict=True,
+        ):
+            moment = at.replace(tzinfo=UTC).astimezone(CST).isoformat()
+            writer.writerow(
+                [_id(who), moment, amount, discount, campaign, "true" if held else "false"]
+            )
+    e = shop.events
+    with events.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["user_id", "event", "campaign"])
+        for who, event, campaign in zip(
+            e["user_id"].tolist(), e["event"].tolist(), e["campaign"].tolist(), strict=True
+        ):
+            writer.writerow([_id(who), event, campaign])
+    return orders, events
+
+
+def _id(number: int) -> str:
+    return f"v{number}" if number >= 10**9 else f"c{number:05d}"
