@@ -294,7 +294,8 @@ def evaluate_goal(
         if metric.grows and before:
             elapsed = (now - start) / (deadline - start) if now > start else 0.0
             if elapsed > 0:
-                projected = (actual / Decimal(repr(elapsed))).quantize(Decimal("0.01"))
+                whole = Decimal(1) if unit == "count" else Decimal("0.01")
+                projected = (actual / Decimal(repr(elapsed))).quantize(whole, ROUND_HALF_EVEN)
             if goal.direction is Direction.AT_LEAST and actual >= goal.target:
                 status = GoalStatus.MET
             else:

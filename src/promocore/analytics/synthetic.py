@@ -104,7 +104,8 @@ def synthetic_shop(
     pace = rng.gamma(0.8, 1.0, customers) * orders_per_customer / (span / 2)
     per_customer = 1 + rng.poisson(np.maximum(pace * (t_now - joined), 0))
     owner = np.repeat(np.arange(customers, dtype=np.int64), per_customer)
-    offsets = rng.random(owner.size)
+    # Customers order most soon after they join, then less and less.
+    offsets = rng.random(owner.size) ** 2.2
     first = np.concatenate(([0], np.cumsum(per_customer)[:-1]))
     offsets[first] = 0.0
     at = joined[owner] + (offsets * (t_now - joined[owner])).astype(np.int64)
