@@ -26,6 +26,7 @@ The order table has the columns ``customer_id``, ``at`` (timestamp with time zon
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -99,7 +100,8 @@ def read_table(path: str | Path, *, connection: Any = None, kind: str = "orders"
         raise ConfigError([Problem("", "no such file")], source)
     try:
         if source.lower().endswith(".csv"):
-            types = _csv_types(kind)
+            present = _csv_header(source)
+            types = {k: v for k, v in _csv_types(kind).items() if k in present}
             table = con.read_csv(source, types=types)
         else:
             table = con.read_parquet(source)
@@ -110,6 +112,11 @@ def read_table(path: str | Path, *, connection: Any = None, kind: str = "orders"
     if missing:
         raise ConfigError([Problem(c, "column is missing") for c in missing], source)
     return table
+
+
+def _csv_header(path: str) -> list[str]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return next(csv.reader(f), [])
 
 
 def _csv_types(kind: str) -> dict[str, str]:
@@ -139,7 +146,11 @@ def _int(value: object) -> int:
 
 
 def _rows(expr: ir.Table) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = expr.to_pyarrow().to_pylist()
+    try:
+        rows: list[dict[str, Any]] = expr.to_pyarrow().to_pylist()
+    except Exception as exc:  # the engines raise their own error types
+        # Values that do not parse (a CSV cell that is no instant) surface here, when read.
+        raise ValidationError.single("orders", f"query failed: {_first_line(exc)}") from None
     return rows
 
 
@@ -158,8 +169,9 @@ def reduce_table(
         [`reduce_orders`][promocore.analytics.reduce.reduce_orders] on the same rows.
 
     Raises:
-        ValidationError: a required column is missing, or a customer is both treated
-            and held out in one campaign.
+        ValidationError: a required column is missing, a customer is both treated
+            and held out in one campaign, or the engine refused a query (a value of
+            the wrong type, say).
     """
     ibis = _ibis()
     missing = [c for c in REQUIRED_ORDER_COLUMNS if c not in orders.columns]
@@ -199,6 +211,11 @@ def _exact(column: ir.Value) -> ir.Value:
     return column.cast(_EXACT)
 
 
+def _flag(ibis: Any, condition: ir.Value) -> ir.Value:
+    """1 where ``condition`` holds, else 0 (PostgreSQL cannot cast a boolean to an integer)."""
+    return ibis.ifelse(condition, 1, 0).cast("int64")
+
+
 def _campaign_stats(
     ibis: Any, t: ir.Table, query: ReviewQuery
 ) -> tuple[tuple[GroupStats, ...], tuple[DayStats, ...]]:
@@ -213,7 +230,7 @@ def _campaign_stats(
     )
     c = t.join(windows, t.campaign == windows.w_campaign)
     c = c.filter((c.s >= c.lo) & (c.s < c.hi))
-    held = c.holdout.cast("int64")
+    held = _flag(ibis, c.holdout)
     pairs = c.group_by(["campaign", "customer_id"]).aggregate(
         first_c=c.s.min(),
         lo=c.lo.min(),
@@ -221,7 +238,7 @@ def _campaign_stats(
         revenue=_exact(c.amount).sum(),
         revenue_sq=(_exact(c.amount) * _exact(c.amount)).sum(),
         discount=_exact(c.discount).sum(),
-        redeemed=(c.discount > 0).cast("int64").sum(),
+        redeemed=_flag(ibis, c.discount > 0).sum(),
         held_any=held.max(),
         held_all=held.min(),
     )
@@ -246,8 +263,8 @@ def _campaign_stats(
     )
     p = p.mutate(
         segment=ibis.ifelse(p.first_c == p.first_s, "new", "returning"),
-        eligible=(p.first_c + window <= query.now_s).cast("int64"),
-        repeat=p.a_customer.notnull().cast("int64"),
+        eligible=_flag(ibis, p.first_c + window <= query.now_s),
+        repeat=_flag(ibis, p.a_customer.notnull()),
     )
     summary = p.group_by(["campaign", "held_any", "segment"]).aggregate(
         orders=p.orders.sum(),
@@ -261,7 +278,7 @@ def _campaign_stats(
         customer_revenue_discount=(p.revenue * p.discount).sum(),
         repurchase_eligible=p.eligible.sum(),
         repurchased=(p.eligible * p.repeat).sum(),
-        mixed=(p.held_any != p.held_all).cast("int64").sum(),
+        mixed=_flag(ibis, p.held_any != p.held_all).sum(),
     )
     groups: list[GroupStats] = []
     problems: list[Problem] = []
@@ -295,7 +312,7 @@ def _campaign_stats(
         orders=d.count(),
         revenue=_exact(d.amount).sum(),
         discount=_exact(d.discount).sum(),
-        redeemed=(d.discount > 0).cast("int64").sum(),
+        redeemed=_flag(ibis, d.discount > 0).sum(),
     )
     days = [
         DayStats(
@@ -321,7 +338,7 @@ def _cohorts(ibis: Any, t: ir.Table, query: ReviewQuery) -> tuple[CohortCell, ..
         nxt, [cp.customer_id == nxt.n_customer, nxt.n_period == cp.period + 1]
     )
     cells = cells.mutate(
-        offset=cells.period - cells.cohort, kept=cells.n_customer.notnull().cast("int64")
+        offset=cells.period - cells.cohort, kept=_flag(ibis, cells.n_customer.notnull())
     )
     summary = cells.group_by(["cohort", "offset"]).aggregate(
         customers=cells.count(),
@@ -342,7 +359,7 @@ def _funnels(ibis: Any, events: ir.Table, query: ReviewQuery) -> tuple[FunnelCou
     e = events.filter(events.campaign.cast("string").isin(names))
     e = e.filter(e.event.cast("string").isin(list(query.stages)))
     reached: Mapping[str, Any] = {
-        f"r{i}": (e.event.cast("string") == stage).cast("int64").max()
+        f"r{i}": _flag(ibis, e.event.cast("string") == stage).max()
         for i, stage in enumerate(query.stages)
     }
     users = e.group_by([e.campaign.cast("string").name("campaign"), "user_id"]).aggregate(**reached)
