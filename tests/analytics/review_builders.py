@@ -55,9 +55,7 @@ class Order:
 def order_logs(draw: st.DrawFn, max_size: int = 40) -> list[Order]:
     """Small order logs around QUERY's campaigns; a customer's arm is fixed per campaign."""
     customers = ["a", "b", "c", "d", "e", "f"]
-    held = {
-        (c, k): draw(st.booleans()) for c in customers for k in ("x", "y")
-    }
+    held = {(c, k): draw(st.booleans()) for c in customers for k in ("x", "y")}
     rows = draw(
         st.lists(
             st.tuples(
@@ -135,9 +133,7 @@ def reference(orders: list[Order], query: ReviewQuery) -> ReviewStats:
             g["customer_discount_sq"] += discount**2
             g["customer_revenue_discount"] += revenue * discount
             eligible = first + window <= now
-            again = any(
-                o.customer == customer and first < t <= first + window for o, t in log
-            )
+            again = any(o.customer == customer and first < t <= first + window for o, t in log)
             g["repurchase_eligible"] += eligible
             g["repurchased"] += eligible and again
             for o, t in rows:
@@ -166,13 +162,9 @@ def reference(orders: list[Order], query: ReviewQuery) -> ReviewStats:
             )
         ),
         days=tuple(
-            sorted(
-                DayStats(campaign=k[0], holdout=k[1], day=k[2], **v) for k, v in days.items()
-            )
+            sorted(DayStats(campaign=k[0], holdout=k[1], day=k[2], **v) for k, v in days.items())
         ),
-        cohorts=tuple(
-            sorted(CohortCell(cohort=k[0], offset=k[1], **v) for k, v in cells.items())
-        ),
+        cohorts=tuple(sorted(CohortCell(cohort=k[0], offset=k[1], **v) for k, v in cells.items())),
     )
 
 

@@ -165,8 +165,6 @@ def test_epoch_seconds_round_down() -> None:
     assert epoch_seconds(datetime(1970, 1, 1, 8, 0, 1, 999_999, tzinfo=CST)) == 1
 
 
-
-
 @given(
     order_logs(max_size=30),
     st.lists(

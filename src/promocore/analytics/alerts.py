@@ -285,7 +285,8 @@ def evaluate_alerts(
                     )
                 )
             projected = _exhaustion(plan, spent, spendable, at)
-            crossing = projected is not None and projected < plan.end
+            # Once the reserve is in use, ContingencyTouched has said it: no second alert.
+            crossing = projected is not None and projected < plan.end and spent < spendable
             if lines.budget_exhaustion and crossing and not exhausting and projected is not None:
                 elapsed = (at - plan.start).total_seconds()
                 per_day = Fraction(spent * DAY) / Fraction(elapsed) if elapsed > 0 else Fraction(0)
