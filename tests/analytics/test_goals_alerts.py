@@ -152,7 +152,7 @@ def test_roi_line_spreads_fixed_costs_and_fires_once_per_crossing() -> None:
         alerts=AlertLines(roi_below=Decimal(2), min_orders=1),
     )  # fmt: skip
     # Day 1: revenue 1,000, cost 100 + 1,000 (a tenth of the fixed cost): ROI −0.09 < 2.
-    # Day 2: revenue 10,000 more: cumulative 11,000 against 200 + 2,000: ROI 4. Day 3: ROI < 2 again.
+    # Day 2: revenue 10,000 more: 11,000 against 200 + 2,000: ROI 4. Day 3: ROI < 2 again.
     days = _days((0, 1, 1_000, 100, 1), (1, 1, 10_000, 100, 1), (2, 1, 0, 5_000, 1))
     alerts = evaluate_alerts(plan, days, currency="CNY", now=END)
     assert [(type(a), a.at) for a in alerts] == [
@@ -237,7 +237,7 @@ def test_plan_files_report_every_problem_with_its_path(tmp_path: Path) -> None:
     assert "campaigns[0].goals[0].target:" in text
     broken = tmp_path / "broken.toml"
     broken.write_text("currency = ", encoding="utf-8")
-    with pytest.raises(ConfigError, match="broken.toml:\n  cannot be parsed"):
+    with pytest.raises(ConfigError, match=r"broken.toml:\n  cannot be parsed"):
         load_review_plan(broken)
     bad_end = tmp_path / "end.toml"
     bad_end.write_text(

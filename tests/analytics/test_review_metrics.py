@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
@@ -21,7 +21,7 @@ from promocore.errors import ValidationError
 from promocore.money import Money
 from promocore.stats import campaign_economics, wilson_interval
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def test_aov_is_exact_and_its_interval_is_the_t_interval() -> None:
@@ -93,7 +93,7 @@ def test_incremental_intervals_come_from_the_stats_engine() -> None:
 
 
 def test_incremental_needs_a_holdout() -> None:
-    with pytest.raises(ValidationError, match="holdout.n: must be >= 2"):
+    with pytest.raises(ValidationError, match=r"holdout\.n: must be >= 2"):
         incremental_roi(
             ArmSums(n=10, revenue=1, revenue_sq=1),
             ArmSums(n=1, revenue=0, revenue_sq=0),

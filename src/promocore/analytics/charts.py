@@ -54,6 +54,7 @@ def _svg(fig: Any, name: str) -> str:
         fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
     text = out.getvalue()
     text = text[text.index("<svg") :]
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.DOTALL)
     # Ids must be unique across the charts of one page: prefix them with the chart's name.
     prefix = re.sub(r"[^A-Za-z0-9-]", "-", name)
     text = re.sub(r'id="([^"]+)"', rf'id="{prefix}-\1"', text)
