@@ -1,4 +1,4 @@
-"""``promocore review``: files, a database, the packaged sample; errors exit 2 without a traceback."""
+"""``promocore review``: files, a database, the packaged sample; bad input exits 2."""
 
 from __future__ import annotations
 
