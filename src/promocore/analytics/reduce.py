@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 
@@ -71,17 +72,28 @@ _SEGMENTS = ("new", "returning")
 _TIME_BITS = 34
 
 
-def _optional_labels(values: object, name: str, checks: Checks, n: int) -> npt.NDArray[Any]:
-    """Campaign labels where None or "" means no campaign (returned as "")."""
+def _campaign_codes(
+    values: object, query: ReviewQuery, checks: Checks, n: int
+) -> npt.NDArray[np.int16]:
+    """Each order's campaign as an index into ``query.campaigns``; -1 for none or another.
+
+    None and "" mean no campaign. The labels are compared once per campaign under
+    review, and never copied: a column of ten million strings is costly to move.
+    """
+    codes = np.full(n, -1, dtype=np.int16)
     if values is None:
-        return np.full(n, "", dtype=object)
-    array = to_1d(values, name, checks)
+        return codes
+    array = to_1d(values, "campaigns", checks)
     if array is None:
-        return np.full(n, "", dtype=object)
+        return codes
     if array.dtype.kind == "O":
         array = np.array(["" if v is None else v for v in array.tolist()], dtype=object)
-    labels = label_array(array, name, checks)
-    return labels.astype(str)
+    labels = label_array(array, "campaigns", checks)
+    if checks.problems or labels.size != n:
+        return codes
+    for i, spec in enumerate(query.campaigns):
+        codes[labels == spec.name] = i
+    return codes
 
 
 def _optional_flags(values: object, name: str, checks: Checks, n: int) -> BoolArray:
@@ -95,8 +107,21 @@ def _optional_flags(values: object, name: str, checks: Checks, n: int) -> BoolAr
 
 def _seconds(values: object, name: str, checks: Checks) -> IntArray:
     times = time_array(values, name, checks, allow_missing=False)
-    micros = times.astype("datetime64[us]").astype(np.int64)
+    micros = times.astype("datetime64[us]", copy=False).view(np.int64)
     return micros // 1_000_000
+
+
+def _customer_codes(customers: npt.NDArray[Any]) -> IntArray:
+    """Number the customers 0, 1, ...: small non-negative integer ids are their own numbers."""
+    if (
+        customers.dtype.kind in "iu"
+        and customers.size
+        and int(customers.min()) >= 0
+        and int(customers.max()) < min(4 * customers.size + 1024, 2**29)
+    ):
+        return customers.astype(np.int64, copy=False)
+    _, inverse = np.unique(customers, return_inverse=True)
+    return inverse.astype(np.int64).reshape(-1)
 
 
 def _runs(keys: IntArray) -> IntArray:
@@ -159,7 +184,7 @@ def reduce_orders(
         if discounts is None
         else amount_array(discounts, "discounts", checks, tracker, minimum=0)
     )
-    camp = _optional_labels(campaigns, "campaigns", checks, n)
+    camp = _campaign_codes(campaigns, query, checks, n)
     held = _optional_flags(holdout, "holdout", checks, n)
     checks.raise_if_any()
     same_length(
@@ -168,12 +193,24 @@ def reduce_orders(
     )
     checks.raise_if_any()
     keep = seconds < query.now_s
-    customers, seconds, paid, cost = customers[keep], seconds[keep], paid[keep], cost[keep]
-    camp, held = camp[keep], held[keep]
-    _, customer = np.unique(customers, return_inverse=True)
-    customer = customer.astype(np.int64).reshape(-1)
-    groups, days = _campaign_stats(customer, seconds, paid, cost, camp, held, query)
-    cohorts = _cohorts(customer, seconds, paid, query)
+    if not keep.all():
+        customers, seconds, paid, cost = customers[keep], seconds[keep], paid[keep], cost[keep]
+        camp, held = camp[keep], held[keep]
+    customer = _customer_codes(customers)
+    # One sort of the log by (customer, instant) serves every statistic below.
+    order, keys = _sorted_by_customer_time(customer, seconds)
+    log = _Log(
+        customer=customer[order],
+        seconds=seconds[order],
+        paid=paid[order],
+        cost=cost[order],
+        camp=camp[order],
+        held=held[order],
+        keys=keys,
+        base=int(seconds.min()) if seconds.size else 0,
+    )
+    groups, days = _campaign_stats(log, query)
+    cohorts = _cohorts(log, query)
     funnels = _funnels(event_users, events, event_campaigns, query)
     return ReviewStats(query=query, groups=groups, days=days, cohorts=cohorts, funnels=funnels)
 
@@ -186,43 +223,45 @@ def _sorted_by_customer_time(customer: IntArray, seconds: IntArray) -> tuple[Int
     ):
         raise ValidationError.single("customer_ids", "more than 2**29 customers are not supported")
     keys = (customer << _TIME_BITS) | (seconds - base)
-    order = np.argsort(keys, kind="stable")
+    # Orders of one customer in one second may come in any order: no statistic depends on it.
+    order = np.argsort(keys)
     return order.astype(np.int64), keys[order]
 
 
+@attrs.frozen(kw_only=True)
+class _Log:
+    """The order log sorted by (customer, instant), with the packed sort keys."""
+
+    customer: IntArray
+    seconds: IntArray
+    paid: IntArray
+    cost: IntArray
+    camp: npt.NDArray[np.int16]
+    held: BoolArray
+    keys: IntArray
+    base: int
+
+
 def _campaign_stats(
-    customer: IntArray,
-    seconds: IntArray,
-    paid: IntArray,
-    cost: IntArray,
-    camp: npt.NDArray[Any],
-    held: BoolArray,
-    query: ReviewQuery,
+    log: _Log, query: ReviewQuery
 ) -> tuple[tuple[GroupStats, ...], tuple[DayStats, ...]]:
-    order, keys = _sorted_by_customer_time(customer, seconds)
-    base = int(seconds.min()) if seconds.size else 0
-    first_ever = np.full(int(customer.max()) + 1 if customer.size else 0, 0, dtype=np.int64)
-    starts = _runs(customer[order])
-    first_ever[customer[order][starts]] = seconds[order][starts]
+    keys, base = log.keys, log.base
+    starts = _runs(log.customer)
+    first_ever = np.zeros(int(log.customer[-1]) + 1 if log.customer.size else 0, dtype=np.int64)
+    first_ever[log.customer[starts]] = log.seconds[starts]
     window = query.repurchase_days * DAY
     groups: list[GroupStats] = []
     days: list[DayStats] = []
     checks = Checks()
-    for spec in query.campaigns:
+    for index, spec in enumerate(query.campaigns):
         lo, hi = epoch_seconds(spec.start), min(epoch_seconds(spec.end), query.now_s)
-        rows = np.flatnonzero((camp == spec.name) & (seconds >= lo) & (seconds < hi))
+        rows = np.flatnonzero(log.camp == index)
+        rows = rows[(log.seconds[rows] >= lo) & (log.seconds[rows] < hi)]
         if rows.size == 0:
             continue
-        c_customer, c_seconds = customer[rows], seconds[rows]
-        c_paid, c_cost, c_held = paid[rows], cost[rows], held[rows]
-        by = np.lexsort((c_seconds, c_customer))
-        c_customer, c_seconds, c_paid, c_cost = (
-            c_customer[by],
-            c_seconds[by],
-            c_paid[by],
-            c_cost[by],
-        )
-        c_held = c_held[by]
+        # Still sorted by (customer, instant): a selection keeps the order.
+        c_customer, c_seconds = log.customer[rows], log.seconds[rows]
+        c_paid, c_cost, c_held = log.paid[rows], log.cost[rows], log.held[rows]
         first = _runs(c_customer)
         who = c_customer[first]
         first_at = c_seconds[first]
@@ -307,48 +346,62 @@ def _exact_dot(a: IntArray, b: IntArray) -> int:
     return (exact_sum_of_squares(both) - exact_sum_of_squares(a) - exact_sum_of_squares(b)) // 2
 
 
-def _cohorts(
-    customer: IntArray, seconds: IntArray, paid: IntArray, query: ReviewQuery
-) -> tuple[CohortCell, ...]:
-    if customer.size == 0:
+def _cohorts(log: _Log, query: ReviewQuery) -> tuple[CohortCell, ...]:
+    if log.customer.size == 0:
         return ()
-    order, _ = _sorted_by_customer_time(customer, seconds)
-    who = customer[order]
-    period = period_of(seconds[order], query, np.where)
+    who = log.customer
+    # The calendar is computed once per day the log spans, then looked up per order.
+    day = (log.seconds + query.offset_s) // DAY
+    first_day = int(day.min())
+    days = np.arange(first_day, int(day.max()) + 1, dtype=np.int64)
+    period = period_of(days * DAY - query.offset_s, query, np.where)[day - first_day]
     # Runs of (customer, period): the log is sorted by customer and instant, so by period too.
-    key = (who << 32) | (period - int(period.min()))
-    start = _runs(key)
+    change = np.ones(who.size, dtype=bool)
+    change[1:] = (who[1:] != who[:-1]) | (period[1:] != period[:-1])
+    start = np.flatnonzero(change)
     run_who = who[start]
     run_period = period[start]
-    run_paid = _run_sums(paid[order], start)
+    run_paid = _run_sums(log.paid, start)
     first = _runs(run_who)
     cohort = np.repeat(run_period[first], np.diff(np.append(first, run_who.size)))
     offset = run_period - cohort
     same_next = np.zeros(run_who.size, dtype=bool)
     same_next[:-1] = (run_who[1:] == run_who[:-1]) & (run_period[1:] == run_period[:-1] + 1)
-    cell = (cohort - int(cohort.min())) * (int(offset.max()) + 1) + offset
-    by = np.argsort(cell, kind="stable")
-    cell_sorted = cell[by]
-    cells = _runs(cell_sorted)
-    counts = np.diff(np.append(cells, cell_sorted.size))
-    paid_by, retained_by = run_paid[by], same_next[by].astype(np.int64)
-    revenue = _run_sums(paid_by, cells)
-    retained = _run_sums(retained_by, cells)
-    bounds = np.append(cells, cell_sorted.size)
-    out = []
-    for i, s in enumerate(cells.tolist()):
-        j = by[s]
-        out.append(
-            CohortCell(
-                cohort=int(cohort[j]),
-                offset=int(offset[j]),
-                customers=int(counts[i]),
-                revenue=int(revenue[i]),
-                revenue_sq=exact_sum_of_squares(paid_by[bounds[i] : bounds[i + 1]]),
-                retained=int(retained[i]),
-            )
+    width = int(offset.max()) + 1
+    base = int(cohort.min())
+    cell = (cohort - base) * width + offset
+    size = int(cell.max()) + 1
+    counts = np.bincount(cell, minlength=size)
+    retained = np.bincount(cell[same_next], minlength=size)
+    revenue, squares = _cell_sums(cell, run_paid, size)
+    return tuple(
+        CohortCell(
+            cohort=base + c // width,
+            offset=c % width,
+            customers=int(counts[c]),
+            revenue=revenue[c],
+            revenue_sq=squares[c],
+            retained=int(retained[c]),
         )
-    return tuple(sorted(out))
+        for c in np.flatnonzero(counts).tolist()
+    )
+
+
+def _cell_sums(cell: IntArray, paid: IntArray, size: int) -> tuple[list[int], list[int]]:
+    """Exact sums and sums of squares of ``paid`` per cell."""
+    peak = int(paid.max()) if paid.size else 0
+    if peak * peak * paid.size < 2**63:
+        total = np.zeros(size, dtype=np.int64)
+        square = np.zeros(size, dtype=np.int64)
+        np.add.at(total, cell, paid)
+        np.add.at(square, cell, paid * paid)
+        return [int(v) for v in total.tolist()], [int(v) for v in square.tolist()]
+    by = np.argsort(cell, kind="stable")
+    bounds = np.searchsorted(cell[by], np.arange(size + 1))
+    ordered = paid[by]
+    sums = [exact_sum(ordered[bounds[c] : bounds[c + 1]]) for c in range(size)]
+    squares = [exact_sum_of_squares(ordered[bounds[c] : bounds[c + 1]]) for c in range(size)]
+    return sums, squares
 
 
 def _funnels(

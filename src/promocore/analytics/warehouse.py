@@ -48,7 +48,7 @@ from promocore.errors import ConfigError, Problem, ValidationError
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-__all__ = ["connect", "read_table", "reduce_table"]
+__all__ = ["connect", "read_table", "reduce_table", "review_sql"]
 
 #: Columns of the order table: required ones first.
 ORDER_COLUMNS = ("customer_id", "at", "amount", "discount", "campaign", "holdout")
@@ -178,16 +178,39 @@ def reduce_table(
     if missing:
         raise ValidationError([Problem(f"orders.{c}", "column is missing") for c in missing])
     t = _prepared(ibis, orders, query)
+    if _backend_name(ibis, t) == "duckdb":
+        # Every query reads the orders: DuckDB keeps the few columns they need in memory.
+        try:
+            t = t.cache()
+        except Exception as exc:  # the engine's own error types
+            raise ValidationError.single("orders", f"query failed: {_first_line(exc)}") from None
     groups, days = _campaign_stats(ibis, t, query)
     cohorts = _cohorts(ibis, t, query)
     funnels = () if events is None else _funnels(ibis, events, query)
     return ReviewStats(query=query, groups=groups, days=days, cohorts=cohorts, funnels=funnels)
 
 
+def _seconds(ibis: Any, at: ir.Value) -> ir.Value:
+    """Whole seconds since 1970 (rounded down) of a timestamp column."""
+    if _backend_name(ibis, at) == "duckdb":
+        # ibis casts a TIMESTAMPTZ to TIMESTAMP first, ten times slower than epoch_us.
+        from promocore.analytics._duckdb import epoch_us
+
+        return epoch_us(at) // 1_000_000
+    return at.epoch_seconds().cast("int64")
+
+
+def _backend_name(ibis: Any, expr: ir.Value) -> str | None:
+    try:
+        return str(ibis.get_backend(expr).name)
+    except Exception:  # an unbound expression: no backend to specialise for
+        return None
+
+
 def _prepared(ibis: Any, orders: ir.Table, query: ReviewQuery) -> ir.Table:
     cols = orders.columns
     t = orders.mutate(
-        s=orders["at"].epoch_seconds().cast("int64"),
+        s=_seconds(ibis, orders["at"]),
         amount=orders["amount"].cast("int64"),
         discount=(orders["discount"].fill_null(0) if "discount" in cols else ibis.literal(0)).cast(
             "int64"
@@ -216,11 +239,8 @@ def _flag(ibis: Any, condition: ir.Value) -> ir.Value:
     return ibis.ifelse(condition, 1, 0).cast("int64")
 
 
-def _campaign_stats(
-    ibis: Any, t: ir.Table, query: ReviewQuery
-) -> tuple[tuple[GroupStats, ...], tuple[DayStats, ...]]:
-    if not query.campaigns:
-        return (), ()
+def _campaign_exprs(ibis: Any, t: ir.Table, query: ReviewQuery) -> tuple[ir.Table, ir.Table]:
+    """The per-group and per-day queries of the campaigns."""
     windows = ibis.memtable(
         {
             "w_campaign": [c.name for c in query.campaigns],
@@ -280,6 +300,29 @@ def _campaign_stats(
         repurchased=(p.eligible * p.repeat).sum(),
         mixed=_flag(ibis, p.held_any != p.held_all).sum(),
     )
+    starts = ibis.memtable(
+        {
+            "d_campaign": [c.name for c in query.campaigns],
+            "start_s": [epoch_seconds(c.start) for c in query.campaigns],
+        }
+    )
+    d = c.join(starts, c.campaign == starts.d_campaign)
+    d = d.mutate(day=(d.s - d.start_s) // DAY)
+    per_day = d.group_by(["campaign", "holdout", "day"]).aggregate(
+        orders=d.count(),
+        revenue=_exact(d.amount).sum(),
+        discount=_exact(d.discount).sum(),
+        redeemed=_flag(ibis, d.discount > 0).sum(),
+    )
+    return summary, per_day
+
+
+def _campaign_stats(
+    ibis: Any, t: ir.Table, query: ReviewQuery
+) -> tuple[tuple[GroupStats, ...], tuple[DayStats, ...]]:
+    if not query.campaigns:
+        return (), ()
+    summary, per_day = _campaign_exprs(ibis, t, query)
     groups: list[GroupStats] = []
     problems: list[Problem] = []
     for row in _rows(summary):
@@ -300,20 +343,6 @@ def _campaign_stats(
         )
     if problems:
         raise ValidationError(problems)
-    starts = ibis.memtable(
-        {
-            "d_campaign": [c.name for c in query.campaigns],
-            "start_s": [epoch_seconds(c.start) for c in query.campaigns],
-        }
-    )
-    d = c.join(starts, c.campaign == starts.d_campaign)
-    d = d.mutate(day=(d.s - d.start_s) // DAY)
-    per_day = d.group_by(["campaign", "holdout", "day"]).aggregate(
-        orders=d.count(),
-        revenue=_exact(d.amount).sum(),
-        discount=_exact(d.discount).sum(),
-        redeemed=_flag(ibis, d.discount > 0).sum(),
-    )
     days = [
         DayStats(
             campaign=str(row["campaign"]),
@@ -329,8 +358,36 @@ def _campaign_stats(
     return tuple(sorted(groups)), tuple(sorted(days))
 
 
+def _period_table(ibis: Any, query: ReviewQuery, first: int, last: int) -> ir.Table:
+    """A small table from local day (since 1970) to cohort period, for days ``first..last``.
+
+    Joining it is cheaper than computing the calendar per order in SQL, and any
+    engine can do it; the periods come from the same
+    [`period_of`][promocore.analytics.order_stats.period_of] as in memory.
+    """
+    import numpy as np
+
+    days = np.arange(first, last + 1, dtype=np.int64)
+    periods = period_of(days * DAY - query.offset_s, query, np.where)
+    return ibis.memtable({"p_day": days.tolist(), "period": periods.tolist()})
+
+
 def _cohorts(ibis: Any, t: ir.Table, query: ReviewQuery) -> tuple[CohortCell, ...]:
-    periods = t.mutate(period=period_of(t.s, query, ibis.ifelse).cast("int64"))
+    (row,) = _rows(t.aggregate(lo=t.s.min(), hi=t.s.max()))
+    if row["lo"] is None:
+        return ()
+    offset = query.offset_s
+    first, last = (_int(row["lo"]) + offset) // DAY, (_int(row["hi"]) + offset) // DAY
+    summary = _cohort_expr(ibis, t, query, _period_table(ibis, query, first, last))
+    return tuple(
+        sorted(CohortCell(**{k: _int(v) for k, v in row.items()}) for row in _rows(summary))
+    )
+
+
+def _cohort_expr(ibis: Any, t: ir.Table, query: ReviewQuery, table: ir.Table) -> ir.Table:
+    """The per-cohort-and-period query."""
+    local = t.mutate(p_local=(t.s + query.offset_s) // DAY)
+    periods = local.join(table, local.p_local == table.p_day)
     cp = periods.group_by(["customer_id", "period"]).aggregate(paid=_exact(periods.amount).sum())
     cohort = cp.group_by("customer_id").aggregate(cohort=cp.period.min())
     nxt = cp.select(n_customer=cp.customer_id, n_period=cp.period)
@@ -346,15 +403,27 @@ def _cohorts(ibis: Any, t: ir.Table, query: ReviewQuery) -> tuple[CohortCell, ..
         revenue_sq=(cells.paid * cells.paid).sum(),
         retained=cells.kept.sum(),
     )
-    return tuple(
-        sorted(CohortCell(**{k: _int(v) for k, v in row.items()}) for row in _rows(summary))
-    )
+    return summary
 
 
 def _funnels(ibis: Any, events: ir.Table, query: ReviewQuery) -> tuple[FunnelCounts, ...]:
     missing = [c for c in EVENT_COLUMNS if c not in events.columns]
     if missing:
         raise ValidationError([Problem(f"events.{c}", "column is missing") for c in missing])
+    summary = _funnel_expr(ibis, events, query)
+    return tuple(
+        sorted(
+            FunnelCounts(
+                campaign=str(row["campaign"]),
+                counts=tuple(_int(row[f"s{i}"]) for i in range(len(query.stages))),
+            )
+            for row in _rows(summary)
+        )
+    )
+
+
+def _funnel_expr(ibis: Any, events: ir.Table, query: ReviewQuery) -> ir.Table:
+    """The per-campaign funnel query."""
     names = [c.name for c in query.campaigns]
     e = events.filter(events.campaign.cast("string").isin(names))
     e = e.filter(e.event.cast("string").isin(list(query.stages)))
@@ -368,13 +437,44 @@ def _funnels(ibis: Any, events: ir.Table, query: ReviewQuery) -> tuple[FunnelCou
     for i in range(len(query.stages)):
         running = users[f"r{i}"] if running is None else running * users[f"r{i}"]
         prefix[f"s{i}"] = running.sum()
-    summary = users.group_by("campaign").aggregate(**prefix)
-    return tuple(
-        sorted(
-            FunnelCounts(
-                campaign=str(row["campaign"]),
-                counts=tuple(_int(row[f"s{i}"]) for i in range(len(query.stages))),
-            )
-            for row in _rows(summary)
-        )
+    summary: ir.Table = users.group_by("campaign").aggregate(**prefix)
+    return summary
+
+
+def review_sql(query: ReviewQuery, *, dialect: str) -> dict[str, str]:
+    """Return the SQL of the review's queries as ibis compiles them for a dialect.
+
+    Nothing is executed and no driver is needed: this shows what
+    [`reduce_table`][promocore.analytics.warehouse.reduce_table] sends to an engine
+    (``"duckdb"``, ``"postgres"``, ``"bigquery"``, ``"snowflake"``, ``"clickhouse"``,
+    ``"pyspark"``, ``"trino"``...), on tables named ``orders`` and ``events``. The
+    small tables of campaign windows and calendar periods appear as ibis in-memory
+    tables, which ibis uploads to the engine when the query runs.
+
+    Returns:
+        The SQL of the ``groups``, ``days``, ``cohorts`` and ``funnels`` queries.
+    """
+    ibis = _ibis()
+    orders = ibis.table(
+        {
+            "customer_id": "string",
+            "at": "timestamp('UTC')",
+            "amount": "int64",
+            "discount": "int64",
+            "campaign": "string",
+            "holdout": "boolean",
+        },
+        name="orders",
     )
+    events = ibis.table({"user_id": "string", "event": "string", "campaign": "string"}, "events")
+    t = _prepared(ibis, orders, query)
+    summary, per_day = _campaign_exprs(ibis, t, query)
+    last = (query.now_s + query.offset_s) // DAY
+    cohorts = _cohort_expr(ibis, t, query, _period_table(ibis, query, last - 1, last))
+    exprs = {
+        "groups": summary,
+        "days": per_day,
+        "cohorts": cohorts,
+        "funnels": _funnel_expr(ibis, events, query),
+    }
+    return {name: str(ibis.to_sql(e, dialect=dialect)) for name, e in exprs.items()}
