@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from promocore.analytics._serialize import plain
+from promocore.analytics._dicts import fields_of
 from promocore.analytics.estimates import money_from_minor
 from promocore.errors import ValidationError
 from promocore.money import Money, Rounding
@@ -43,7 +43,7 @@ class AcquisitionCost:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the figures as plain values."""
-        return {f.name: plain(getattr(self, f.name)) for f in attrs.fields(type(self))}
+        return fields_of(self, self.cost.currency)
 
 
 def customer_acquisition_cost(cost: Money, new_customers: int) -> AcquisitionCost:

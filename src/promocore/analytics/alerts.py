@@ -33,8 +33,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from promocore.analytics._dicts import fields_of
 from promocore.analytics._rates import exact_ratio
-from promocore.analytics._serialize import plain
 from promocore.analytics.estimates import rate_estimate
 from promocore.analytics.order_stats import DAY, DayStats
 from promocore.analytics.plan import CampaignPlan
@@ -78,7 +78,10 @@ class Alert:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the alert as plain values, with its ``kind``."""
-        out = {f.name: plain(getattr(self, f.name)) for f in attrs.fields(type(self))}
+        amounts = [
+            v for f in attrs.fields(type(self)) if isinstance(v := getattr(self, f.name), Money)
+        ]
+        out = fields_of(self, amounts[0].currency if amounts else None)
         return {"kind": self.kind, **out}
 
 

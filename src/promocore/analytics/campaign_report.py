@@ -21,8 +21,8 @@ from typing import Any
 
 import attrs
 
+from promocore.analytics._dicts import fields_of, plain
 from promocore.analytics._rates import exact_ratio
-from promocore.analytics._serialize import plain
 from promocore.analytics.acquisition import AcquisitionCost, customer_acquisition_cost
 from promocore.analytics.alerts import Alert, evaluate_alerts
 from promocore.analytics.budget_burn import BudgetBurn, budget_burn
@@ -75,7 +75,7 @@ class SegmentFigures:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the figures as plain values."""
-        return {f.name: plain(getattr(self, f.name)) for f in attrs.fields(type(self))}
+        return fields_of(self, self.discount.currency)
 
 
 @attrs.frozen(kw_only=True)
@@ -115,6 +115,7 @@ class CampaignFigures:
     def to_dict(self) -> dict[str, Any]:
         """Return the figures as plain values."""
         return {
+            "currency": self.roi.revenue.currency,
             "name": self.name,
             "title": self.plan.label,
             "segments": {k: v.to_dict() for k, v in self.segments.items()},

@@ -37,7 +37,7 @@ from typing import Any
 
 import attrs
 
-from promocore.analytics._serialize import plain
+from promocore.analytics._dicts import fields_of
 from promocore.analytics.estimates import (
     DEFAULT_ALPHA,
     MoneyEstimate,
@@ -76,7 +76,8 @@ class ClvModel:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the model as plain values."""
-        return {f.name: plain(getattr(self, f.name)) for f in attrs.fields(type(self))}
+        margin = self.margin_per_period
+        return fields_of(self, None if margin is None else margin.value.currency)
 
 
 def _series(q: float, horizon: int | None) -> tuple[float, float]:

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from promocore.analytics._dicts import fields_of
 from promocore.analytics._rates import exact_ratio
-from promocore.analytics._serialize import plain
 from promocore.money import Money, Rounding
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ class ComparisonRow:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the row as plain values."""
-        return {f.name: plain(getattr(self, f.name)) for f in attrs.fields(type(self))}
+        return fields_of(self, self.revenue.currency)
 
 
 @attrs.frozen(kw_only=True)

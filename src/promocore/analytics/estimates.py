@@ -33,8 +33,8 @@ from typing import Any
 import attrs
 import numpy as np
 
+from promocore.analytics._dicts import fields_of
 from promocore.analytics._rates import exact_ratio
-from promocore.analytics._serialize import plain
 from promocore.money import Money, Rounding
 
 __all__ = [
@@ -78,7 +78,7 @@ class Estimate:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the estimate as plain values."""
-        return {f.name: plain(getattr(self, f.name)) for f in attrs.fields(type(self))}
+        return fields_of(self)
 
 
 @attrs.frozen(kw_only=True)
@@ -106,7 +106,7 @@ class MoneyEstimate:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the estimate as plain values."""
-        return {f.name: plain(getattr(self, f.name)) for f in attrs.fields(type(self))}
+        return fields_of(self, self.value.currency)
 
 
 @attrs.frozen(kw_only=True)
@@ -139,7 +139,7 @@ class RateEstimate:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the estimate as plain values."""
-        out = {f.name: plain(getattr(self, f.name)) for f in attrs.fields(type(self))}
+        out = fields_of(self)
         out["rate"] = self.rate
         return out
 

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from promocore.analytics._serialize import plain
+from promocore.analytics._dicts import fields_of, plain
 from promocore.analytics.plan import Direction, Goal
 from promocore.money import Money, minor_units
 
@@ -221,7 +221,7 @@ class GoalResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as plain values."""
-        out = {f.name: plain(getattr(self, f.name)) for f in attrs.fields(type(self))}
+        out = fields_of(self)
         out["status"] = self.status.value
         out["goal"] = {
             "metric": self.goal.metric,

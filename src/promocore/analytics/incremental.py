@@ -33,8 +33,8 @@ from typing import Any
 
 import attrs
 
+from promocore.analytics._dicts import fields_of
 from promocore.analytics._rates import exact_ratio
-from promocore.analytics._serialize import plain
 from promocore.analytics.estimates import (
     DEFAULT_ALPHA,
     Estimate,
@@ -125,7 +125,7 @@ class IncrementalRoi:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the figures as plain values."""
-        return {f.name: plain(getattr(self, f.name)) for f in attrs.fields(type(self))}
+        return fields_of(self, self.incremental_cost.currency)
 
 
 def _money(value: Fraction, currency: str) -> Money:

@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from promocore._arrays import CurrencyTracker, amount_array, exact_sum, exact_sum_of_squares
-from promocore.analytics._serialize import plain
+from promocore.analytics._dicts import fields_of
 from promocore.analytics.estimates import DEFAULT_ALPHA, MoneyEstimate, mean_money
 from promocore.analytics.order_stats import GroupStats
 from promocore.money import Money
@@ -43,7 +43,7 @@ class OrderValue:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the figures as plain values."""
-        return {"orders": self.orders, "revenue": plain(self.revenue), "aov": plain(self.aov)}
+        return fields_of(self, self.revenue.currency)
 
 
 def _value(orders: int, total: int, total_sq: int, currency: str, alpha: float) -> OrderValue:

@@ -52,7 +52,7 @@ from promocore.analytics.order_stats import (
 )
 from promocore.errors import ConfigError, Problem, ValidationError
 from promocore.money import Money
-from promocore.structure import structure
+from promocore.serialize import structure
 from promocore.validation import Checks
 
 __all__ = [

@@ -32,7 +32,7 @@ from typing import Any
 
 import attrs
 
-from promocore.analytics._serialize import plain
+from promocore.analytics._dicts import fields_of
 from promocore.analytics.estimates import (
     DEFAULT_ALPHA,
     RateEstimate,
@@ -72,7 +72,7 @@ class Cohort:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the cohort as plain values."""
-        return {f.name: plain(getattr(self, f.name)) for f in attrs.fields(type(self))}
+        return fields_of(self, self.revenue[0].currency if self.revenue else None)
 
 
 @attrs.frozen(kw_only=True)

@@ -40,8 +40,8 @@ from promocore._arrays import (
     report,
     same_length,
 )
-from promocore.analytics._serialize import plain
 from promocore.analytics._times import instant, time_array, to_datetime64
+from promocore.serialize import unstructure
 from promocore.validation import Checks
 
 __all__ = ["RfmScheme", "RfmScores", "recency_days", "rfm_scores"]
@@ -128,7 +128,7 @@ class RfmScheme:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the scheme as plain values."""
-        return {f.name: plain(getattr(self, f.name)) for f in attrs.fields(type(self))}
+        return {f.name: unstructure(getattr(self, f.name)) for f in attrs.fields(type(self))}
 
 
 def _frozen(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
