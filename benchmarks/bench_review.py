@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from bench_analytics import cpu_model  # the scripts' folder is on sys.path
 
 from promocore.analytics.campaign_report import build_review
 from promocore.analytics.order_stats import ReviewStats
@@ -42,17 +43,6 @@ from promocore.analytics.synthetic import synthetic_shop
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = ROOT / "src" / "promocore" / "analytics" / "sample_data" / "review.toml"
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def load() -> str:

@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from promocore.errors import ConfigError, Problem, PromocoreError
 
@@ -95,6 +94,8 @@ def run(args: argparse.Namespace) -> int:
     if args.html:
         _write_html(report, args.html)
     if args.json:
+        from promocore.stats.cli import _finite
+
         print(json.dumps(_finite(report.to_dict()), ensure_ascii=False, indent=2))
     else:
         print(summary(report, sample=sample, html=args.html))
@@ -186,14 +187,3 @@ def summary(report: ReviewReport, *, sample: bool = False, html: str | None = No
 
 def _fmt(value: object) -> str:
     return "–" if value is None else f"{float(value):.2f}"  # type: ignore[arg-type]
-
-
-def _finite(value: Any) -> Any:
-    """Replace non-finite floats by ``None`` so the output is strict JSON."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, list):
-        return [_finite(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    return value

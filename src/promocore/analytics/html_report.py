@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import tzinfo
 from decimal import Decimal
 
-from promocore.analytics.campaign_report import CampaignFigures, ReviewReport
+from promocore.analytics.campaign_report import CampaignFigures, ReviewReport, SegmentFigures
 from promocore.analytics.estimates import MoneyEstimate, RateEstimate
 from promocore.analytics.goals import GoalStatus
 from promocore.money import Money
@@ -235,6 +235,18 @@ def _forest(report: ReviewReport) -> str:
     )
 
 
+def _segment_row(name: str, s: SegmentFigures) -> list[str]:
+    return [
+        _e(name),
+        f"{s.customers:,}",
+        f"{s.orders:,}",
+        _money(s.order_value.revenue),
+        _interval(s.order_value.aov),
+        _rate(s.repurchase),
+        _money(s.discount),
+    ]
+
+
 def _campaign(c: CampaignFigures, report: ReviewReport, tz: tzinfo, index: int) -> str:
     from promocore.analytics.charts import burn_chart, funnel_chart
 
@@ -250,31 +262,9 @@ def _campaign(c: CampaignFigures, report: ReviewReport, tz: tzinfo, index: int) 
         )
         + "</p>",
     ]
-    seg_rows = [
-        [
-            _e(name),
-            f"{s.customers:,}",
-            f"{s.orders:,}",
-            _money(s.order_value.revenue),
-            _interval(s.order_value.aov),
-            _rate(s.repurchase),
-            _money(s.discount),
-        ]
-        for name, s in c.segments.items()
-    ]
+    seg_rows = [_segment_row(name, s) for name, s in c.segments.items()]
     if c.holdout is not None:
-        h = c.holdout
-        seg_rows.append(
-            [
-                "holdout",
-                f"{h.customers:,}",
-                f"{h.orders:,}",
-                _money(h.order_value.revenue),
-                _interval(h.order_value.aov),
-                _rate(h.repurchase),
-                _money(h.discount),
-            ]
-        )
+        seg_rows.append(_segment_row("holdout", c.holdout))
     parts.append(
         _table(
             [
