@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from promocore.campaign import Campaign
     from promocore.cart import Cart
     from promocore.errors import Problem
+    from promocore.experiments.exposure import Exposure
     from promocore.mechanic import Mechanic
     from promocore.quote import Quote
 
@@ -61,6 +62,20 @@ def promocore_quote_priced(cart: Cart, quote: Quote) -> None:
 
 
 @hookspec
+def promocore_experiment_exposure(exposure: Exposure) -> None:
+    """Observe that a unit was served an arm of an experiment (event logs, analytics).
+
+    Called by [`expose`][promocore.experiments.expose] for units in an arm of a running
+    experiment. Must not raise.
+
+    Added in promocore 0.1.0.
+
+    Args:
+        exposure: The experiment, the arm, the unit, when, and free-form context.
+    """
+
+
+@hookspec
 def promocore_alert(alert: Alert) -> None:
     """React to an alert line crossed by a campaign: page someone, pause the campaign.
 
@@ -70,7 +85,7 @@ def promocore_alert(alert: Alert) -> None:
     ``ContingencyTouched``, carrying its evidence. An implementation that raises stops
     the remaining alerts from being delivered, so catch your own errors.
 
-    Added in promocore 0.2.0.
+    Added in promocore 0.1.0.
 
     Args:
         alert: The alert.

@@ -27,6 +27,7 @@ from promocore.quote import Quote
 
 if TYPE_CHECKING:
     from promocore.analytics.alerts import Alert
+    from promocore.experiments.exposure import Exposure
 
 #: Entry-point group third-party plugins register under.
 ENTRY_POINT_GROUP = "promocore"
@@ -117,6 +118,10 @@ class PluginHost:
     def quote_priced(self, cart: Cart, quote: Quote) -> None:
         """Tell observers a quote was priced."""
         self.manager.hook.promocore_quote_priced(cart=cart, quote=quote)
+
+    def experiment_exposure(self, exposure: Exposure) -> None:
+        """Tell observers a unit was served an arm of an experiment."""
+        self.manager.hook.promocore_experiment_exposure(exposure=exposure)
 
     def alert_raised(self, alert: Alert) -> None:
         """Pass a campaign alert to every plugin's ``promocore_alert``."""
