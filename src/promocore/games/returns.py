@@ -75,7 +75,7 @@ def unit_refund(
     """
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
         raise ValidationError.single("quantity", "must be a whole number >= 1")
-    if isinstance(returned, bool) or not isinstance(returned, int) or not 0 <= returned:
+    if isinstance(returned, bool) or not isinstance(returned, int) or not returned >= 0:
         raise ValidationError.single("returned", "must be a whole number >= 0")
     check_return(units, quantity=quantity, returned=returned)
     given = refunded if refunded is not None else Money.zero(paid.currency)

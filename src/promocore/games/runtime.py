@@ -294,9 +294,7 @@ class Runner(Generic[S, C, E]):
         self._emit(id, saved, when, record.version)
         return Outcome(id=id, state=state, events=saved, version=record.version)
 
-    def apply(
-        self, id: str, command: C, *more: C, now: datetime | None = None
-    ) -> Outcome[S, E]:
+    def apply(self, id: str, command: C, *more: C, now: datetime | None = None) -> Outcome[S, E]:
         """Apply one or more commands to the state under ``id``, in order, in one write.
 
         Raises:

@@ -1,0 +1,82 @@
+"""Invite rewards (邀请有礼): a reward ladder by qualified friends, a leaderboard, anti-abuse.
+
+An [`InviteProgram`][promocore.games.invites.params.InviteProgram] says what makes an invited friend
+count (registering, or a first purchase) and what each rung of the ladder grants (coupons, points).
+The program's [`InviteBoard`][promocore.games.invites.model.InviteBoard] changes only through the pure
+[`transition`][promocore.games.invites.rules.transition], which refuses self-invites, cycles, friends who
+are not new, and a second inviter for the same friend; each friend counts once. Reaching a rung
+returns a [`RungReached`][promocore.games.invites.model.RungReached] event whose ``key`` makes granting
+its rewards idempotent. [`leaderboard`][promocore.games.invites.leaderboard] ranks inviters over a period.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from promocore._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from promocore.games.invites.errors import AlreadyInvitedError as AlreadyInvitedError
+    from promocore.games.invites.errors import ExistingCustomerError as ExistingCustomerError
+    from promocore.games.invites.errors import InviteClosedError as InviteClosedError
+    from promocore.games.invites.errors import InviteCycleError as InviteCycleError
+    from promocore.games.invites.errors import InviteError as InviteError
+    from promocore.games.invites.errors import InviteRefusedError as InviteRefusedError
+    from promocore.games.invites.errors import SelfInviteError as SelfInviteError
+    from promocore.games.invites.leaderboard import Standing as Standing
+    from promocore.games.invites.leaderboard import leaderboard as leaderboard
+    from promocore.games.invites.model import Bind as Bind
+    from promocore.games.invites.model import Command as Command
+    from promocore.games.invites.model import FriendBound as FriendBound
+    from promocore.games.invites.model import FriendQualified as FriendQualified
+    from promocore.games.invites.model import Invitation as Invitation
+    from promocore.games.invites.model import InviteBoard as InviteBoard
+    from promocore.games.invites.model import InviteEvent as InviteEvent
+    from promocore.games.invites.model import Progress as Progress
+    from promocore.games.invites.model import Purchase as Purchase
+    from promocore.games.invites.model import Register as Register
+    from promocore.games.invites.model import RungReached as RungReached
+    from promocore.games.invites.params import CouponReward as CouponReward
+    from promocore.games.invites.params import InviteProgram as InviteProgram
+    from promocore.games.invites.params import QualifyOn as QualifyOn
+    from promocore.games.invites.params import Rung as Rung
+    from promocore.games.invites.rewards import CouponGrant as CouponGrant
+    from promocore.games.invites.rewards import coupon_grants as coupon_grants
+    from promocore.games.invites.rewards import points_earn as points_earn
+    from promocore.games.invites.rules import transition as transition
+    from promocore.games.invites.service import InviteService as InviteService
+
+_EXPORTS = {
+    "AlreadyInvitedError": "promocore.games.invites.errors",
+    "Bind": "promocore.games.invites.model",
+    "Command": "promocore.games.invites.model",
+    "CouponGrant": "promocore.games.invites.rewards",
+    "CouponReward": "promocore.games.invites.params",
+    "ExistingCustomerError": "promocore.games.invites.errors",
+    "FriendBound": "promocore.games.invites.model",
+    "FriendQualified": "promocore.games.invites.model",
+    "Invitation": "promocore.games.invites.model",
+    "InviteBoard": "promocore.games.invites.model",
+    "InviteClosedError": "promocore.games.invites.errors",
+    "InviteCycleError": "promocore.games.invites.errors",
+    "InviteError": "promocore.games.invites.errors",
+    "InviteEvent": "promocore.games.invites.model",
+    "InviteProgram": "promocore.games.invites.params",
+    "InviteRefusedError": "promocore.games.invites.errors",
+    "InviteService": "promocore.games.invites.service",
+    "Progress": "promocore.games.invites.model",
+    "Purchase": "promocore.games.invites.model",
+    "QualifyOn": "promocore.games.invites.params",
+    "Register": "promocore.games.invites.model",
+    "Rung": "promocore.games.invites.params",
+    "RungReached": "promocore.games.invites.model",
+    "SelfInviteError": "promocore.games.invites.errors",
+    "Standing": "promocore.games.invites.leaderboard",
+    "coupon_grants": "promocore.games.invites.rewards",
+    "leaderboard": "promocore.games.invites.leaderboard",
+    "points_earn": "promocore.games.invites.rewards",
+    "transition": "promocore.games.invites.rules",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

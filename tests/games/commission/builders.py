@@ -1,0 +1,98 @@
+"""Builders and hypothesis strategies for the commission tests."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import strategies as st
+
+from promocore.games.commission import (
+    CommissionParams,
+    ComplianceProfile,
+    ComplianceWarning,
+    OrderLine,
+    PaidOrder,
+    Rate,
+)
+from promocore.money import Money
+
+CST = timezone(timedelta(hours=8))
+AT = datetime(2026, 6, 18, 20, 0, tzinfo=CST)
+
+
+def cny(text: str) -> Money:
+    return Money.parse(text, "CNY")
+
+
+def pct(*values: str) -> tuple[Rate, ...]:
+    return tuple(Rate(percent=Decimal(v)) for v in values)
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """Silence compliance warnings (for tests about something else)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ComplianceWarning)
+        yield
+
+
+def program(*rates: str, **options: Any) -> CommissionParams:
+    """A program paying ``rates`` (percent strings), one per level."""
+    options.setdefault("levels", len(rates))
+    options.setdefault("compliance", ComplianceProfile.OFF)
+    return CommissionParams(rates=pct(*rates), **options)
+
+
+def line(line_id: str, sku: str, qty: int, payable: str, **options: Any) -> OrderLine:
+    return OrderLine(line_id, sku, qty, cny(payable), **options)
+
+
+def order(order_id: str, buyer: str, *lines: OrderLine, at: datetime = AT) -> PaidOrder:
+    return PaidOrder(order_id, buyer, "CNY", at, lines)
+
+
+# -- strategies --------------------------------------------------------------------------
+
+percents = st.decimals(min_value=0, max_value=100, places=2).map(Decimal)
+rates = st.one_of(
+    percents.map(lambda p: Rate(percent=p)),
+    st.integers(min_value=0, max_value=5_000).map(lambda a: Rate(per_unit=Money(a, "CNY"))),
+)
+
+
+@st.composite
+def programs(draw: st.DrawFn) -> CommissionParams:
+    levels = draw(st.integers(min_value=1, max_value=3))
+    return CommissionParams(
+        rates=tuple(draw(rates) for _ in range(levels)),
+        levels=levels,
+        max_share=draw(st.decimals(min_value="0.01", max_value=100, places=2)),
+        compliance=ComplianceProfile.OFF,
+    )
+
+
+@st.composite
+def order_lines(draw: st.DrawFn, *, count: int | None = None) -> tuple[OrderLine, ...]:
+    n = count if count is not None else draw(st.integers(min_value=1, max_value=4))
+    lines = []
+    for i in range(n):
+        shipping = draw(st.one_of(st.none(), st.integers(min_value=0, max_value=2_000)))
+        lines.append(
+            OrderLine(
+                str(i),
+                draw(st.sampled_from(("tea", "cup", "pot"))),
+                draw(st.integers(min_value=1, max_value=5)),
+                Money(draw(st.integers(min_value=0, max_value=200_000)), "CNY"),
+                None if shipping is None else Money(shipping, "CNY"),
+            )
+        )
+    return tuple(lines)
+
+
+def paid(lines: Sequence[OrderLine], order_id: str = "o-1", buyer: str = "buyer") -> PaidOrder:
+    return PaidOrder(order_id, buyer, "CNY", AT, lines)
