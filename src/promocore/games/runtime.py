@@ -3,7 +3,7 @@
 A [`Runner`][promocore.games.runtime.Runner] keeps the states of one
 [`Game`][promocore.games.game.Game] in a [`Store`][promocore.state.Store]:
 
-* **get** a state (``get``, ``require``, ``read`` with its version);
+* **get** a state with its version (``get``, ``require``), or just the state (``find``);
 * **apply** commands under optimistic versions: read the record, run the pure transition,
   save at the version read, and on a lost race read again and retry, as the
   [`RetryPolicy`][promocore.games.runtime.RetryPolicy] allows;
@@ -81,6 +81,8 @@ Observer = Callable[[GameEvent], None]
 LOG_KEY = "$commands"
 #: How many commands a record's log keeps by default (the oldest go first).
 DEFAULT_LOG_SIZE = 64
+#: How many times a write is tried by default.
+DEFAULT_ATTEMPTS = 10
 
 _log = logging.getLogger("promocore.games")
 
@@ -104,7 +106,7 @@ class RetryPolicy:
         sleep: How to wait (tests pass a no-op).
     """
 
-    attempts: int = 10
+    attempts: int = DEFAULT_ATTEMPTS
     base_delay: float = 0.002
     max_delay: float = 0.2
     sleep: Callable[[float], None] = time.sleep
@@ -233,7 +235,7 @@ class Runner(Generic[S, C, E]):
 
     # -- reading ---------------------------------------------------------------------------
 
-    def read(self, id: str) -> Versioned[S] | None:
+    def get(self, id: str) -> Versioned[S] | None:
         """The state stored under ``id`` with its version, or ``None``."""
         record = self.store.get(self.kind, id)
         if record is None:
@@ -241,13 +243,8 @@ class Runner(Generic[S, C, E]):
         state, _ = self._decode(record)
         return Versioned(record.id, record.version, state, record.due)
 
-    def get(self, id: str) -> S | None:
-        """The state stored under ``id``, or ``None``."""
-        found = self.read(id)
-        return None if found is None else found.value
-
-    def require(self, id: str) -> S:
-        """The state stored under ``id``.
+    def require(self, id: str) -> Versioned[S]:
+        """The state stored under ``id`` with its version.
 
         Raises:
             NotFoundError: there is none (the game's own subclass).
@@ -257,9 +254,14 @@ class Runner(Generic[S, C, E]):
             raise self.game.not_found(id)
         return found
 
-    def due(self, *, now: datetime | None = None, limit: int = 100) -> list[Versioned[S]]:
-        """Up to ``limit`` states due at or before ``now``, earliest first."""
-        when = self.now(now)
+    def find(self, id: str) -> S | None:
+        """The state stored under ``id``, or ``None``."""
+        found = self.get(id)
+        return None if found is None else found.value
+
+    def due(self, before: datetime | None = None, *, limit: int = 100) -> list[Versioned[S]]:
+        """Up to ``limit`` states due at or before ``before`` (default: now), earliest first."""
+        when = self.now(before)
         return [
             Versioned(r.id, r.version, self._decode(r)[0], r.due)
             for r in self.store.due(self.kind, when, limit=limit)
@@ -286,7 +288,7 @@ class Runner(Generic[S, C, E]):
                 due=self.game.due_of(state),
             )
         except VersionConflictError:
-            found = self.read(id)
+            found = self.get(id)
             if found is None:  # deleted in between: try once more
                 return self.create(id, state, events, now=when)
             return Outcome(id=id, state=found.value, version=found.version, replayed=True)
@@ -372,7 +374,7 @@ class Runner(Generic[S, C, E]):
         if pick is None:
             return []
         outcomes: list[Outcome[S, E]] = []
-        for due in self.due(now=when, limit=limit):
+        for due in self.due(when, limit=limit):
 
             def choose(state: S) -> tuple[C, ...]:
                 assert pick is not None

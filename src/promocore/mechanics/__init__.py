@@ -11,6 +11,7 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "promocore.bargain": "promocore.games.bargain.mechanic",
     "promocore.commission": "promocore.games.commission.mechanic",
     "promocore.coupon": "promocore.games.coupons.mechanic",
+    "promocore.invite": "promocore.games.invites.mechanic",
     "promocore.points": "promocore.games.points.mechanic",
     "promocore.presale": "promocore.games.presale.mechanic",
     "promocore.price_off": "promocore.mechanics.price_off",

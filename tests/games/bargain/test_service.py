@@ -49,29 +49,29 @@ def succeed(service: BargainService, session_id: str, helpers: list[str]) -> Non
 
 def test_start_help_order(service: BargainService) -> None:
     started = service.start(KAN, "ann", now=T0, session_id="s1")
-    assert started.session.price.display() == "¥36.53"
+    assert started.state.price.display() == "¥36.53"
     assert service.sessions_started("kan", "ann") == 1
     outcome = service.help("s1", "bo", now=T0 + minutes(1))
-    assert outcome.session.helpers == ("bo",)
+    assert outcome.state.helpers == ("bo",)
     assert service.helps_used("kan", "bo") == 1
     succeed(service, "s1", ["cy", "di"])
     assert service.get("s1").status is Status.SUCCEEDED
     ordered = service.order("s1", "o-1", "ann", now=T0 + minutes(9))
-    assert ordered.events == (Ordered("s1", "o-1", ordered.session.price, T0 + minutes(9)),)
+    assert ordered.events == (Ordered("s1", "o-1", ordered.state.price, T0 + minutes(9)),)
     assert service.stock_taken("kan") == 1
 
 
 def test_session_ids_are_generated(service: BargainService) -> None:
     ids = iter(["a1", "a2"])
     generated = BargainService(MemoryStore(), new_id=lambda: next(ids))
-    assert generated.start(KAN, "ann", now=T0).session.id == "a1"
+    assert generated.start(KAN, "ann", now=T0).state.id == "a1"
     assert service.find("nope") is None
 
 
 def test_starting_again_with_the_same_id_changes_nothing(service: BargainService) -> None:
     first = service.start(KAN, "ann", now=T0, session_id="s1")
     again = service.start(KAN, "ann", now=T0 + minutes(5), session_id="s1")
-    assert again.session == first.session
+    assert again.state == first.state
     assert again.events == ()
     assert service.sessions_started("kan", "ann") == 1
     with pytest.raises(IllegalMoveError):
@@ -225,10 +225,10 @@ def test_expire_due(service: BargainService) -> None:
     assert service.expire_due(T0 + minutes(60)) == ()
     day_later = T0 + minutes(24 * 60 + 5)
     done = service.expire_due(day_later)
-    assert [o.session.id for o in done] == ["s1"]
-    assert done[0].events == (Expired("s1", done[0].session.price, T0 + minutes(24 * 60)),)
+    assert [o.state.id for o in done] == ["s1"]
+    assert done[0].events == (Expired("s1", done[0].state.price, T0 + minutes(24 * 60)),)
     done = service.expire_due(day_later + minutes(60), limit=5)
-    assert [o.session.id for o in done] == ["s2"]
+    assert [o.state.id for o in done] == ["s2"]
     assert service.expire_due(day_later + minutes(120)) == ()
     assert service.get("s3").status is Status.SUCCEEDED
 

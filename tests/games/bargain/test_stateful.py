@@ -121,7 +121,7 @@ class BargainGame(RuleBasedStateMachine):
         assert self.service.expire_due(self.now) == ()
         ids = []
         for activity, customer in (("kan", "c0"), ("quick", "c1")):
-            session = self.service.start(CAMPAIGNS[activity], customer, now=self.now).session
+            session = self.service.start(CAMPAIGNS[activity], customer, now=self.now).state
             self.seen[session.id] = session
             ids.append(session.id)
         return multiple(*ids)
@@ -150,7 +150,7 @@ class BargainGame(RuleBasedStateMachine):
             return multiple()
         assert expected is None
         event("start: ok")
-        session = outcome.session
+        session = outcome.state
         assert session.initiator == customer and session.started_at == self.now
         self.seen[session.id] = session
         return session.id
@@ -183,8 +183,8 @@ class BargainGame(RuleBasedStateMachine):
             assert self.service.get(session_id) == before
             return
         assert expected is None, expected
-        event(f"help: {outcome.session.status.value}")
-        after = outcome.session
+        event(f"help: {outcome.state.status.value}")
+        after = outcome.state
         assert after.helpers == (*before.helpers, helper)
         assert after.cuts[-1].amount >= after.terms.min_cut
 
@@ -193,8 +193,8 @@ class BargainGame(RuleBasedStateMachine):
         due = {s.id for s in self._all() if s.status is Status.STARTED and self.now >= s.expires_at}
         done = self.service.expire_due(self.now)
         event(f"sweep: {'expired some' if done else 'nothing due'}")
-        assert {o.session.id for o in done} == due
-        assert all(o.session.status is Status.EXPIRED for o in done)
+        assert {o.state.id for o in done} == due
+        assert all(o.state.status is Status.EXPIRED for o in done)
 
     @rule(session_id=sessions, other=st.sampled_from(CUSTOMERS), own=st.integers(0, 3))
     def cancel(self, session_id: str, other: str, own: int) -> None:
@@ -246,8 +246,8 @@ class BargainGame(RuleBasedStateMachine):
             return
         assert expected is None, expected
         event("order: retry" if retry else "order: ok")
-        assert outcome.session.status is Status.ORDERED
-        assert outcome.session.order_id == order_id
+        assert outcome.state.status is Status.ORDERED
+        assert outcome.state.order_id == order_id
         assert (outcome.events == ()) == retry
 
     @invariant()

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from promocore.errors import ValidationError
 from promocore.games.commission import (
     IdempotencyConflictError,
     InsufficientBalanceError,
@@ -18,9 +19,16 @@ from promocore.games.commission import (
     WithdrawalRefusedError,
     WithdrawalRules,
 )
-from promocore.games.commission.model import AccountEvent, ApplyPosting, DebtRecorded, DebtRepaid, Promoted, Withdraw, Withdrawn
+from promocore.games.commission.model import (
+    AccountEvent,
+    ApplyPosting,
+    DebtRecorded,
+    DebtRepaid,
+    Promoted,
+    Withdraw,
+    Withdrawn,
+)
 from promocore.games.commission.rules import apply_posting, open_account, withdraw
-from promocore.errors import ValidationError
 from promocore.money import Money, Rounding
 from tests.games.commission.builders import AT, cny, pct, program, quiet
 

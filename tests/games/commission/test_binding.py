@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from promocore.errors import ValidationError
 from promocore.games.commission import (
     BindingCycleError,
     BindingMode,
@@ -22,8 +23,7 @@ from promocore.games.commission import (
     walk_upline,
 )
 from promocore.games.commission.model import BindingEvent, Link
-from promocore.games.commission.rules import bind, delivered
-from promocore.errors import ValidationError
+from promocore.games.commission.rules import bind, binding_delivered
 from tests.games.commission.builders import AT
 
 FIRST = BindingPolicy(BindingMode.FIRST_LINK)
@@ -144,7 +144,7 @@ def test_delivered_postings_leave_the_outbox() -> None:
     state, _ = follow(None, "bo", "amy", LAST)
     state, _ = follow(state, "bo", "cai", LAST)
     first = state.outbox[0].id
-    assert [p.id for p in delivered(state, frozenset({first})).outbox] == [
+    assert [p.id for p in binding_delivered(state, frozenset({first})).outbox] == [
         p.id for p in state.outbox[1:]
     ]
 

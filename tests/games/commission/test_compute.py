@@ -21,7 +21,16 @@ from promocore.games.commission import (
 )
 from promocore.games.commission.compute import beneficiaries
 from promocore.money import Money, total
-from tests.games.commission.builders import cny, line, order, order_lines, paid, pct, program, programs
+from tests.games.commission.builders import (
+    cny,
+    line,
+    order,
+    order_lines,
+    paid,
+    pct,
+    program,
+    programs,
+)
 
 GOLD_1 = Rank("gold", cny("1000.00"), pct("12"))
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from promocore.config import campaign_from_dict
 from promocore.games.commission import (
     CommissionParams,
     CommissionService,
@@ -18,7 +19,6 @@ from promocore.games.commission import (
     Refund,
     RefundLine,
 )
-from promocore.config import campaign_from_dict
 from promocore.money import Money, Rounding
 from promocore.state import MemoryStore
 from tests.games.commission.builders import CST, cny

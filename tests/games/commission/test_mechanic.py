@@ -9,15 +9,15 @@ import attrs
 
 from promocore.campaign import Campaign, Schedule, Scope, Stage, Tier
 from promocore.cart import Cart, Customer, LineItem
+from promocore.engine import Engine, price
 from promocore.games.commission import (
     CommissionParams,
     CommissionService,
     paid_order_from_quote,
 )
-from promocore.engine import Engine, price
+from promocore.games.commission.mechanic import COMMISSION, INELIGIBLE
 from promocore.hookspecs import hookimpl
 from promocore.mechanic import Context, Decline, LineDiscount, Mechanic, Proposal
-from promocore.games.commission.mechanic import COMMISSION, INELIGIBLE
 from promocore.mechanics.tiered_discount import TieredDiscountParams
 from promocore.plugins import make_host
 from promocore.quote import Effect, Quote

@@ -9,6 +9,9 @@ from decimal import Decimal
 import pytest
 
 from promocore.campaign import Budget, Campaign, Stage
+from promocore.config import campaign_from_dict, campaign_to_dict
+from promocore.engine import Engine
+from promocore.errors import FloatRefusedError, ValidationError
 from promocore.games.commission import (
     BindingMode,
     CommissionParams,
@@ -19,9 +22,6 @@ from promocore.games.commission import (
     Rate,
     SkuRates,
 )
-from promocore.config import campaign_from_dict, campaign_to_dict
-from promocore.engine import Engine
-from promocore.errors import FloatRefusedError, ValidationError
 from promocore.money import Money
 from tests.games.commission.builders import cny, pct, quiet
 

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from promocore.errors import ValidationError
 from promocore.games.commission import (
     CommissionParams,
     ComplianceProfile,
@@ -22,12 +23,26 @@ from promocore.games.commission import (
     RefundExceedsPaidError,
     RefundLine,
 )
-from promocore.games.commission.model import CommissionCancelled, CommissionReduced, CommissionSettled, OpenOrder, OrderCommissions, Settle
-from promocore.games.commission.rules import open_order, settle
-from promocore.games.commission.rules import refund
-from promocore.errors import ValidationError
+from promocore.games.commission.model import (
+    CommissionCancelled,
+    CommissionReduced,
+    CommissionSettled,
+    OpenOrder,
+    OrderCommissions,
+    Settle,
+)
+from promocore.games.commission.rules import open_order, refund, settle
 from promocore.money import Money
-from tests.games.commission.builders import AT, cny, line, order, order_lines, paid, program, programs
+from tests.games.commission.builders import (
+    AT,
+    cny,
+    line,
+    order,
+    order_lines,
+    paid,
+    program,
+    programs,
+)
 
 CHAIN = ("amy", "cai", "dan")
 

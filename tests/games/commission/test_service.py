@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from promocore.errors import CurrencyError
 from promocore.games.commission import (
     BindingCycleError,
     BindingMode,
@@ -32,7 +33,6 @@ from promocore.games.commission import (
     WithdrawalRules,
 )
 from promocore.games.commission.model import Promoted
-from promocore.errors import CurrencyError
 from promocore.money import Money
 from promocore.state import JSONObject, MemoryStore, Record
 from promocore.state.sqlite import SqliteStore

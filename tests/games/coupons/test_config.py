@@ -3,10 +3,10 @@
 import pytest
 
 from promocore.config import campaign_from_dict
-from promocore.games.coupons import CouponParams
 from promocore.errors import ValidationError
-from promocore.money import Money
+from promocore.games.coupons import CouponParams
 from promocore.games.points import EarnRule, PointsRedemptionParams
+from promocore.money import Money
 
 
 def test_a_public_code_campaign_loads() -> None:

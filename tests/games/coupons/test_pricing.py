@@ -6,6 +6,7 @@ import attrs
 import pytest
 
 from promocore.campaign import Audience, Campaign, CustomerKind, Scope, Stage
+from promocore.engine import price
 from promocore.games.coupons import (
     CouponTemplate,
     Lock,
@@ -17,9 +18,8 @@ from promocore.games.coupons import (
     transition,
     used_codes,
 )
-from promocore.engine import price
-from promocore.mechanic import Context, Decline, LineView, Proposal
 from promocore.games.coupons.mechanic import MECHANIC, CouponReason
+from promocore.mechanic import Context, Decline, LineView, Proposal
 from promocore.quote import Adjustment, Reason
 
 from .builders import (

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from promocore.campaign import Scope, Stage
 from promocore.cart import Cart, Customer, LineItem
+from promocore.engine import Engine
 from promocore.games.coupons import (
     CouponOffer,
     CouponTemplate,
@@ -14,7 +15,6 @@ from promocore.games.coupons import (
     coupon_campaigns,
     used_codes,
 )
-from promocore.engine import Engine
 from promocore.money import Money, total
 from promocore.plugins import make_host
 

@@ -7,6 +7,7 @@ import pytest
 
 from promocore.campaign import Audience, CustomerKind, Schedule
 from promocore.cart import Customer
+from promocore.errors import PromocoreError, ValidationError
 from promocore.games.coupons import (
     Claim,
     CouponClaimed,
@@ -33,7 +34,6 @@ from promocore.games.coupons import (
     normalize_code,
     transition,
 )
-from promocore.errors import PromocoreError, ValidationError
 
 from .builders import NOW, WEEK, amount_template, cny, held
 

@@ -83,11 +83,11 @@ class CouponLifecycle(RuleBasedStateMachine):
         except ClaimRefusedError:
             assert (template, request) not in self.codes
             return
-        code = outcome.coupon.code
+        code = outcome.state.code
         known = self.codes.setdefault((template, request), code)
         assert known == code, "a retried claim returns the same coupon"
-        self.owners.setdefault(code, outcome.coupon.owner or "")
-        assert self.owners[code] == outcome.coupon.owner
+        self.owners.setdefault(code, outcome.state.owner or "")
+        assert self.owners[code] == outcome.state.owner
 
     def do_lock(self, code: str, order: str, customer: str) -> None:
         try:
@@ -95,7 +95,7 @@ class CouponLifecycle(RuleBasedStateMachine):
         except CouponStateError:
             return
         assert customer == self.owners[code]
-        assert outcome.coupon.status is CouponStatus.LOCKED and outcome.coupon.locked_by == order
+        assert outcome.state.status is CouponStatus.LOCKED and outcome.state.locked_by == order
         event("locked")
 
     def do_redeem(self, code: str, order: str) -> None:
@@ -109,7 +109,7 @@ class CouponLifecycle(RuleBasedStateMachine):
         if order in self.paid.get(code, set()):
             assert redeemed == [], "a repeated redemption changes nothing"
         self.paid.setdefault(code, set()).add(order)
-        assert order in outcome.coupon.orders
+        assert order in outcome.state.orders
 
     @precondition(lambda self: bool(self.owners))
     @rule(data=st.data(), order=st.sampled_from(ORDERS), intruder=st.booleans())
@@ -139,7 +139,7 @@ class CouponLifecycle(RuleBasedStateMachine):
         except CouponStateError:
             assert order in self.paid.get(code, set())
             return
-        assert outcome.coupon.locked_by != order
+        assert outcome.state.locked_by != order
 
     @rule(minutes=st.sampled_from([1, 20, 45, 60 * 24]))
     def wait(self, minutes: int) -> None:
@@ -148,7 +148,7 @@ class CouponLifecycle(RuleBasedStateMachine):
     @rule()
     def sweep(self) -> None:
         for outcome in self.service.sweep(now=self.now):
-            assert outcome.coupon.status in (CouponStatus.CLAIMED, CouponStatus.EXPIRED)
+            assert outcome.state.status in (CouponStatus.CLAIMED, CouponStatus.EXPIRED)
 
     @invariant()
     def nothing_over_issued(self) -> None:

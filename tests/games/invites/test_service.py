@@ -14,8 +14,8 @@ from promocore.games.invites import (
     coupon_grants,
     points_earn,
 )
-from promocore.ledger import MemoryLedger
 from promocore.games.points import Expiry, PointsAccount, transition
+from promocore.ledger import MemoryLedger
 from promocore.state import MemoryStore
 from tests.games.coupons.builders import amount_template
 

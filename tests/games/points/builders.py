@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
-from promocore.money import Money
 from promocore.games.points import EarnRule, Expiry, PointsProgram, PointsRate, RedemptionRule
+from promocore.money import Money
 
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2026, 11, 11, 10, 0, tzinfo=CST)

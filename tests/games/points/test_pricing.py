@@ -6,9 +6,6 @@ from promocore.campaign import Campaign, Tier
 from promocore.cart import Cart, Customer, LineItem
 from promocore.engine import price
 from promocore.errors import ValidationError
-from promocore.games.points.mechanic import PointsReason
-from promocore.mechanics.tiered_discount import TieredDiscountParams
-from promocore.money import Money
 from promocore.games.points import (
     Earn,
     EarnRule,
@@ -27,6 +24,9 @@ from promocore.games.points import (
     redemption_campaign_id,
     transition,
 )
+from promocore.games.points.mechanic import PointsReason
+from promocore.mechanics.tiered_discount import TieredDiscountParams
+from promocore.money import Money
 
 from .builders import NOW, cny, program
 

@@ -5,7 +5,6 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from promocore.money import Money
 from promocore.games.points import (
     Command,
     Earn,
@@ -23,6 +22,7 @@ from promocore.games.points import (
     RefundExceedsOrderError,
     transition,
 )
+from promocore.money import Money
 
 from .builders import NOW
 

@@ -43,7 +43,7 @@ def test_earn_spend_and_sweep() -> None:
 def test_check_in_credits_once_a_day() -> None:
     service = make()
     event, outcome = service.perform("u1", "check_in", now=NOW)
-    assert (event.points, outcome.account.balance(NOW)) == (5, 5)
+    assert (event.points, outcome.state.balance(NOW)) == (5, 5)
     with pytest.raises(DailyLimitReachedError):
         service.perform("u1", "check_in", now=NOW + timedelta(hours=1))
     event, outcome = service.perform("u1", "check_in", now=NOW + DAY)

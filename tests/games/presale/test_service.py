@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 import pytest
 
 from promocore.engine import Engine
-from promocore.ledger import Ledger, MemoryLedger, ReservationStatus
 from promocore.games.presale import (
     ORDER_KIND,
     Compensated,
@@ -22,6 +21,7 @@ from promocore.games.presale import (
     quote_final,
 )
 from promocore.games.presale.holds import customer_account, hold_key, stock_account
+from promocore.ledger import Ledger, MemoryLedger, ReservationStatus
 from promocore.state import JSONObject, MemoryStore, Record
 from tests.games.presale.builders import (
     DEPOSIT_CLOSES,
@@ -55,17 +55,17 @@ def stock(service: PresaleService) -> tuple[int, int, int]:
 
 def test_the_whole_journey(service: PresaleService) -> None:
     created = service.create(CAMPAIGN, "amy", 1, now=IN_DEPOSIT, order_id="o-1")
-    assert created.order.status is Status.CREATED
+    assert created.state.status is Status.CREATED
     assert stock(service) == (100, 1, 0)
     service.pay_deposit("o-1", "d-1", cny("50"), now=IN_DEPOSIT)
     quote = quote_final(Engine([CAMPAIGN, every_300_off_30()]), service.get("o-1"), at=IN_FINAL)
     paid = service.pay_final("o-1", "f-1", quote.final_amount, now=IN_FINAL)
-    assert paid.order.paid == cny("839")
+    assert paid.state.paid == cny("839")
     assert stock(service) == (100, 0, 1)
     shipped = service.fulfill("o-1", now=IN_FINAL)
-    assert shipped.order.status is Status.FULFILLED
+    assert shipped.state.status is Status.FULFILLED
     refunded = service.refund("o-1", "r-1", cny("839"), now=IN_FINAL, reason="returned")
-    assert refunded.order.status is Status.REFUNDED
+    assert refunded.state.status is Status.REFUNDED
     assert stock(service) == (100, 0, 1)  # shipped goods do not go back into presale stock
 
 
@@ -83,7 +83,7 @@ class TestIdempotency:
     def test_creating_twice_gives_the_first_order(self, service: PresaleService) -> None:
         first = service.create(CAMPAIGN, "amy", 2, now=IN_DEPOSIT, order_id="o-1")
         again = service.create(CAMPAIGN, "amy", 2, now=IN_DEPOSIT, order_id="o-1")
-        assert again.order == first.order
+        assert again.state == first.state
         assert again.events == ()
         assert stock(service) == (100, 2, 0)
 
@@ -92,7 +92,7 @@ class TestIdempotency:
     ) -> None:
         first = service.create(CAMPAIGN, "amy", 1, now=IN_DEPOSIT, order_id="o-1")
         again = service.create(CAMPAIGN, "amy", 1, now=IN_FINAL, order_id="o-1")
-        assert again.order == first.order
+        assert again.state == first.state
 
     def test_an_order_id_names_one_order(self, service: PresaleService) -> None:
         service.create(CAMPAIGN, "amy", 2, now=IN_DEPOSIT, order_id="o-1")
@@ -112,7 +112,7 @@ class TestIdempotency:
     def test_new_ids_are_made_when_none_is_given(self, service: PresaleService) -> None:
         first = service.create(CAMPAIGN, "amy", 1, now=IN_DEPOSIT)
         second = service.create(CAMPAIGN, "amy", 1, now=IN_DEPOSIT)
-        assert first.order.id != second.order.id
+        assert first.state.id != second.state.id
 
 
 class TestLimits:
@@ -145,7 +145,7 @@ class TestLimits:
         service.pay_deposit("o-1", "d-1", cny("50"), now=IN_DEPOSIT)
         service.pay_final("o-1", "f-1", cny("789"), now=IN_FINAL)
         outcome = service.cancel("o-1", Party.MERCHANT, now=IN_FINAL, reason="out of stock")
-        assert outcome.order.returned == cny("889")
+        assert outcome.state.returned == cny("889")
         assert Compensated("o-1", IN_FINAL, cny("50")) in outcome.events
         assert stock(service) == (101, 0, 1)
         # a retried payment re-runs the hold bookkeeping without restocking twice
@@ -164,9 +164,9 @@ class TestSweep:
 
         assert service.sweep(now=IN_DEPOSIT) == []
         swept = service.sweep(now=DEPOSIT_CLOSES)
-        assert [(o.order.id, o.order.status) for o in swept] == [("unpaid", Status.EXPIRED)]
+        assert [(o.state.id, o.state.status) for o in swept] == [("unpaid", Status.EXPIRED)]
         swept = service.sweep(now=FINAL_CLOSES + timedelta(minutes=1))
-        assert [(o.order.id, o.order.status) for o in swept] == [("no-final", Status.FORFEITED)]
+        assert [(o.state.id, o.state.status) for o in swept] == [("no-final", Status.FORFEITED)]
         assert service.sweep(now=FINAL_CLOSES + timedelta(days=30)) == []
         assert stock(service) == (100, 0, 1)
         reservation = service.ledger.reservation(hold_key(service.get("unpaid")), now=IN_DEPOSIT)
@@ -228,7 +228,7 @@ class TestConcurrency:
 
         def create(i: int) -> None:
             try:
-                made.append(service.create(campaign, f"c{i}", 1, now=IN_DEPOSIT).order.id)
+                made.append(service.create(campaign, f"c{i}", 1, now=IN_DEPOSIT).state.id)
             except UnavailableError as exc:
                 refused.append(exc)
 

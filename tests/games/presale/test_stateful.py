@@ -18,7 +18,6 @@ from hypothesis.stateful import (
 )
 
 from promocore.errors import ValidationError
-from promocore.ledger import MemoryLedger, ReservationStatus
 from promocore.games.presale import (
     DepositPolicy,
     IllegalTransitionError,
@@ -33,6 +32,7 @@ from promocore.games.presale import (
 )
 from promocore.games.presale.holds import customer_account, hold_key, stock_account
 from promocore.games.presale.settlement import compensation
+from promocore.ledger import MemoryLedger, ReservationStatus
 from promocore.money import Money
 from promocore.state import MemoryStore
 from tests.games.presale.builders import DEPOSIT_OPENS, FINAL_CLOSES, presale, terms
@@ -150,9 +150,9 @@ class PresaleMachine(RuleBasedStateMachine):
             return
         self.record(order_id, outcome.events)
         if outcome.events:
-            assert outcome.order.status is Status.DEPOSIT_PAID
+            assert outcome.state.status is Status.DEPOSIT_PAID
         else:  # the same payment again changes nothing
-            assert outcome.order == before and before.deposit is not None
+            assert outcome.state == before and before.deposit is not None
 
     @rule(order_id=orders, share=st.integers(0, 100))
     def pay_final(self, order_id: str, share: int) -> None:
@@ -187,7 +187,7 @@ class PresaleMachine(RuleBasedStateMachine):
             assert before.status not in (Status.CREATED, Status.DEPOSIT_PAID, Status.FINAL_PAID)
             return
         self.record(order_id, outcome.events)
-        assert outcome.order.status is Status.CANCELLED
+        assert outcome.state.status is Status.CANCELLED
 
     @rule(order_id=orders, share=st.integers(1, 120), refund=st.integers(0, 2))
     def refund(self, order_id: str, share: int, refund: int) -> None:
@@ -209,7 +209,7 @@ class PresaleMachine(RuleBasedStateMachine):
     @rule()
     def sweep(self) -> None:
         for outcome in self.service.sweep(now=self.now):
-            self.record(outcome.order.id, outcome.events)
+            self.record(outcome.state.id, outcome.events)
         for order in self.all():
             assert order.due_at is None or order.due_at > self.now
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from promocore._lazy import lazy_exports
+from promocore.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from promocore.games.bargain.cuts import next_cut as next_cut
@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from promocore.games.bargain.errors import AlreadyOrderedError as AlreadyOrderedError
     from promocore.games.bargain.errors import BargainError as BargainError
     from promocore.games.bargain.errors import DuplicateHelpError as DuplicateHelpError
-    from promocore.games.bargain.errors import HelpRefusedError as HelpRefusedError
     from promocore.games.bargain.errors import HelperLimitError as HelperLimitError
+    from promocore.games.bargain.errors import HelpRefusedError as HelpRefusedError
     from promocore.games.bargain.errors import IllegalMoveError as IllegalMoveError
     from promocore.games.bargain.errors import NotDueError as NotDueError
     from promocore.games.bargain.errors import NotInitiatorError as NotInitiatorError

@@ -1,17 +1,19 @@
 """The errors bargaining raises when a move is illegal.
 
 Every error derives from [`BargainError`][promocore.games.bargain.errors.BargainError] (itself a
-[`PromocoreError`][promocore.errors.PromocoreError]) and from the builtin it refines:
-refused input is a ``ValueError``, a move the session's state does not allow is
-a ``RuntimeError``, an unknown session is a ``LookupError``.
+[`PromocoreError`][promocore.errors.PromocoreError]), from the shared base it is a case of and
+from the builtin it refines: refused input is a ``ValueError``, a move the session's state does
+not allow an [`IllegalTransitionError`][promocore.errors.IllegalTransitionError] (a
+``RuntimeError``), a limit or stock used up an [`UnavailableError`][promocore.errors.UnavailableError],
+an unknown session a [`NotFoundError`][promocore.errors.NotFoundError] (a ``LookupError``).
 """
 
 from __future__ import annotations
 
-from promocore.errors import PromocoreError
+from promocore import errors as base
 
 
-class BargainError(PromocoreError):
+class BargainError(base.PromocoreError):
     """Root of every bargaining error."""
 
 
@@ -27,11 +29,11 @@ class DuplicateHelpError(HelpRefusedError):
     """The helper already helped this session."""
 
 
-class HelperLimitError(HelpRefusedError):
+class HelperLimitError(HelpRefusedError, base.UnavailableError):
     """The helper has used every help the activity allows them."""
 
 
-class SessionLimitError(BargainError, ValueError):
+class SessionLimitError(BargainError, base.UnavailableError, ValueError):
     """The customer has started every session the activity allows them."""
 
 
@@ -39,7 +41,7 @@ class NotInitiatorError(BargainError, ValueError):
     """Only the customer who started a session may order or cancel it."""
 
 
-class IllegalMoveError(BargainError, RuntimeError):
+class IllegalMoveError(BargainError, base.IllegalTransitionError):
     """The session's state does not allow this move."""
 
 
@@ -63,7 +65,7 @@ class AlreadyOrderedError(IllegalMoveError):
     """The session was already ordered (with another order id)."""
 
 
-class OutOfStockError(IllegalMoveError):
+class OutOfStockError(IllegalMoveError, base.UnavailableError):
     """The activity has no stock left."""
 
 
@@ -71,9 +73,13 @@ class NotDueError(IllegalMoveError):
     """An expiry was asked for a session whose time has not run out."""
 
 
-class SessionNotFoundError(BargainError, LookupError):
+class NotOrderedError(IllegalMoveError):
+    """A refund was asked for a session that was never ordered."""
+
+
+class SessionNotFoundError(BargainError, base.NotFoundError):
     """No session has this id."""
 
 
-class RetriesExhaustedError(BargainError, RuntimeError):
+class RetriesExhaustedError(BargainError, base.RetriesExhaustedError):
     """A write kept losing compare-and-set races and gave up; nothing was changed by it."""

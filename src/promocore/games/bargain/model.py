@@ -29,7 +29,7 @@ class Status(enum.Enum):
     ``started`` (taking help) → ``succeeded`` (at the floor) → ``ordered``;
     ``started`` → ``expired`` when time runs out; ``started`` or ``succeeded`` →
     ``cancelled`` by the initiator. With ``buy_above_floor``, ``started`` →
-    ``ordered`` at the current price.
+    ``ordered`` at the current price. ``ordered`` → ``refunded`` when the unit comes back.
     """
 
     STARTED = "started"
@@ -37,10 +37,13 @@ class Status(enum.Enum):
     EXPIRED = "expired"
     CANCELLED = "cancelled"
     ORDERED = "ordered"
+    REFUNDED = "refunded"
 
 
-#: Statuses no move leaves.
-FINAL: frozenset[Status] = frozenset({Status.EXPIRED, Status.CANCELLED, Status.ORDERED})
+#: Statuses no move leaves (a refund aside: it follows an order).
+FINAL: frozenset[Status] = frozenset(
+    {Status.EXPIRED, Status.CANCELLED, Status.ORDERED, Status.REFUNDED}
+)
 
 
 @attrs.frozen
@@ -82,6 +85,9 @@ class BargainSession:
         succeeded_at: When it reached the floor.
         closed_at: When it expired, was cancelled or ordered.
         order_id: The order that bought it.
+        refund_id: The refund that took the unit back, once refunded.
+        refunded: What that refund gave back (the price the unit was ordered at).
+        refunded_at: When it was refunded.
     """
 
     id: str
@@ -97,6 +103,9 @@ class BargainSession:
     succeeded_at: datetime | None = None
     closed_at: datetime | None = None
     order_id: str | None = None
+    refund_id: str | None = None
+    refunded: Money | None = None
+    refunded_at: datetime | None = None
 
     @property
     def helpers(self) -> tuple[str, ...]:
@@ -233,8 +242,26 @@ class Order:
         checks.raise_if_any()
 
 
+@attrs.frozen
+class Refund:
+    """The ordered unit came back: refund what was paid for it and give its stock back.
+
+    Attributes:
+        refund_id: The refund; asking again with the same id changes nothing.
+        reason: Why, for the records.
+    """
+
+    refund_id: str
+    reason: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        checks = Checks()
+        _check_names(checks, self, "refund_id")
+        checks.raise_if_any()
+
+
 #: Any command a session takes.
-Command = Start | Help | Expire | Cancel | Order
+Command = Start | Help | Expire | Cancel | Order | Refund
 
 
 @attrs.frozen
@@ -303,8 +330,20 @@ class Ordered:
     at: datetime
 
 
+@attrs.frozen
+class Refunded:
+    """The unit of order ``order_id`` came back; ``amount`` (what it was ordered at) is refunded."""
+
+    session_id: str
+    order_id: str
+    refund_id: str
+    amount: Money
+    at: datetime
+    reason: str = ""
+
+
 #: Any event a transition returns.
-Event = Started | PriceCut | Succeeded | Expired | Cancelled | Ordered
+Event = Started | PriceCut | Succeeded | Expired | Cancelled | Ordered | Refunded
 
 
 def _ids(items: Iterable[str]) -> tuple[str, ...]:
@@ -334,3 +373,41 @@ class Tally:
 
     def _with(self, session_id: str) -> Tally:
         return Tally((*self.sessions, session_id))
+
+
+@attrs.frozen
+class CountHelp:
+    """Count a help by ``helper`` on ``session_id`` against the ``limit`` of helps per helper."""
+
+    session_id: str
+    helper: str
+    limit: int
+
+
+@attrs.frozen
+class CountStart:
+    """Count the session ``session_id`` ``initiator`` starts against the ``limit`` per customer."""
+
+    session_id: str
+    initiator: str
+    limit: int
+
+
+@attrs.frozen
+class TakeUnit:
+    """Take one unit of the activity's ``stock`` for ``session_id``."""
+
+    session_id: str
+    activity: str
+    stock: int
+
+
+@attrs.frozen
+class Uncount:
+    """Give back what ``session_ids`` used (a refused move, a refund, a count a crash left)."""
+
+    session_ids: tuple[str, ...]
+
+
+#: Any command a tally takes.
+TallyCommand = CountHelp | CountStart | TakeUnit | Uncount

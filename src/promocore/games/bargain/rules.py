@@ -3,18 +3,22 @@
 Nothing here reads a clock or does I/O: ``now`` is an input, and an illegal move raises a typed
 error (see [`promocore.games.bargain.errors`][promocore.games.bargain.errors]) without changing
 anything. Limits that span sessions are kept in [`Tally`][promocore.games.bargain.model.Tally]
-records by [`record_help`][promocore.games.bargain.rules.record_help],
+records by [`count`][promocore.games.bargain.rules.count] (through
+[`record_help`][promocore.games.bargain.rules.record_help],
 [`record_start`][promocore.games.bargain.rules.record_start] and
-[`take_stock`][promocore.games.bargain.rules.take_stock]: recording the same session twice
+[`take_stock`][promocore.games.bargain.rules.take_stock]): recording the same session twice
 changes nothing, so a retried write never counts twice; recording one more than the limit raises.
 
-[`SESSIONS`][promocore.games.bargain.rules.SESSIONS] and the tally games are what the
+[`SESSIONS`][promocore.games.bargain.rules.SESSIONS] and the tallies
+[`HELPS`][promocore.games.bargain.rules.HELPS], [`STARTS`][promocore.games.bargain.rules.STARTS]
+and [`STOCK`][promocore.games.bargain.rules.STOCK] are the games the
 [`Runner`][promocore.games.runtime.Runner] runs.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import get_args
 
 import attrs
 
@@ -27,12 +31,15 @@ from promocore.games.bargain.errors import (
     IllegalMoveError,
     NotDueError,
     NotInitiatorError,
+    NotOrderedError,
     NotReadyToOrderError,
     OutOfStockError,
+    RetriesExhaustedError,
     SelfHelpError,
     SessionClosedError,
     SessionExpiredError,
     SessionLimitError,
+    SessionNotFoundError,
     SessionSucceededError,
 )
 from promocore.games.bargain.model import (
@@ -40,6 +47,8 @@ from promocore.games.bargain.model import (
     Cancel,
     Cancelled,
     Command,
+    CountHelp,
+    CountStart,
     Cut,
     Event,
     Expire,
@@ -48,12 +57,19 @@ from promocore.games.bargain.model import (
     Order,
     Ordered,
     PriceCut,
+    Refund,
+    Refunded,
     Start,
     Started,
     Status,
     Succeeded,
+    TakeUnit,
     Tally,
+    TallyCommand,
+    Uncount,
 )
+from promocore.games.game import CommandId, Game
+from promocore.games.returns import unit_refund
 
 #: What a transition returns: the new state and what happened.
 Transition = tuple[BargainSession, tuple[Event, ...]]
@@ -87,6 +103,8 @@ def apply(state: BargainSession | None, command: Command, now: datetime) -> Tran
         return _cancel(state, command, now)
     if isinstance(command, Order):
         return _order(state, command, now)
+    if isinstance(command, Refund):
+        return _refund(state, command, now)
     raise ValidationError.single("command", f"unknown command {type(command).__name__}")
 
 
@@ -211,6 +229,30 @@ def _order(state: BargainSession, command: Order, now: datetime) -> Transition:
     return ordered, (Ordered(state.id, command.order_id, state.price, now),)
 
 
+def _refund(state: BargainSession, command: Refund, now: datetime) -> Transition:
+    """Take the ordered unit back: refund what it was ordered at (one unit of one)."""
+    if state.status is Status.REFUNDED:
+        if state.refund_id == command.refund_id:
+            return state, ()
+        raise SessionClosedError(
+            f"session {state.id!r} was already refunded with refund {state.refund_id!r}"
+        )
+    if state.status is not Status.ORDERED or state.order_id is None:
+        raise NotOrderedError(
+            f"session {state.id!r} is {state.status.value}; only an order refunds"
+        )
+    amount = unit_refund(state.price, 1, 1)
+    refunded = attrs.evolve(
+        state,
+        status=Status.REFUNDED,
+        refund_id=command.refund_id,
+        refunded=amount,
+        refunded_at=now,
+    )
+    event = Refunded(state.id, state.order_id, command.refund_id, amount, now, command.reason)
+    return refunded, (event,)
+
+
 def record_help(tally: Tally, session_id: str, *, helper: str, limit: int) -> Tally:
     """Count a help by ``helper`` on ``session_id``.
 
@@ -252,3 +294,94 @@ def take_stock(tally: Tally, session_id: str, *, activity: str, stock: int) -> T
     if tally.used >= stock:
         raise OutOfStockError(f"activity {activity!r} has no stock left ({stock} ordered)")
     return tally._with(session_id)
+
+
+def count(tally: Tally, command: TallyCommand, now: datetime) -> tuple[Tally, tuple[()]]:
+    """Apply a tally command: count a session against a limit, or give sessions back.
+
+    Raises:
+        HelperLimitError, SessionLimitError, OutOfStockError: the limit is used up.
+    """
+    del now
+    match command:
+        case CountHelp():
+            return record_help(
+                tally, command.session_id, helper=command.helper, limit=command.limit
+            ), ()
+        case CountStart():
+            return (
+                record_start(
+                    tally, command.session_id, initiator=command.initiator, limit=command.limit
+                ),
+                (),
+            )
+        case TakeUnit():
+            return (
+                take_stock(
+                    tally, command.session_id, activity=command.activity, stock=command.stock
+                ),
+                (),
+            )
+        case Uncount():
+            for session_id in command.session_ids:
+                tally = tally.without(session_id)
+            return tally, ()
+    raise ValidationError.single("command", f"unknown command {type(command).__name__}")
+
+
+def session_due(session: BargainSession) -> datetime | None:
+    """When a sweep should expire ``session``: its end, while it takes help."""
+    return session.expires_at if session.status is Status.STARTED else None
+
+
+def _expire_due(session: BargainSession, now: datetime) -> Expire:
+    del session, now
+    return Expire()
+
+
+def _identify(command: Command) -> CommandId | None:
+    if isinstance(command, Refund):
+        return CommandId(f"refund:{command.refund_id}")
+    return None
+
+
+def _not_found(session_id: str) -> Exception:
+    return SessionNotFoundError(f"no bargain session with id {session_id!r}")
+
+
+def _exhausted(id: str, attempts: int) -> Exception:
+    return RetriesExhaustedError(
+        f"{id!r}: gave up after {attempts} attempts lost to concurrent writers"
+    )
+
+
+#: The sessions, as the runner runs them (expired by a sweep once their time is up).
+SESSIONS: Game[BargainSession, Command, Event] = Game(
+    kind="bargain.session",
+    state=BargainSession,
+    transition=apply,
+    events=get_args(Event),
+    due=session_due,
+    on_due=_expire_due,
+    identify=_identify,
+    not_found=_not_found,
+    exhausted=_exhausted,
+)
+
+
+def _tally(kind: str) -> Game[Tally, TallyCommand, object]:
+    return Game(
+        kind=kind,
+        state=Tally,
+        transition=count,
+        initial=lambda _: Tally(),
+        exhausted=_exhausted,
+    )
+
+
+#: The sessions each helper helped, by ``activity`` and helper.
+HELPS = _tally("bargain.helps")
+#: The sessions each customer started, by ``activity`` and customer.
+STARTS = _tally("bargain.starts")
+#: The sessions ordered from each activity's stock, by activity.
+STOCK = _tally("bargain.stock")

@@ -1,14 +1,15 @@
-"""Running bargaining sessions over a [`Store`][promocore.state.Store].
+"""Running bargaining sessions over a [`Store`][promocore.state.Store], on the game runner.
 
-The service is the imperative shell around the pure transitions: it reads a
-session, applies a transition and saves the result with compare-and-set,
-retrying when another writer got there first, so a concurrent help is never
-lost or counted twice. Limits that span sessions live in their own records
-([`tallies`][promocore.mechanics.bargain.tallies]) that are written first and given
-back if the session then refuses the move.
+Every state change goes through a [`Runner`][promocore.games.runtime.Runner]: sessions
+([`SESSIONS`][promocore.games.bargain.rules.SESSIONS]) and the tallies of limits that span
+sessions ([`HELPS`][promocore.games.bargain.rules.HELPS],
+[`STARTS`][promocore.games.bargain.rules.STARTS], [`STOCK`][promocore.games.bargain.rules.STOCK]),
+so a concurrent help is never lost or counted twice. What the service adds is the order of the
+writes: a tally is written first and given back if the session then refuses the move.
 
-Every write can be retried safely: a start with the same ``session_id``, a help
-by the same helper, an order with the same ``order_id`` each count once.
+Every write can be retried safely: a start with the same ``session_id``, a help by the same
+helper, an order with the same ``order_id`` and a refund with the same ``refund_id`` each count
+once.
 """
 
 from __future__ import annotations
@@ -17,9 +18,6 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar
-
-import attrs
 
 from promocore.campaign import Campaign
 from promocore.cart import Cart
@@ -32,60 +30,45 @@ from promocore.games.bargain.errors import (
     IllegalMoveError,
     OutOfStockError,
     RetriesExhaustedError,
-    SessionNotFoundError,
 )
 from promocore.games.bargain.model import (
     BargainSession,
     Cancel,
-    Command,
+    CountHelp,
+    CountStart,
     Event,
-    Expire,
     Help,
     Order,
+    Refund,
     Start,
     Status,
+    TakeUnit,
     Tally,
+    TallyCommand,
+    Uncount,
 )
 from promocore.games.bargain.params import BargainParams
-from promocore.games.bargain.rules import apply, record_help, record_start, take_stock
+from promocore.games.bargain.rules import HELPS, SESSIONS, STARTS, STOCK, apply
 from promocore.games.bargain.snapshot import annotate
-from promocore.state import (
-    Codec,
-    RecordNotFoundError,
-    Store,
-    TypedStore,
-    VersionConflictError,
-    retry_on_conflict,
-)
+from promocore.games.runtime import Observer, Outcome, RetryPolicy, Runner
+from promocore.state import Store
 
 #: Record kinds the service writes.
-SESSION_KIND = "bargain.session"
-HELPS_KIND = "bargain.helps"
-STARTS_KIND = "bargain.starts"
-STOCK_KIND = "bargain.stock"
+SESSION_KIND = SESSIONS.kind
+HELPS_KIND = HELPS.kind
+STARTS_KIND = STARTS.kind
+STOCK_KIND = STOCK.kind
 
-
-T = TypeVar("T")
-
-
-def _session_due(session: BargainSession) -> datetime | None:
-    return session.expires_at if session.status is Status.STARTED else None
+#: What a move on a session returns.
+SessionOutcome = Outcome[BargainSession, Event]
 
 
 def _tally_id(activity: str, customer: str) -> str:
     return f"{len(activity)}:{activity}:{customer}"
 
 
-@attrs.frozen
-class Outcome:
-    """A session after a move, and the events the move caused (none for a retry)."""
-
-    session: BargainSession
-    events: tuple[Event, ...] = ()
-
-
 class BargainService:
-    """Start, help, cancel, order and expire sessions kept in ``store``.
+    """Start, help, cancel, order, refund and expire sessions kept in ``store``.
 
     Args:
         store: Where sessions and tallies live (any [`Store`][promocore.state.Store]).
@@ -93,6 +76,8 @@ class BargainService:
         new_id: Makes session ids when
             [`start`][promocore.games.bargain.service.BargainService.start] is given none.
         sleep: How to wait between attempts (tests pass a no-op).
+        observer: Receives every event saved (see
+            [`Runner`][promocore.games.runtime.Runner]).
     """
 
     def __init__(
@@ -102,22 +87,22 @@ class BargainService:
         attempts: int = 50,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
         sleep: Callable[[float], None] = time.sleep,
+        observer: Observer | None = None,
     ) -> None:
         self.store = store
         self.attempts = attempts
         self._new_id = new_id
-        self._sleep = sleep
-        self.sessions = TypedStore(store, Codec(BargainSession, SESSION_KIND, due=_session_due))
-        self._helps = TypedStore(store, Codec(Tally, HELPS_KIND))
-        self._starts = TypedStore(store, Codec(Tally, STARTS_KIND))
-        self._stock = TypedStore(store, Codec(Tally, STOCK_KIND))
+        retry = RetryPolicy(attempts=attempts, sleep=sleep)
+        self.sessions = Runner(store, SESSIONS, retry=retry, observer=observer)
+        self._helps = Runner(store, HELPS, retry=retry)
+        self._starts = Runner(store, STARTS, retry=retry)
+        self._stock = Runner(store, STOCK, retry=retry)
 
     # -- reading -------------------------------------------------------------------------
 
     def find(self, session_id: str) -> BargainSession | None:
         """Return the session, or ``None``."""
-        found = self.sessions.get(session_id)
-        return None if found is None else found.value
+        return self.sessions.find(session_id)
 
     def get(self, session_id: str) -> BargainSession:
         """Return the session.
@@ -125,10 +110,7 @@ class BargainService:
         Raises:
             SessionNotFoundError: no session has this id.
         """
-        found = self.find(session_id)
-        if found is None:
-            raise SessionNotFoundError(f"no bargain session with id {session_id!r}")
-        return found
+        return self.sessions.require(session_id).value
 
     def helps_used(self, activity: str, helper: str) -> int:
         """How many sessions of ``activity`` ``helper`` has helped."""
@@ -139,7 +121,7 @@ class BargainService:
         return self._tally(self._starts, _tally_id(activity, customer)).used
 
     def stock_taken(self, activity: str) -> int:
-        """How many units of ``activity``'s stock were ordered."""
+        """How many units of ``activity``'s stock are sold (ordered and not refunded)."""
         return self._tally(self._stock, activity).used
 
     def annotate(self, cart: Cart) -> Cart:
@@ -162,7 +144,7 @@ class BargainService:
         now: datetime,
         session_id: str | None = None,
         seed: str | None = None,
-    ) -> Outcome:
+    ) -> SessionOutcome:
         """Start a session of ``campaign`` for ``initiator``.
 
         Args:
@@ -183,38 +165,29 @@ class BargainService:
         terms: BargainParams = campaign.params
         sid = session_id if session_id is not None else self._new_id()
         command = Start(sid, campaign.id, initiator, terms, seed)
-        existing = self.find(sid)
+        existing = self.sessions.get(sid)
         if existing is not None:
-            return Outcome(self._same_start(existing, command))
+            _same_start(existing.value, command)
+            return Outcome(id=sid, state=existing.value, version=existing.version, replayed=True)
         session, events = apply(None, command, now)
         if terms.stock is not None and self.stock_taken(campaign.id) >= terms.stock:
             raise OutOfStockError(f"activity {campaign.id!r} is sold out")
         starts_id = _tally_id(campaign.id, initiator)
-        self._change(
-            self._starts,
-            starts_id,
-            lambda t: record_start(t, sid, initiator=initiator, limit=terms.sessions_per_customer),
+        self._count(
+            self._starts, starts_id, CountStart(sid, initiator, terms.sessions_per_customer)
         )
-        try:
-            self.sessions.create(sid, session)
-        except VersionConflictError:
-            existing = self.get(sid)
+        outcome = self.sessions.create(sid, session, events, now=now)
+        if outcome.replayed:  # another request created it first
             try:
-                return Outcome(self._same_start(existing, command))
+                _same_start(outcome.state, command)
             except IllegalMoveError:
-                self._change(self._starts, starts_id, lambda t: t.without(sid))
+                self._count(self._starts, starts_id, Uncount((sid,)))
                 raise
-        return Outcome(session, events)
-
-    @staticmethod
-    def _same_start(existing: BargainSession, command: Start) -> BargainSession:
-        if (existing.activity, existing.initiator) != (command.activity, command.initiator):
-            raise IllegalMoveError(f"session id {command.session_id!r} is taken")
-        return existing
+        return outcome
 
     def help(
         self, session_id: str, helper: str, *, now: datetime, new_customer: bool = False
-    ) -> Outcome:
+    ) -> SessionOutcome:
         """Record a friend's help; their cut comes off the price.
 
         Args:
@@ -233,28 +206,21 @@ class BargainService:
         session = self.get(session_id)
         apply(session, command, now)  # refuse early, before any tally is touched
         helps_id = _tally_id(session.activity, helper)
-        limit = session.terms.helps_per_helper
+        count = CountHelp(session_id, helper, session.terms.helps_per_helper)
         try:
-            self._record_help(helps_id, session_id, helper, limit)
+            self._count(self._helps, helps_id, count)
         except HelperLimitError:
             if not self._reclaim_helps(helps_id, helper):
                 raise
-            self._record_help(helps_id, session_id, helper, limit)
+            self._count(self._helps, helps_id, count)
         try:
-            return self._move(session_id, command, now)
+            return self.sessions.apply(session_id, command, now=now)
         except (DuplicateHelpError, RetriesExhaustedError):
             raise  # the count stays: the help may be there (reclaimed once the session closes)
         except BargainError:
             if helper not in self.get(session_id).helpers:
-                self._change(self._helps, helps_id, lambda t: t.without(session_id))
+                self._count(self._helps, helps_id, Uncount((session_id,)))
             raise
-
-    def _record_help(self, helps_id: str, session_id: str, helper: str, limit: int) -> None:
-        self._change(
-            self._helps,
-            helps_id,
-            lambda t: record_help(t, session_id, helper=helper, limit=limit),
-        )
 
     def _reclaim_helps(self, helps_id: str, helper: str) -> bool:
         """Give back counts a crash left behind: closed sessions the helper is not in.
@@ -264,25 +230,19 @@ class BargainService:
         no longer takes help, since no help can land there any more.
         """
         tally = self._tally(self._helps, helps_id)
-        stale = [
+        stale = tuple(
             sid
             for sid in tally.sessions
             if (s := self.find(sid)) is not None
             and s.status is not Status.STARTED
             and helper not in s.helpers
-        ]
+        )
         if not stale:
             return False
-
-        def drop(current: Tally) -> Tally:
-            for sid in stale:
-                current = current.without(sid)
-            return current
-
-        self._change(self._helps, helps_id, drop)
+        self._count(self._helps, helps_id, Uncount(stale))
         return True
 
-    def cancel(self, session_id: str, by: str, *, now: datetime) -> Outcome:
+    def cancel(self, session_id: str, by: str, *, now: datetime) -> SessionOutcome:
         """Cancel a session on behalf of its initiator ``by``; cancelling again changes nothing.
 
         Raises:
@@ -290,9 +250,9 @@ class BargainService:
             NotInitiatorError: ``by`` did not start it.
             SessionClosedError: it expired, was cancelled or ordered.
         """
-        return self._move(session_id, Cancel(by), now)
+        return self.sessions.apply(session_id, Cancel(by), now=now)
 
-    def order(self, session_id: str, order_id: str, by: str, *, now: datetime) -> Outcome:
+    def order(self, session_id: str, order_id: str, by: str, *, now: datetime) -> SessionOutcome:
         """Buy the item at the session's price; one unit of stock is taken.
 
         Ordering again with the same ``order_id`` returns the ordered session and
@@ -310,25 +270,42 @@ class BargainService:
         session = self.get(session_id)
         checked, _ = apply(session, command, now)
         if checked is session:
-            return Outcome(session)
+            return Outcome(id=session_id, state=session)
         stock = session.terms.stock
         activity = session.activity
         if stock is not None:
-            self._change(
-                self._stock,
-                activity,
-                lambda t: take_stock(t, session_id, activity=activity, stock=stock),
-            )
+            self._count(self._stock, activity, TakeUnit(session_id, activity, stock))
         try:
-            return self._move(session_id, command, now)
+            return self.sessions.apply(session_id, command, now=now)
         except (AlreadyOrderedError, RetriesExhaustedError):
             raise  # the unit taken belongs to the order that is there (or may be)
         except BargainError:
             if stock is not None and self.get(session_id).status is not Status.ORDERED:
-                self._change(self._stock, activity, lambda t: t.without(session_id))
+                self._count(self._stock, activity, Uncount((session_id,)))
             raise
 
-    def expire_due(self, now: datetime, *, limit: int = 100) -> tuple[Outcome, ...]:
+    def refund(
+        self, session_id: str, refund_id: str, *, now: datetime, reason: str = ""
+    ) -> SessionOutcome:
+        """Take the ordered unit back: refund what it was ordered at, give its stock back.
+
+        The [`Refunded`][promocore.games.bargain.model.Refunded] event carries the amount
+        for the payment system. Refunding again with the same ``refund_id`` changes nothing
+        (and gives the stock back if an earlier attempt stopped halfway). The initiator's
+        count of sessions started is kept.
+
+        Raises:
+            SessionNotFoundError: no such session.
+            NotOrderedError: the session was never ordered.
+            SessionClosedError: it was refunded under another refund id.
+        """
+        outcome = self.sessions.apply(session_id, Refund(refund_id, reason), now=now)
+        session = outcome.state
+        if session.status is Status.REFUNDED and session.terms.stock is not None:
+            self._count(self._stock, session.activity, Uncount((session_id,)))
+        return outcome
+
+    def expire_due(self, now: datetime, *, limit: int = 100) -> tuple[SessionOutcome, ...]:
         """Expire up to ``limit`` sessions whose time ran out by ``now``.
 
         Sessions another writer changed first (helped to the floor before their
@@ -337,50 +314,21 @@ class BargainService:
         Returns:
             The sessions expired by this call, with their events.
         """
-        done: list[Outcome] = []
-        for due in self.sessions.due(now, limit=limit):
-            try:
-                done.append(self._move(due.id, Expire(), now))
-            except (BargainError, RecordNotFoundError):
-                continue
-        return tuple(done)
+        return tuple(self.sessions.sweep(now=now, limit=limit))
 
     # -- plumbing ------------------------------------------------------------------------
 
-    def _move(self, session_id: str, command: Command, now: datetime) -> Outcome:
-        """Apply ``command`` to the stored session, retrying lost compare-and-set races."""
+    def _tally(self, runner: Runner[Tally, TallyCommand, object], id: str) -> Tally:
+        found = runner.find(id)
+        return Tally() if found is None else found
 
-        def once() -> Outcome:
-            current = self.sessions.get(session_id)
-            if current is None:
-                raise SessionNotFoundError(f"no bargain session with id {session_id!r}")
-            session, events = apply(current.value, command, now)
-            if session is current.value:
-                return Outcome(session)
-            self.sessions.replace(session_id, session, expected_version=current.version)
-            return Outcome(session, events)
+    def _count(
+        self, runner: Runner[Tally, TallyCommand, object], id: str, command: TallyCommand
+    ) -> None:
+        runner.apply(id, command, now=runner.now())
 
-        return self._retry(once)
 
-    def _tally(self, view: TypedStore[Tally], id: str) -> Tally:
-        found = view.get(id)
-        return Tally() if found is None else found.value
-
-    def _change(self, view: TypedStore[Tally], id: str, step: Callable[[Tally], Tally]) -> None:
-        def once() -> None:
-            current = view.get(id)
-            before = Tally() if current is None else current.value
-            after = step(before)
-            if after is before:
-                return
-            view.replace(id, after, expected_version=0 if current is None else current.version)
-
-        self._retry(once)
-
-    def _retry(self, operation: Callable[[], T]) -> T:
-        try:
-            return retry_on_conflict(operation, attempts=self.attempts, sleep=self._sleep)
-        except VersionConflictError as error:
-            raise RetriesExhaustedError(
-                f"gave up after {self.attempts} attempts lost to concurrent writers: {error}"
-            ) from error
+def _same_start(existing: BargainSession, command: Start) -> BargainSession:
+    if (existing.activity, existing.initiator) != (command.activity, command.initiator):
+        raise IllegalMoveError(f"session id {command.session_id!r} is taken")
+    return existing

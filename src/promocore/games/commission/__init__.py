@@ -32,18 +32,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from promocore._lazy import lazy_exports
+from promocore.games.commission.compute import compute as compute  # a submodule named so
+from promocore.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from promocore.games.commission.compliance import MAX_LEVELS as MAX_LEVELS
     from promocore.games.commission.compliance import ComplianceNote as ComplianceNote
     from promocore.games.commission.compliance import ComplianceProfile as ComplianceProfile
     from promocore.games.commission.compliance import ComplianceWarning as ComplianceWarning
-    from promocore.games.commission.compliance import MAX_LEVELS as MAX_LEVELS
     from promocore.games.commission.compute import Computation as Computation
     from promocore.games.commission.compute import Draft as Draft
     from promocore.games.commission.compute import Ineligible as Ineligible
     from promocore.games.commission.compute import IneligibleReason as IneligibleReason
-    from promocore.games.commission.compute import compute as compute
     from promocore.games.commission.errors import BindingCycleError as BindingCycleError
     from promocore.games.commission.errors import BindingRefusedError as BindingRefusedError
     from promocore.games.commission.errors import CommissionError as CommissionError
@@ -140,10 +140,9 @@ _EXPORTS = {
     "WithdrawalRefusedError": "promocore.games.commission.errors",
     "WithdrawalRules": "promocore.games.commission.params",
     "activity_of": "promocore.games.commission.order",
-    "compute": "promocore.games.commission.compute",
     "paid_order_from_quote": "promocore.games.commission.order",
     "walk_upline": "promocore.games.commission.rules",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = sorted([*_EXPORTS, "compute"])
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

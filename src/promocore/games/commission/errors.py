@@ -2,21 +2,25 @@
 
 Every error derives from [`CommissionError`][promocore.games.commission.errors.CommissionError] (itself a
 [`PromocoreError`][promocore.errors.PromocoreError]) and, where one fits, from the builtin
-it refines, so ``except ValueError`` or ``except LookupError`` keep working.
+it refines, so ``except ValueError`` or ``except LookupError`` keep working. The shared bases
+apply too: a refused binding is an
+[`IllegalTransitionError`][promocore.errors.IllegalTransitionError], an unknown promoter or order
+a [`NotFoundError`][promocore.errors.NotFoundError], a balance too small an
+[`UnavailableError`][promocore.errors.UnavailableError].
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from promocore.errors import PromocoreError
+from promocore import errors as base
 
 
-class CommissionError(PromocoreError):
+class CommissionError(base.PromocoreError):
     """Root of the errors raised by distribution commissions."""
 
 
-class BindingRefusedError(CommissionError, ValueError):
+class BindingRefusedError(CommissionError, base.IllegalTransitionError, ValueError):
     """A customer cannot be bound to this referrer."""
 
 
@@ -47,7 +51,7 @@ class BindingCycleError(BindingRefusedError):
         )
 
 
-class NotAPromoterError(CommissionError, LookupError):
+class NotAPromoterError(CommissionError, base.NotFoundError):
     """The customer named as a referrer or beneficiary has not joined as a promoter."""
 
     def __init__(self, who: str) -> None:
@@ -58,7 +62,7 @@ class NotAPromoterError(CommissionError, LookupError):
         return str(self.args[0])
 
 
-class UnknownOrderError(CommissionError, LookupError):
+class UnknownOrderError(CommissionError, base.NotFoundError):
     """No commissions were recorded for this order."""
 
     def __init__(self, order_id: str) -> None:
@@ -69,7 +73,7 @@ class UnknownOrderError(CommissionError, LookupError):
         return str(self.args[0])
 
 
-class IdempotencyConflictError(CommissionError, ValueError):
+class IdempotencyConflictError(CommissionError, base.IdempotencyConflictError):
     """An id was used again for a different request (another order, refund or withdrawal)."""
 
     def __init__(self, what: str, key: str) -> None:
@@ -90,5 +94,5 @@ class WithdrawalRefusedError(CommissionError, ValueError):
         super().__init__(message)
 
 
-class InsufficientBalanceError(WithdrawalRefusedError):
+class InsufficientBalanceError(WithdrawalRefusedError, base.UnavailableError):
     """A withdrawal asked for more than the promoter's available balance."""

@@ -267,10 +267,11 @@ class CommissionRecord:
 
 @attrs.frozen
 class RefundLine:
-    """An amount given back for one order line."""
+    """An amount given back for one order line, with the units that came back for it (if any)."""
 
     line_id: str
     amount: Money
+    units: int = 0
 
 
 def _refund_lines(items: Iterable[RefundLine]) -> tuple[RefundLine, ...]:
@@ -379,6 +380,15 @@ class OrderCommissions:
     def total(self) -> Money:
         """What the order's commissions add up to now."""
         return total((r.amount for r in self.records), self.currency)
+
+    def units_returned_of(self, line_id: str) -> int:
+        """Units of ``line_id`` returned so far."""
+        return sum(
+            line.units
+            for refund in self.refunds
+            for line in refund.lines
+            if line.line_id == line_id
+        )
 
     def refunded_of(self, line_id: str) -> Money:
         """What was given back for ``line_id`` so far."""

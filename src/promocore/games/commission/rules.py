@@ -20,8 +20,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import get_args
 
 import attrs
 
@@ -31,8 +32,10 @@ from promocore.games.commission.errors import (
     BindingCycleError,
     IdempotencyConflictError,
     InsufficientBalanceError,
+    NotAPromoterError,
     RefundExceedsPaidError,
     SelfBindingError,
+    UnknownOrderError,
     WithdrawalRefusedError,
 )
 from promocore.games.commission.model import (
@@ -78,6 +81,8 @@ from promocore.games.commission.params import (
     BindingMode,
     CommissionParams,
 )
+from promocore.games.game import CommandId, Game
+from promocore.games.returns import unit_refund
 from promocore.money import Money, Rounding, allocate, total
 from promocore.validation import Checks
 
@@ -564,3 +569,143 @@ def _apply_reductions(
         if amount.amount == 0:
             events.append(CommissionCancelled(state.order_id, record.key, record.beneficiary))
     return records, postings, events
+
+
+def return_refund(state: OrderCommissions, refund_id: str, units: Mapping[str, int]) -> Refund:
+    """The [`Refund`][promocore.games.commission.model.Refund] of some units of an order coming back.
+
+    Each line gives back the returned units' share of what was paid for it
+    ([`unit_refund`][promocore.games.returns.unit_refund]), so the commissions shrink by
+    that share through the proportional clawback of
+    [`refund`][promocore.games.commission.rules.refund].
+
+    Args:
+        state: The order's commissions.
+        refund_id: The refund's id.
+        units: Units coming back, per line id.
+
+    Raises:
+        ValidationError: a line the order does not have, or more units than it kept.
+    """
+    lines = []
+    for line_id, count in sorted(units.items()):
+        try:
+            line = state.order.line(line_id)
+        except KeyError:
+            raise ValidationError.single(
+                f"units[{line_id!r}]", f"order {state.order_id!r} has no line {line_id!r}"
+            ) from None
+        amount = unit_refund(
+            line.paid,
+            line.quantity,
+            count,
+            returned=state.units_returned_of(line_id),
+            refunded=state.refunded_of(line_id),
+        )
+        if amount.amount:
+            lines.append(RefundLine(line_id, amount, count))
+    if not lines:
+        raise ValidationError.single("units", "nothing paid is left to refund for these units")
+    return Refund(refund_id, tuple(lines))
+
+
+def binding_transition(
+    state: BindingState, command: Link | Delivered, now: datetime
+) -> tuple[BindingState, tuple[BindingEvent, ...]]:
+    """A customer's binding: follow a link, or drop the postings delivered to accounts."""
+    if isinstance(command, Delivered):
+        return binding_delivered(state, command.posting_ids), ()
+    return bind(state, command, now)
+
+
+def order_transition(
+    state: OrderCommissions, command: Settle | Refund | Delivered, now: datetime
+) -> OrderResult:
+    """An order's commissions: settle, refund, or drop the postings delivered to accounts."""
+    match command:
+        case Settle():
+            return settle(state, command, now)
+        case Refund():
+            return refund(state, command, now)
+        case Delivered():
+            return order_delivered(state, command, now)
+    raise TypeError(f"not an order command: {command!r}")
+
+
+def account_transition(
+    state: PromoterAccount, command: ApplyPosting | Withdraw, now: datetime
+) -> AccountResult:
+    """A promoter's account: apply a posting, or pay a withdrawal out."""
+    if isinstance(command, Withdraw):
+        return withdraw(state, command, now)
+    return apply_posting(state, command, now)
+
+
+def binding_due(state: BindingState) -> datetime | None:
+    """When a sweep should deliver the binding's postings: at once, while any wait."""
+    if state.outbox and state.binding is not None:
+        return state.binding.bound_at
+    return None
+
+
+def order_due(state: OrderCommissions) -> datetime | None:
+    """When a sweep should look at the order: postings wait, or frozen records may settle."""
+    if state.outbox:
+        return state.order.paid_at
+    return state.settles_at
+
+
+def _order_id(command: Settle | Refund | Delivered) -> CommandId | None:
+    if isinstance(command, Refund):
+        return CommandId(f"refund:{command.refund_id}", command)
+    return None
+
+
+def _withdrawal_id(command: ApplyPosting | Withdraw) -> CommandId | None:
+    if isinstance(command, Withdraw):
+        return CommandId(f"withdrawal:{command.request_id}", command.amount)
+    return None
+
+
+def _conflict(id: str, key: str) -> Exception:
+    what, _, used = key.partition(":")
+    return IdempotencyConflictError(what, used)
+
+
+def bindings(namespace: str) -> Game[BindingState, Link | Delivered, BindingEvent]:
+    """Customers' bindings by customer id, under ``<namespace>.binding``."""
+    return Game(
+        kind=f"{namespace}.binding",
+        state=BindingState,
+        transition=binding_transition,
+        events=get_args(BindingEvent),
+        due=binding_due,
+        initial=BindingState,
+    )
+
+
+def orders(namespace: str) -> Game[OrderCommissions, Settle | Refund | Delivered, RecordEvent]:
+    """Orders' commissions by order id, under ``<namespace>.order``."""
+    return Game(
+        kind=f"{namespace}.order",
+        state=OrderCommissions,
+        transition=order_transition,
+        events=get_args(RecordEvent),
+        due=order_due,
+        identify=_order_id,
+        not_found=UnknownOrderError,
+        conflict=_conflict,
+    )
+
+
+def accounts(namespace: str) -> Game[PromoterAccount, ApplyPosting | Withdraw, AccountEvent]:
+    """Promoters' accounts by promoter id, under ``<namespace>.account``."""
+    return Game(
+        kind=f"{namespace}.account",
+        state=PromoterAccount,
+        transition=account_transition,
+        events=get_args(AccountEvent),
+        identify=_withdrawal_id,
+        not_found=NotAPromoterError,
+        conflict=_conflict,
+    )

@@ -1,31 +1,28 @@
-"""The commission service: bindings, orders, refunds, sweeps and withdrawals over a Store.
+"""The commission service: bindings, orders, refunds, sweeps and withdrawals, on the game runner.
 
-Every write is a compare-and-set on one record (a customer's binding, an
-order's commissions or a promoter's account), retried when another writer got
-there first. A change that moves a promoter's money is written as a posting
-into the outbox of the record that caused it, in the same write; the service
-then applies the outbox to the accounts (each posting once, by id) and clears
-it. If the process stops in between,
-[`CommissionService.sweep`][promocore.games.commission.service.CommissionService.sweep] finishes the
-delivery later, so nothing is lost or applied twice.
+Every write is a compare-and-set on one record (a customer's binding, an order's commissions or
+a promoter's account) made by a [`Runner`][promocore.games.runtime.Runner] of
+[`bindings`][promocore.games.commission.rules.bindings],
+[`orders`][promocore.games.commission.rules.orders] or
+[`accounts`][promocore.games.commission.rules.accounts], retried when another writer got there
+first. A change that moves a promoter's money is written as a posting into the outbox of the
+record that caused it, in the same write; the service then applies the outbox to the accounts
+(each posting once, by id) and clears it. If the process stops in between,
+[`CommissionService.sweep`][promocore.games.commission.service.CommissionService.sweep] finishes
+the delivery later, so nothing is lost or applied twice.
 """
 
 from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Generic, TypeVar
 
 import attrs
 
 from promocore.campaign import Campaign
 from promocore.errors import CurrencyError, ValidationError
-from promocore.games.commission import accounts as acc
-from promocore.games.commission import binding as bnd
-from promocore.games.commission import records as rec
-from promocore.games.commission import refunds
 from promocore.games.commission.compute import beneficiaries
 from promocore.games.commission.errors import (
     BindingCycleError,
@@ -34,39 +31,50 @@ from promocore.games.commission.errors import (
     SelfBindingError,
     UnknownOrderError,
 )
-from promocore.games.commission.model import Posting
+from promocore.games.commission.model import (
+    AccountEvent,
+    ApplyPosting,
+    BindingEvent,
+    BindingState,
+    Bound,
+    CommissionSettled,
+    Delivered,
+    Link,
+    OpenOrder,
+    OrderCommissions,
+    Posting,
+    PromoterAccount,
+    RecordEvent,
+    Refund,
+    Settle,
+    Withdraw,
+    Withdrawal,
+)
 from promocore.games.commission.order import PaidOrder
 from promocore.games.commission.params import CommissionParams
-from promocore.ledger.clock import Clock, system_clock
-from promocore.money import Money, minor_units
-from promocore.state import (
-    Codec,
-    Store,
-    TypedStore,
-    VersionConflictError,
-    retry_on_conflict,
+from promocore.games.commission.rules import (
+    accounts,
+    bindings,
+    open_account,
+    open_order,
+    orders,
+    return_refund,
+    walk_upline,
 )
-from promocore.state.retry import DEFAULT_ATTEMPTS
+from promocore.games.runtime import (
+    DEFAULT_ATTEMPTS,
+    Clock,
+    Observer,
+    Outcome,
+    RetryPolicy,
+    Runner,
+    utc_now,
+)
+from promocore.money import Money, minor_units
+from promocore.state import Store, VersionConflictError
 
-S = TypeVar("S")
-E = TypeVar("E")
-
-Event = bnd.BindingEvent | rec.RecordEvent | acc.AccountEvent
-
-
-@attrs.frozen
-class Outcome(Generic[S]):
-    """What a service call did.
-
-    Attributes:
-        state: The record's state after the call.
-        events: What happened to it (empty when the call changed nothing).
-        account_events: What happened to promoters' accounts as a result.
-    """
-
-    state: S
-    events: tuple[Event, ...] = ()
-    account_events: tuple[acc.AccountEvent, ...] = ()
+#: Any event the service reports.
+Event = BindingEvent | RecordEvent | AccountEvent
 
 
 @attrs.frozen
@@ -86,51 +94,6 @@ class SweepReport:
     events: tuple[Event, ...] = ()
 
 
-def _binding_due(state: bnd.BindingState) -> datetime | None:
-    if state.outbox and state.binding is not None:
-        return state.binding.bound_at
-    return None
-
-
-def _order_due(state: rec.OrderCommissions) -> datetime | None:
-    if state.outbox:
-        return state.order.paid_at
-    return state.settles_at
-
-
-class _Table(Generic[S]):
-    """One kind of record, written by compare-and-set with retries."""
-
-    def __init__(self, store: TypedStore[S], attempts: int, sleep: Callable[[float], None]) -> None:
-        self.store = store
-        self._attempts = attempts
-        self._sleep = sleep
-
-    def value(self, id: str) -> S | None:
-        found = self.store.get(id)
-        return None if found is None else found.value
-
-    def run(
-        self, id: str, step: Callable[[S | None], tuple[S | None, tuple[E, ...]]]
-    ) -> tuple[S | None, tuple[E, ...]]:
-        """Apply ``step`` to the stored value under compare-and-set, retrying lost races.
-
-        Nothing is written when ``step`` returns the value unchanged (or ``None``).
-        """
-
-        def once() -> tuple[S | None, tuple[E, ...]]:
-            current = self.store.get(id)
-            value = None if current is None else current.value
-            changed, events = step(value)
-            if changed is None or changed == value:
-                return value if changed is None else changed, events
-            version = 0 if current is None else current.version
-            self.store.replace(id, changed, expected_version=version)
-            return changed, events
-
-        return retry_on_conflict(once, attempts=self._attempts, sleep=self._sleep)
-
-
 class CommissionService:
     """Runs one distribution program over a [`Store`][promocore.state.Store].
 
@@ -143,6 +106,7 @@ class CommissionService:
         clock: Where the time comes from when a call gives no ``now``.
         attempts: How many times a write is tried when it loses races.
         sleep: How to wait between attempts (tests pass a no-op).
+        observer: Receives every event saved (see [`Runner`][promocore.games.runtime.Runner]).
     """
 
     def __init__(
@@ -152,9 +116,10 @@ class CommissionService:
         *,
         currency: str,
         namespace: str = "commission",
-        clock: Clock = system_clock,
+        clock: Clock = utc_now,
         attempts: int = DEFAULT_ATTEMPTS,
         sleep: Callable[[float], None] = time.sleep,
+        observer: Observer | None = None,
     ) -> None:
         if not isinstance(params, CommissionParams):
             raise ValidationError.single("params", "must be CommissionParams")
@@ -166,20 +131,13 @@ class CommissionService:
                 )
         self.params = params
         self.currency = currency
-        self._bindings = _Table(
-            TypedStore(store, Codec(bnd.BindingState, f"{namespace}.binding", due=_binding_due)),
-            attempts,
-            sleep,
+        retry = RetryPolicy(attempts=attempts, sleep=sleep)
+        self._bindings = Runner(
+            store, bindings(namespace), clock=clock, retry=retry, observer=observer
         )
-        self._orders = _Table(
-            TypedStore(store, Codec(rec.OrderCommissions, f"{namespace}.order", due=_order_due)),
-            attempts,
-            sleep,
-        )
-        self._accounts = _Table(
-            TypedStore(store, Codec(acc.PromoterAccount, f"{namespace}.account")),
-            attempts,
-            sleep,
+        self._orders = Runner(store, orders(namespace), clock=clock, retry=retry, observer=observer)
+        self._accounts = Runner(
+            store, accounts(namespace), clock=clock, retry=retry, observer=observer
         )
         self._clock = clock
 
@@ -190,9 +148,10 @@ class CommissionService:
         campaign: Campaign,
         *,
         namespace: str = "commission",
-        clock: Clock = system_clock,
+        clock: Clock = utc_now,
         attempts: int = DEFAULT_ATTEMPTS,
         sleep: Callable[[float], None] = time.sleep,
+        observer: Observer | None = None,
     ) -> CommissionService:
         """Build the service of a ``commission`` campaign (its params and currency).
 
@@ -210,21 +169,22 @@ class CommissionService:
             clock=clock,
             attempts=attempts,
             sleep=sleep,
+            observer=observer,
         )
 
     # -- reading ---------------------------------------------------------------------------
 
-    def account(self, promoter: str) -> acc.PromoterAccount | None:
+    def account(self, promoter: str) -> PromoterAccount | None:
         """The promoter's account, or ``None`` if they never joined."""
-        return self._accounts.value(promoter)
+        return self._accounts.find(promoter)
 
-    def binding(self, customer: str) -> bnd.BindingState | None:
+    def binding(self, customer: str) -> BindingState | None:
         """The customer's binding state, or ``None`` if they never followed a link."""
-        return self._bindings.value(customer)
+        return self._bindings.find(customer)
 
-    def order(self, order_id: str) -> rec.OrderCommissions | None:
+    def order(self, order_id: str) -> OrderCommissions | None:
         """The commissions recorded for an order, or ``None``."""
-        return self._orders.value(order_id)
+        return self._orders.find(order_id)
 
     def upline(
         self, customer: str, *, at: datetime | None = None, limit: int | None = None
@@ -236,19 +196,16 @@ class CommissionService:
             state = self.binding(who)
             return None if state is None else state.referrer_at(when)
 
-        return bnd.walk_upline(customer, referrer_of, limit=limit)
+        return walk_upline(customer, referrer_of, limit=limit)
 
     # -- promoters and bindings ------------------------------------------------------------
 
-    def join(self, promoter: str, *, now: datetime | None = None) -> acc.PromoterAccount:
+    def join(self, promoter: str, *, now: datetime | None = None) -> PromoterAccount:
         """Make ``promoter`` a promoter (idempotent); return their account."""
         when = self._now(now)
-        state, _ = self._accounts.run(
-            promoter,
-            lambda current: (current or acc.open_account(promoter, self.currency, when), ()),
-        )
-        assert state is not None
-        return state
+        return self._accounts.create(
+            promoter, open_account(promoter, self.currency, when), now=when
+        ).state
 
     def bind(
         self,
@@ -257,7 +214,7 @@ class CommissionService:
         *,
         registering: bool = False,
         now: datetime | None = None,
-    ) -> Outcome[bnd.BindingState]:
+    ) -> Outcome[BindingState, BindingEvent]:
         """Apply a link ``customer`` followed from ``referrer``.
 
         The referrer's chain is walked to refuse cycles. After the write the
@@ -272,53 +229,48 @@ class CommissionService:
         when = self._now(now)
         if customer == referrer:
             raise SelfBindingError(customer)
-        if self._accounts.store.get(referrer) is None:
+        if self._accounts.get(referrer) is None:
             raise NotAPromoterError(referrer)
         policy = self.params.binding
+        based_on: list[BindingState] = []
 
-        based_on: list[bnd.BindingState | None] = [None]
-
-        def step(
-            current: bnd.BindingState | None,
-        ) -> tuple[bnd.BindingState, tuple[bnd.BindingEvent, ...]]:
-            based_on[0] = current
+        def link(current: BindingState) -> tuple[Link]:
+            based_on.append(current)
             upline = self.upline(referrer, at=when)
-            link = bnd.Link(customer, referrer, policy, upline, registering)
-            return bnd.bind(current, link, when)
+            return (Link(customer, referrer, policy, upline, registering),)
 
-        state, events = self._bindings.run(customer, step)
-        assert state is not None
-        if any(isinstance(e, bnd.Bound) for e in events):
-            self._undo_if_looped(customer, referrer, state, based_on[0], when)
-        account_events = self._deliver_binding(customer, when)
-        return Outcome(state, events, account_events)
+        outcome = self._bindings.apply_with(customer, link, now=when)
+        if any(isinstance(e, Bound) for e in outcome.events):
+            before = based_on[-1] if outcome.version > 1 else None
+            self._undo_if_looped(customer, referrer, outcome.state, before, when)
+        return attrs.evolve(outcome, followups=self._deliver_binding(customer, when))
 
     def _undo_if_looped(
         self,
         customer: str,
         referrer: str,
-        written: bnd.BindingState,
-        before: bnd.BindingState | None,
+        written: BindingState,
+        before: BindingState | None,
         when: datetime,
     ) -> None:
         """Undo the binding just ``written`` if a concurrent one closed a loop with it."""
         upline = self.upline(referrer, at=when)
         if customer not in upline:
             return
-        saved = self._bindings.store.get(customer)
+        saved = self._bindings.get(customer)
         if saved is not None and saved.value == written:
             with contextlib.suppress(VersionConflictError):  # someone moved on: theirs stands
                 if before is None:
-                    self._bindings.store.delete(customer, expected_version=saved.version)
+                    self._bindings.delete(customer, expected_version=saved.version)
                 else:
-                    self._bindings.store.replace(customer, before, expected_version=saved.version)
+                    self._bindings.replace(customer, before, expected_version=saved.version)
         raise BindingCycleError(customer, referrer, upline[: upline.index(customer) + 1])
 
     # -- orders ----------------------------------------------------------------------------
 
     def record_order(
         self, order: PaidOrder, *, now: datetime | None = None
-    ) -> Outcome[rec.OrderCommissions]:
+    ) -> Outcome[OrderCommissions, RecordEvent]:
         """Record the commissions of a paid order, frozen until the return window ends.
 
         The buyer's chain and each promoter's rank are snapshotted now: later
@@ -334,31 +286,32 @@ class CommissionService:
             raise CurrencyError(
                 f"order {order.order_id!r} is in {order.currency}, not {self.currency}"
             )
-        existing = self._orders.store.get(order.order_id)
+        existing = self._orders.find(order.order_id)
+        events: tuple[RecordEvent, ...] = ()
         if existing is None:
-            command = self._open_command(order)
-            state, events = rec.open_order(None, command, when)
-            try:
-                self._orders.store.create(order.order_id, state)
-            except VersionConflictError:
-                existing = self._orders.store.get(order.order_id)
-                events = ()
-        else:
-            events = ()
-        if existing is not None and existing.value.order != order:
+            state, opened = open_order(None, self._open_command(order), when)
+            outcome = self._orders.create(order.order_id, state, opened, now=when)
+            existing = outcome.state if outcome.replayed else None
+            events = () if outcome.replayed else outcome.events
+        if existing is not None and existing.order != order:
             raise IdempotencyConflictError("order", order.order_id)
-        account_events = self._deliver_order(order.order_id, when)
-        stored = self.order(order.order_id)
-        assert stored is not None
-        return Outcome(stored, events, account_events)
+        followups = self._deliver_order(order.order_id, when)
+        stored = self._orders.require(order.order_id)
+        return Outcome(
+            id=order.order_id,
+            state=stored.value,
+            events=events,
+            version=stored.version,
+            followups=followups,
+        )
 
-    def _open_command(self, order: PaidOrder) -> rec.OpenOrder:
+    def _open_command(self, order: PaidOrder) -> OpenOrder:
         params = self.params
         upline = self.upline(order.buyer, at=order.paid_at, limit=params.levels)
-        is_promoter = self._accounts.store.get(order.buyer) is not None
+        is_promoter = self._accounts.get(order.buyer) is not None
         chain = beneficiaries(order.buyer, upline, params, buyer_is_promoter=is_promoter)
         ranks = tuple(self._rank_of(promoter) for promoter in chain)
-        return rec.OpenOrder(order, chain, ranks, params)
+        return OpenOrder(order, chain, ranks, params)
 
     def _rank_of(self, promoter: str) -> str | None:
         account = self.account(promoter)
@@ -372,8 +325,8 @@ class CommissionService:
         return stored
 
     def refund(
-        self, order_id: str, refund: rec.Refund, *, now: datetime | None = None
-    ) -> Outcome[rec.OrderCommissions]:
+        self, order_id: str, refund: Refund, *, now: datetime | None = None
+    ) -> Outcome[OrderCommissions, RecordEvent]:
         """Apply a refund to an order's commissions (idempotent by refund id).
 
         Frozen commissions shrink; settled ones are clawed back from the
@@ -385,18 +338,37 @@ class CommissionService:
             RefundExceedsPaidError: more would be refunded for a line than was paid.
         """
         when = self._now(now)
+        outcome = self._orders.apply(order_id, refund, now=when)
+        return self._delivered(outcome, when)
 
-        def step(
-            current: rec.OrderCommissions | None,
-        ) -> tuple[rec.OrderCommissions, tuple[rec.RecordEvent, ...]]:
-            if current is None:
-                raise UnknownOrderError(order_id)
-            return refunds.refund(current, refund, when)
+    def return_units(
+        self,
+        order_id: str,
+        refund_id: str,
+        units: Mapping[str, int],
+        *,
+        now: datetime | None = None,
+    ) -> Outcome[OrderCommissions, RecordEvent]:
+        """Some units of an order came back: refund their share and shrink the commissions.
 
-        state, events = self._orders.run(order_id, step)
-        account_events = self._deliver_order(order_id, when)
-        assert state is not None
-        return Outcome(self.order(order_id) or state, events, account_events)
+        Each line gives back the returned units' share of what was paid for it (see
+        [`return_refund`][promocore.games.commission.rules.return_refund]); the commissions
+        shrink through the same proportional clawback as
+        [`refund`][promocore.games.commission.service.CommissionService.refund]. A retry
+        with the same ``refund_id`` changes nothing more.
+
+        Raises:
+            UnknownOrderError: no commissions were recorded for the order.
+            ValidationError: a line the order does not have, or more units than it kept.
+        """
+        when = self._now(now)
+
+        def refund_of(state: OrderCommissions) -> tuple[Refund]:
+            done = next((r for r in state.refunds if r.refund_id == refund_id), None)
+            return (done if done is not None else return_refund(state, refund_id, units),)
+
+        outcome = self._orders.apply_with(order_id, refund_of, now=when)
+        return self._delivered(outcome, when)
 
     def sweep(self, *, now: datetime | None = None, limit: int = 100) -> SweepReport:
         """Settle the orders whose return window has ended and finish pending deliveries.
@@ -408,22 +380,17 @@ class CommissionService:
         when = self._now(now)
         events: list[Event] = []
         settled = postings = 0
-        due_orders = self._orders.store.due(when, limit=limit)
+        due_orders = self._orders.due(when, limit=limit)
         for item in due_orders:
-
-            def step(
-                current: rec.OrderCommissions | None,
-            ) -> tuple[rec.OrderCommissions | None, tuple[rec.RecordEvent, ...]]:
-                if current is None:
-                    return None, ()
-                return rec.settle(current, rec.Settle(), when)
-
-            state, order_events = self._orders.run(item.id, step)
-            settled += sum(isinstance(e, rec.CommissionSettled) for e in order_events)
-            postings += 0 if state is None else len(state.outbox)
-            events.extend(order_events)
+            try:
+                outcome = self._orders.apply(item.id, Settle(), now=when)
+            except UnknownOrderError:
+                continue
+            settled += sum(isinstance(e, CommissionSettled) for e in outcome.events)
+            postings += len(outcome.state.outbox)
+            events.extend(outcome.events)
             events.extend(self._deliver_order(item.id, when))
-        for binding in self._bindings.store.due(when, limit=limit):
+        for binding in self._bindings.due(when, limit=limit):
             postings += len(binding.value.outbox)
             events.extend(self._deliver_binding(binding.id, when))
         return SweepReport(len(due_orders), settled, postings, tuple(events))
@@ -432,7 +399,7 @@ class CommissionService:
 
     def withdraw(
         self, promoter: str, request_id: str, amount: Money, *, now: datetime | None = None
-    ) -> acc.Withdrawal:
+    ) -> Withdrawal:
         """Withdraw ``amount`` (fee included) from the promoter's available balance.
 
         Retrying with the same request id returns the first withdrawal.
@@ -444,17 +411,8 @@ class CommissionService:
             IdempotencyConflictError: the request id was used for another amount.
         """
         when = self._now(now)
-        command = acc.Withdraw(request_id, amount, self.params.withdrawal)
-
-        def step(
-            current: acc.PromoterAccount | None,
-        ) -> tuple[acc.PromoterAccount, tuple[acc.AccountEvent, ...]]:
-            if current is None:
-                raise NotAPromoterError(promoter)
-            return acc.withdraw(current, command, when)
-
-        state, _ = self._accounts.run(promoter, step)
-        assert state is not None
+        command = Withdraw(request_id, amount, self.params.withdrawal)
+        state = self._accounts.apply(promoter, command, now=when).state
         made = state.withdrawal(request_id)
         assert made is not None
         return made
@@ -467,44 +425,46 @@ class CommissionService:
             raise ValidationError.single("now", "must carry a UTC offset")
         return when
 
-    def _post(self, posting: Posting, now: datetime) -> tuple[acc.AccountEvent, ...]:
-        command = acc.ApplyPosting(posting, self.params)
+    def _delivered(
+        self, outcome: Outcome[OrderCommissions, RecordEvent], when: datetime
+    ) -> Outcome[OrderCommissions, RecordEvent]:
+        followups = self._deliver_order(outcome.id, when)
+        stored = self._orders.get(outcome.id)
+        if stored is None:
+            return attrs.evolve(outcome, followups=followups)
+        return attrs.evolve(
+            outcome, state=stored.value, version=stored.version, followups=followups
+        )
 
-        def step(
-            current: acc.PromoterAccount | None,
-        ) -> tuple[acc.PromoterAccount, tuple[acc.AccountEvent, ...]]:
-            account = current or acc.open_account(posting.promoter, self.currency, now)
-            return acc.apply_posting(account, command, now)
-
-        _, events = self._accounts.run(posting.promoter, step)
-        return events
+    def _post(self, posting: Posting, now: datetime) -> tuple[AccountEvent, ...]:
+        if self._accounts.get(posting.promoter) is None:
+            self._accounts.create(
+                posting.promoter, open_account(posting.promoter, self.currency, now), now=now
+            )
+        command = ApplyPosting(posting, self.params)
+        return self._accounts.apply(posting.promoter, command, now=now).events
 
     def _deliver(
         self, outbox: tuple[Posting, ...], now: datetime
-    ) -> tuple[frozenset[str], tuple[acc.AccountEvent, ...]]:
-        events: list[acc.AccountEvent] = []
+    ) -> tuple[frozenset[str], tuple[AccountEvent, ...]]:
+        events: list[AccountEvent] = []
         for posting in outbox:
             events.extend(self._post(posting, now))
         return frozenset(p.id for p in outbox), tuple(events)
 
-    def _deliver_order(self, order_id: str, now: datetime) -> tuple[acc.AccountEvent, ...]:
+    def _deliver_order(self, order_id: str, now: datetime) -> tuple[AccountEvent, ...]:
         current = self.order(order_id)
         if current is None or not current.outbox:
             return ()
         done, events = self._deliver(current.outbox, now)
-        self._orders.run(
-            order_id,
-            lambda s: (None, ()) if s is None else rec.delivered(s, rec.Delivered(done), now),
-        )
+        with contextlib.suppress(UnknownOrderError):
+            self._orders.apply(order_id, Delivered(done), now=now)
         return events
 
-    def _deliver_binding(self, customer: str, now: datetime) -> tuple[acc.AccountEvent, ...]:
+    def _deliver_binding(self, customer: str, now: datetime) -> tuple[AccountEvent, ...]:
         current = self.binding(customer)
         if current is None or not current.outbox:
             return ()
         done, events = self._deliver(current.outbox, now)
-        self._bindings.run(
-            customer,
-            lambda s: (None, ()) if s is None else (bnd.delivered(s, done), ()),
-        )
+        self._bindings.apply(customer, Delivered(done), now=now)
         return events

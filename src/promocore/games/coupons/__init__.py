@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from promocore._lazy import lazy_exports
+from promocore.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from promocore.games.coupons.codes import derive_code as derive_code
@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from promocore.games.coupons.errors import CouponLockedError as CouponLockedError
     from promocore.games.coupons.errors import CouponNotUsableError as CouponNotUsableError
     from promocore.games.coupons.errors import CouponOwnerError as CouponOwnerError
-    from promocore.games.coupons.errors import CouponStateError as CouponStateError
     from promocore.games.coupons.errors import CouponsExhaustedError as CouponsExhaustedError
+    from promocore.games.coupons.errors import CouponStateError as CouponStateError
     from promocore.games.coupons.errors import UnknownCouponError as UnknownCouponError
     from promocore.games.coupons.errors import UnknownTemplateError as UnknownTemplateError
     from promocore.games.coupons.model import Claim as Claim

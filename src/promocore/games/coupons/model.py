@@ -54,7 +54,9 @@ class Coupon:
         valid_until: End (exclusive) of that window.
         locked_by: The unpaid order holding it, while locked.
         locked_until: When that order's lock lapses unless it is paid, if ever.
-        orders: The orders it was redeemed in, oldest first.
+        orders: The orders it was redeemed in and still counts for, oldest first.
+        restored: The orders it was redeemed in that were refunded in full while it was
+            still valid, so it was given back (their uses no longer count).
     """
 
     code: str
@@ -72,6 +74,7 @@ class Coupon:
     locked_by: str | None = None
     locked_until: datetime | None = None
     orders: tuple[str, ...] = ()
+    restored: tuple[str, ...] = ()
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
@@ -92,6 +95,16 @@ class Coupon:
             checks.check(self.locked_by is not None, "locked_until", "set only while locked")
         checks.check(len(self.orders) <= self.max_uses, "orders", "more uses than allowed")
         checks.raise_if_any()
+
+    @property
+    def uses_subject(self) -> str:
+        """Whose uses the ledger counts for the coupon: its code, renewed by every restore.
+
+        The ledger never gives a committed use back, so a coupon given back counts its uses
+        under a new subject (``code~1`` after one restore); the coupon's own ``orders``
+        keep the count of uses left exact.
+        """
+        return self.code if not self.restored else f"{self.code}~{len(self.restored)}"
 
     @property
     def uses_left(self) -> int:
@@ -171,6 +184,16 @@ class CouponRedeemed:
 
 
 @attrs.frozen
+class CouponRestored:
+    """Order ``order_id`` was refunded in full: the coupon it used is given back."""
+
+    code: str
+    order_id: str
+    uses_left: int
+    at: datetime
+
+
+@attrs.frozen
 class CouponExpired:
     """The coupon's window passed before it was used up."""
 
@@ -180,7 +203,13 @@ class CouponExpired:
 
 #: Any coupon event.
 CouponEvent = (
-    CouponIssued | CouponClaimed | CouponLocked | CouponReleased | CouponRedeemed | CouponExpired
+    CouponIssued
+    | CouponClaimed
+    | CouponLocked
+    | CouponReleased
+    | CouponRedeemed
+    | CouponRestored
+    | CouponExpired
 )
 
 
@@ -221,9 +250,45 @@ class Redeem:
 
 
 @attrs.frozen
+class Restore:
+    """Give the coupon back: ``order_id``, which used it, was refunded in full.
+
+    A coupon past its validity window is not given back (nothing changes).
+    """
+
+    order_id: str
+
+
+@attrs.frozen
 class Expire:
     """Mark a coupon whose window has passed as expired."""
 
 
+@attrs.frozen
+class CatchUp:
+    """Bring the coupon up to date with the clock and the ledger.
+
+    Redeem the lock of ``paid`` (an order the ledger shows paid), release a lapsed lock and
+    expire a coupon past its window.
+    """
+
+    paid: str | None = None
+
+
 #: Any command a coupon accepts.
-Command = Claim | Lock | Release | Redeem | Expire
+Command = Claim | Lock | Release | Redeem | Restore | Expire | CatchUp
+
+
+@attrs.frozen
+class Wallet:
+    """The codes given to one customer, oldest first."""
+
+    customer_id: str
+    codes: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Remember:
+    """Add ``code`` to the wallet (nothing if it holds it already)."""
+
+    code: str

@@ -10,7 +10,7 @@ and return no events. Moves the coupon cannot make raise a
 from __future__ import annotations
 
 from datetime import datetime
-from typing import NoReturn
+from typing import NoReturn, get_args
 
 import attrs
 
@@ -20,25 +20,33 @@ from promocore.games.coupons.errors import (
     CouponNotUsableError,
     CouponOwnerError,
     CouponStateError,
+    UnknownCouponError,
 )
 from promocore.games.coupons.model import (
+    CatchUp,
     Claim,
     Command,
     Coupon,
     CouponClaimed,
+    CouponEvent,
     CouponExpired,
     CouponIssued,
     CouponLocked,
     CouponRedeemed,
     CouponReleased,
+    CouponRestored,
     CouponStatus,
     Events,
     Expire,
     Lock,
     Redeem,
     Release,
+    Remember,
+    Restore,
+    Wallet,
 )
 from promocore.games.coupons.params import CouponTemplate
+from promocore.games.game import CommandId, Game
 
 
 def issue(template: CouponTemplate, code: str, origin: str, now: datetime) -> tuple[Coupon, Events]:
@@ -92,8 +100,12 @@ def transition(coupon: Coupon, command: Command, now: datetime) -> tuple[Coupon,
             return _release(coupon, command, now)
         case Redeem():
             return _redeem(coupon, command, now)
+        case Restore():
+            return _restore(coupon, command, now)
         case Expire():
             return _expire(coupon, now)
+        case CatchUp():
+            return _catch_up(coupon, command, now)
     raise TypeError(f"not a coupon command: {command!r}")
 
 
@@ -133,6 +145,8 @@ def _lock(coupon: Coupon, command: Lock, now: datetime) -> tuple[Coupon, Events]
         _refuse(coupon, f"locked in unpaid order {coupon.locked_by}", CouponLockedError)
     if command.order_id in coupon.orders:
         _refuse(coupon, f"already redeemed in order {command.order_id}")
+    if command.order_id in coupon.restored:
+        _refuse(coupon, f"order {command.order_id} was refunded and gave it back")
     if coupon.status is not CouponStatus.CLAIMED:
         _refuse(coupon, "only a claimed coupon can be used in an order")
     if not coupon.usable_at(now):
@@ -179,6 +193,32 @@ def _redeem(coupon: Coupon, command: Redeem, now: datetime) -> tuple[Coupon, Eve
     return redeemed, events
 
 
+def _restore(coupon: Coupon, command: Restore, now: datetime) -> tuple[Coupon, Events]:
+    order = command.order_id
+    if order in coupon.restored:
+        return coupon, ()
+    if order not in coupon.orders:
+        _refuse(coupon, f"order {order} did not use it; nothing to give back")
+    if coupon.status is CouponStatus.EXPIRED or (
+        coupon.valid_until is not None and now >= coupon.valid_until
+    ):
+        return coupon, ()  # past its window: a refund does not bring it back
+    orders = tuple(o for o in coupon.orders if o != order)
+    status = CouponStatus.CLAIMED if coupon.status is CouponStatus.REDEEMED else coupon.status
+    restored = attrs.evolve(
+        coupon, status=status, orders=orders, restored=(*coupon.restored, order)
+    )
+    return restored, (CouponRestored(coupon.code, order, restored.uses_left, now),)
+
+
+def _catch_up(coupon: Coupon, command: CatchUp, now: datetime) -> tuple[Coupon, Events]:
+    events: Events = ()
+    if command.paid is not None and coupon.locked_by == command.paid:
+        coupon, events = _redeem(coupon, Redeem(command.paid), now)
+    coupon, more = settle(coupon, now)
+    return coupon, events + more
+
+
 def _expire(coupon: Coupon, now: datetime) -> tuple[Coupon, Events]:
     if coupon.status is CouponStatus.EXPIRED:
         return coupon, ()
@@ -218,3 +258,46 @@ def expired(coupon: Coupon, now: datetime) -> bool:
     else:
         return False
     return deadline is not None and now >= deadline
+
+
+def remember(wallet: Wallet, command: Remember, now: datetime) -> tuple[Wallet, tuple[()]]:
+    """Add a code to a customer's wallet, once."""
+    del now
+    if command.code in wallet.codes:
+        return wallet, ()
+    return attrs.evolve(wallet, codes=(*wallet.codes, command.code)), ()
+
+
+def coupon_due(coupon: Coupon) -> datetime | None:
+    """When a sweep should look at ``coupon``: its lock lapses, or it expires."""
+    return coupon.due()
+
+
+def _identify(command: Command) -> CommandId | None:
+    if isinstance(command, Restore):
+        return CommandId(f"restore:{command.order_id}")
+    return None
+
+
+def _unknown(code: str) -> Exception:
+    return UnknownCouponError(f"no coupon with code {code!r}")
+
+
+#: Coupons by code, as the runner runs them.
+COUPONS: Game[Coupon, Command, CouponEvent] = Game(
+    kind="coupon",
+    state=Coupon,
+    transition=transition,
+    events=get_args(CouponEvent),
+    due=coupon_due,
+    identify=_identify,
+    not_found=_unknown,
+)
+
+#: The codes each customer was given, by customer id.
+WALLETS: Game[Wallet, Remember, object] = Game(
+    kind="coupon.wallet",
+    state=Wallet,
+    transition=remember,
+    initial=lambda customer_id: Wallet(customer_id),
+)

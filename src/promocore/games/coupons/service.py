@@ -1,10 +1,14 @@
-"""Running coupons over a state store and a ledger.
+"""Running coupons over a state store and a ledger, on the game runner.
 
-The service is the imperative shell around the pure lifecycle: counts live in
+The service is the imperative shell around the pure lifecycle: coupons and wallets change only
+through [`Runner`][promocore.games.runtime.Runner] s of
+[`COUPONS`][promocore.games.coupons.rules.COUPONS] and
+[`WALLETS`][promocore.games.coupons.rules.WALLETS]; counts live in
 the ledger ([`promocore.games.coupons.accounts`][promocore.games.coupons.accounts]), so no template is ever
 issued beyond its quantity nor claimed beyond its per-customer limit, and no code is used in more
 orders than it allows, whatever runs concurrently; coupons live in the store, saved with
-compare-and-set. Every request takes an idempotency key (or is idempotent by nature: an order id, a
+compare-and-set. A coupon whose order is refunded in full while it is still valid is given back
+([`restore`][promocore.games.coupons.service.CouponService.restore]). Every request takes an idempotency key (or is idempotent by nature: an order id, a
 code): retrying it after a crash or a timeout finishes the work once and returns the same coupon.
 """
 
@@ -13,8 +17,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
-
-import attrs
 
 from promocore.campaign import Campaign
 from promocore.cart import Customer
@@ -40,10 +42,21 @@ from promocore.games.coupons.errors import (
     UnknownCouponError,
     UnknownTemplateError,
 )
-from promocore.games.coupons.model import Claim, Command, Coupon, CouponEvent, Lock, Redeem, Release
+from promocore.games.coupons.model import (
+    CatchUp,
+    Claim,
+    Command,
+    Coupon,
+    CouponEvent,
+    Lock,
+    Redeem,
+    Release,
+    Remember,
+)
 from promocore.games.coupons.params import CouponTemplate
 from promocore.games.coupons.pricing import coupon_campaigns
-from promocore.games.coupons.rules import issue, issue_to, settle, transition
+from promocore.games.coupons.rules import COUPONS, WALLETS, issue, issue_to, transition
+from promocore.games.runtime import Observer, Outcome, RetryPolicy, Runner
 from promocore.ledger import (
     Draw,
     IdempotencyKeyReusedError,
@@ -54,36 +67,20 @@ from promocore.ledger import (
     ReservationStatus,
     UnknownReservationError,
 )
-from promocore.state import Codec, Store, TypedStore, VersionConflictError, retry_on_conflict
+from promocore.state import Store
 
 #: Record kind of coupons (by code).
-COUPON_KIND = "coupon"
+COUPON_KIND = COUPONS.kind
 #: Record kind of the codes each customer was given (by customer id).
-WALLET_KIND = "coupon.wallet"
+WALLET_KIND = WALLETS.kind
 #: Most codes one batch issue may make.
 MAX_BATCH = 1000
 #: How many codes are tried when a derived code is taken by another request.
 _CODE_ATTEMPTS = 8
 
 
-@attrs.frozen
-class Wallet:
-    """The codes given to one customer, oldest first."""
-
-    customer_id: str
-    codes: tuple[str, ...] = ()
-
-
-@attrs.frozen
-class Outcome:
-    """A coupon after a request, and what the request changed (nothing on a retry)."""
-
-    coupon: Coupon
-    events: tuple[CouponEvent, ...] = ()
-
-
-def _coupon_due(coupon: Coupon) -> datetime | None:
-    return coupon.due()
+#: What a request on a coupon returns.
+CouponOutcome = Outcome[Coupon, CouponEvent]
 
 
 class CouponService:
@@ -97,6 +94,8 @@ class CouponService:
         lock_ttl: How long an unpaid order may hold a coupon.
         attempts: How many times a write is tried when it keeps losing races.
         sleep: How to wait between attempts (tests pass a no-op).
+        observer: Receives every coupon event saved (see
+            [`Runner`][promocore.games.runtime.Runner]).
     """
 
     def __init__(
@@ -109,15 +108,16 @@ class CouponService:
         claim_ttl: timedelta = timedelta(minutes=5),
         attempts: int = 50,
         sleep: Callable[[float], None] = time.sleep,
+        observer: Observer | None = None,
     ) -> None:
         self.store = store
         self.ledger = ledger
         self.lock_ttl = lock_ttl
         self.claim_ttl = claim_ttl
         self.attempts = attempts
-        self._sleep = sleep
-        self.coupons = TypedStore(store, Codec(Coupon, COUPON_KIND, due=_coupon_due))
-        self.wallets = TypedStore(store, Codec(Wallet, WALLET_KIND))
+        retry = RetryPolicy(attempts=attempts, sleep=sleep)
+        self.coupons = Runner(store, COUPONS, retry=retry, observer=observer)
+        self.wallets = Runner(store, WALLETS, retry=retry)
         self._templates: dict[str, CouponTemplate] = {}
         for template in templates:
             self.add_template(template)
@@ -151,7 +151,9 @@ class CouponService:
 
     # -- handing coupons out -----------------------------------------------------------------
 
-    def claim(self, template_id: str, customer: Customer, *, key: str, now: datetime) -> Outcome:
+    def claim(
+        self, template_id: str, customer: Customer, *, key: str, now: datetime
+    ) -> CouponOutcome:
         """Give ``customer`` a new coupon of ``template_id`` (领券).
 
         Args:
@@ -176,7 +178,9 @@ class CouponService:
         ]
         return self._give(template, customer.id, key, draws, now)
 
-    def grant(self, template_id: str, customer_id: str, *, key: str, now: datetime) -> Outcome:
+    def grant(
+        self, template_id: str, customer_id: str, *, key: str, now: datetime
+    ) -> CouponOutcome:
         """Give ``customer_id`` a coupon as a reward (invites, check-in prizes).
 
         Counts against the issue quantity, but not the claim window, audience or
@@ -210,10 +214,10 @@ class CouponService:
             def make(code: str, origin: str = origin) -> tuple[Coupon, tuple[CouponEvent, ...]]:
                 return issue(template, code, origin, now)
 
-            coupons.append(self._create(template.id, origin, make).coupon)
+            coupons.append(self._create(template.id, origin, make).state)
         return tuple(coupons)
 
-    def claim_code(self, code: str, customer: Customer, *, now: datetime) -> Outcome:
+    def claim_code(self, code: str, customer: Customer, *, now: datetime) -> CouponOutcome:
         """Give the issued code ``code`` to ``customer`` (the customer types it in).
 
         Raises:
@@ -226,7 +230,7 @@ class CouponService:
         template = self.template(coupon.template_id)
         if coupon.owner == customer.id:
             self._remember(customer.id, coupon.code)
-            return Outcome(coupon)
+            return Outcome(id=coupon.code, state=coupon)
         transition(coupon, Claim(customer.id), now)
         mismatch = template.audience.mismatch(customer)
         if mismatch is not None:
@@ -252,10 +256,10 @@ class CouponService:
         found = self.coupons.get(code)
         if found is None:
             return None
-        current, events = self._catch_up(found.value, now)
+        current, events = transition(found.value, self._catch_up(found.value, now), now)
         if not events:
             return current
-        return self._move(code, None, now).coupon
+        return self._move(code, None, now).state
 
     def get(self, code: str, *, now: datetime) -> Coupon:
         """The coupon ``code`` as of ``now``.
@@ -289,7 +293,7 @@ class CouponService:
 
     # -- using -------------------------------------------------------------------------------
 
-    def lock(self, code: str, *, order_id: str, customer_id: str, now: datetime) -> Outcome:
+    def lock(self, code: str, *, order_id: str, customer_id: str, now: datetime) -> CouponOutcome:
         """Hold ``code`` in the unpaid order ``order_id`` until it is paid or cancelled.
 
         The lock lapses after ``lock_ttl`` unless
@@ -305,7 +309,10 @@ class CouponService:
         rkey = lock_key(code, order_id)
         try:
             reservation = self.ledger.reserve(
-                rkey, [Draw.use(uses_account(template.id), code)], self.lock_ttl, now=now
+                rkey,
+                [Draw.use(uses_account(template.id), coupon.uses_subject)],
+                self.lock_ttl,
+                now=now,
             )
         except ReservationRefusedError:
             raise CouponLockedError(
@@ -321,7 +328,7 @@ class CouponService:
             self.ledger.release(rkey, now=now)
             raise
 
-    def redeem(self, code: str, *, order_id: str, now: datetime) -> Outcome:
+    def redeem(self, code: str, *, order_id: str, now: datetime) -> CouponOutcome:
         """Use ``code`` for good: ``order_id`` was paid.
 
         Raises:
@@ -342,7 +349,7 @@ class CouponService:
             ) from None
         return self._move(code, Redeem(order_id), now)
 
-    def release(self, code: str, *, order_id: str, now: datetime) -> Outcome:
+    def release(self, code: str, *, order_id: str, now: datetime) -> CouponOutcome:
         """Give ``code`` back from ``order_id`` (cancelled, or not paid).
 
         Raises:
@@ -380,7 +387,7 @@ class CouponService:
         key: str,
         draws: Sequence[Draw],
         now: datetime,
-    ) -> Outcome:
+    ) -> CouponOutcome:
         rkey = claim_key(template.id, key)
         self._settle_reservation(rkey, draws, now)
 
@@ -388,11 +395,11 @@ class CouponService:
             return issue_to(template, code, customer_id, rkey, now)
 
         outcome = self._create(template.id, rkey, make)
-        if outcome.coupon.owner != customer_id:
+        if outcome.state.owner != customer_id:
             raise CouponOwnerError(
-                outcome.coupon.code, outcome.coupon.status.value, f"key {key!r} served another"
+                outcome.state.code, outcome.state.status.value, f"key {key!r} served another"
             )
-        self._remember(customer_id, outcome.coupon.code)
+        self._remember(customer_id, outcome.state.code)
         return outcome
 
     def _settle_reservation(self, rkey: str, draws: Sequence[Draw], now: datetime) -> Reservation:
@@ -417,57 +424,38 @@ class CouponService:
         template_id: str,
         origin: str,
         make: Callable[[str], tuple[Coupon, tuple[CouponEvent, ...]]],
-    ) -> Outcome:
+    ) -> CouponOutcome:
         """Store the coupon ``origin`` makes, or return the one a retry already stored."""
         for attempt in range(_CODE_ATTEMPTS):
             code = derive_code(template_id, origin, attempt)
-            found = self.coupons.get(code)
+            found = self.coupons.find(code)
             if found is None:
                 coupon, events = make(code)
-                try:
-                    self.coupons.create(code, coupon)
-                    return Outcome(coupon, events)
-                except VersionConflictError:
-                    found = self.coupons.require(code)
-            if found.value.origin == origin:
-                return Outcome(found.value)
+                outcome = self.coupons.create(code, coupon, events)
+                if not outcome.replayed:
+                    return outcome
+                found = outcome.state
+            if found.origin == origin:
+                return Outcome(id=code, state=found, replayed=True)
         raise CouponStateError("", "issued", f"no free code found for {origin!r}")
 
     def _remember(self, customer_id: str, code: str) -> None:
-        def once() -> None:
-            current = self.wallets.get(customer_id)
-            if current is None:
-                self.wallets.create(customer_id, Wallet(customer_id, (code,)))
-            elif code not in current.value.codes:
-                wallet = attrs.evolve(current.value, codes=(*current.value.codes, code))
-                self.wallets.replace(customer_id, wallet, expected_version=current.version)
+        self.wallets.apply(customer_id, Remember(code), now=self.wallets.now())
 
-        retry_on_conflict(once, attempts=self.attempts, sleep=self._sleep)
-
-    def _catch_up(self, coupon: Coupon, now: datetime) -> tuple[Coupon, tuple[CouponEvent, ...]]:
-        """Bring ``coupon`` up to date with the ledger and the clock."""
-        events: tuple[CouponEvent, ...] = ()
+    def _catch_up(self, coupon: Coupon, now: datetime) -> CatchUp:
+        """What brings ``coupon`` up to date: its lock's order, if the ledger shows it paid."""
         if coupon.locked_by is not None:
             rkey = lock_key(coupon.code, coupon.locked_by)
             reservation = self.ledger.reservation(rkey, now=now)
             if reservation is not None and reservation.status is ReservationStatus.COMMITTED:
-                coupon, events = transition(coupon, Redeem(coupon.locked_by), now)
-        coupon, more = settle(coupon, now)
-        return coupon, events + more
+                return CatchUp(paid=coupon.locked_by)
+        return CatchUp()
 
-    def _move(self, code: str, command: Command | None, now: datetime) -> Outcome:
+    def _move(self, code: str, command: Command | None, now: datetime) -> CouponOutcome:
         """Catch the coupon up, apply ``command`` (if any) and save, retrying races."""
 
-        def once() -> Outcome:
-            current = self.coupons.get(code)
-            if current is None:
-                raise UnknownCouponError(f"no coupon with code {code!r}")
-            coupon, events = self._catch_up(current.value, now)
-            if command is not None:
-                coupon, more = transition(coupon, command, now)
-                events += more
-            if events:
-                self.coupons.replace(code, coupon, expected_version=current.version)
-            return Outcome(coupon, events)
+        def choose(coupon: Coupon) -> tuple[Command, ...]:
+            catch_up = self._catch_up(coupon, now)
+            return (catch_up,) if command is None else (catch_up, command)
 
-        return retry_on_conflict(once, attempts=self.attempts, sleep=self._sleep)
+        return self.coupons.apply_with(code, choose, now=now)

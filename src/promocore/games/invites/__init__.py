@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from promocore._lazy import lazy_exports
+from promocore.games.invites.leaderboard import leaderboard as leaderboard  # a submodule named so
+from promocore.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from promocore.games.invites.errors import AlreadyInvitedError as AlreadyInvitedError
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from promocore.games.invites.errors import InviteRefusedError as InviteRefusedError
     from promocore.games.invites.errors import SelfInviteError as SelfInviteError
     from promocore.games.invites.leaderboard import Standing as Standing
-    from promocore.games.invites.leaderboard import leaderboard as leaderboard
     from promocore.games.invites.model import Bind as Bind
     from promocore.games.invites.model import Command as Command
     from promocore.games.invites.model import FriendBound as FriendBound
@@ -73,10 +73,9 @@ _EXPORTS = {
     "SelfInviteError": "promocore.games.invites.errors",
     "Standing": "promocore.games.invites.leaderboard",
     "coupon_grants": "promocore.games.invites.rewards",
-    "leaderboard": "promocore.games.invites.leaderboard",
     "points_earn": "promocore.games.invites.rewards",
     "transition": "promocore.games.invites.rules",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = sorted([*_EXPORTS, "leaderboard"])
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -1,15 +1,19 @@
-"""The exceptions raised by invite programs and boards."""
+"""The exceptions raised by invite programs and boards.
+
+A refused invitation is an [`IllegalTransitionError`][promocore.errors.IllegalTransitionError] of
+the program's board (and the ``ValueError`` it always was).
+"""
 
 from __future__ import annotations
 
-from promocore.errors import PromocoreError
+from promocore import errors as base
 
 
-class InviteError(PromocoreError):
+class InviteError(base.PromocoreError):
     """Root of the errors about invites."""
 
 
-class InviteRefusedError(InviteError, ValueError):
+class InviteRefusedError(InviteError, base.IllegalTransitionError, ValueError):
     """An invitation cannot be recorded."""
 
 

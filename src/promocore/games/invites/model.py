@@ -29,12 +29,21 @@ class Invitation:
         inviter: Who invited them.
         bound_at: When the invitation was recorded.
         qualified_at: When the friend started to count, or ``None``.
+        order_id: The purchase the friend qualified with (programs that qualify on a first
+            purchase).
+        paid: What that purchase paid.
+        refunded: What refunds of that purchase gave back so far.
+        refunds: The ids of those refunds, so a retried refund counts once.
     """
 
     friend: str
     inviter: str
     bound_at: datetime
     qualified_at: datetime | None = None
+    order_id: str | None = None
+    paid: Money | None = None
+    refunded: Money | None = None
+    refunds: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -96,8 +105,22 @@ class Purchase:
     amount: Money
 
 
+@attrs.frozen
+class Refund:
+    """``amount`` of ``friend``'s order ``order_id`` was refunded (``refund_id`` names it).
+
+    When the order is the purchase the friend qualified with and what it kept paid falls
+    below the program's minimum (or to nothing), the friend no longer counts.
+    """
+
+    friend: str
+    order_id: str
+    refund_id: str
+    amount: Money
+
+
 #: Any command an invite board accepts.
-Command = Bind | Register | Purchase
+Command = Bind | Register | Purchase | Refund
 
 
 @attrs.frozen
@@ -115,6 +138,21 @@ class FriendQualified:
 
     friend: str
     inviter: str
+    count: int
+    at: datetime
+
+
+@attrs.frozen
+class FriendUnqualified:
+    """A refund of the purchase ``friend`` qualified with: they no longer count for ``inviter``.
+
+    ``count`` is how many of ``inviter``'s friends count now. Rungs already reached stay
+    reached: their rewards are not granted again when the count climbs back.
+    """
+
+    friend: str
+    inviter: str
+    order_id: str
     count: int
     at: datetime
 
@@ -138,7 +176,7 @@ class RungReached:
 
 
 #: Any invite event.
-InviteEvent = FriendBound | FriendQualified | RungReached
+InviteEvent = FriendBound | FriendQualified | FriendUnqualified | RungReached
 
 
 Events = tuple[InviteEvent, ...]

@@ -1,4 +1,8 @@
-"""Invite programs (邀请有礼): who counts as a qualified friend, and the reward ladder."""
+"""The terms of invite programs (邀请有礼): who counts as a qualified friend, the reward ladder.
+
+[`InviteParams`][promocore.games.invites.params.InviteParams] are what the ``invite`` mechanic
+prices: whether a friend's order makes them count for their inviter.
+"""
 
 from __future__ import annotations
 
@@ -90,5 +94,34 @@ class InviteProgram:
                 "min_purchase",
                 "only used when friends qualify on their first purchase",
             )
+            checks.check(self.min_purchase.amount >= 0, "min_purchase", "must be >= 0")
+        checks.raise_if_any()
+
+
+#: Name of the mechanic that shows whether an order makes a friend count (post stage).
+INVITE_MECHANIC = "invite"
+#: Effect kind of an order that makes a friend count; ``detail`` names the inviter.
+QUALIFIES = "invite_qualifies"
+
+
+@attrs.frozen
+class InviteParams:
+    """Params of the ``invite`` mechanic: one invited friend's first order.
+
+    Attributes:
+        program_id: The invite program.
+        inviter: Who invited the customer whose cart is priced.
+        min_purchase: The smallest order that counts, or ``None`` for any.
+    """
+
+    program_id: str
+    inviter: str
+    min_purchase: Money | None = None
+
+    def __attrs_post_init__(self) -> None:
+        checks = Checks()
+        checks.check(bool(self.program_id.strip()), "program_id", "must not be empty")
+        checks.check(bool(self.inviter.strip()), "inviter", "must not be empty")
+        if self.min_purchase is not None:
             checks.check(self.min_purchase.amount >= 0, "min_purchase", "must be >= 0")
         checks.raise_if_any()

@@ -10,10 +10,12 @@ nothing) paid; rungs an inviter reached stay reached, so their rewards are never
 from __future__ import annotations
 
 from datetime import datetime
-from typing import NoReturn
+from typing import NoReturn, get_args
 
 import attrs
 
+from promocore.errors import ValidationError
+from promocore.games.game import CommandId, Game
 from promocore.games.invites.errors import (
     AlreadyInvitedError,
     ExistingCustomerError,
@@ -27,15 +29,18 @@ from promocore.games.invites.model import (
     Events,
     FriendBound,
     FriendQualified,
+    FriendUnqualified,
     Invitation,
     InviteBoard,
     InviteEvent,
     Progress,
     Purchase,
+    Refund,
     Register,
     RungReached,
 )
-from promocore.games.invites.params import QualifyOn
+from promocore.games.invites.params import InviteProgram, QualifyOn
+from promocore.money import Money
 
 
 def transition(board: InviteBoard, command: Command, now: datetime) -> tuple[InviteBoard, Events]:
@@ -56,7 +61,9 @@ def transition(board: InviteBoard, command: Command, now: datetime) -> tuple[Inv
             minimum = board.program.min_purchase
             if minimum is not None and command.amount < minimum:
                 return board, ()
-            return _qualify(board, command.friend, QualifyOn.FIRST_PURCHASE, now)
+            return _qualify(board, command.friend, QualifyOn.FIRST_PURCHASE, now, command)
+        case Refund():
+            return _refund(board, command, now)
     raise TypeError(f"not an invite command: {command!r}")
 
 
@@ -93,7 +100,11 @@ def _bind(board: InviteBoard, command: Bind, now: datetime) -> tuple[InviteBoard
 
 
 def _qualify(
-    board: InviteBoard, friend: str, kind: QualifyOn, now: datetime
+    board: InviteBoard,
+    friend: str,
+    kind: QualifyOn,
+    now: datetime,
+    purchase: Purchase | None = None,
 ) -> tuple[InviteBoard, Events]:
     invitation = board.invitations.get(friend)
     if (
@@ -117,9 +128,78 @@ def _qualify(
             )
         )
         progress = attrs.evolve(progress, rungs=progress.rungs + 1)
+    qualified = attrs.evolve(
+        invitation,
+        qualified_at=now,
+        order_id=None if purchase is None else purchase.order_id,
+        paid=None if purchase is None else purchase.amount,
+        refunded=None,
+        refunds=(),
+    )
     updated = attrs.evolve(
         board,
-        invitations={**board.invitations, friend: attrs.evolve(invitation, qualified_at=now)},
+        invitations={**board.invitations, friend: qualified},
         progress={**board.progress, inviter: progress},
     )
     return updated, tuple(events)
+
+
+def _refund(board: InviteBoard, command: Refund, now: datetime) -> tuple[InviteBoard, Events]:
+    invitation = board.invitations.get(command.friend)
+    if (
+        invitation is None
+        or invitation.qualified_at is None
+        or invitation.order_id != command.order_id
+        or invitation.paid is None
+        or command.refund_id in invitation.refunds
+    ):
+        return board, ()  # not the purchase that made the friend count, or a repeat
+    paid = invitation.paid
+    if command.amount.currency != paid.currency or command.amount.amount <= 0:
+        raise ValidationError.single("amount", f"must be more than zero {paid.currency}")
+    before = invitation.refunded if invitation.refunded is not None else Money.zero(paid.currency)
+    refunded = before + command.amount
+    kept = paid - refunded
+    minimum = board.program.min_purchase
+    if kept.amount > 0 and (minimum is None or kept >= minimum):
+        still = attrs.evolve(
+            invitation, refunded=refunded, refunds=(*invitation.refunds, command.refund_id)
+        )
+        return attrs.evolve(board, invitations={**board.invitations, command.friend: still}), ()
+    inviter = invitation.inviter
+    progress = board.progress.get(inviter, Progress(inviter))
+    progress = attrs.evolve(
+        progress, friends=tuple(f for f in progress.friends if f != command.friend)
+    )
+    unqualified = attrs.evolve(
+        invitation, qualified_at=None, order_id=None, paid=None, refunded=None, refunds=()
+    )
+    updated = attrs.evolve(
+        board,
+        invitations={**board.invitations, command.friend: unqualified},
+        progress={**board.progress, inviter: progress},
+    )
+    event = FriendUnqualified(command.friend, inviter, command.order_id, len(progress.friends), now)
+    return updated, (event,)
+
+
+def _identify(command: Command) -> CommandId | None:
+    if isinstance(command, Refund):
+        return CommandId(f"refund:{command.friend}:{command.refund_id}", command.amount)
+    return None
+
+
+def boards(program: InviteProgram) -> Game[InviteBoard, Command, InviteEvent]:
+    """The board of ``program`` (one record, by program id), as the runner runs it."""
+    return Game(
+        kind=BOARD_KIND,
+        state=InviteBoard,
+        transition=transition,
+        events=get_args(InviteEvent),
+        initial=lambda _: InviteBoard(program),
+        identify=_identify,
+    )
+
+
+#: Record kind of invite boards (by program id).
+BOARD_KIND = "invite.board"

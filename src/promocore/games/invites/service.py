@@ -1,4 +1,4 @@
-"""Keeping an invite program's board in a state store."""
+"""Keeping an invite program's board in a state store, on the game runner."""
 
 from __future__ import annotations
 
@@ -6,34 +6,28 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
-import attrs
-
 from promocore.games.invites.leaderboard import Standing, leaderboard
 from promocore.games.invites.model import Command, InviteBoard, InviteEvent
 from promocore.games.invites.params import InviteProgram
-from promocore.games.invites.rules import transition
-from promocore.state import Codec, Store, TypedStore, retry_on_conflict
+from promocore.games.invites.rules import BOARD_KIND, boards
+from promocore.games.runtime import Observer, Outcome, RetryPolicy, Runner
+from promocore.state import Store
 
-#: Record kind of invite boards (by program id).
-BOARD_KIND = "invite.board"
+__all__ = ["BOARD_KIND", "InviteService"]
 
-
-@attrs.frozen
-class Outcome:
-    """The board after a command, and what the command changed (nothing on a repeat)."""
-
-    board: InviteBoard
-    events: tuple[InviteEvent, ...] = ()
+#: What a command on the board returns.
+BoardOutcome = Outcome[InviteBoard, InviteEvent]
 
 
 class InviteService:
-    """Record invitations, registrations and purchases for one program.
+    """Record invitations, registrations, purchases and refunds for one program.
 
     Args:
         store: Where the board lives.
         program: The program's rules (used when the board is first created).
         attempts: How many times a write is tried when it keeps losing races.
         sleep: How to wait between attempts (tests pass a no-op).
+        observer: Receives every event saved (see [`Runner`][promocore.games.runtime.Runner]).
     """
 
     def __init__(
@@ -43,36 +37,26 @@ class InviteService:
         *,
         attempts: int = 50,
         sleep: Callable[[float], None] = time.sleep,
+        observer: Observer | None = None,
     ) -> None:
         self.program = program
         self.attempts = attempts
-        self._sleep = sleep
-        self.boards = TypedStore(store, Codec(InviteBoard, BOARD_KIND))
+        retry = RetryPolicy(attempts=attempts, sleep=sleep)
+        self.boards = Runner(store, boards(program), retry=retry, observer=observer)
 
     def board(self) -> InviteBoard:
         """The program's board (empty before the first invitation)."""
-        found = self.boards.get(self.program.id)
-        return found.value if found is not None else InviteBoard(self.program)
+        found = self.boards.find(self.program.id)
+        return found if found is not None else InviteBoard(self.program)
 
-    def apply(self, command: Command, *, now: datetime) -> Outcome:
-        """Apply ``command`` ([`Bind`][promocore.games.invites.Bind], ``Register``, ``Purchase``).
+    def apply(self, command: Command, *, now: datetime) -> BoardOutcome:
+        """Apply ``command`` ([`Bind`][promocore.games.invites.Bind], ``Register``,
+        ``Purchase``, ``Refund``).
 
         Raises:
             InviteRefusedError: the invitation is refused; a subclass says why.
         """
-
-        def once() -> Outcome:
-            current = self.boards.get(self.program.id)
-            board = current.value if current is not None else InviteBoard(self.program)
-            board, events = transition(board, command, now)
-            if events:
-                if current is None:
-                    self.boards.create(self.program.id, board)
-                else:
-                    self.boards.replace(self.program.id, board, expected_version=current.version)
-            return Outcome(board, events)
-
-        return retry_on_conflict(once, attempts=self.attempts, sleep=self._sleep)
+        return self.boards.apply(self.program.id, command, now=now)
 
     def leaderboard(
         self, *, start: datetime | None = None, end: datetime | None = None, top: int | None = 10

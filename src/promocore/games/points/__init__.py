@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from promocore._lazy import lazy_exports
+from promocore.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from promocore.games.points.errors import DailyLimitReachedError as DailyLimitReachedError
@@ -40,16 +40,16 @@ if TYPE_CHECKING:
     from promocore.games.points.model import Redemption as Redemption
     from promocore.games.points.model import Refund as Refund
     from promocore.games.points.model import Take as Take
-    from promocore.games.points.params import ActionRule as ActionRule
     from promocore.games.points.params import EARNED as EARNED
     from promocore.games.points.params import EARNING_MECHANIC as EARNING_MECHANIC
+    from promocore.games.points.params import REDEEMED as REDEEMED
+    from promocore.games.points.params import REDEMPTION_MECHANIC as REDEMPTION_MECHANIC
+    from promocore.games.points.params import ActionRule as ActionRule
     from promocore.games.points.params import EarnRule as EarnRule
     from promocore.games.points.params import Expiry as Expiry
     from promocore.games.points.params import PointsProgram as PointsProgram
     from promocore.games.points.params import PointsRate as PointsRate
     from promocore.games.points.params import PointsRedemptionParams as PointsRedemptionParams
-    from promocore.games.points.params import REDEEMED as REDEEMED
-    from promocore.games.points.params import REDEMPTION_MECHANIC as REDEMPTION_MECHANIC
     from promocore.games.points.params import RedemptionRule as RedemptionRule
     from promocore.games.points.params import StreakBonus as StreakBonus
     from promocore.games.points.pricing import earn_command as earn_command

@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 import attrs
 
+from promocore.games.points.params import ActionRule
 from promocore.money import Money
 from promocore.validation import Checks
 
@@ -303,6 +304,13 @@ class ActionLog:
     last_day: date | None = None
     today: int = 0
     streak: int = 0
+
+
+@attrs.frozen
+class Perform:
+    """The customer performed the action of ``rule`` (a check-in)."""
+
+    rule: ActionRule
 
 
 @attrs.frozen

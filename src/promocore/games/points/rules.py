@@ -12,9 +12,11 @@ becomes an [`Earn`][promocore.games.points.model.Earn] with
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import get_args
 
 import attrs
 
+from promocore.games.game import CommandId, Game
 from promocore.games.points.errors import (
     DailyLimitReachedError,
     InsufficientPointsError,
@@ -29,6 +31,7 @@ from promocore.games.points.model import (
     Events,
     ExpirePoints,
     Lot,
+    Perform,
     PointsAccount,
     PointsClawedBack,
     PointsEarned,
@@ -42,6 +45,7 @@ from promocore.games.points.model import (
     Take,
 )
 from promocore.games.points.params import ActionRule, Expiry
+from promocore.games.returns import unit_refund
 
 
 def transition(
@@ -261,3 +265,116 @@ def earn_for(event: ActionRewarded, expiry: Expiry) -> Earn | None:
         return None
     key = f"{event.action}:{event.customer_id}:{event.day.isoformat()}:{event.count}"
     return Earn(key, event.points, event.action, expiry.expires_at(event.at))
+
+
+def perform_action(
+    log: ActionLog, command: Perform, now: datetime
+) -> tuple[ActionLog, tuple[ActionRewarded, ...]]:
+    """[`perform`][promocore.games.points.rules.perform] as a transition taking a command."""
+    return perform(log, command.rule, now)
+
+
+def return_refund(
+    account: PointsAccount, order_id: str, key: str, *, units: int, quantity: int, returned: int = 0
+) -> Refund | None:
+    """The [`Refund`][promocore.games.points.model.Refund] of ``units`` of an order coming back.
+
+    The refunded value is the returned units' share of the order's value before points
+    (the basis its points were used and earned on), computed like every return
+    ([`unit_refund`][promocore.games.returns.unit_refund]): so the points given back and taken
+    back are the returned units' share, and all of them once every unit is back.
+
+    Args:
+        account: The customer's account.
+        order_id: The order.
+        key: The refund's idempotency key.
+        units: Units coming back now.
+        quantity: Units the order bought.
+        returned: Units that came back before.
+
+    Returns:
+        The refund, or ``None`` when the order neither used nor earned points.
+
+    Raises:
+        ValidationError: more units than are kept.
+    """
+    redemption = account.redemption(order_id)
+    if redemption is not None:
+        basis, refunded = redemption.basis, redemption.refunded
+    else:
+        earned = [lot for lot in account.lots if lot.order_id == order_id]
+        if not earned:
+            return None
+        basis, refunded = earned[0].basis, earned[0].refunded
+    value = unit_refund(
+        account.value(basis),
+        quantity,
+        units,
+        returned=returned,
+        refunded=account.value(refunded),
+    )
+    if value.amount == 0:
+        return None
+    return Refund(order_id, key, value)
+
+
+def account_due(account: PointsAccount) -> datetime | None:
+    """When a sweep should look at ``account``: the next expiry of points it still holds."""
+    expiries = [lot.expires_at for lot in account.lots if lot.left and lot.expires_at]
+    return min(expiries) if expiries else None
+
+
+def _expire_due(account: PointsAccount, now: datetime) -> ExpirePoints:
+    del account, now
+    return ExpirePoints()
+
+
+def _identify(command: Command) -> CommandId | None:
+    match command:
+        case Earn():
+            return CommandId(
+                f"earn:{command.key}", {"points": command.points, "order": command.order_id}
+            )
+        case Redeem():
+            return CommandId(
+                f"redeem:{command.order_id}", {"points": command.points, "basis": command.basis}
+            )
+        case Refund():
+            return CommandId(f"refund:{command.key}")
+    return None
+
+
+def _conflict(customer_id: str, key: str) -> Exception:
+    kind, _, id = key.partition(":")
+    return PointsKeyReusedError(f"{customer_id!r}: {kind} {id!r} already names another request")
+
+
+#: Record kind of points accounts (by customer id).
+ACCOUNT_KIND = "points.account"
+
+
+def accounts(currency: str) -> Game[PointsAccount, Command, PointsEvent]:
+    """Points accounts in ``currency`` by customer id, as the runner runs them.
+
+    An account never written is empty; a sweep writes off expired points.
+    """
+    return Game(
+        kind=ACCOUNT_KIND,
+        state=PointsAccount,
+        transition=transition,
+        events=get_args(PointsEvent),
+        due=account_due,
+        on_due=_expire_due,
+        initial=lambda customer_id: PointsAccount(customer_id, currency),
+        identify=_identify,
+        conflict=_conflict,
+    )
+
+
+#: Action logs by ``customer:action``.
+ACTION_LOGS: Game[ActionLog, Perform, ActionRewarded] = Game(
+    kind="points.action_log",
+    state=ActionLog,
+    transition=perform_action,
+    events=(ActionRewarded,),
+)

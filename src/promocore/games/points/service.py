@@ -1,10 +1,11 @@
-"""Keeping points accounts and action logs in a state store.
+"""Keeping points accounts and action logs in a state store, on the game runner.
 
-Every change goes through the pure transitions and is saved with
-compare-and-set, retrying when another writer got there first. Accounts carry a
-due time (the next expiry of points still held), so
-[`PointsService.sweep`][promocore.games.points.service.PointsService.sweep] finds the accounts whose
-points have expired.
+Every change goes through a [`Runner`][promocore.games.runtime.Runner]: accounts
+([`accounts`][promocore.games.points.rules.accounts]) and action logs
+([`ACTION_LOGS`][promocore.games.points.rules.ACTION_LOGS]) are saved with compare-and-set,
+retried when another writer got there first. Accounts carry a due time (the next expiry of
+points still held), so [`PointsService.sweep`][promocore.games.points.service.PointsService.sweep]
+finds the accounts whose points have expired.
 """
 
 from __future__ import annotations
@@ -13,37 +14,31 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
-import attrs
-
 from promocore.games.points.model import (
     ActionLog,
     ActionRewarded,
     Command,
-    ExpirePoints,
+    Perform,
     PointsAccount,
     PointsEvent,
+    Refund,
 )
 from promocore.games.points.params import PointsProgram
-from promocore.games.points.rules import earn_for, perform, transition
-from promocore.state import Codec, Store, TypedStore, retry_on_conflict
+from promocore.games.points.rules import (
+    ACTION_LOGS,
+    accounts,
+    earn_for,
+    perform,
+    return_refund,
+)
+from promocore.games.runtime import Observer, Outcome, RetryPolicy, Runner
+from promocore.state import Store
 
-#: Record kind of points accounts (by customer id).
-ACCOUNT_KIND = "points.account"
 #: Record kind of action logs (by ``customer:action``).
-ACTION_LOG_KIND = "points.action_log"
+ACTION_LOG_KIND = ACTION_LOGS.kind
 
-
-def _next_expiry(account: PointsAccount) -> datetime | None:
-    expiries = [lot.expires_at for lot in account.lots if lot.left and lot.expires_at]
-    return min(expiries) if expiries else None
-
-
-@attrs.frozen
-class Outcome:
-    """An account after a command, and what the command changed (nothing on a repeat)."""
-
-    account: PointsAccount
-    events: tuple[PointsEvent, ...] = ()
+#: What a command on an account returns.
+AccountOutcome = Outcome[PointsAccount, PointsEvent]
 
 
 class PointsService:
@@ -54,6 +49,8 @@ class PointsService:
         program: The program's rules.
         attempts: How many times a write is tried when it keeps losing races.
         sleep: How to wait between attempts (tests pass a no-op).
+        observer: Receives every account event saved (see
+            [`Runner`][promocore.games.runtime.Runner]).
     """
 
     def __init__(
@@ -63,51 +60,67 @@ class PointsService:
         *,
         attempts: int = 50,
         sleep: Callable[[float], None] = time.sleep,
+        observer: Observer | None = None,
     ) -> None:
         self.program = program
         self.attempts = attempts
-        self._sleep = sleep
-        self.accounts = TypedStore(store, Codec(PointsAccount, ACCOUNT_KIND, due=_next_expiry))
-        self.logs = TypedStore(store, Codec(ActionLog, ACTION_LOG_KIND))
+        retry = RetryPolicy(attempts=attempts, sleep=sleep)
+        self.accounts = Runner(store, accounts(program.currency), retry=retry, observer=observer)
+        self.logs = Runner(store, ACTION_LOGS, retry=retry, observer=observer)
 
     def account(self, customer_id: str) -> PointsAccount:
         """The customer's account (empty if they never had points)."""
-        found = self.accounts.get(customer_id)
+        found = self.accounts.find(customer_id)
         if found is not None:
-            return found.value
+            return found
         return PointsAccount(customer_id, self.program.currency)
 
     def balance(self, customer_id: str, *, now: datetime) -> int:
         """Points ``customer_id`` can spend at ``now``."""
         return self.account(customer_id).balance(now)
 
-    def apply(self, customer_id: str, command: Command, *, now: datetime) -> Outcome:
+    def apply(self, customer_id: str, command: Command, *, now: datetime) -> AccountOutcome:
         """Apply ``command`` ([`Earn`][promocore.games.points.Earn], ``Redeem``, ``Refund``, ...).
 
         Raises:
             PointsError: the command is refused; a subclass says why.
         """
+        return self.accounts.apply(customer_id, command, now=now)
 
-        def once() -> Outcome:
-            current = self.accounts.get(customer_id)
-            account = (
-                current.value
-                if current is not None
-                else PointsAccount(customer_id, self.program.currency)
-            )
-            account, events = transition(account, command, now)
-            if events:
-                if current is None:
-                    self.accounts.create(customer_id, account)
-                else:
-                    self.accounts.replace(customer_id, account, expected_version=current.version)
-            return Outcome(account, events)
+    def return_units(
+        self,
+        customer_id: str,
+        order_id: str,
+        key: str,
+        *,
+        units: int,
+        quantity: int,
+        returned: int = 0,
+        now: datetime,
+    ) -> AccountOutcome:
+        """Give back (and take back) the points of ``units`` of an order that came back.
 
-        return retry_on_conflict(once, attempts=self.attempts, sleep=self._sleep)
+        The refund is the returned units' share of the order's value (see
+        [`return_refund`][promocore.games.points.rules.return_refund]); nothing happens to an
+        order that neither used nor earned points. A retry with the same ``key`` changes
+        nothing more.
+
+        Raises:
+            ValidationError: more units than are kept.
+        """
+        account = self.account(customer_id)
+        if key in account.refunds:
+            return Outcome(id=customer_id, state=account, replayed=True)
+        refund: Refund | None = return_refund(
+            account, order_id, key, units=units, quantity=quantity, returned=returned
+        )
+        if refund is None:
+            return Outcome(id=customer_id, state=account)
+        return self.apply(customer_id, refund, now=now)
 
     def perform(
         self, customer_id: str, action: str, *, now: datetime
-    ) -> tuple[ActionRewarded, Outcome]:
+    ) -> tuple[ActionRewarded, AccountOutcome]:
         """Record an action (``"check_in"``) and credit what it earns.
 
         The points are credited before the log is saved, under a key naming the
@@ -119,30 +132,24 @@ class PointsService:
         """
         rule = self.program.action(action)
         log_id = f"{customer_id}:{action}"
+        self.logs.create(log_id, ActionLog(customer_id, action), now=now)
+        credited: list[tuple[ActionRewarded, AccountOutcome]] = []
 
-        def once() -> tuple[ActionRewarded, Outcome]:
-            current = self.logs.get(log_id)
-            log = current.value if current is not None else ActionLog(customer_id, action)
-            log, (event,) = perform(log, rule, now)
+        def credit_then_count(log: ActionLog) -> tuple[Perform]:
+            # The credit is idempotent by its key and must land before the log counts it.
+            _, (event,) = perform(log, rule, now)
             earn = earn_for(event, self.program.expiry)
             outcome = (
                 self.apply(customer_id, earn, now=now)
                 if earn is not None
-                else Outcome(self.account(customer_id))
+                else Outcome(id=customer_id, state=self.account(customer_id))
             )
-            if current is None:
-                self.logs.create(log_id, log)
-            else:
-                self.logs.replace(log_id, log, expected_version=current.version)
-            return event, outcome
+            credited.append((event, outcome))
+            return (Perform(rule),)
 
-        return retry_on_conflict(once, attempts=self.attempts, sleep=self._sleep)
+        self.logs.apply_with(log_id, credit_then_count, now=now)
+        return credited[-1]
 
-    def sweep(self, *, now: datetime, limit: int = 100) -> list[Outcome]:
+    def sweep(self, *, now: datetime, limit: int = 100) -> list[AccountOutcome]:
         """Write off expired points of up to ``limit`` accounts; safe to run concurrently."""
-        outcomes = []
-        for due in self.accounts.due(now, limit=limit):
-            outcome = self.apply(due.id, ExpirePoints(), now=now)
-            if outcome.events:
-                outcomes.append(outcome)
-        return outcomes
+        return self.accounts.sweep(now=now, limit=limit)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from promocore._lazy import lazy_exports
+from promocore.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from promocore.games.presale.errors import AmountError as AmountError
@@ -64,8 +64,8 @@ if TYPE_CHECKING:
     from promocore.games.presale.model import Payment as Payment
     from promocore.games.presale.model import PresaleOrder as PresaleOrder
     from promocore.games.presale.model import Refund as Refund
-    from promocore.games.presale.model import RefundRecord as RefundRecord
     from promocore.games.presale.model import Refunded as Refunded
+    from promocore.games.presale.model import RefundRecord as RefundRecord
     from promocore.games.presale.model import Status as Status
     from promocore.games.presale.params import DepositPolicy as DepositPolicy
     from promocore.games.presale.params import ExcessDeposit as ExcessDeposit

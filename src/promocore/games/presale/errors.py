@@ -1,21 +1,24 @@
 """The exceptions the presale mechanic and its order service raise.
 
-Each derives from [`PromocoreError`][promocore.errors.PromocoreError] and from the builtin
-it refines, so ``except ValueError`` or ``except LookupError`` keeps working.
+Each derives from [`PresaleError`][promocore.games.presale.errors.PresaleError], from the shared
+base it is a case of (an illegal move is an
+[`IllegalTransitionError`][promocore.errors.IllegalTransitionError], an unknown order a
+[`NotFoundError`][promocore.errors.NotFoundError]) and from the builtin it refines, so
+``except ValueError`` or ``except LookupError`` keeps working.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from promocore.errors import PromocoreError
+from promocore import errors as base
 
 
-class PresaleError(PromocoreError):
+class PresaleError(base.PromocoreError):
     """Root of the errors specific to presales."""
 
 
-class IllegalTransitionError(PresaleError, RuntimeError):
+class IllegalTransitionError(PresaleError, base.IllegalTransitionError):
     """The order's status does not allow this move (paying twice, cancelling a shipped order).
 
     Attributes:
@@ -52,15 +55,15 @@ class RefundExceedsPaidError(AmountError):
     """A refund would return more than the customer actually paid and has not got back."""
 
 
-class IdempotencyConflictError(PresaleError, ValueError):
+class IdempotencyConflictError(PresaleError, base.IdempotencyConflictError):
     """An id (payment, refund or order) was used again for a different request."""
 
 
-class OrderNotFoundError(PresaleError, LookupError):
+class OrderNotFoundError(PresaleError, base.NotFoundError):
     """No presale order has this id."""
 
 
-class UnavailableError(PresaleError, RuntimeError):
+class UnavailableError(PresaleError, base.UnavailableError):
     """The presale cannot take this order: stock is sold out or the customer's limit is reached.
 
     Attributes:

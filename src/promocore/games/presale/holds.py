@@ -4,13 +4,16 @@ An order holds its units from creation until it is paid in full (the hold is the
 committed) or ends unpaid (the hold is released). The hold lives until the final
 window closes plus a grace period, so an abandoned order gives its units back
 even if no sweep runs. Units of an order cancelled after its final payment and
-before it ships are put back into stock; its per-customer count is kept.
+before it ships are put back into stock, and so are units returned after it
+(see [`restock_return`][promocore.games.presale.holds.restock_return]); the per-customer count
+is kept.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from promocore.errors import ValidationError
 from promocore.games.presale.errors import HoldLostError, UnavailableError
 from promocore.games.presale.model import PresaleOrder, Status
 from promocore.games.presale.params import PresaleParams
@@ -108,4 +111,19 @@ def settle_hold(ledger: Ledger, order: PresaleOrder, now: datetime) -> None:
     except (ReservationClosedError, UnknownReservationError) as error:
         raise HoldLostError(f"order {order.id!r}: {error}") from error
     if status in (Status.CANCELLED, Status.REFUNDED) and order.fulfilled_at is None:
-        ledger.top_up(f"{key}:restock", stock_account(order.campaign_id), order.quantity)
+        kept = order.units_kept  # returned units went back with their return
+        if kept:
+            ledger.top_up(f"{key}:restock", stock_account(order.campaign_id), kept)
+
+
+def restock_return(ledger: Ledger, order: PresaleOrder, refund_id: str) -> None:
+    """Put the units of the return ``refund_id`` back into the presale's stock; safe to repeat.
+
+    Raises:
+        ValidationError: the order has no return with this id.
+    """
+    record = order.refund_record(refund_id)
+    if record is None or not record.units:
+        raise ValidationError.single("refund_id", f"order {order.id!r} has no return {refund_id!r}")
+    key = f"{hold_key(order)}:return:{refund_id}"
+    ledger.top_up(key, stock_account(order.campaign_id), record.units)

@@ -74,13 +74,14 @@ class RefundRecord:
     """Money given back to the customer out of what they paid.
 
     Refunds the order makes itself (on cancellation or a missed window) have ids
-    starting with ``#``.
+    starting with ``#``. A refund that came with a return of units says how many.
     """
 
     id: str
     amount: Money
     at: datetime
     reason: str = ""
+    units: int = 0
 
 
 @attrs.frozen
@@ -194,6 +195,16 @@ class PresaleOrder:
         return self.refunded + self.compensation
 
     @property
+    def units_returned(self) -> int:
+        """Units returned so far."""
+        return sum(r.units for r in self.refunds)
+
+    @property
+    def units_kept(self) -> int:
+        """Units the customer still has: ordered minus returned."""
+        return self.quantity - self.units_returned
+
+    @property
     def refundable(self) -> Money:
         """What may still be refunded: paid, minus refunded, minus forfeited."""
         return self.paid - self.refunded - self.forfeited
@@ -254,12 +265,25 @@ class Refund:
 
 
 @attrs.frozen
+class Return:
+    """``units`` of the order came back under ``refund_id``: refund their share of what was paid.
+
+    The refund is computed, never asked: see
+    [`unit_refund`][promocore.games.returns.unit_refund].
+    """
+
+    refund_id: str
+    units: int
+    reason: str = ""
+
+
+@attrs.frozen
 class Lapse:
     """Close an order whose payment window passed unpaid (what a sweep sends)."""
 
 
 #: Every command.
-Command = PayDeposit | PayFinal | Fulfill | Cancel | Refund | Lapse
+Command = PayDeposit | PayFinal | Fulfill | Cancel | Refund | Return | Lapse
 
 
 @attrs.frozen
@@ -323,6 +347,18 @@ class Refunded:
 
 
 @attrs.frozen
+class Returned:
+    """``units`` came back under ``refund_id``; ``amount`` of what was paid goes back for them."""
+
+    order_id: str
+    at: datetime
+    refund_id: str
+    units: int
+    amount: Money
+    reason: str = ""
+
+
+@attrs.frozen
 class Compensated:
     """The merchant pays the customer ``amount`` on top of refunds (定金罚则)."""
 
@@ -358,6 +394,7 @@ Event = (
     | Fulfilled
     | DepositForfeited
     | Refunded
+    | Returned
     | Compensated
     | Cancelled
     | Lapsed

@@ -22,15 +22,18 @@ refunds everything left.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import get_args
 
 import attrs
 
 from promocore.campaign import Campaign
 from promocore.errors import ValidationError
+from promocore.games.game import CommandId, Game
 from promocore.games.presale.errors import (
     AmountError,
     IdempotencyConflictError,
     IllegalTransitionError,
+    OrderNotFoundError,
     OutsideWindowError,
     RefundExceedsPaidError,
 )
@@ -56,10 +59,13 @@ from promocore.games.presale.model import (
     Refund,
     Refunded,
     RefundRecord,
+    Return,
+    Returned,
     Status,
 )
 from promocore.games.presale.params import NAME, DepositPolicy, PresaleParams, Window
 from promocore.games.presale.settlement import Settlement, settle
+from promocore.games.returns import check_return, unit_refund
 from promocore.money import Money
 from promocore.validation import Checks
 
@@ -134,7 +140,8 @@ def transition(order: PresaleOrder, command: Command, now: datetime) -> Transiti
             more than is left
             ([`RefundExceedsPaidError`][promocore.games.presale.errors.RefundExceedsPaidError]).
         IdempotencyConflictError: a payment or refund id repeated with another amount.
-        ValidationError: ``now`` is not a timezone-aware datetime.
+        ValidationError: ``now`` is not a timezone-aware datetime, or a return of more units
+            than are kept.
     """
     _check_now(now)
     match command:
@@ -148,6 +155,8 @@ def transition(order: PresaleOrder, command: Command, now: datetime) -> Transiti
             return _cancel(order, command, now)
         case Refund():
             return _refund(order, command, now)
+        case Return():
+            return _return(order, command, now)
         case Lapse():
             return _lapse(order, now)
     raise TypeError(f"not a presale command: {command!r}")
@@ -235,15 +244,19 @@ def _fulfill(order: PresaleOrder, now: datetime) -> Transition:
     )
 
 
-def _refund(order: PresaleOrder, command: Refund, now: datetime) -> Transition:
-    amount = _check_money(order, command.amount, "amount")
-    refund_id = command.refund_id
+def _check_refund_id(refund_id: object) -> str:
     if not isinstance(refund_id, str) or not refund_id.strip():
         raise ValidationError.single("refund_id", "must not be empty")
     if refund_id.startswith(SYSTEM_REFUND_PREFIX):
         raise ValidationError.single(
             "refund_id", f"ids starting with {SYSTEM_REFUND_PREFIX!r} are reserved"
         )
+    return refund_id
+
+
+def _refund(order: PresaleOrder, command: Refund, now: datetime) -> Transition:
+    amount = _check_money(order, command.amount, "amount")
+    refund_id = _check_refund_id(command.refund_id)
     known = order.refund_record(refund_id)
     if known is not None:
         if known.amount != amount:
@@ -267,6 +280,34 @@ def _refund(order: PresaleOrder, command: Refund, now: datetime) -> Transition:
     if refunded.refundable.amount == 0:
         refunded = attrs.evolve(refunded, status=Status.REFUNDED, closed_at=now)
     return refunded, (Refunded(order.id, now, refund_id, amount, command.reason),)
+
+
+def _return(order: PresaleOrder, command: Return, now: datetime) -> Transition:
+    refund_id = _check_refund_id(command.refund_id)
+    known = order.refund_record(refund_id)
+    if known is not None:
+        if known.units != command.units:
+            raise IdempotencyConflictError(
+                f"order {order.id!r}: refund {refund_id!r} was recorded for {known.units} "
+                f"unit(s), not {command.units}"
+            )
+        return order, ()
+    if order.status not in (Status.FINAL_PAID, Status.FULFILLED):
+        raise _illegal(order, "return units", "returns follow the final payment; cancel instead")
+    units = check_return(command.units, quantity=order.quantity, returned=order.units_returned)
+    amount = unit_refund(
+        order.paid - order.forfeited,
+        order.quantity,
+        units,
+        returned=order.units_returned,
+        refunded=order.refunded,
+    )
+    record = RefundRecord(refund_id, amount, now, command.reason, units)
+    returned = attrs.evolve(order, refunds=(*order.refunds, record))
+    if returned.units_kept == 0 or returned.refundable.amount == 0:
+        returned = attrs.evolve(returned, status=Status.REFUNDED, closed_at=now)
+    event = Returned(order.id, now, refund_id, units, amount, command.reason)
+    return returned, (event,)
 
 
 def _settle(
@@ -331,3 +372,51 @@ def _lapse(order: PresaleOrder, now: datetime) -> Transition:
         "the final payment was missed",
     )
     return attrs.evolve(settled, status=status), (Lapsed(order.id, now, status), *events)
+
+
+def _identify(command: Command) -> CommandId | None:
+    match command:
+        case PayDeposit():
+            return CommandId(f"deposit:{command.payment_id}", command.amount)
+        case PayFinal():
+            return CommandId(f"final:{command.payment_id}", command.amount)
+        case Refund():
+            return CommandId(f"refund:{command.refund_id}", {"amount": command.amount})
+        case Return():
+            return CommandId(f"refund:{command.refund_id}", {"units": command.units})
+    return None
+
+
+def _lapse_due(order: PresaleOrder, now: datetime) -> Lapse:
+    del order, now
+    return Lapse()
+
+
+def _not_found(order_id: str) -> Exception:
+    return OrderNotFoundError(f"no presale order with id {order_id!r}")
+
+
+def _conflict(order_id: str, key: str) -> Exception:
+    kind, _, id = key.partition(":")
+    return IdempotencyConflictError(
+        f"order {order_id!r}: {kind} {id!r} was already recorded for another request"
+    )
+
+
+def order_due(order: PresaleOrder) -> datetime | None:
+    """When a sweep should lapse ``order``: the end of the window it waits on."""
+    return order.due_at
+
+
+#: Presale orders as the runner runs them (a sweep lapses the unpaid ones).
+ORDERS: Game[PresaleOrder, Command, Event] = Game(
+    kind="presale.order",
+    state=PresaleOrder,
+    transition=transition,
+    events=get_args(Event),
+    due=order_due,
+    on_due=_lapse_due,
+    identify=_identify,
+    not_found=_not_found,
+    conflict=_conflict,
+)

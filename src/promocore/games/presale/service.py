@@ -1,10 +1,11 @@
-"""Running presale orders over a state store and a ledger.
+"""Running presale orders over a state store and a ledger, on the game runner.
 
-The service is the imperative shell around the pure transitions: it reads an
-order, applies a transition and saves the result with compare-and-set, retrying
-when another writer got there first. Stock and per-customer limits are held in
-the ledger ([`holds`][promocore.games.presale.holds]). Every move can be
-retried: an order id, a payment id and a refund id each count once.
+Every change of an order goes through a [`Runner`][promocore.games.runtime.Runner] of
+[`ORDERS`][promocore.games.presale.rules.ORDERS]: read, pure transition, save at the version
+read, retried when another writer got there first. What the service adds is the ledger: stock
+and per-customer limits are held there ([`holds`][promocore.games.presale.holds]), committed
+when the order is paid in full, released when it ends unpaid, and returned units go back into
+stock. Every move can be retried: an order id, a payment id and a refund id each count once.
 """
 
 from __future__ import annotations
@@ -14,48 +15,34 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-import attrs
-
 from promocore.campaign import Campaign
 from promocore.errors import ValidationError
-from promocore.games.presale.errors import (
-    IdempotencyConflictError,
-    IllegalTransitionError,
-    OrderNotFoundError,
-)
-from promocore.games.presale.holds import define_accounts, hold, settle_hold
+from promocore.games.presale.errors import IdempotencyConflictError
+from promocore.games.presale.holds import define_accounts, hold, restock_return, settle_hold
 from promocore.games.presale.model import (
     Cancel,
     Command,
     Event,
     Fulfill,
-    Lapse,
     Party,
     PayDeposit,
     PayFinal,
     PresaleOrder,
     Refund,
+    Return,
 )
 from promocore.games.presale.params import PresaleParams
-from promocore.games.presale.rules import open_order, transition
+from promocore.games.presale.rules import ORDERS, open_order
+from promocore.games.runtime import Observer, Outcome, RetryPolicy, Runner
 from promocore.ledger import Ledger
 from promocore.money import Money
-from promocore.state import Codec, Store, TypedStore, VersionConflictError, retry_on_conflict
+from promocore.state import Store
 
 #: Record kind of presale orders.
-ORDER_KIND = "presale.order"
+ORDER_KIND = ORDERS.kind
 
-
-def _order_due(order: PresaleOrder) -> datetime | None:
-    return order.due_at
-
-
-@attrs.frozen
-class Outcome:
-    """An order after a move, and the events the move caused (none for a retry)."""
-
-    order: PresaleOrder
-    events: tuple[Event, ...] = ()
+#: What a move on an order returns.
+OrderOutcome = Outcome[PresaleOrder, Event]
 
 
 class PresaleService:
@@ -70,6 +57,8 @@ class PresaleService:
         new_id: Makes order ids when
             [`create`][promocore.games.presale.service.PresaleService.create] is given none.
         sleep: How to wait between attempts (tests pass a no-op).
+        observer: Receives every event saved (see
+            [`Runner`][promocore.games.runtime.Runner]).
     """
 
     def __init__(
@@ -81,19 +70,19 @@ class PresaleService:
         hold_grace: timedelta = timedelta(days=1),
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
         sleep: Callable[[float], None] = time.sleep,
+        observer: Observer | None = None,
     ) -> None:
         self.store = store
         self.ledger = ledger
         self.attempts = attempts
         self.hold_grace = hold_grace
         self._new_id = new_id
-        self._sleep = sleep
-        self.orders = TypedStore(store, Codec(PresaleOrder, ORDER_KIND, due=_order_due))
+        retry = RetryPolicy(attempts=attempts, sleep=sleep)
+        self.orders = Runner(store, ORDERS, retry=retry, observer=observer)
 
     def find(self, order_id: str) -> PresaleOrder | None:
         """Return the order, or ``None``."""
-        found = self.orders.get(order_id)
-        return None if found is None else found.value
+        return self.orders.find(order_id)
 
     def get(self, order_id: str) -> PresaleOrder:
         """Return the order.
@@ -101,10 +90,7 @@ class PresaleService:
         Raises:
             OrderNotFoundError: no order has this id.
         """
-        found = self.find(order_id)
-        if found is None:
-            raise OrderNotFoundError(f"no presale order with id {order_id!r}")
-        return found
+        return self.orders.require(order_id).value
 
     def prepare(self, campaign: Campaign) -> None:
         """Define the ledger accounts of a presale's stock and per-customer limit.
@@ -124,7 +110,7 @@ class PresaleService:
         *,
         now: datetime,
         order_id: str | None = None,
-    ) -> Outcome:
+    ) -> OrderOutcome:
         """Create an order and hold its units.
 
         Args:
@@ -142,24 +128,26 @@ class PresaleService:
         """
         oid = order_id if order_id is not None else self._new_id()
         wanted = (campaign.id, customer_id, quantity)
-        existing = self.find(oid)
+        existing = self.orders.get(oid)
         if existing is not None:  # a retry, possibly after the deposit window closed
-            return Outcome(_same_order(existing, wanted))
+            _same_order(existing.value, wanted)
+            return Outcome(id=oid, state=existing.value, version=existing.version, replayed=True)
         order, events = open_order(oid, campaign, customer_id, quantity, now)
         hold(self.ledger, order, now, self.hold_grace)
-        try:
-            self.orders.create(oid, order)
-        except VersionConflictError:
-            return Outcome(_same_order(self.get(oid), wanted))
-        return Outcome(order, events)
+        outcome = self.orders.create(oid, order, events, now=now)
+        if outcome.replayed:
+            _same_order(outcome.state, wanted)
+        return outcome
 
     def pay_deposit(
         self, order_id: str, payment_id: str, amount: Money, *, now: datetime
-    ) -> Outcome:
+    ) -> OrderOutcome:
         """Record the deposit payment (see `PayDeposit`)."""
         return self._move(order_id, PayDeposit(payment_id, amount), now)
 
-    def pay_final(self, order_id: str, payment_id: str, amount: Money, *, now: datetime) -> Outcome:
+    def pay_final(
+        self, order_id: str, payment_id: str, amount: Money, *, now: datetime
+    ) -> OrderOutcome:
         """Record the final payment of ``amount`` (from `quote_final`).
 
         Commits the order's hold. A retry with the same payment id commits it if
@@ -167,48 +155,57 @@ class PresaleService:
         """
         return self._move(order_id, PayFinal(payment_id, amount), now)
 
-    def fulfill(self, order_id: str, *, now: datetime) -> Outcome:
+    def fulfill(self, order_id: str, *, now: datetime) -> OrderOutcome:
         """Record that the order shipped."""
         return self._move(order_id, Fulfill(), now)
 
-    def cancel(self, order_id: str, by: Party, *, now: datetime, reason: str = "") -> Outcome:
+    def cancel(self, order_id: str, by: Party, *, now: datetime, reason: str = "") -> OrderOutcome:
         """Cancel the order on behalf of ``by``; the events say who gets what."""
         return self._move(order_id, Cancel(by, reason), now)
 
     def refund(
         self, order_id: str, refund_id: str, amount: Money, *, now: datetime, reason: str = ""
-    ) -> Outcome:
-        """Refund part of what was paid, after the final payment."""
+    ) -> OrderOutcome:
+        """Refund an amount of what was paid, after the final payment (price protection,
+        goodwill); the units stay with the customer. To take units back, use
+        [`return_units`][promocore.games.presale.service.PresaleService.return_units].
+        """
         return self._move(order_id, Refund(refund_id, amount, reason), now)
 
-    def sweep(self, *, now: datetime, limit: int = 100) -> list[Outcome]:
+    def return_units(
+        self, order_id: str, refund_id: str, units: int, *, now: datetime, reason: str = ""
+    ) -> OrderOutcome:
+        """Take ``units`` of the order back and refund their share of what was paid.
+
+        The refund is at most ``units / quantity`` of what was paid (the deposit and the
+        final payment, after every discount; never the list price), and the last units
+        returned refund everything left (see [`unit_refund`][promocore.games.returns.unit_refund]).
+        The units go back into the presale's stock; the customer's per-customer count is
+        kept. A retry with the same ``refund_id`` changes nothing more.
+
+        Raises:
+            ValidationError: ``units`` is not between 1 and the units kept.
+            IllegalTransitionError: the order is not paid in full (cancel it instead).
+            IdempotencyConflictError: ``refund_id`` was used for another refund.
+        """
+        outcome = self._move(order_id, Return(refund_id, units, reason), now)
+        restock_return(self.ledger, outcome.state, refund_id)
+        return outcome
+
+    def sweep(self, *, now: datetime, limit: int = 100) -> list[OrderOutcome]:
         """Close up to ``limit`` orders whose payment window passed unpaid.
 
         Orders paid in the meantime are skipped. Safe to run from several
         processes at once: each order is closed once.
         """
-        outcomes = []
-        for due in self.orders.due(now, limit=limit):
-            try:
-                outcome = self._move(due.id, Lapse(), now)
-            except IllegalTransitionError:
-                continue
-            if outcome.events:
-                outcomes.append(outcome)
+        outcomes = self.orders.sweep(now=now, limit=limit)
+        for outcome in outcomes:
+            settle_hold(self.ledger, outcome.state, now)
         return outcomes
 
-    def _move(self, order_id: str, command: Command, now: datetime) -> Outcome:
-        def once() -> Outcome:
-            current = self.orders.get(order_id)
-            if current is None:
-                raise OrderNotFoundError(f"no presale order with id {order_id!r}")
-            order, events = transition(current.value, command, now)
-            if events:
-                self.orders.replace(order_id, order, expected_version=current.version)
-            return Outcome(order, events)
-
-        outcome = retry_on_conflict(once, attempts=self.attempts, sleep=self._sleep)
-        settle_hold(self.ledger, outcome.order, now)
+    def _move(self, order_id: str, command: Command, now: datetime) -> OrderOutcome:
+        outcome = self.orders.apply(order_id, command, now=now)
+        settle_hold(self.ledger, outcome.state, now)
         return outcome
 
 

@@ -1,4 +1,4 @@
-"""Lazy re-exports for package ``__init__`` modules: a name's module loads on first use.
+"""Lazy re-exports for package ``__init__`` modules (promocore's and plugins'): load on first use.
 
 A package lists the names it re-exports and where each lives, then installs the two module
 hooks ``__getattr__`` and ``__dir__``::
