@@ -12,7 +12,7 @@ This module is pure: it imports no storage, so a game's rules can define their
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -100,6 +100,11 @@ class Game(Generic[S, C, E]):
         exhausted: Builds the error raised when every attempt lost a race, from the
             record id and the attempts (default: a
             [`RetriesExhaustedError`][promocore.errors.RetriesExhaustedError]).
+        version: The format version of the stored states (see
+            [`Codec`][promocore.state.typed.Codec]); raise it when the state class changes
+            in a way stored payloads no longer fit.
+        upgrades: For every older version still stored, the step turning its payload into
+            the next version's.
     """
 
     kind: str
@@ -119,6 +124,8 @@ class Game(Generic[S, C, E]):
     exhausted: Callable[[str, int], Exception] = attrs.field(
         default=attrs.Factory(lambda self: _exhausted(self.kind), takes_self=True)
     )
+    version: int = 1
+    upgrades: Mapping[int, Callable[[dict[str, Any]], dict[str, Any]]] = attrs.field(factory=dict)
 
     def due_of(self, state: S) -> datetime | None:
         """When ``state`` is due, or ``None``."""

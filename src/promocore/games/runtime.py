@@ -57,11 +57,12 @@ import attrs
 import cattrs
 
 from promocore.errors import IllegalTransitionError, NotFoundError, ValidationError
+from promocore.serialize import storage_converter
 from promocore.games.game import Game, GameEvent
 from promocore.state.errors import VersionConflictError
 from promocore.state.protocol import Store
 from promocore.state.record import JSONObject, Record
-from promocore.state.typed import Codec, Versioned, default_converter
+from promocore.state.typed import Codec, Versioned
 from promocore.validation import Checks
 
 if TYPE_CHECKING:
@@ -185,7 +186,8 @@ class Runner(Generic[S, C, E]):
         observer: Receives every saved event (an observer that raises is logged, and
             the call carries on).
         log_size: How many identified commands each record remembers (>= 1).
-        converter: The cattrs converter states, events and requests go through.
+        converter: The cattrs converter states, events and requests go through (default:
+            the storage profile, [`storage_converter`][promocore.serialize.storage_converter]).
     """
 
     def __init__(
@@ -213,8 +215,15 @@ class Runner(Generic[S, C, E]):
         self.observer = observer
         self.log_size = log_size
         self._clock = clock
-        self._converter = converter or default_converter
-        self._codec = Codec(game.state, game.kind, due=game.due, converter=self._converter)
+        self._converter = converter or storage_converter()
+        self._codec = Codec(
+            game.state,
+            game.kind,
+            due=game.due,
+            converter=self._converter,
+            version=game.version,
+            upgrades=game.upgrades,
+        )
         self._event_types = {cls.__name__: cls for cls in game.events}
 
     @property
@@ -483,7 +492,11 @@ class Runner(Generic[S, C, E]):
 
     def _dump_events(self, events: Sequence[E]) -> tuple[JSONObject, ...]:
         return tuple(
-            {"type": type(e).__name__, "data": self._converter.unstructure(e)} for e in events
+            {
+                "type": type(e).__name__,
+                "data": self._converter.unstructure(e, unstructure_as=type(e)),
+            }
+            for e in events
         )
 
     def _load_events(self, dumped: Sequence[JSONObject]) -> list[E]:
