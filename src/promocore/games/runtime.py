@@ -57,8 +57,8 @@ import attrs
 import cattrs
 
 from promocore.errors import IllegalTransitionError, NotFoundError, ValidationError
-from promocore.serialize import storage_converter
 from promocore.games.game import Game, GameEvent
+from promocore.serialize import storage_converter
 from promocore.state.errors import VersionConflictError
 from promocore.state.protocol import Store
 from promocore.state.record import JSONObject, Record

@@ -30,8 +30,10 @@ from promocore.games.bargain import (
     DuplicateHelpError,
     HelperLimitError,
     NotInitiatorError,
+    NotOrderedError,
     NotReadyToOrderError,
     OutOfStockError,
+    Refunded,
     SelfHelpError,
     SessionClosedError,
     SessionExpiredError,
@@ -79,7 +81,8 @@ MOVES = {
     Status.SUCCEEDED: {Status.SUCCEEDED, Status.CANCELLED, Status.ORDERED},
     Status.EXPIRED: {Status.EXPIRED},
     Status.CANCELLED: {Status.CANCELLED},
-    Status.ORDERED: {Status.ORDERED},
+    Status.ORDERED: {Status.ORDERED, Status.REFUNDED},
+    Status.REFUNDED: {Status.REFUNDED},
 }  # fmt: skip
 
 
@@ -233,7 +236,7 @@ class BargainGame(RuleBasedStateMachine):
             expected = NotReadyToOrderError
         elif before.status is Status.EXPIRED:
             expected = SessionExpiredError
-        elif before.status is Status.CANCELLED:
+        elif before.status in (Status.CANCELLED, Status.REFUNDED):
             expected = SessionClosedError
         elif stock is not None and ordered >= stock:
             expected = OutOfStockError
@@ -249,6 +252,35 @@ class BargainGame(RuleBasedStateMachine):
         assert outcome.state.status is Status.ORDERED
         assert outcome.state.order_id == order_id
         assert (outcome.events == ()) == retry
+
+    @rule(session_id=sessions, refund=st.sampled_from(["r1", "r2"]))
+    def refund(self, session_id: str, refund: str) -> None:
+        before = self.service.get(session_id)
+        activity = before.activity
+        taken = self.service.stock_taken(activity)
+        try:
+            outcome = self.service.refund(session_id, refund, now=self.now)
+        except BargainError as error:
+            event(f"refund: {type(error).__name__}")
+            if before.status is Status.REFUNDED:
+                assert isinstance(error, SessionClosedError) and before.refund_id != refund
+            else:
+                assert isinstance(error, NotOrderedError) and before.status is not Status.ORDERED
+            assert self.service.get(session_id) == before
+            return
+        after = outcome.state
+        assert after.status is Status.REFUNDED and after.refund_id == refund
+        if before.status is Status.REFUNDED:
+            event("refund: retry")
+            assert outcome.events == () and after == before
+            return
+        event("refund: ok")
+        assert outcome.events == (
+            Refunded(session_id, str(before.order_id), refund, before.price, self.now),
+        )
+        assert after.refunded == before.price  # what the unit was ordered at
+        if before.terms.stock is not None:
+            assert self.service.stock_taken(activity) == taken - 1  # its stock is back
 
     @invariant()
     def invariants_hold(self) -> None:
@@ -282,7 +314,9 @@ class BargainGame(RuleBasedStateMachine):
             before = self.seen[session.id]
             assert session.status in MOVES[before.status]
             assert session.cuts[: len(before.cuts)] == before.cuts
-            if before.status is Status.ORDERED:
+            if before.status is Status.ORDERED and session.status is Status.ORDERED:
+                assert session == before
+            if before.status is Status.REFUNDED:
                 assert session == before
             self.seen[session.id] = session
 

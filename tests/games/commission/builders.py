@@ -19,6 +19,7 @@ from promocore.games.commission import (
     PaidOrder,
     Rate,
 )
+from promocore.games.commission.strategies import commission_params
 from promocore.money import Money
 
 CST = timezone(timedelta(hours=8))
@@ -58,40 +59,9 @@ def order(order_id: str, buyer: str, *lines: OrderLine, at: datetime = AT) -> Pa
 
 # -- strategies --------------------------------------------------------------------------
 
-percents = st.decimals(min_value=0, max_value=100, places=2).map(Decimal)
-rates = st.one_of(
-    percents.map(lambda p: Rate(percent=p)),
-    st.integers(min_value=0, max_value=5_000).map(lambda a: Rate(per_unit=Money(a, "CNY"))),
-)
 
-
-@st.composite
-def programs(draw: st.DrawFn) -> CommissionParams:
-    levels = draw(st.integers(min_value=1, max_value=3))
-    return CommissionParams(
-        rates=tuple(draw(rates) for _ in range(levels)),
-        levels=levels,
-        max_share=draw(st.decimals(min_value="0.01", max_value=100, places=2)),
-        compliance=ComplianceProfile.OFF,
-    )
-
-
-@st.composite
-def order_lines(draw: st.DrawFn, *, count: int | None = None) -> tuple[OrderLine, ...]:
-    n = count if count is not None else draw(st.integers(min_value=1, max_value=4))
-    lines = []
-    for i in range(n):
-        shipping = draw(st.one_of(st.none(), st.integers(min_value=0, max_value=2_000)))
-        lines.append(
-            OrderLine(
-                str(i),
-                draw(st.sampled_from(("tea", "cup", "pot"))),
-                draw(st.integers(min_value=1, max_value=5)),
-                Money(draw(st.integers(min_value=0, max_value=200_000)), "CNY"),
-                None if shipping is None else Money(shipping, "CNY"),
-            )
-        )
-    return tuple(lines)
+def programs() -> st.SearchStrategy[CommissionParams]:
+    return commission_params()
 
 
 def paid(lines: Sequence[OrderLine], order_id: str = "o-1", buyer: str = "buyer") -> PaidOrder:

@@ -20,17 +20,9 @@ from promocore.games.commission import (
     compute,
 )
 from promocore.games.commission.compute import beneficiaries
+from promocore.games.commission.strategies import order_lines
 from promocore.money import Money, total
-from tests.games.commission.builders import (
-    cny,
-    line,
-    order,
-    order_lines,
-    paid,
-    pct,
-    program,
-    programs,
-)
+from tests.games.commission.builders import cny, line, order, paid, pct, program, programs
 
 GOLD_1 = Rank("gold", cny("1000.00"), pct("12"))
 

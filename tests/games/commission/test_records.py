@@ -32,17 +32,9 @@ from promocore.games.commission.model import (
     Settle,
 )
 from promocore.games.commission.rules import open_order, refund, settle
+from promocore.games.commission.strategies import order_lines
 from promocore.money import Money
-from tests.games.commission.builders import (
-    AT,
-    cny,
-    line,
-    order,
-    order_lines,
-    paid,
-    program,
-    programs,
-)
+from tests.games.commission.builders import AT, cny, line, order, paid, program, programs
 
 CHAIN = ("amy", "cai", "dan")
 

@@ -140,6 +140,26 @@ class CouponLifecycle(RuleBasedStateMachine):
             assert order in self.paid.get(code, set())
             return
         assert outcome.state.locked_by != order
+        assert order not in outcome.state.orders
+
+    @precondition(lambda self: any(self.paid.values()))
+    @rule(data=st.data())
+    def restore(self, data: st.DataObject) -> None:
+        """The order a coupon paid was refunded in full: the coupon comes back if still valid."""
+        code = data.draw(st.sampled_from(sorted(c for c, orders in self.paid.items() if orders)))
+        order = data.draw(st.sampled_from(sorted(self.paid[code])))
+        before = self.service.get(code, now=self.now)
+        outcome = self.service.restore(code, order_id=order, now=self.now)
+        after = outcome.state
+        if before.valid_until is not None and self.now >= before.valid_until:
+            event("restore refused: expired")
+            assert outcome.events == () and order in after.orders
+            return
+        event("restored")
+        assert order not in after.orders and order in after.restored
+        assert after.uses_left == before.uses_left + 1
+        assert after.status is not CouponStatus.REDEEMED
+        self.paid[code].discard(order)
 
     @rule(minutes=st.sampled_from([1, 20, 45, 60 * 24]))
     def wait(self, minutes: int) -> None:
@@ -167,11 +187,17 @@ class CouponLifecycle(RuleBasedStateMachine):
         for coupon in self.coupons():
             assert len(coupon.orders) == len(set(coupon.orders)) <= coupon.max_uses
             assert set(coupon.orders) == self.paid.get(coupon.code, set())
-            uses = self.service.ledger.balance(
-                uses_account(coupon.template_id), coupon.code, now=self.now
-            )
-            assert uses.committed == len(coupon.orders)
-            assert uses.reserved <= 1
+            subjects = [coupon.code] + [
+                f"{coupon.code}~{n}" for n in range(1, 1 + len(coupon.restored))
+            ]
+            counted = [
+                self.service.ledger.balance(uses_account(coupon.template_id), s, now=self.now)
+                for s in subjects
+            ]
+            # uses given back stay committed under their old subject; new ones count anew
+            assert sum(u.committed for u in counted) == len(coupon.orders) + len(coupon.restored)
+            assert sum(u.reserved for u in counted) <= 1
+            assert counted[-1].committed <= coupon.max_uses
 
     @invariant()
     def locks_are_held_in_the_ledger(self) -> None:
@@ -180,7 +206,7 @@ class CouponLifecycle(RuleBasedStateMachine):
                 continue
             assert coupon.locked_by is not None and coupon.locked_until is not None
             reservation = self.service.ledger.reservation(
-                lock_key(coupon.code, coupon.locked_by), now=self.now
+                lock_key(coupon.lock_subject(coupon.locked_by), coupon.locked_by), now=self.now
             )
             assert reservation is not None
             lapsed = self.now >= coupon.locked_until

@@ -1,4 +1,4 @@
-"""Random sequences of orders, payments, cancellations, refunds and expiries against the service."""
+"""Random sequences of orders, payments, cancellations, refunds, returns and expiries."""
 
 from __future__ import annotations
 
@@ -64,6 +64,7 @@ class PresaleMachine(RuleBasedStateMachine):
         self.paid_in: dict[str, Money] = {}
         self.paid_out: dict[str, Money] = {}
         self.compensated: dict[str, Money] = {}
+        self.returned_refunds: dict[str, Money] = {}
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -71,7 +72,13 @@ class PresaleMachine(RuleBasedStateMachine):
         return self.service.get(order_id)
 
     def record(self, order_id: str, events: tuple[object, ...]) -> None:
-        from promocore.games.presale import Compensated, DepositPaid, FinalPaid, Refunded
+        from promocore.games.presale import (
+            Compensated,
+            DepositPaid,
+            FinalPaid,
+            Refunded,
+            Returned,
+        )
 
         zero = Money.zero("CNY")
         for event in events:
@@ -79,6 +86,10 @@ class PresaleMachine(RuleBasedStateMachine):
                 self.paid_in[order_id] = self.paid_in.get(order_id, zero) + event.amount
             elif isinstance(event, Refunded):
                 self.paid_out[order_id] = self.paid_out.get(order_id, zero) + event.amount
+            elif isinstance(event, Returned):
+                self.paid_out[order_id] = self.paid_out.get(order_id, zero) + event.amount
+                back = self.returned_refunds.get(order_id, zero) + event.amount
+                self.returned_refunds[order_id] = back
             elif isinstance(event, Compensated):
                 self.compensated[order_id] = self.compensated.get(order_id, zero) + event.amount
 
@@ -95,9 +106,10 @@ class PresaleMachine(RuleBasedStateMachine):
             restocked = order.status in (Status.CANCELLED, Status.REFUNDED) and (
                 order.fulfilled_at is None
             )
-            sold = order.final is not None and (customer is not None or not restocked)
-            if held or sold:
-                count += order.quantity
+            if held or (order.final is not None and customer is not None):
+                count += order.quantity  # a customer's count is kept on returns
+            elif order.final is not None and not restocked:
+                count += order.units_kept  # returned units went back to the stock
         return count
 
     # -- rules --------------------------------------------------------------------------
@@ -202,9 +214,49 @@ class PresaleMachine(RuleBasedStateMachine):
             raise
         self.record(order_id, outcome.events)
 
+    @rule(order_id=orders, units=st.integers(1, 3), refund=st.integers(0, 2))
+    def return_units(self, order_id: str, units: int, refund: int) -> None:
+        before = self.order(order_id)
+        refund_id = f"x-{refund}"
+        stock = self.service.ledger.balance(stock_account(self.campaign.id), now=self.now)
+        try:
+            outcome = self.service.return_units(order_id, refund_id, units, now=self.now)
+        except IllegalTransitionError:
+            assert before.status not in (Status.FINAL_PAID, Status.FULFILLED)
+            assert self.order(order_id) == before
+            return
+        except PresaleError:  # the refund id names another refund
+            assert before.refund_record(refund_id) is not None
+            assert self.order(order_id) == before
+            return
+        except ValidationError:
+            assert units > before.units_kept
+            assert self.order(order_id) == before
+            return
+        self.record(order_id, outcome.events)
+        after = outcome.state
+        if not outcome.events:  # the same return again
+            assert after == before
+            return
+        [event] = outcome.events
+        returned = after.units_returned
+        assert event.units == units and returned == before.units_returned + units
+        # never more than the returned units' share of what was paid; all of it at the end
+        back = self.returned_refunds[order_id]
+        assert back.amount * after.quantity <= returned * after.paid.amount
+        if after.units_kept == 0:
+            assert after.refundable.amount == 0 and after.status is Status.REFUNDED
+        refill = self.service.ledger.balance(stock_account(self.campaign.id), now=self.now)
+        assert refill.limit == stock.limit + units  # the units went back to the sale
+
     @rule(hours=st.integers(1, 96))
     def advance(self, hours: int) -> None:
         self.now += timedelta(hours=hours)
+
+    @rule()
+    def open_the_final_window(self) -> None:
+        """Jump to the final-payment window, where payments, refunds and returns happen."""
+        self.now = max(self.now, self.campaign.params.final_window.starts_at)
 
     @rule()
     def sweep(self) -> None:
@@ -241,8 +293,8 @@ class PresaleMachine(RuleBasedStateMachine):
         now = self.now
         orders = self.all()
         balance = self.service.ledger.balance(stock_account(self.campaign.id), now=now)
-        restocked = sum(
-            o.quantity
+        restocked = sum(o.units_returned for o in orders) + sum(
+            o.units_kept
             for o in orders
             if o.status in (Status.CANCELLED, Status.REFUNDED)
             and o.final is not None

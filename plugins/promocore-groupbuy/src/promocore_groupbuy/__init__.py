@@ -23,12 +23,14 @@ from typing import TYPE_CHECKING
 from promocore.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from promocore.games.runtime import Outcome as Outcome
     from promocore_groupbuy.errors import AlreadyInOpenTeamError as AlreadyInOpenTeamError
     from promocore_groupbuy.errors import AlreadyMemberError as AlreadyMemberError
     from promocore_groupbuy.errors import GroupBuyError as GroupBuyError
     from promocore_groupbuy.errors import IdempotencyConflictError as IdempotencyConflictError
     from promocore_groupbuy.errors import IllegalMoveError as IllegalMoveError
     from promocore_groupbuy.errors import LimitReachedError as LimitReachedError
+    from promocore_groupbuy.errors import NotCompletedError as NotCompletedError
     from promocore_groupbuy.errors import NotDueError as NotDueError
     from promocore_groupbuy.errors import TeamClosedError as TeamClosedError
     from promocore_groupbuy.errors import TeamExpiredError as TeamExpiredError
@@ -44,7 +46,9 @@ if TYPE_CHECKING:
     from promocore_groupbuy.model import Member as Member
     from promocore_groupbuy.model import MemberJoined as MemberJoined
     from promocore_groupbuy.model import MemberRefunded as MemberRefunded
+    from promocore_groupbuy.model import MemberReturned as MemberReturned
     from promocore_groupbuy.model import Refund as Refund
+    from promocore_groupbuy.model import Return as Return
     from promocore_groupbuy.model import Team as Team
     from promocore_groupbuy.model import TeamCompleted as TeamCompleted
     from promocore_groupbuy.model import TeamExpired as TeamExpired
@@ -53,10 +57,12 @@ if TYPE_CHECKING:
     from promocore_groupbuy.model import Terms as Terms
     from promocore_groupbuy.params import GroupBuyParams as GroupBuyParams
     from promocore_groupbuy.params import GroupPrice as GroupPrice
+    from promocore_groupbuy.rules import SLOTS as SLOTS
+    from promocore_groupbuy.rules import TEAMS as TEAMS
     from promocore_groupbuy.rules import open_team as open_team
     from promocore_groupbuy.rules import transition as transition
     from promocore_groupbuy.service import GroupBuyService as GroupBuyService
-    from promocore_groupbuy.service import Outcome as Outcome
+
 
 _EXPORTS = {
     "ACTIVITY_REF": "promocore_groupbuy.lines",
@@ -75,9 +81,14 @@ _EXPORTS = {
     "Member": "promocore_groupbuy.model",
     "MemberJoined": "promocore_groupbuy.model",
     "MemberRefunded": "promocore_groupbuy.model",
+    "MemberReturned": "promocore_groupbuy.model",
+    "NotCompletedError": "promocore_groupbuy.errors",
     "NotDueError": "promocore_groupbuy.errors",
-    "Outcome": "promocore_groupbuy.service",
+    "Outcome": "promocore.games.runtime",
     "Refund": "promocore_groupbuy.model",
+    "Return": "promocore_groupbuy.model",
+    "SLOTS": "promocore_groupbuy.rules",
+    "TEAMS": "promocore_groupbuy.rules",
     "TEAM_REF": "promocore_groupbuy.lines",
     "Team": "promocore_groupbuy.model",
     "TeamClosedError": "promocore_groupbuy.errors",

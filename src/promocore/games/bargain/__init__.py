@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from promocore.games.bargain.errors import IllegalMoveError as IllegalMoveError
     from promocore.games.bargain.errors import NotDueError as NotDueError
     from promocore.games.bargain.errors import NotInitiatorError as NotInitiatorError
+    from promocore.games.bargain.errors import NotOrderedError as NotOrderedError
     from promocore.games.bargain.errors import NotReadyToOrderError as NotReadyToOrderError
     from promocore.games.bargain.errors import OutOfStockError as OutOfStockError
     from promocore.games.bargain.errors import RetriesExhaustedError as RetriesExhaustedError
@@ -48,6 +49,8 @@ if TYPE_CHECKING:
     from promocore.games.bargain.model import Cancel as Cancel
     from promocore.games.bargain.model import Cancelled as Cancelled
     from promocore.games.bargain.model import Command as Command
+    from promocore.games.bargain.model import CountHelp as CountHelp
+    from promocore.games.bargain.model import CountStart as CountStart
     from promocore.games.bargain.model import Cut as Cut
     from promocore.games.bargain.model import Event as Event
     from promocore.games.bargain.model import Expire as Expire
@@ -56,17 +59,31 @@ if TYPE_CHECKING:
     from promocore.games.bargain.model import Order as Order
     from promocore.games.bargain.model import Ordered as Ordered
     from promocore.games.bargain.model import PriceCut as PriceCut
+    from promocore.games.bargain.model import Refund as Refund
+    from promocore.games.bargain.model import Refunded as Refunded
     from promocore.games.bargain.model import Start as Start
     from promocore.games.bargain.model import Started as Started
     from promocore.games.bargain.model import Status as Status
     from promocore.games.bargain.model import Succeeded as Succeeded
+    from promocore.games.bargain.model import TakeUnit as TakeUnit
     from promocore.games.bargain.model import Tally as Tally
+    from promocore.games.bargain.model import TallyCommand as TallyCommand
+    from promocore.games.bargain.model import Uncount as Uncount
     from promocore.games.bargain.params import BargainParams as BargainParams
+    from promocore.games.bargain.rules import HELPS as HELPS
+    from promocore.games.bargain.rules import SESSIONS as SESSIONS
+    from promocore.games.bargain.rules import STARTS as STARTS
+    from promocore.games.bargain.rules import STOCK as STOCK
     from promocore.games.bargain.rules import apply as apply
+    from promocore.games.bargain.rules import count as count
+    from promocore.games.bargain.rules import record_help as record_help
+    from promocore.games.bargain.rules import record_start as record_start
+    from promocore.games.bargain.rules import take_stock as take_stock
     from promocore.games.bargain.service import BargainService as BargainService
-    from promocore.games.bargain.service import Outcome as Outcome
     from promocore.games.bargain.snapshot import SessionSnapshot as SessionSnapshot
     from promocore.games.bargain.snapshot import annotate as annotate
+    from promocore.games.runtime import Outcome as Outcome
+
 
 _EXPORTS = {
     "AlreadyOrderedError": "promocore.games.bargain.errors",
@@ -79,24 +96,33 @@ _EXPORTS = {
     "Cancel": "promocore.games.bargain.model",
     "Cancelled": "promocore.games.bargain.model",
     "Command": "promocore.games.bargain.model",
+    "CountHelp": "promocore.games.bargain.model",
+    "CountStart": "promocore.games.bargain.model",
     "Cut": "promocore.games.bargain.model",
     "DuplicateHelpError": "promocore.games.bargain.errors",
     "Event": "promocore.games.bargain.model",
     "Expire": "promocore.games.bargain.model",
     "Expired": "promocore.games.bargain.model",
+    "HELPS": "promocore.games.bargain.rules",
     "Help": "promocore.games.bargain.model",
     "HelpRefusedError": "promocore.games.bargain.errors",
     "HelperLimitError": "promocore.games.bargain.errors",
     "IllegalMoveError": "promocore.games.bargain.errors",
     "NotDueError": "promocore.games.bargain.errors",
     "NotInitiatorError": "promocore.games.bargain.errors",
+    "NotOrderedError": "promocore.games.bargain.errors",
     "NotReadyToOrderError": "promocore.games.bargain.errors",
     "Order": "promocore.games.bargain.model",
     "Ordered": "promocore.games.bargain.model",
     "OutOfStockError": "promocore.games.bargain.errors",
-    "Outcome": "promocore.games.bargain.service",
+    "Outcome": "promocore.games.runtime",
     "PriceCut": "promocore.games.bargain.model",
+    "Refund": "promocore.games.bargain.model",
+    "Refunded": "promocore.games.bargain.model",
     "RetriesExhaustedError": "promocore.games.bargain.errors",
+    "SESSIONS": "promocore.games.bargain.rules",
+    "STARTS": "promocore.games.bargain.rules",
+    "STOCK": "promocore.games.bargain.rules",
     "SelfHelpError": "promocore.games.bargain.errors",
     "SessionClosedError": "promocore.games.bargain.errors",
     "SessionExpiredError": "promocore.games.bargain.errors",
@@ -108,11 +134,18 @@ _EXPORTS = {
     "Started": "promocore.games.bargain.model",
     "Status": "promocore.games.bargain.model",
     "Succeeded": "promocore.games.bargain.model",
+    "TakeUnit": "promocore.games.bargain.model",
     "Tally": "promocore.games.bargain.model",
+    "TallyCommand": "promocore.games.bargain.model",
+    "Uncount": "promocore.games.bargain.model",
     "annotate": "promocore.games.bargain.snapshot",
     "apply": "promocore.games.bargain.rules",
+    "count": "promocore.games.bargain.rules",
     "next_cut": "promocore.games.bargain.cuts",
     "plan_cuts": "promocore.games.bargain.cuts",
+    "record_help": "promocore.games.bargain.rules",
+    "record_start": "promocore.games.bargain.rules",
+    "take_stock": "promocore.games.bargain.rules",
 }
 
 __all__ = sorted(_EXPORTS)

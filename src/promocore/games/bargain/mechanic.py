@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
 from promocore.campaign import Campaign, Stage
-from promocore.cart import Cart, Customer
+from promocore.cart import Customer
 from promocore.errors import Problem, ValidationError
 from promocore.games.bargain.model import Status
 from promocore.games.bargain.params import NAME, BargainParams
@@ -28,9 +28,6 @@ from promocore.hookspecs import hookimpl
 from promocore.mechanic import Context, Decline, LineDiscount, LineView, Mechanic, Proposal
 from promocore.money import Money, total
 from promocore.quote import Reason
-
-if TYPE_CHECKING:
-    from hypothesis.strategies import SearchStrategy
 
 
 class BargainReason(enum.StrEnum):
@@ -92,6 +89,8 @@ class Bargain:
     name: str = NAME
     stage: Stage = Stage.ITEM
     params_type: type[Any] = BargainParams
+    #: Where promocore.testing finds its strategies (imported by the tests only).
+    testing_profile: str = "promocore.games.bargain.strategies"
 
     def evaluate(self, context: Context) -> Proposal | Decline:
         """Price each line referencing a session of this campaign at the session's price."""
@@ -130,18 +129,6 @@ class Bargain:
         if refusals:
             return Decline(*refusals[0])
         return Decline(Reason.NOT_REFERENCED, "no line references a session of this bargain")
-
-    def params_strategy(self, currency: str) -> SearchStrategy[BargainParams]:
-        """Valid params in ``currency``, for the mechanic conformance laws (needs hypothesis)."""
-        from promocore.games.bargain.strategies import bargain_params
-
-        return bargain_params(currency=currency)
-
-    def carts_strategy(self, campaign: Campaign) -> SearchStrategy[Cart]:
-        """Carts with session snapshots for ``campaign``, for the conformance laws."""
-        from promocore.games.bargain.strategies import bargain_carts
-
-        return bargain_carts(campaign)
 
     def _line(
         self, context: Context, params: BargainParams, view: LineView

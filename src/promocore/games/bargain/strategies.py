@@ -1,8 +1,8 @@
 """Hypothesis strategies for bargaining: valid params, and carts holding session snapshots.
 
-The ``bargain`` mechanic offers them to `promocore.testing` through its
-``params_strategy`` and ``carts_strategy`` methods, so the mechanic conformance laws
-see priced bargain lines, not only refusals. Importing this module needs hypothesis.
+The ``bargain`` mechanic names this module in its ``testing_profile``; `promocore.testing`
+imports it and it registers its profile, so the mechanic conformance laws see priced bargain
+lines, not only refusals. Only the tests import it (it needs hypothesis).
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 from promocore.campaign import Campaign
 from promocore.cart import Cart, Customer, LineItem
 from promocore.games.bargain.model import Cancel, Expire, Help, Order, Start
-from promocore.games.bargain.params import BargainParams
+from promocore.games.bargain.params import NAME, BargainParams
 from promocore.games.bargain.rules import apply
 from promocore.games.bargain.snapshot import REF, annotate
 from promocore.money import Money
+from promocore.testing.profiles import register_profile
 
 #: When drawn sessions start unless the campaign's schedule says otherwise.
 _EPOCH = datetime(2026, 11, 11, 2, 0, tzinfo=UTC)
@@ -121,3 +122,10 @@ def bargain_carts(draw: st.DrawFn, campaign: Campaign) -> Cart:
     at = begins + timedelta(minutes=draw(st.integers(0, params.duration_minutes + 60)))
     cart = Cart(currency, lines, customer=Customer(customer, is_new=draw(st.booleans())), at=at)
     return annotate(cart, [session] if draw(_MOSTLY) else [])
+
+
+def _params(currency: str) -> st.SearchStrategy[BargainParams]:
+    return bargain_params(currency=currency)
+
+
+register_profile(NAME, params=_params, carts=bargain_carts)

@@ -86,10 +86,15 @@ if TYPE_CHECKING:
     from promocore.games.commission.params import Rate as Rate
     from promocore.games.commission.params import SkuRates as SkuRates
     from promocore.games.commission.params import WithdrawalRules as WithdrawalRules
+    from promocore.games.commission.rules import accounts as accounts
+    from promocore.games.commission.rules import bindings as bindings
+    from promocore.games.commission.rules import orders as orders
+    from promocore.games.commission.rules import return_refund as return_refund
     from promocore.games.commission.rules import walk_upline as walk_upline
     from promocore.games.commission.service import CommissionService as CommissionService
-    from promocore.games.commission.service import Outcome as Outcome
     from promocore.games.commission.service import SweepReport as SweepReport
+    from promocore.games.runtime import Outcome as Outcome
+
 
 _EXPORTS = {
     "Binding": "promocore.games.commission.model",
@@ -119,7 +124,7 @@ _EXPORTS = {
     "NotAPromoterError": "promocore.games.commission.errors",
     "OrderCommissions": "promocore.games.commission.model",
     "OrderLine": "promocore.games.commission.order",
-    "Outcome": "promocore.games.commission.service",
+    "Outcome": "promocore.games.runtime",
     "PaidOrder": "promocore.games.commission.order",
     "Posting": "promocore.games.commission.model",
     "PostingKind": "promocore.games.commission.model",
@@ -139,8 +144,12 @@ _EXPORTS = {
     "Withdrawal": "promocore.games.commission.model",
     "WithdrawalRefusedError": "promocore.games.commission.errors",
     "WithdrawalRules": "promocore.games.commission.params",
+    "accounts": "promocore.games.commission.rules",
     "activity_of": "promocore.games.commission.order",
+    "bindings": "promocore.games.commission.rules",
+    "orders": "promocore.games.commission.rules",
     "paid_order_from_quote": "promocore.games.commission.order",
+    "return_refund": "promocore.games.commission.rules",
     "walk_upline": "promocore.games.commission.rules",
 }
 

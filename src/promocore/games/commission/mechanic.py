@@ -19,7 +19,7 @@ from promocore.campaign import Campaign, Stage
 from promocore.errors import Problem
 from promocore.games.commission.compute import IneligibleReason, compute
 from promocore.games.commission.order import OrderLine, PaidOrder, activity_of
-from promocore.games.commission.params import CommissionParams
+from promocore.games.commission.params import NAME, CommissionParams
 from promocore.hookspecs import hookimpl
 from promocore.mechanic import Context, Decline, Mechanic, Proposal
 from promocore.quote import Effect, Reason
@@ -66,9 +66,11 @@ def _lines(context: Context, params: CommissionParams) -> tuple[list[OrderLine],
 class CommissionMechanic:
     """The ``commission`` mechanic."""
 
-    name: str = "commission"
+    name: str = NAME
     stage: Stage = Stage.POST
     params_type: type[Any] = CommissionParams
+    #: Where promocore.testing finds its strategies (imported by the tests only).
+    testing_profile: str = "promocore.games.commission.strategies"
 
     def evaluate(self, context: Context) -> Proposal | Decline:
         """Estimate each level's commission on each eligible line; explain the others."""

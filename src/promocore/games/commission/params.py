@@ -76,6 +76,10 @@ class BindingPolicy:
 DEFAULT_ACTIVITY_TAGS = frozenset({"activity", "bargain", "group_buy", "flash_sale"})
 
 
+#: The name campaigns use in their ``mechanic`` field.
+NAME = "commission"
+
+
 class RankBasis(enum.Enum):
     """What promoter ranks are measured by."""
 

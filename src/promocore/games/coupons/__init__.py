@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from promocore.games.coupons.errors import CouponStateError as CouponStateError
     from promocore.games.coupons.errors import UnknownCouponError as UnknownCouponError
     from promocore.games.coupons.errors import UnknownTemplateError as UnknownTemplateError
+    from promocore.games.coupons.model import CatchUp as CatchUp
     from promocore.games.coupons.model import Claim as Claim
     from promocore.games.coupons.model import Command as Command
     from promocore.games.coupons.model import Coupon as Coupon
@@ -42,11 +43,15 @@ if TYPE_CHECKING:
     from promocore.games.coupons.model import CouponLocked as CouponLocked
     from promocore.games.coupons.model import CouponRedeemed as CouponRedeemed
     from promocore.games.coupons.model import CouponReleased as CouponReleased
+    from promocore.games.coupons.model import CouponRestored as CouponRestored
     from promocore.games.coupons.model import CouponStatus as CouponStatus
     from promocore.games.coupons.model import Expire as Expire
     from promocore.games.coupons.model import Lock as Lock
     from promocore.games.coupons.model import Redeem as Redeem
     from promocore.games.coupons.model import Release as Release
+    from promocore.games.coupons.model import Remember as Remember
+    from promocore.games.coupons.model import Restore as Restore
+    from promocore.games.coupons.model import Wallet as Wallet
     from promocore.games.coupons.params import COUPON_MECHANIC as COUPON_MECHANIC
     from promocore.games.coupons.params import CouponOffer as CouponOffer
     from promocore.games.coupons.params import CouponParams as CouponParams
@@ -56,15 +61,20 @@ if TYPE_CHECKING:
     from promocore.games.coupons.pricing import code_of as code_of
     from promocore.games.coupons.pricing import coupon_campaigns as coupon_campaigns
     from promocore.games.coupons.pricing import used_codes as used_codes
+    from promocore.games.coupons.rules import COUPONS as COUPONS
+    from promocore.games.coupons.rules import WALLETS as WALLETS
     from promocore.games.coupons.rules import expired as expired
     from promocore.games.coupons.rules import issue as issue
     from promocore.games.coupons.rules import issue_to as issue_to
     from promocore.games.coupons.rules import transition as transition
     from promocore.games.coupons.service import CouponService as CouponService
-    from promocore.games.coupons.service import Wallet as Wallet
+    from promocore.games.runtime import Outcome as Outcome
+
 
 _EXPORTS = {
+    "COUPONS": "promocore.games.coupons.rules",
     "COUPON_MECHANIC": "promocore.games.coupons.params",
+    "CatchUp": "promocore.games.coupons.model",
     "Claim": "promocore.games.coupons.model",
     "ClaimLimitReachedError": "promocore.games.coupons.errors",
     "ClaimRefusedError": "promocore.games.coupons.errors",
@@ -83,6 +93,7 @@ _EXPORTS = {
     "CouponParams": "promocore.games.coupons.params",
     "CouponRedeemed": "promocore.games.coupons.model",
     "CouponReleased": "promocore.games.coupons.model",
+    "CouponRestored": "promocore.games.coupons.model",
     "CouponService": "promocore.games.coupons.service",
     "CouponStateError": "promocore.games.coupons.errors",
     "CouponStatus": "promocore.games.coupons.model",
@@ -90,12 +101,16 @@ _EXPORTS = {
     "CouponsExhaustedError": "promocore.games.coupons.errors",
     "Expire": "promocore.games.coupons.model",
     "Lock": "promocore.games.coupons.model",
+    "Outcome": "promocore.games.runtime",
     "Redeem": "promocore.games.coupons.model",
     "Release": "promocore.games.coupons.model",
+    "Remember": "promocore.games.coupons.model",
+    "Restore": "promocore.games.coupons.model",
     "UnknownCouponError": "promocore.games.coupons.errors",
     "UnknownTemplateError": "promocore.games.coupons.errors",
     "Validity": "promocore.games.coupons.params",
-    "Wallet": "promocore.games.coupons.service",
+    "WALLETS": "promocore.games.coupons.rules",
+    "Wallet": "promocore.games.coupons.model",
     "campaign_id": "promocore.games.coupons.pricing",
     "code_of": "promocore.games.coupons.pricing",
     "coupon_campaigns": "promocore.games.coupons.pricing",

@@ -52,6 +52,10 @@ def batch_key(template_id: str, key: str) -> str:
     return f"coupon.issue:{template_id}:{key}"
 
 
-def lock_key(code: str, order_id: str) -> str:
-    """The reservation key of locking ``code`` in ``order_id``."""
-    return f"coupon.lock:{code}:{order_id}"
+def lock_key(subject: str, order_id: str) -> str:
+    """The reservation key of locking a coupon in ``order_id``.
+
+    ``subject`` is the coupon's ledger subject (its code, renewed when it is given back; see
+    [`Coupon.lock_subject`][promocore.games.coupons.model.Coupon.lock_subject]).
+    """
+    return f"coupon.lock:{subject}:{order_id}"

@@ -48,6 +48,8 @@ class CouponMechanic:
     name: str = COUPON_MECHANIC
     stage: Stage = Stage.COUPON
     params_type: type[Any] = CouponParams
+    #: Where promocore.testing finds its strategies (imported by the tests only).
+    testing_profile: str = "promocore.games.coupons.strategies"
 
     def evaluate(self, context: Context) -> Proposal | Decline:
         """Price one coupon against what its lines have left to pay."""

@@ -54,6 +54,8 @@ class Coupon:
         valid_until: End (exclusive) of that window.
         locked_by: The unpaid order holding it, while locked.
         locked_until: When that order's lock lapses unless it is paid, if ever.
+        locked_subject: The ledger subject that order's use was reserved under (see
+            [`uses_subject`][promocore.games.coupons.model.Coupon.uses_subject]).
         orders: The orders it was redeemed in and still counts for, oldest first.
         restored: The orders it was redeemed in that were refunded in full while it was
             still valid, so it was given back (their uses no longer count).
@@ -73,6 +75,7 @@ class Coupon:
     valid_until: datetime | None = None
     locked_by: str | None = None
     locked_until: datetime | None = None
+    locked_subject: str | None = None
     orders: tuple[str, ...] = ()
     restored: tuple[str, ...] = ()
 
@@ -93,6 +96,8 @@ class Coupon:
         )
         if self.locked_until is not None:
             checks.check(self.locked_by is not None, "locked_until", "set only while locked")
+        if self.locked_subject is not None:
+            checks.check(self.locked_by is not None, "locked_subject", "set only while locked")
         checks.check(len(self.orders) <= self.max_uses, "orders", "more uses than allowed")
         checks.raise_if_any()
 
@@ -105,6 +110,12 @@ class Coupon:
         keep the count of uses left exact.
         """
         return self.code if not self.restored else f"{self.code}~{len(self.restored)}"
+
+    def lock_subject(self, order_id: str) -> str:
+        """The ledger subject of ``order_id``'s lock: the one it was reserved under if held."""
+        if self.locked_by == order_id and self.locked_subject is not None:
+            return self.locked_subject
+        return self.uses_subject
 
     @property
     def uses_left(self) -> int:
@@ -227,12 +238,14 @@ class Claim:
 class Lock:
     """Hold the coupon in the unpaid order ``order_id`` of ``customer_id``.
 
-    ``until`` is when the lock lapses unless the order is paid (``None``: never).
+    ``until`` is when the lock lapses unless the order is paid (``None``: never); ``subject``
+    is the ledger subject the use was reserved under (the coupon's ``uses_subject``).
     """
 
     order_id: str
     customer_id: str
     until: datetime | None = None
+    subject: str | None = None
 
 
 @attrs.frozen

@@ -159,7 +159,11 @@ def _lock(coupon: Coupon, command: Lock, now: datetime) -> tuple[Coupon, Events]
     if command.until is not None and command.until <= now:
         raise ValidationError.single("until", "a lock must last beyond now")
     locked = attrs.evolve(
-        coupon, status=CouponStatus.LOCKED, locked_by=command.order_id, locked_until=command.until
+        coupon,
+        status=CouponStatus.LOCKED,
+        locked_by=command.order_id,
+        locked_until=command.until,
+        locked_subject=command.subject,
     )
     return locked, (CouponLocked(coupon.code, command.order_id, now),)
 
@@ -169,7 +173,9 @@ def _release(coupon: Coupon, command: Release, now: datetime) -> tuple[Coupon, E
         _refuse(coupon, f"order {command.order_id} was paid with it; it cannot be released")
     if coupon.status is not CouponStatus.LOCKED or coupon.locked_by != command.order_id:
         return coupon, ()
-    released = attrs.evolve(coupon, status=CouponStatus.CLAIMED, locked_by=None, locked_until=None)
+    released = attrs.evolve(
+        coupon, status=CouponStatus.CLAIMED, locked_by=None, locked_until=None, locked_subject=None
+    )
     events: Events = (CouponReleased(coupon.code, command.order_id, now),)
     if coupon.valid_until is not None and now >= coupon.valid_until:
         released = attrs.evolve(released, status=CouponStatus.EXPIRED)
@@ -185,7 +191,14 @@ def _redeem(coupon: Coupon, command: Redeem, now: datetime) -> tuple[Coupon, Eve
     orders = (*coupon.orders, command.order_id)
     left = coupon.max_uses - len(orders)
     status = CouponStatus.REDEEMED if left == 0 else CouponStatus.CLAIMED
-    redeemed = attrs.evolve(coupon, status=status, locked_by=None, locked_until=None, orders=orders)
+    redeemed = attrs.evolve(
+        coupon,
+        status=status,
+        locked_by=None,
+        locked_until=None,
+        locked_subject=None,
+        orders=orders,
+    )
     events: Events = (CouponRedeemed(coupon.code, command.order_id, left, now),)
     if left and coupon.valid_until is not None and now >= coupon.valid_until:
         redeemed = attrs.evolve(redeemed, status=CouponStatus.EXPIRED)

@@ -52,6 +52,7 @@ from promocore.games.coupons.model import (
     Redeem,
     Release,
     Remember,
+    Restore,
 )
 from promocore.games.coupons.params import CouponTemplate
 from promocore.games.coupons.pricing import coupon_campaigns
@@ -306,13 +307,11 @@ class CouponService:
         coupon = self.get(code, now=now)
         transition(coupon, Lock(order_id, customer_id), now)
         template = self.template(coupon.template_id)
-        rkey = lock_key(code, order_id)
+        subject = coupon.lock_subject(order_id)
+        rkey = lock_key(subject, order_id)
         try:
             reservation = self.ledger.reserve(
-                rkey,
-                [Draw.use(uses_account(template.id), coupon.uses_subject)],
-                self.lock_ttl,
-                now=now,
+                rkey, [Draw.use(uses_account(template.id), subject)], self.lock_ttl, now=now
             )
         except ReservationRefusedError:
             raise CouponLockedError(
@@ -323,7 +322,8 @@ class CouponService:
                 code, coupon.status.value, f"order {order_id} already held it once; its lock ended"
             )
         try:
-            return self._move(code, Lock(order_id, customer_id, reservation.expires_at), now)
+            lock = Lock(order_id, customer_id, reservation.expires_at, subject)
+            return self._move(code, lock, now)
         except Exception:
             self.ledger.release(rkey, now=now)
             raise
@@ -334,7 +334,12 @@ class CouponService:
         Raises:
             CouponStateError: the order does not hold the coupon, or its lock lapsed.
         """
-        rkey = lock_key(code, order_id)
+        stored = self.coupons.find(code)
+        if stored is None:
+            raise UnknownCouponError(f"no coupon with code {code!r}")
+        if order_id in stored.orders:  # redeemed already: the ledger committed it then
+            return self._move(code, Redeem(order_id), now)
+        rkey = lock_key(stored.lock_subject(order_id), order_id)
         try:
             self.ledger.commit(rkey, now=now)
         except UnknownReservationError:
@@ -355,8 +360,10 @@ class CouponService:
         Raises:
             CouponStateError: the order was paid with it.
         """
+        stored = self.coupons.find(code)
+        subject = stored.lock_subject(order_id) if stored is not None else code
         try:
-            self.ledger.release(lock_key(code, order_id), now=now)
+            self.ledger.release(lock_key(subject, order_id), now=now)
         except UnknownReservationError:
             pass
         except ReservationClosedError:
@@ -366,17 +373,27 @@ class CouponService:
             ) from None
         return self._move(code, Release(order_id), now)
 
-    def sweep(self, *, now: datetime, limit: int = 100) -> list[Outcome]:
+    def restore(self, code: str, *, order_id: str, now: datetime) -> CouponOutcome:
+        """Give ``code`` back to its owner: ``order_id``, which used it, was refunded in full.
+
+        Call it when the last of the order's units came back (or the whole order was
+        refunded); a partial return keeps the coupon used. A coupon past its validity window
+        is not given back (nothing changes, no event). Restoring again for the same order
+        changes nothing. Its next use counts under a new ledger subject
+        ([`uses_subject`][promocore.games.coupons.model.Coupon.uses_subject]).
+
+        Raises:
+            UnknownCouponError: no coupon has this code.
+            CouponStateError: the order did not use it.
+        """
+        return self._move(code, Restore(order_id), now)
+
+    def sweep(self, *, now: datetime, limit: int = 100) -> list[CouponOutcome]:
         """Release lapsed locks and expire coupons past their window; up to ``limit``.
 
         Safe to run from several processes at once.
         """
-        outcomes = []
-        for due in self.coupons.due(now, limit=limit):
-            outcome = self._move(due.id, None, now)
-            if outcome.events:
-                outcomes.append(outcome)
-        return outcomes
+        return self.coupons.sweep(now=now, limit=limit, command=self._catch_up)
 
     # -- the shell ---------------------------------------------------------------------------
 
@@ -445,7 +462,7 @@ class CouponService:
     def _catch_up(self, coupon: Coupon, now: datetime) -> CatchUp:
         """What brings ``coupon`` up to date: its lock's order, if the ledger shows it paid."""
         if coupon.locked_by is not None:
-            rkey = lock_key(coupon.code, coupon.locked_by)
+            rkey = lock_key(coupon.lock_subject(coupon.locked_by), coupon.locked_by)
             reservation = self.ledger.reservation(rkey, now=now)
             if reservation is not None and reservation.status is ReservationStatus.COMMITTED:
                 return CatchUp(paid=coupon.locked_by)

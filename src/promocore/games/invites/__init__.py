@@ -29,22 +29,31 @@ if TYPE_CHECKING:
     from promocore.games.invites.model import Command as Command
     from promocore.games.invites.model import FriendBound as FriendBound
     from promocore.games.invites.model import FriendQualified as FriendQualified
+    from promocore.games.invites.model import FriendUnqualified as FriendUnqualified
     from promocore.games.invites.model import Invitation as Invitation
     from promocore.games.invites.model import InviteBoard as InviteBoard
     from promocore.games.invites.model import InviteEvent as InviteEvent
     from promocore.games.invites.model import Progress as Progress
     from promocore.games.invites.model import Purchase as Purchase
+    from promocore.games.invites.model import Refund as Refund
     from promocore.games.invites.model import Register as Register
     from promocore.games.invites.model import RungReached as RungReached
+    from promocore.games.invites.params import INVITE_MECHANIC as INVITE_MECHANIC
+    from promocore.games.invites.params import QUALIFIES as QUALIFIES
     from promocore.games.invites.params import CouponReward as CouponReward
+    from promocore.games.invites.params import InviteParams as InviteParams
     from promocore.games.invites.params import InviteProgram as InviteProgram
     from promocore.games.invites.params import QualifyOn as QualifyOn
     from promocore.games.invites.params import Rung as Rung
+    from promocore.games.invites.pricing import invite_campaign as invite_campaign
     from promocore.games.invites.rewards import CouponGrant as CouponGrant
     from promocore.games.invites.rewards import coupon_grants as coupon_grants
     from promocore.games.invites.rewards import points_earn as points_earn
+    from promocore.games.invites.rules import boards as boards
     from promocore.games.invites.rules import transition as transition
     from promocore.games.invites.service import InviteService as InviteService
+    from promocore.games.runtime import Outcome as Outcome
+
 
 _EXPORTS = {
     "AlreadyInvitedError": "promocore.games.invites.errors",
@@ -55,24 +64,32 @@ _EXPORTS = {
     "ExistingCustomerError": "promocore.games.invites.errors",
     "FriendBound": "promocore.games.invites.model",
     "FriendQualified": "promocore.games.invites.model",
+    "FriendUnqualified": "promocore.games.invites.model",
+    "INVITE_MECHANIC": "promocore.games.invites.params",
     "Invitation": "promocore.games.invites.model",
     "InviteBoard": "promocore.games.invites.model",
     "InviteClosedError": "promocore.games.invites.errors",
     "InviteCycleError": "promocore.games.invites.errors",
     "InviteError": "promocore.games.invites.errors",
     "InviteEvent": "promocore.games.invites.model",
+    "InviteParams": "promocore.games.invites.params",
     "InviteProgram": "promocore.games.invites.params",
     "InviteRefusedError": "promocore.games.invites.errors",
     "InviteService": "promocore.games.invites.service",
+    "Outcome": "promocore.games.runtime",
     "Progress": "promocore.games.invites.model",
     "Purchase": "promocore.games.invites.model",
+    "QUALIFIES": "promocore.games.invites.params",
     "QualifyOn": "promocore.games.invites.params",
+    "Refund": "promocore.games.invites.model",
     "Register": "promocore.games.invites.model",
     "Rung": "promocore.games.invites.params",
     "RungReached": "promocore.games.invites.model",
     "SelfInviteError": "promocore.games.invites.errors",
     "Standing": "promocore.games.invites.leaderboard",
+    "boards": "promocore.games.invites.rules",
     "coupon_grants": "promocore.games.invites.rewards",
+    "invite_campaign": "promocore.games.invites.pricing",
     "points_earn": "promocore.games.invites.rewards",
     "transition": "promocore.games.invites.rules",
 }

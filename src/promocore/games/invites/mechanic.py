@@ -28,6 +28,7 @@ class Invite:
     name: str = INVITE_MECHANIC
     stage: Stage = Stage.POST
     params_type: type[Any] = InviteParams
+    #: Where promocore.testing finds its strategies (imported by the tests only).
     testing_profile: str = "promocore.games.invites.strategies"
 
     def evaluate(self, context: Context) -> Proposal | Decline:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from promocore.games.points.model import Earn as Earn
     from promocore.games.points.model import ExpirePoints as ExpirePoints
     from promocore.games.points.model import Lot as Lot
+    from promocore.games.points.model import Perform as Perform
     from promocore.games.points.model import PointsAccount as PointsAccount
     from promocore.games.points.model import PointsClawedBack as PointsClawedBack
     from promocore.games.points.model import PointsEarned as PointsEarned
@@ -60,12 +61,18 @@ if TYPE_CHECKING:
     from promocore.games.points.pricing import redeem_command as redeem_command
     from promocore.games.points.pricing import redeemed as redeemed
     from promocore.games.points.pricing import redemption_campaign_id as redemption_campaign_id
+    from promocore.games.points.rules import ACTION_LOGS as ACTION_LOGS
+    from promocore.games.points.rules import accounts as accounts
     from promocore.games.points.rules import earn_for as earn_for
     from promocore.games.points.rules import perform as perform
+    from promocore.games.points.rules import return_refund as return_refund
     from promocore.games.points.rules import transition as transition
     from promocore.games.points.service import PointsService as PointsService
+    from promocore.games.runtime import Outcome as Outcome
+
 
 _EXPORTS = {
+    "ACTION_LOGS": "promocore.games.points.rules",
     "ActionLog": "promocore.games.points.model",
     "ActionRewarded": "promocore.games.points.model",
     "ActionRule": "promocore.games.points.params",
@@ -79,6 +86,8 @@ _EXPORTS = {
     "Expiry": "promocore.games.points.params",
     "InsufficientPointsError": "promocore.games.points.errors",
     "Lot": "promocore.games.points.model",
+    "Outcome": "promocore.games.runtime",
+    "Perform": "promocore.games.points.model",
     "PointsAccount": "promocore.games.points.model",
     "PointsClawedBack": "promocore.games.points.model",
     "PointsEarned": "promocore.games.points.model",
@@ -101,6 +110,7 @@ _EXPORTS = {
     "RefundExceedsOrderError": "promocore.games.points.errors",
     "StreakBonus": "promocore.games.points.params",
     "Take": "promocore.games.points.model",
+    "accounts": "promocore.games.points.rules",
     "earn_command": "promocore.games.points.pricing",
     "earn_for": "promocore.games.points.rules",
     "earned": "promocore.games.points.pricing",
@@ -111,6 +121,7 @@ _EXPORTS = {
     "redeem_command": "promocore.games.points.pricing",
     "redeemed": "promocore.games.points.pricing",
     "redemption_campaign_id": "promocore.games.points.pricing",
+    "return_refund": "promocore.games.points.rules",
     "transition": "promocore.games.points.rules",
 }
 

@@ -48,6 +48,8 @@ class PointsRedemption:
     name: str = REDEMPTION_MECHANIC
     stage: Stage = Stage.PAYMENT
     params_type: type[Any] = PointsRedemptionParams
+    #: Where promocore.testing finds its strategies (imported by the tests only).
+    testing_profile: str = "promocore.games.points.strategies"
 
     def evaluate(self, context: Context) -> Proposal | Decline:
         """Pay as much of the lines as the points and the rule allow."""
@@ -83,6 +85,8 @@ class PointsEarning:
     name: str = EARNING_MECHANIC
     stage: Stage = Stage.POST
     params_type: type[Any] = EarnRule
+    #: Where promocore.testing finds its strategies (imported by the tests only).
+    testing_profile: str = "promocore.games.points.strategies"
 
     def evaluate(self, context: Context) -> Proposal | Decline:
         """Earn points on what the lines in scope have left to pay."""

@@ -66,6 +66,8 @@ if TYPE_CHECKING:
     from promocore.games.presale.model import Refund as Refund
     from promocore.games.presale.model import Refunded as Refunded
     from promocore.games.presale.model import RefundRecord as RefundRecord
+    from promocore.games.presale.model import Return as Return
+    from promocore.games.presale.model import Returned as Returned
     from promocore.games.presale.model import Status as Status
     from promocore.games.presale.params import DepositPolicy as DepositPolicy
     from promocore.games.presale.params import ExcessDeposit as ExcessDeposit
@@ -77,14 +79,16 @@ if TYPE_CHECKING:
     from promocore.games.presale.quotes import Step as Step
     from promocore.games.presale.quotes import quote_deposit as quote_deposit
     from promocore.games.presale.quotes import quote_final as quote_final
+    from promocore.games.presale.rules import ORDERS as ORDERS
     from promocore.games.presale.rules import Transition as Transition
     from promocore.games.presale.rules import open_order as open_order
     from promocore.games.presale.rules import transition as transition
     from promocore.games.presale.service import ORDER_KIND as ORDER_KIND
-    from promocore.games.presale.service import Outcome as Outcome
     from promocore.games.presale.service import PresaleService as PresaleService
     from promocore.games.presale.settlement import Settlement as Settlement
     from promocore.games.presale.settlement import settle as settle
+    from promocore.games.runtime import Outcome as Outcome
+
 
 _EXPORTS = {
     "AmountError": "promocore.games.presale.errors",
@@ -110,11 +114,12 @@ _EXPORTS = {
     "Lapse": "promocore.games.presale.model",
     "Lapsed": "promocore.games.presale.model",
     "MECHANIC": "promocore.games.presale.mechanic",
+    "ORDERS": "promocore.games.presale.rules",
     "ORDER_KIND": "promocore.games.presale.service",
     "ORDER_REF": "promocore.games.presale.lines",
     "OrderCreated": "promocore.games.presale.model",
     "OrderNotFoundError": "promocore.games.presale.errors",
-    "Outcome": "promocore.games.presale.service",
+    "Outcome": "promocore.games.runtime",
     "OutsideWindowError": "promocore.games.presale.errors",
     "PHASE_REF": "promocore.games.presale.lines",
     "Party": "promocore.games.presale.model",
@@ -132,6 +137,8 @@ _EXPORTS = {
     "RefundExceedsPaidError": "promocore.games.presale.errors",
     "RefundRecord": "promocore.games.presale.model",
     "Refunded": "promocore.games.presale.model",
+    "Return": "promocore.games.presale.model",
+    "Returned": "promocore.games.presale.model",
     "Settlement": "promocore.games.presale.settlement",
     "Status": "promocore.games.presale.model",
     "Step": "promocore.games.presale.quotes",

@@ -12,12 +12,12 @@ measure the line depends on the stage the campaign runs at: at the ``item`` stag
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
 from promocore.campaign import Campaign, Stage
-from promocore.cart import Cart, LineItem
+from promocore.cart import LineItem
 from promocore.errors import Problem
 from promocore.games.presale.legal import split_deposit
 from promocore.games.presale.lines import ORDER_REF, PHASE_REF, Phase, line_phase
@@ -25,11 +25,6 @@ from promocore.games.presale.params import NAME, PresaleParams, ThresholdBase, W
 from promocore.hookspecs import hookimpl
 from promocore.mechanic import Context, Decline, LineDiscount, LineView, Mechanic, Proposal
 from promocore.quote import Effect, Reason
-
-if TYPE_CHECKING:
-    from hypothesis.strategies import SearchStrategy
-
-    from promocore.plugins import PluginHost
 
 #: Effect kinds the mechanic reports in quotes.
 DEPOSIT_EFFECT = "presale_deposit"
@@ -84,6 +79,8 @@ class Presale:
     name: str = NAME
     stage: Stage = Stage.ITEM
     params_type: type[Any] = PresaleParams
+    #: Where promocore.testing finds its strategies (imported by the tests only).
+    testing_profile: str = "promocore.games.presale.strategies"
 
     def evaluate(self, context: Context) -> Proposal | Decline:
         """Price the presale lines of the cart in the phase their refs name."""
@@ -223,24 +220,6 @@ class Presale:
             if not params.stacks:
                 closes |= {Stage.ORDER, Stage.COUPON}
         return self._proposal(context, parts, closes)
-
-    def params_strategy(self, currency: str) -> SearchStrategy[PresaleParams]:
-        """Valid params in ``currency``, for the mechanic conformance laws (needs hypothesis)."""
-        from promocore.games.presale.strategies import presale_params
-
-        return presale_params(currency=currency)
-
-    def campaigns_strategy(self, host: PluginHost) -> SearchStrategy[Campaign]:
-        """Presale campaigns at the stage their terms need, for the conformance laws."""
-        from promocore.games.presale.strategies import presale_campaigns
-
-        return presale_campaigns(host)
-
-    def carts_strategy(self, campaign: Campaign) -> SearchStrategy[Cart]:
-        """Carts of both phases for ``campaign``, for the conformance laws."""
-        from promocore.games.presale.strategies import presale_carts
-
-        return presale_carts(campaign)
 
     @staticmethod
     def _units_decline(view: LineView) -> Decline | None:

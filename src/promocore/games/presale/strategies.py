@@ -1,9 +1,8 @@
 """Hypothesis strategies for presales: valid terms, campaigns that fit them, and carts.
 
-The ``presale`` mechanic offers them to the mechanic conformance laws through its
-``params_strategy``, ``campaigns_strategy`` and ``carts_strategy`` methods, so the
-laws see priced presale lines of both phases, not only refusals. Importing this
-module needs hypothesis.
+The ``presale`` mechanic names this module in its ``testing_profile``; `promocore.testing`
+imports it and it registers its profile, so the mechanic conformance laws see priced presale
+lines of both phases, not only refusals. Only the tests import it (it needs hypothesis).
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ from promocore.games.presale.params import (
 )
 from promocore.money import Money, Rounding
 from promocore.plugins import PluginHost
+from promocore.testing.profiles import register_profile
 
 #: When drawn deposit windows open.
 _EPOCH = datetime(2026, 10, 20, 12, 0, tzinfo=UTC)
@@ -152,3 +152,10 @@ def _refs(phase: Phase, order_id: str | None) -> dict[str, Any]:
     if order_id is not None:
         refs["presale"] = order_id
     return refs
+
+
+def _params(currency: str) -> st.SearchStrategy[PresaleParams]:
+    return presale_params(currency=currency)
+
+
+register_profile(NAME, params=_params, campaigns=presale_campaigns, carts=presale_carts)
