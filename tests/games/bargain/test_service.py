@@ -14,8 +14,10 @@ from promocore.games.bargain import (
     HelperLimitError,
     IllegalMoveError,
     NotInitiatorError,
+    NotOrderedError,
     Ordered,
     OutOfStockError,
+    Refunded,
     RetriesExhaustedError,
     SelfHelpError,
     SessionClosedError,
@@ -271,3 +273,25 @@ def test_giving_up_after_too_many_lost_races() -> None:
         service.help("s1", "bo", now=T0)
     # the count stays (the help might have landed); it is reclaimed once the session closes
     assert service.helps_used("kan", "bo") == 1
+
+
+def test_a_refund_takes_the_unit_back_and_its_stock(service: BargainService) -> None:
+    service.start(KAN, "ann", now=T0, session_id="s1")
+    succeed(service, "s1", ["bo", "cy", "di"])
+    ordered = service.order("s1", "o-1", "ann", now=T0 + minutes(9)).state
+    service.start(KAN, "bo", now=T0, session_id="s2")
+    with pytest.raises(NotOrderedError):
+        service.refund("s2", "r-1", now=T0 + minutes(10))
+    refunded = service.refund("s1", "r-1", now=T0 + minutes(10), reason="broken")
+    assert refunded.events == (
+        Refunded("s1", "o-1", "r-1", ordered.price, T0 + minutes(10), "broken"),
+    )
+    assert refunded.state.status is Status.REFUNDED and refunded.state.refunded == ordered.price
+    assert service.stock_taken("kan") == 0  # the unit is back on sale
+    assert service.sessions_started("kan", "ann") == 1  # the customer's count is kept
+    again = service.refund("s1", "r-1", now=T0 + minutes(11))
+    assert again.replayed and again.events == () and again.recorded == refunded.events
+    with pytest.raises(SessionClosedError):
+        service.refund("s1", "r-2", now=T0 + minutes(11))
+    with pytest.raises(SessionClosedError):
+        service.order("s1", "o-2", "ann", now=T0 + minutes(12))

@@ -73,7 +73,8 @@ def _pay(order: FlashOrder, command: Pay, now: datetime) -> Transition:
     for sku, _ in command.paid:
         if order.units_of(sku) == 0:
             raise ValidationError.single(f"paid[{sku!r}]", f"order {order.id!r} did not buy it")
-    paid = attrs.evolve(order, status=OrderStatus.PAID, paid=amounts_of(command.paid), paid_at=now)
+    known = amounts_of(command.paid) or order.paid  # a quote's is known from the checkout
+    paid = attrs.evolve(order, status=OrderStatus.PAID, paid=known, paid_at=now)
     return paid, (OrderPaid(order.id, now),)
 
 

@@ -183,6 +183,7 @@ class FlashSaleService:
         units: Mapping[str, int],
         *,
         now: datetime,
+        paid: Mapping[str, Money] | None = None,
     ) -> Hold:
         """Hold ``units`` (per sku) for an order, all or nothing.
 
@@ -193,6 +194,9 @@ class FlashSaleService:
             units: Units per sku, for example from
                 [`flash_units`][promocore_flashsale.service.flash_units].
             now: The moment; a session must be running.
+            paid: What the units will be paid, per sku, when the checkout knows it (returns
+                refund from it; [`pay`][promocore_flashsale.service.FlashSaleService.pay] may
+                give it too).
 
         Raises:
             ValidationError: no units, or a bad count.
@@ -231,6 +235,7 @@ class FlashSaleService:
             units=units_of(wanted),
             held_at=now,
             expires_at=reservation.expires_at,
+            paid=amounts_of(paid or {}),
         )
         self.orders.create(
             order_id,
@@ -243,7 +248,7 @@ class FlashSaleService:
     def hold_quote(
         self, campaign: Campaign, order_id: str, cart: Cart, quote: Quote, *, now: datetime
     ) -> Hold:
-        """Hold the units ``quote`` prices at the flash price (see `hold`).
+        """Hold the units ``quote`` prices at the flash price (see `hold`), and what they pay.
 
         Raises:
             ValidationError: the cart has no customer, or the quote no flash-priced unit.
@@ -251,7 +256,12 @@ class FlashSaleService:
         if cart.customer is None:
             raise ValidationError.single("cart.customer", "a flash-sale order needs a customer")
         return self.hold(
-            campaign, order_id, cart.customer.id, flash_units(campaign, cart, quote), now=now
+            campaign,
+            order_id,
+            cart.customer.id,
+            flash_units(campaign, cart, quote),
+            now=now,
+            paid=flash_paid(campaign, cart, quote),
         )
 
     def pay(

@@ -321,7 +321,12 @@ class Refund:
         if self.whole_order == bool(self.lines):
             checks.add("lines", "give the refunded lines, or whole_order, not both")
         for i, line in enumerate(self.lines):
-            checks.check(line.amount.amount > 0, f"lines[{i}].amount", "must be > 0")
+            checks.check(
+                line.amount.amount > 0 or (line.units > 0 and line.amount.amount == 0),
+                f"lines[{i}].amount",
+                "must be > 0 (or zero for returned units that paid nothing)",
+            )
+            checks.check(line.units >= 0, f"lines[{i}].units", "must be >= 0")
         checks.raise_if_any()
 
 

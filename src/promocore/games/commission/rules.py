@@ -602,10 +602,9 @@ def return_refund(state: OrderCommissions, refund_id: str, units: Mapping[str, i
             returned=state.units_returned_of(line_id),
             refunded=state.refunded_of(line_id),
         )
-        if amount.amount:
-            lines.append(RefundLine(line_id, amount, count))
+        lines.append(RefundLine(line_id, amount, count))
     if not lines:
-        raise ValidationError.single("units", "nothing paid is left to refund for these units")
+        raise ValidationError.single("units", "name at least one line and its units")
     return Refund(refund_id, tuple(lines))
 
 
