@@ -68,10 +68,15 @@ def unit_refund(
         ValidationError: a bad quantity, more units than are kept, or more refunded than paid.
 
     Example:
-        >>> price = Money(1_000, "CNY")
-        >>> [unit_refund(price, 3, 1, returned=r, refunded=Money(s, "CNY")).amount
-        ...  for r, s in ((0, 0), (1, 333), (2, 666))]
-        [333, 333, 334]
+        ¥10.00 paid for three units, returned one at a time:
+
+        >>> paid = Money(1_000, "CNY")
+        >>> unit_refund(paid, 3, 1).display()
+        '¥3.33'
+        >>> unit_refund(paid, 3, 1, returned=1, refunded=Money(333, "CNY")).display()
+        '¥3.33'
+        >>> unit_refund(paid, 3, 1, returned=2, refunded=Money(666, "CNY")).display()
+        '¥3.34'
     """
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
         raise ValidationError.single("quantity", "must be a whole number >= 1")

@@ -156,7 +156,6 @@ def _conflict(order_id: str, key: str) -> Exception:
     )
 
 
-#: Flash-sale orders by order id (a sweep expires those whose hold lapsed unpaid).
 ORDERS: Game[FlashOrder, Command, Event] = Game(
     kind="flash_sale.order",
     state=FlashOrder,
@@ -168,3 +167,4 @@ ORDERS: Game[FlashOrder, Command, Event] = Game(
     not_found=_not_found,
     conflict=_conflict,
 )
+"""Flash-sale orders by order id (a sweep expires those whose hold lapsed unpaid)."""

@@ -357,7 +357,6 @@ def _conflict(team_id: str, key: str) -> Exception:
     )
 
 
-#: Teams by id (a sweep expires or completes those whose time ran out).
 TEAMS: Game[Team, Command, Event] = Game(
     kind="group_buy.team",
     state=Team,
@@ -368,10 +367,11 @@ TEAMS: Game[Team, Command, Event] = Game(
     not_found=_not_found,
     conflict=_conflict,
 )
+"""Teams by id (a sweep expires or completes those whose time ran out)."""
 
-#: Customers' slots by ``activity/customer`` (see `slot_id`).
 SLOTS: Game[CustomerSlot, SlotCommand, object] = Game(
     kind="group_buy.slot",
     state=CustomerSlot,
     transition=slot_transition,
 )
+"""Customers' slots by ``activity/customer`` (see `slot_id`)."""

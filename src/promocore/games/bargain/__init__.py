@@ -1,19 +1,23 @@
 """Bargaining (砍价): a shopper starts a session, friends help cut the price to a floor.
 
-The pieces, from the pure core out:
+The same shape as every game (see [`promocore.games`][promocore.games]):
 
-* [`BargainParams`][promocore.games.bargain.params.BargainParams] - the activity's terms,
-  validated.
-* [`next_cut`][promocore.games.bargain.cuts.next_cut] and
-  [`plan_cuts`][promocore.games.bargain.cuts.plan_cuts] - the cut sequence, reproducible from a
-  seed.
-* [`apply`][promocore.games.bargain.rules.apply] - the session state machine, ``(state,
-  command, now) -> (state', events)``.
-* [`tallies`][promocore.mechanics.bargain.tallies] - limits that span sessions.
-* [`BargainService`][promocore.games.bargain.service.BargainService] - the same moves over a
-  [`Store`][promocore.state.Store].
-* [`annotate`][promocore.games.bargain.snapshot.annotate] and the ``bargain`` mechanic - the
-  session's price in a quote.
+* [`params`][promocore.games.bargain.params]: the activity's terms,
+  [`BargainParams`][promocore.games.bargain.params.BargainParams];
+* [`model`][promocore.games.bargain.model]: sessions, the tallies of limits that span sessions,
+  their commands and events;
+* [`rules`][promocore.games.bargain.rules]: the pure transitions, ``apply(state, command, now)``,
+  and the games the runner runs; [`cuts`][promocore.games.bargain.cuts] plans the cut sequence,
+  reproducible from a seed;
+* [`mechanic`][promocore.games.bargain.mechanic]: the ``bargain`` mechanic, pricing the session's
+  snapshot a cart line carries ([`snapshot`][promocore.games.bargain.snapshot]);
+* [`service`][promocore.games.bargain.service]:
+  [`BargainService`][promocore.games.bargain.service.BargainService], the moves over a
+  [`Store`][promocore.state.Store], refunds included;
+* [`errors`][promocore.games.bargain.errors] and
+  [`strategies`][promocore.games.bargain.strategies] (for the tests).
+
+Names are loaded on first use: importing the mechanic loads no service and no store.
 """
 
 from __future__ import annotations

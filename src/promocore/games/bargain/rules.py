@@ -355,7 +355,6 @@ def _exhausted(id: str, attempts: int) -> Exception:
     )
 
 
-#: The sessions, as the runner runs them (expired by a sweep once their time is up).
 SESSIONS: Game[BargainSession, Command, Event] = Game(
     kind="bargain.session",
     state=BargainSession,
@@ -367,6 +366,7 @@ SESSIONS: Game[BargainSession, Command, Event] = Game(
     not_found=_not_found,
     exhausted=_exhausted,
 )
+"""The sessions, as the runner runs them (expired by a sweep once their time is up)."""
 
 
 def _tally(kind: str) -> Game[Tally, TallyCommand, object]:
@@ -379,9 +379,11 @@ def _tally(kind: str) -> Game[Tally, TallyCommand, object]:
     )
 
 
-#: The sessions each helper helped, by ``activity`` and helper.
 HELPS = _tally("bargain.helps")
-#: The sessions each customer started, by ``activity`` and customer.
+"""The sessions each helper helped, by ``activity`` and helper."""
+
 STARTS = _tally("bargain.starts")
-#: The sessions ordered from each activity's stock, by activity.
+"""The sessions each customer started, by ``activity`` and customer."""
+
 STOCK = _tally("bargain.stock")
+"""The sessions ordered (and not refunded) from each activity's stock, by activity."""

@@ -1,18 +1,35 @@
 """Distribution commissions (分销): shoppers become promoters and earn on their referrals' orders.
 
-A customer is bound to the promoter whose link they followed
-([`binding`][promocore.commission.binding]). When they pay, up to three promoters up
-their chain earn a commission on each eligible line
-([`compute`][promocore.games.commission.compute]), recorded frozen until the return window
-ends, then settled into the promoter's account; refunds reduce or cancel them
-and claw back what had settled ([`records`][promocore.commission.records],
-[`accounts`][promocore.commission.accounts]).
-[`CommissionService`][promocore.games.commission.service.CommissionService] runs all of it over a
-[`Store`][promocore.state.Store]; the ``commission`` mechanic shows the estimate in quotes.
+A customer is bound to the promoter whose link they followed. When they pay, up to three
+promoters up their chain earn a commission on each eligible line, recorded frozen until the
+return window ends, then settled into the promoter's account; refunds and returns reduce or
+cancel them and claw back what had settled. The same shape as every game (see
+[`promocore.games`][promocore.games]):
+
+* [`params`][promocore.games.commission.params]: the program
+  ([`CommissionParams`][promocore.games.commission.params.CommissionParams], the binding policy)
+  and [`compliance`][promocore.games.commission.compliance];
+* [`model`][promocore.games.commission.model]: bindings, an order's commission records, promoter
+  accounts, and their commands and events;
+* [`rules`][promocore.games.commission.rules]: the pure transitions and the games the runner runs;
+  [`compute`][promocore.games.commission.compute] works out an order's commissions from its paid
+  lines ([`order`][promocore.games.commission.order]);
+* [`mechanic`][promocore.games.commission.mechanic]: the ``commission`` mechanic, the estimate in
+  quotes;
+* [`service`][promocore.games.commission.service]:
+  [`CommissionService`][promocore.games.commission.service.CommissionService], all of it over a
+  [`Store`][promocore.state.Store];
+* [`errors`][promocore.games.commission.errors] and
+  [`strategies`][promocore.games.commission.strategies] (for the tests).
+
+Names are loaded on first use: importing the mechanic loads no service and no store.
 
 Example:
     >>> from datetime import datetime, timezone
     >>> from decimal import Decimal
+    >>> from promocore.games.commission import (
+    ...     CommissionParams, CommissionService, OrderLine, PaidOrder, Rate
+    ... )
     >>> from promocore.money import Money
     >>> from promocore.state import MemoryStore
     >>> at = datetime(2026, 6, 18, 20, 0, tzinfo=timezone.utc)

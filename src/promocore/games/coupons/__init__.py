@@ -1,16 +1,23 @@
 """Coupons (优惠券): templates, the coupon lifecycle, and pricing the coupons a customer holds.
 
-A [`CouponTemplate`][promocore.games.coupons.params.CouponTemplate] says what its coupons take off
-([`CouponOffer`][promocore.games.coupons.params.CouponOffer]), on which lines, for whom, how many may be
-issued and for how long they stay valid. A [`Coupon`][promocore.games.coupons.model.Coupon] moves through
-its life by pure transitions ([`transition`][promocore.games.coupons.rules.transition]): issued →
-claimed → locked (in an unpaid order) → redeemed, or back to claimed when the order releases it, or
-expired.
+The same shape as every game (see [`promocore.games`][promocore.games]):
 
-To price, turn the coupons a customer holds into campaigns with
-[`coupon_campaigns`][promocore.games.coupons.pricing.coupon_campaigns] and pass them to the engine with
-the other campaigns; the engine picks the best coupon exactly and explains why the others were not
-used.
+* [`params`][promocore.games.coupons.params]: templates (券模板) and what their coupons take off;
+* [`model`][promocore.games.coupons.model]: a coupon as it lives, its commands and events;
+* [`rules`][promocore.games.coupons.rules]: the pure lifecycle (issued → claimed → locked in an
+  unpaid order → redeemed; back to claimed when the order releases it or is refunded in full;
+  expired) and the games the runner runs;
+* [`mechanic`][promocore.games.coupons.mechanic]: the ``coupon`` mechanic;
+  [`coupon_campaigns`][promocore.games.coupons.pricing.coupon_campaigns] turns the coupons a
+  customer holds into campaigns, so the engine picks the best coupon exactly and explains why
+  the others were not used;
+* [`service`][promocore.games.coupons.service]:
+  [`CouponService`][promocore.games.coupons.service.CouponService], over a store and a ledger
+  ([`accounts`][promocore.games.coupons.accounts], [`codes`][promocore.games.coupons.codes]);
+* [`errors`][promocore.games.coupons.errors] and
+  [`strategies`][promocore.games.coupons.strategies] (for the tests).
+
+Names are loaded on first use: importing the mechanic loads no service and no store.
 """
 
 from __future__ import annotations

@@ -296,7 +296,6 @@ def _unknown(code: str) -> Exception:
     return UnknownCouponError(f"no coupon with code {code!r}")
 
 
-#: Coupons by code, as the runner runs them.
 COUPONS: Game[Coupon, Command, CouponEvent] = Game(
     kind="coupon",
     state=Coupon,
@@ -306,11 +305,12 @@ COUPONS: Game[Coupon, Command, CouponEvent] = Game(
     identify=_identify,
     not_found=_unknown,
 )
+"""Coupons by code, as the runner runs them."""
 
-#: The codes each customer was given, by customer id.
 WALLETS: Game[Wallet, Remember, object] = Game(
     kind="coupon.wallet",
     state=Wallet,
     transition=remember,
     initial=lambda customer_id: Wallet(customer_id),
 )
+"""The codes each customer was given, by customer id."""

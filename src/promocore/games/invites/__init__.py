@@ -1,12 +1,24 @@
 """Invite rewards (邀请有礼): a reward ladder by qualified friends, a leaderboard, anti-abuse.
 
-An [`InviteProgram`][promocore.games.invites.params.InviteProgram] says what makes an invited friend
-count (registering, or a first purchase) and what each rung of the ladder grants (coupons, points).
-The program's [`InviteBoard`][promocore.games.invites.model.InviteBoard] changes only through the pure
-[`transition`][promocore.games.invites.rules.transition], which refuses self-invites, cycles, friends who
-are not new, and a second inviter for the same friend; each friend counts once. Reaching a rung
-returns a [`RungReached`][promocore.games.invites.model.RungReached] event whose ``key`` makes granting
-its rewards idempotent. [`leaderboard`][promocore.games.invites.leaderboard] ranks inviters over a period.
+The same shape as every game (see [`promocore.games`][promocore.games]):
+
+* [`params`][promocore.games.invites.params]: the program,
+  [`InviteProgram`][promocore.games.invites.params.InviteProgram] (what makes a friend count, what
+  each rung grants);
+* [`model`][promocore.games.invites.model]: the program's board, its commands and events;
+* [`rules`][promocore.games.invites.rules]: the pure transition (no self-invites, no cycles, no
+  friend who is not new, one inviter per friend; a refund of the purchase a friend qualified
+  with un-qualifies them) and the game the runner runs;
+* [`mechanic`][promocore.games.invites.mechanic]: the ``invite`` mechanic, telling a friend in
+  their quote whether the order counts ([`pricing`][promocore.games.invites.pricing]);
+* [`service`][promocore.games.invites.service]:
+  [`InviteService`][promocore.games.invites.service.InviteService], over a store;
+  [`rewards`][promocore.games.invites.rewards] grants a reached rung once;
+  [`leaderboard`][promocore.games.invites.leaderboard] ranks inviters over a period;
+* [`errors`][promocore.games.invites.errors] and
+  [`strategies`][promocore.games.invites.strategies] (for the tests).
+
+Names are loaded on first use: importing the mechanic loads no service and no store.
 """
 
 from __future__ import annotations

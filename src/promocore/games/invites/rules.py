@@ -201,5 +201,5 @@ def boards(program: InviteProgram) -> Game[InviteBoard, Command, InviteEvent]:
     )
 
 
-#: Record kind of invite boards (by program id).
 BOARD_KIND = "invite.board"
+"""Record kind of invite boards (by program id)."""

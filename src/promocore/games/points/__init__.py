@@ -1,14 +1,23 @@
-"""Points (积分): earning, paying with points at checkout, expiry and refunds.
+"""Points (积分): earning, paying with points at checkout, expiry, refunds and returns.
 
-A [`PointsProgram`][promocore.games.points.params.PointsProgram] holds the rules: what points are worth
-([`PointsRate`][promocore.games.points.params.PointsRate]), how they pay
-([`RedemptionRule`][promocore.games.points.params.RedemptionRule]: largest share of the payable, fewest
-points per use), what purchases earn ([`EarnRule`][promocore.games.points.params.EarnRule]), what actions
-such as the daily check-in earn ([`ActionRule`][promocore.games.points.params.ActionRule]) and when
-points expire ([`Expiry`][promocore.games.points.params.Expiry]). A customer's
-[`PointsAccount`][promocore.games.points.model.PointsAccount] changes only through the pure
-[`transition`][promocore.games.points.rules.transition]; refunds give back, and take back, points
-in exact proportion to the share of the order refunded.
+The same shape as every game (see [`promocore.games`][promocore.games]):
+
+* [`params`][promocore.games.points.params]: the program's rules,
+  [`PointsProgram`][promocore.games.points.params.PointsProgram] (what points are worth, how they
+  pay, what purchases and actions such as the daily check-in earn, when they expire);
+* [`model`][promocore.games.points.model]: a customer's account, action logs, their commands and
+  events;
+* [`rules`][promocore.games.points.rules]: the pure transitions (refunds give back, and take back,
+  points in exact proportion to the share of the order refunded) and the games the runner runs;
+* [`mechanic`][promocore.games.points.mechanic]: the ``points_redemption`` and ``points_earning``
+  mechanics; [`pricing`][promocore.games.points.pricing] builds their campaigns and turns a paid
+  quote into account commands;
+* [`service`][promocore.games.points.service]:
+  [`PointsService`][promocore.games.points.service.PointsService], over a store;
+* [`errors`][promocore.games.points.errors] and
+  [`strategies`][promocore.games.points.strategies] (for the tests).
+
+Names are loaded on first use: importing the mechanics loads no service and no store.
 """
 
 from __future__ import annotations

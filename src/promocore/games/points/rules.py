@@ -349,8 +349,8 @@ def _conflict(customer_id: str, key: str) -> Exception:
     return PointsKeyReusedError(f"{customer_id!r}: {kind} {id!r} already names another request")
 
 
-#: Record kind of points accounts (by customer id).
 ACCOUNT_KIND = "points.account"
+"""Record kind of points accounts (by customer id)."""
 
 
 def accounts(currency: str) -> Game[PointsAccount, Command, PointsEvent]:
@@ -371,10 +371,10 @@ def accounts(currency: str) -> Game[PointsAccount, Command, PointsEvent]:
     )
 
 
-#: Action logs by ``customer:action``.
 ACTION_LOGS: Game[ActionLog, Perform, ActionRewarded] = Game(
     kind="points.action_log",
     state=ActionLog,
     transition=perform_action,
     events=(ActionRewarded,),
 )
+"""Action logs by ``customer:action``."""

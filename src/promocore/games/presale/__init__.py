@@ -1,19 +1,29 @@
 """Deposit-inflation presales (定金膨胀).
 
-Before a big sale the shopper pays a deposit (定金) that later counts for more
-(定金50抵150), then pays the rest (尾款) in the final-payment window, where
-order-stage ladders and coupons may stack on it.
+Before a big sale the shopper pays a deposit (定金) that later counts for more (定金50抵150), then
+pays the rest (尾款) in the final-payment window, where order-stage ladders and coupons may stack
+on it. Units can come back after the final payment, refunding their share of what was paid.
 
-* [`PresaleParams`][promocore.games.presale.params.PresaleParams]: the terms, validated
-  (including the legal cap on a 定金, [`legal`][promocore.games.presale.legal]).
-* The ``presale`` mechanic prices both phases;
+The same shape as every game (see [`promocore.games`][promocore.games]):
+
+* [`params`][promocore.games.presale.params]: the terms,
+  [`PresaleParams`][promocore.games.presale.params.PresaleParams], with the legal cap on a 定金
+  ([`legal`][promocore.games.presale.legal]);
+* [`model`][promocore.games.presale.model]: the order, its commands and events;
+* [`rules`][promocore.games.presale.rules]: the pure transitions and the game the runner runs;
+  [`settlement`][promocore.games.presale.settlement] divides the money of an order ending early;
+* [`mechanic`][promocore.games.presale.mechanic]: the ``presale`` mechanic, pricing both phases of
+  the lines [`lines`][promocore.games.presale.lines] builds;
   [`quote_deposit`][promocore.games.presale.quotes.quote_deposit] and
   [`quote_final`][promocore.games.presale.quotes.quote_final] wrap the engine and explain every
-  step.
-* [`PresaleOrder`][promocore.games.presale.model.PresaleOrder] with pure
-  [`transition`][promocore.games.presale.rules.transition] s, and
-  [`PresaleService`][promocore.games.presale.service.PresaleService] running them over a store
-  and a ledger.
+  step;
+* [`service`][promocore.games.presale.service]:
+  [`PresaleService`][promocore.games.presale.service.PresaleService], over a store and a ledger
+  ([`holds`][promocore.games.presale.holds]);
+* [`errors`][promocore.games.presale.errors] and
+  [`strategies`][promocore.games.presale.strategies] (for the tests).
+
+Names are loaded on first use: importing the mechanic loads no service and no store.
 """
 
 from __future__ import annotations

@@ -408,7 +408,6 @@ def order_due(order: PresaleOrder) -> datetime | None:
     return order.due_at
 
 
-#: Presale orders as the runner runs them (a sweep lapses the unpaid ones).
 ORDERS: Game[PresaleOrder, Command, Event] = Game(
     kind="presale.order",
     state=PresaleOrder,
@@ -420,3 +419,4 @@ ORDERS: Game[PresaleOrder, Command, Event] = Game(
     not_found=_not_found,
     conflict=_conflict,
 )
+"""Presale orders as the runner runs them (a sweep lapses the unpaid ones)."""
