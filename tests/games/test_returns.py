@@ -1,4 +1,5 @@
-"""What a return of some units refunds: exact, never above the units' share, all of it at the end."""
+"""What a return of some units refunds: exact, never above the units' share, all of it at the
+end."""
 
 from __future__ import annotations
 
@@ -27,13 +28,13 @@ def test_hand_checked_refunds() -> None:
 
 
 def test_bad_returns_are_refused() -> None:
-    with pytest.raises(ValidationError, match="^units: at most 1 of the 3"):
+    with pytest.raises(ValidationError, match=r"^units: at most 1 of the 3"):
         unit_refund(cny(1_000), 3, 2, returned=2)
-    with pytest.raises(ValidationError, match="^units: must be a whole number"):
+    with pytest.raises(ValidationError, match=r"^units: must be a whole number"):
         check_return(0, quantity=3, returned=0)
-    with pytest.raises(ValidationError, match="^quantity: "):
+    with pytest.raises(ValidationError, match=r"^quantity: "):
         unit_refund(cny(1_000), 0, 1)
-    with pytest.raises(ValidationError, match="^refunded: is more than"):
+    with pytest.raises(ValidationError, match=r"^refunded: is more than"):
         unit_refund(cny(1_000), 2, 1, refunded=cny(1_001))
 
 

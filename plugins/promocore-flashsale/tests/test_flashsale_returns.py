@@ -48,7 +48,7 @@ def test_returns_need_a_paid_order_whose_payment_is_known() -> None:
     with pytest.raises(NotPaidError):
         sale.return_units(c, "o1", "r-1", {"phone": 1}, now=IN_SESSION)
     sale.pay(c, "o1", now=IN_SESSION)
-    with pytest.raises(ValidationError, match="^paid: "):
+    with pytest.raises(ValidationError, match=r"^paid: "):
         sale.return_units(c, "o1", "r-1", {"phone": 1}, now=IN_SESSION)
     sale.pay(c, "o1", now=IN_SESSION, paid={"phone": cny("999.00")})  # learnt on a retry
     sale.return_units(c, "o1", "r-1", {"phone": 1}, now=IN_SESSION)

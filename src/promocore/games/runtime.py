@@ -414,17 +414,18 @@ class Runner(Generic[S, C, E]):
 
     def _attempt(self, id: str, choose: Callable[[S], Iterable[C]], now: datetime) -> Outcome[S, E]:
         record = self.store.get(self.kind, id)
+        log: tuple[_Entry, ...] = ()
         if record is None:
             if self.game.initial is None:
                 raise self.game.not_found(id)
-            before, log, version = self.game.initial(id), (), 0
+            before, version = self.game.initial(id), 0
         else:
             before, log = self._decode(record)
             version = record.version
         state = before
         events: list[E] = []
         recorded: list[E] = []
-        entries = list(log)
+        entries: list[_Entry] = list(log)
         commands = list(choose(before))
         hits = 0
         for command in commands:

@@ -73,4 +73,3 @@ def test_points_come_back_in_the_returned_share_and_all_at_the_end(
         assert value * quantity <= returned * basis  # the returned units' share of the value
         assert back * quantity <= returned * used  # and of the points
     assert back == used and points.balance("u1", now=NOW) == used
-

@@ -62,7 +62,8 @@ def test_returns_are_idempotent_and_refused_when_they_cannot_be() -> None:
     service, campaign = paid_order(2)
     service.return_units("o-1", "r-1", 1, now=IN_FINAL)
     again = service.return_units("o-1", "r-1", 1, now=IN_FINAL)
-    assert again.replayed and again.events == () and again.recorded[0].units == 1
+    assert again.replayed and again.events == ()
+    assert [e.units for e in again.recorded if isinstance(e, Returned)] == [1]
     assert stock(service, campaign) == 9  # the units went back once
     with pytest.raises(IdempotencyConflictError):
         service.return_units("o-1", "r-1", 2, now=IN_FINAL)
@@ -94,7 +95,7 @@ def test_k_of_n_units_refund_at_most_k_over_n_of_what_was_paid(
         n += 1
         outcome = service.return_units("o-1", f"r-{n}", units, now=IN_FINAL)
         [event] = outcome.events
-        assert isinstance(event, Returned) and 0 <= event.amount.amount
+        assert isinstance(event, Returned) and event.amount.amount >= 0
         returned += units
         refunded += event.amount
         # never more than the returned units' share of what was paid, counted from the start

@@ -26,6 +26,7 @@ from promocore.games.presale import (
     PresaleError,
     PresaleOrder,
     PresaleService,
+    Returned,
     Status,
     UnavailableError,
     Window,
@@ -239,6 +240,7 @@ class PresaleMachine(RuleBasedStateMachine):
             assert after == before
             return
         [event] = outcome.events
+        assert isinstance(event, Returned)
         returned = after.units_returned
         assert event.units == units and returned == before.units_returned + units
         # never more than the returned units' share of what was paid; all of it at the end

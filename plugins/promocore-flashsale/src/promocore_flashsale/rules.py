@@ -1,4 +1,4 @@
-"""The rules of a flash-sale order as a pure transition ``(order, command, now) -> (order', events)``.
+"""The rules of a flash-sale order: a pure ``transition(order, command, now)``.
 
 Paying, cancelling and expiring follow the ledger's hold: the service moves the ledger first and
 records the outcome here. A [`Return`][promocore_flashsale.model.Return] of some units of a paid

@@ -5,11 +5,12 @@ They read no clock and write nothing; illegal moves raise a typed
 id changes nothing and returns no events, so a retried request is harmless.
 
 A customer may be in one open team of an activity at a time and may buy at most the per-customer
-limit over all teams. Both are counted on one [`CustomerSlot`][promocore_groupbuy.model.CustomerSlot]
-per customer and activity, claimed ([`claim`][promocore_groupbuy.rules.claim]) before the team is
-joined and released ([`unclaim`][promocore_groupbuy.rules.unclaim]) if the join fails or the team
-is refunded. [`TEAMS`][promocore_groupbuy.rules.TEAMS] and [`SLOTS`][promocore_groupbuy.rules.SLOTS]
-are the games the runner runs.
+limit over all teams. Both are counted on one
+[`CustomerSlot`][promocore_groupbuy.model.CustomerSlot] per customer and activity, claimed
+([`claim`][promocore_groupbuy.rules.claim]) before the team is joined and released
+([`unclaim`][promocore_groupbuy.rules.unclaim]) if the join fails or the team is refunded.
+[`TEAMS`][promocore_groupbuy.rules.TEAMS] and [`SLOTS`][promocore_groupbuy.rules.SLOTS] are the
+games the runner runs.
 """
 
 from __future__ import annotations

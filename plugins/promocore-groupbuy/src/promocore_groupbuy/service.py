@@ -214,7 +214,7 @@ class GroupBuyService:
         """
         return self.teams.apply(team_id, Return(join_id, refund_id, units), now=now)
 
-    def sweep(self, *, now: datetime, limit: int = 100) -> list[Outcome]:
+    def sweep(self, *, now: datetime, limit: int = 100) -> list[TeamOutcome]:
         """Close up to ``limit`` teams whose time ran out, and refund the expired ones.
 
         A team with enough members completes with filler seats; any other expires and

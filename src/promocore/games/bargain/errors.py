@@ -1,11 +1,11 @@
 """The errors bargaining raises when a move is illegal.
 
 Every error derives from [`BargainError`][promocore.games.bargain.errors.BargainError] (itself a
-[`PromocoreError`][promocore.errors.PromocoreError]), from the shared base it is a case of and
-from the builtin it refines: refused input is a ``ValueError``, a move the session's state does
-not allow an [`IllegalTransitionError`][promocore.errors.IllegalTransitionError] (a
-``RuntimeError``), a limit or stock used up an [`UnavailableError`][promocore.errors.UnavailableError],
-an unknown session a [`NotFoundError`][promocore.errors.NotFoundError] (a ``LookupError``).
+[`PromocoreError`][promocore.errors.PromocoreError]), from the shared base it is a case of and from
+the builtin it refines: refused input is a ``ValueError``, a move the session's state does not allow
+an [`IllegalTransitionError`][promocore.errors.IllegalTransitionError] (a ``RuntimeError``), a limit
+or stock used up an [`UnavailableError`][promocore.errors.UnavailableError], an unknown session a
+[`NotFoundError`][promocore.errors.NotFoundError] (a ``LookupError``).
 """
 
 from __future__ import annotations

@@ -1,12 +1,11 @@
 """The exceptions raised by distribution commissions.
 
-Every error derives from [`CommissionError`][promocore.games.commission.errors.CommissionError] (itself a
-[`PromocoreError`][promocore.errors.PromocoreError]) and, where one fits, from the builtin
-it refines, so ``except ValueError`` or ``except LookupError`` keep working. The shared bases
-apply too: a refused binding is an
-[`IllegalTransitionError`][promocore.errors.IllegalTransitionError], an unknown promoter or order
-a [`NotFoundError`][promocore.errors.NotFoundError], a balance too small an
-[`UnavailableError`][promocore.errors.UnavailableError].
+Every error derives from [`CommissionError`][promocore.games.commission.errors.CommissionError]
+(itself a [`PromocoreError`][promocore.errors.PromocoreError]) and, where one fits, from the builtin
+it refines, so ``except ValueError`` or ``except LookupError`` keep working. The shared bases apply
+too: a refused binding is an [`IllegalTransitionError`][promocore.errors.IllegalTransitionError], an
+unknown promoter or order a [`NotFoundError`][promocore.errors.NotFoundError], a balance too small
+an [`UnavailableError`][promocore.errors.UnavailableError].
 """
 
 from __future__ import annotations

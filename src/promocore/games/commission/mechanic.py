@@ -1,12 +1,11 @@
 """``commission``: distribution commissions (分销佣金), a post-stage effect.
 
-The mechanic changes no price. In a quote it estimates what each level would
-earn on each eligible line, at the entry rank (promoters' ranks and the buyer's
-chain are only known when the order is recorded), as ``commission`` effects,
-and explains every line that pays nothing as a ``commission_ineligible`` effect.
-Record paid orders with
-[`promocore.games.commission.CommissionService`][promocore.games.commission.CommissionService], which uses the
-same computation with the real chain and ranks.
+The mechanic changes no price. In a quote it estimates what each level would earn on each eligible
+line, at the entry rank (promoters' ranks and the buyer's chain are only known when the order is
+recorded), as ``commission`` effects, and explains every line that pays nothing as a
+``commission_ineligible`` effect. Record paid orders with
+[`promocore.games.commission.CommissionService`][promocore.games.commission.CommissionService],
+which uses the same computation with the real chain and ranks.
 """
 
 from __future__ import annotations

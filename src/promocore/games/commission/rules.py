@@ -1,4 +1,4 @@
-"""The rules of distribution commissions: pure transitions ``(state, command, now) -> (state', events)``.
+"""The rules of distribution commissions: pure ``(state, command, now)`` transitions.
 
 * Bindings: [`bind`][promocore.games.commission.rules.bind] applies a followed link under the
   program's [`BindingPolicy`][promocore.games.commission.params.BindingPolicy];
@@ -572,7 +572,7 @@ def _apply_reductions(
 
 
 def return_refund(state: OrderCommissions, refund_id: str, units: Mapping[str, int]) -> Refund:
-    """The [`Refund`][promocore.games.commission.model.Refund] of some units of an order coming back.
+    """The refund of some units of an order coming back.
 
     Each line gives back the returned units' share of what was paid for it
     ([`unit_refund`][promocore.games.returns.unit_refund]), so the commissions shrink by

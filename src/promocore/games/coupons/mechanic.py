@@ -1,11 +1,11 @@
 """``coupon``: a held coupon, priced at the coupon stage.
 
 Each held coupon becomes one campaign (see
-[`promocore.games.coupons.coupon_campaigns`][promocore.games.coupons.coupon_campaigns]); coupons of one stack
-group share an exclusive group, so the engine's exact search picks the combination that saves the
-customer the most and says why the others lost. The mechanic checks the coupon's own scope,
-threshold and stacking rule, and keeps at least one minor unit payable unless the coupon allows free
-orders.
+[`promocore.games.coupons.coupon_campaigns`][promocore.games.coupons.coupon_campaigns]); coupons of
+one stack group share an exclusive group, so the engine's exact search picks the combination that
+saves the customer the most and says why the others lost. The mechanic checks the coupon's own
+scope, threshold and stacking rule, and keeps at least one minor unit payable unless the coupon
+allows free orders.
 
 Coupons take no units: a shop coupon and a platform coupon may both discount a line.
 """

@@ -1,4 +1,4 @@
-"""What coupons keep and exchange: a coupon as it lives, the commands it takes, the events it causes.
+"""What coupons keep and exchange: coupons as they live, their commands and events.
 
 A [`Coupon`][promocore.games.coupons.model.Coupon] moves through its life
 ([`CouponStatus`][promocore.games.coupons.model.CouponStatus]) by the commands

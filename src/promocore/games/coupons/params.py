@@ -1,4 +1,4 @@
-"""The terms of coupons: what a coupon takes off, its template, and the ``coupon`` mechanic's params.
+"""The terms of coupons: what a coupon takes off, its template, the mechanic's params.
 
 A [`CouponTemplate`][promocore.games.coupons.params.CouponTemplate] (券模板) says what its coupons
 take off ([`CouponOffer`][promocore.games.coupons.params.CouponOffer]), on which lines, for whom,

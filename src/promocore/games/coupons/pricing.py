@@ -1,8 +1,8 @@
 """Turning the coupons a customer holds into campaigns the engine can price.
 
-Pricing stays pure: the backend loads the customer's coupons, turns them into
-campaigns with [`coupon_campaigns`][promocore.games.coupons.pricing.coupon_campaigns], and prices the cart
-with those next to its other campaigns. Coupons of one stack group share an exclusive group, so the
+Pricing stays pure: the backend loads the customer's coupons, turns them into campaigns with
+[`coupon_campaigns`][promocore.games.coupons.pricing.coupon_campaigns], and prices the cart with
+those next to its other campaigns. Coupons of one stack group share an exclusive group, so the
 engine picks exactly the combination that saves the most and explains why every other coupon was not
 used (another saved more, below its threshold, out of scope, held by another order, not yet valid or
 expired).

@@ -3,13 +3,14 @@
 The service is the imperative shell around the pure lifecycle: coupons and wallets change only
 through [`Runner`][promocore.games.runtime.Runner] s of
 [`COUPONS`][promocore.games.coupons.rules.COUPONS] and
-[`WALLETS`][promocore.games.coupons.rules.WALLETS]; counts live in
-the ledger ([`promocore.games.coupons.accounts`][promocore.games.coupons.accounts]), so no template is ever
+[`WALLETS`][promocore.games.coupons.rules.WALLETS]; counts live in the ledger
+([`promocore.games.coupons.accounts`][promocore.games.coupons.accounts]), so no template is ever
 issued beyond its quantity nor claimed beyond its per-customer limit, and no code is used in more
 orders than it allows, whatever runs concurrently; coupons live in the store, saved with
 compare-and-set. A coupon whose order is refunded in full while it is still valid is given back
-([`restore`][promocore.games.coupons.service.CouponService.restore]). Every request takes an idempotency key (or is idempotent by nature: an order id, a
-code): retrying it after a crash or a timeout finishes the work once and returns the same coupon.
+([`restore`][promocore.games.coupons.service.CouponService.restore]). Every request takes an
+idempotency key (or is idempotent by nature: an order id, a code): retrying it after a crash or a
+timeout finishes the work once and returns the same coupon.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
-"""What an invite program keeps and exchanges: its board, the commands it takes, the events it causes.
+"""What an invite program keeps and exchanges: its board, its commands and events.
 
 The [`InviteBoard`][promocore.games.invites.model.InviteBoard] of a program holds every
 [`Invitation`][promocore.games.invites.model.Invitation] (who invited whom, when the friend
-qualified) and every inviter's [`Progress`][promocore.games.invites.model.Progress]. It changes
-by [`Bind`][promocore.games.invites.model.Bind], [`Register`][promocore.games.invites.model.Register],
+qualified) and every inviter's [`Progress`][promocore.games.invites.model.Progress]. It changes by
+[`Bind`][promocore.games.invites.model.Bind], [`Register`][promocore.games.invites.model.Register],
 [`Purchase`][promocore.games.invites.model.Purchase] and
 [`Refund`][promocore.games.invites.model.Refund], applied by
 [`transition`][promocore.games.invites.rules.transition].

@@ -50,8 +50,7 @@ class InviteService:
         return found if found is not None else InviteBoard(self.program)
 
     def apply(self, command: Command, *, now: datetime) -> BoardOutcome:
-        """Apply ``command`` ([`Bind`][promocore.games.invites.Bind], ``Register``,
-        ``Purchase``, ``Refund``).
+        """Apply ``command``: a ``Bind``, ``Register``, ``Purchase`` or ``Refund``.
 
         Raises:
             InviteRefusedError: the invitation is refused; a subclass says why.
@@ -61,5 +60,5 @@ class InviteService:
     def leaderboard(
         self, *, start: datetime | None = None, end: datetime | None = None, top: int | None = 10
     ) -> tuple[Standing, ...]:
-        """Rank the program's inviters (see [`leaderboard`][promocore.games.invites.leaderboard])."""
+        """Rank the program's inviters; see [`leaderboard`][promocore.games.invites.leaderboard]."""
         return leaderboard(self.board(), start=start, end=end, top=top)

@@ -1,4 +1,4 @@
-"""The points mechanics: ``points_redemption`` (积分抵现, payment stage) and ``points_earning`` (post).
+"""The points mechanics: ``points_redemption`` (积分抵现) and ``points_earning``.
 
 ``points_redemption``: points pay part of the order. The points used are whole steps of the rate
 (no amount is rounded), at most the rule's share of what is left to pay, and none at all below its

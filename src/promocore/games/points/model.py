@@ -1,4 +1,4 @@
-"""What points keep and exchange: accounts, action logs, the commands they take, the events they cause.
+"""What points keep and exchange: accounts, action logs, their commands and events.
 
 A customer's [`PointsAccount`][promocore.games.points.model.PointsAccount] holds the
 [`Lot`][promocore.games.points.model.Lot] s they earned and the

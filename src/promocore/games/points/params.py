@@ -51,7 +51,7 @@ class PointsRate:
 
     @property
     def step_value(self) -> Money:
-        """What [`step_points`][promocore.games.points.params.PointsRate.step_points] points are worth."""
+        """What one step of points is worth (``step_points`` points)."""
         return Money(self.value.amount // gcd(self.points, self.value.amount), self.value.currency)
 
     def worth(self, points: int) -> Money:

@@ -1,11 +1,11 @@
 """Pricing with points, and turning a paid quote into account commands.
 
-[`points_campaigns`][promocore.games.points.pricing.points_campaigns] gives the payment-stage campaign
-that lets points pay part of the order and, when the program earns points on purchases, the
+[`points_campaigns`][promocore.games.points.pricing.points_campaigns] gives the payment-stage
+campaign that lets points pay part of the order and, when the program earns points on purchases, the
 post-stage campaign that computes them. Both are plain campaigns priced by the engine with the
-others. After the order is placed, [`redeem_command`][promocore.games.points.pricing.redeem_command] and
-[`earn_command`][promocore.games.points.pricing.earn_command] read the quote's effects and return the
-commands for the customer's [`PointsAccount`][promocore.games.points.PointsAccount].
+others. After the order is placed, [`redeem_command`][promocore.games.points.pricing.redeem_command]
+and [`earn_command`][promocore.games.points.pricing.earn_command] read the quote's effects and
+return the commands for the customer's [`PointsAccount`][promocore.games.points.PointsAccount].
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ rates too) and earn. Only the tests import it (it needs hypothesis).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from hypothesis import strategies as st
 
 from promocore.games.points.params import (
@@ -37,7 +39,7 @@ def redemption_rules(draw: st.DrawFn, *, currency: str = "CNY") -> RedemptionRul
     most = draw(st.none() | st.integers(max(1, least), 100_000))
     return RedemptionRule(
         draw(points_rates(currency=currency)),
-        max_share=draw(rates(min_value="0.1", max_value=100, places=1)),
+        max_share=draw(rates(min_value=Decimal("0.1"), max_value=100, places=1)),
         min_points=least,
         max_points=most,
     )

@@ -1,12 +1,12 @@
-"""What a presale keeps and exchanges: a customer's order, the commands it takes, the events it causes.
+"""What a presale keeps and exchanges: a customer's order, its commands and events.
 
 A [`PresaleOrder`][promocore.games.presale.model.PresaleOrder] is an immutable record changed only
 by [`transition`][promocore.games.presale.rules.transition]:
 [`PayDeposit`][promocore.games.presale.model.PayDeposit],
 [`PayFinal`][promocore.games.presale.model.PayFinal],
-[`Fulfill`][promocore.games.presale.model.Fulfill], [`Cancel`][promocore.games.presale.model.Cancel],
-[`Refund`][promocore.games.presale.model.Refund] (an amount),
-[`Return`][promocore.games.presale.model.Return] (some units) and
+[`Fulfill`][promocore.games.presale.model.Fulfill],
+[`Cancel`][promocore.games.presale.model.Cancel], [`Refund`][promocore.games.presale.model.Refund]
+(an amount), [`Return`][promocore.games.presale.model.Return] (some units) and
 [`Lapse`][promocore.games.presale.model.Lapse].
 """
 

@@ -26,9 +26,8 @@ from promocore.games.presale.errors import (
 )
 from promocore.games.presale.legal import DEPOSIT_CAP_PERCENT, deposit_cap, split_deposit
 from promocore.games.presale.lines import Phase, presale_line
-from promocore.games.presale.mechanic import NAME
 from promocore.games.presale.model import PresaleOrder, Status
-from promocore.games.presale.params import PresaleParams, Window
+from promocore.games.presale.params import NAME, PresaleParams, Window
 from promocore.money import Money, total
 from promocore.plugins import PluginHost
 from promocore.quote import Quote, QuoteLine, Reason

@@ -166,8 +166,9 @@ class PresaleService:
     def refund(
         self, order_id: str, refund_id: str, amount: Money, *, now: datetime, reason: str = ""
     ) -> OrderOutcome:
-        """Refund an amount of what was paid, after the final payment (price protection,
-        goodwill); the units stay with the customer. To take units back, use
+        """Refund an amount of what was paid, after the final payment; the units stay.
+
+        For price protection (价保) or goodwill. To take units back, use
         [`return_units`][promocore.games.presale.service.PresaleService.return_units].
         """
         return self._move(order_id, Refund(refund_id, amount, reason), now)

@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 from promocore.campaign import Campaign, Scope, Stage
 from promocore.cart import Cart, Customer, LineItem
 from promocore.games.presale.lines import Phase, presale_line
-from promocore.games.presale.mechanic import NAME, pricing_stage
+from promocore.games.presale.mechanic import pricing_stage
 from promocore.games.presale.params import (
+    NAME,
     DepositPolicy,
     ExcessDeposit,
     PresaleParams,
