@@ -39,7 +39,7 @@ def promocore_mechanics() -> list[Mechanic]:  # type: ignore[empty-body]
     Returns:
         The mechanics, possibly none.
 
-    Added in promocore 0.1.
+    Added in promocore 0.1.0.
     """
 
 
@@ -54,7 +54,7 @@ def promocore_validate_campaign(campaign: Campaign) -> list[Problem]:  # type: i
     Args:
         campaign: The campaign, already structurally valid.
 
-    Added in promocore 0.1.
+    Added in promocore 0.1.0.
     """
 
 
@@ -66,7 +66,7 @@ def promocore_quote_priced(cart: Cart, quote: Quote) -> None:
         cart: The cart that was priced.
         quote: The result.
 
-    Added in promocore 0.1.
+    Added in promocore 0.1.0.
     """
 
 
@@ -86,7 +86,7 @@ def promocore_game_event(game: str, record_id: str, event: object, at: datetime)
         event: The event (a frozen attrs value of the game's ``model``).
         at: The moment of the move.
 
-    Added in promocore 0.1.
+    Added in promocore 0.1.0.
     """
 
 

@@ -64,7 +64,7 @@ def transition(order: FlashOrder, command: Command, now: datetime) -> Transition
 
 
 def _pay(order: FlashOrder, command: Pay, now: datetime) -> Transition:
-    if order.status is OrderStatus.PAID:
+    if order.status in (OrderStatus.PAID, OrderStatus.RETURNED):  # a retry
         if command.paid and not order.paid:  # the payment became known on a retry
             return attrs.evolve(order, paid=amounts_of(command.paid)), ()
         return order, ()
