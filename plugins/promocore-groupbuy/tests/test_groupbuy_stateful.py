@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 
 from groupbuy_builders import NOW, campaign
@@ -49,12 +50,10 @@ class GroupBuy(RuleBasedStateMachine):
     def join(self, data: st.DataObject, customer: str, quantity: int) -> None:
         team_id = data.draw(st.sampled_from(self.teams))
         join_id = f"{team_id}:{customer}"
-        try:
+        with contextlib.suppress(GroupBuyError):  # the team or the customer refused
             self.service.join(
                 self.campaign, team_id, customer, quantity, now=self.now, join_id=join_id
             )
-        except GroupBuyError:
-            pass
 
     @precondition(lambda self: bool(self.teams))
     @rule(data=st.data(), units=st.integers(1, 3), refund=st.integers(0, 3))
