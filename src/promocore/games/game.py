@@ -49,13 +49,6 @@ class CommandId:
     request: Any = None
 
 
-def _not_found(kind: str) -> Callable[[str], Exception]:
-    def make(id: str) -> Exception:
-        return NotFoundError(f"no {kind} with id {id!r}")
-
-    return make
-
-
 def _conflict(kind: str) -> Callable[[str, str], Exception]:
     def make(id: str, key: str) -> Exception:
         return IdempotencyConflictError(
@@ -70,6 +63,27 @@ def _exhausted(kind: str) -> Callable[[str, int], Exception]:
         return RetriesExhaustedError(
             f"{kind} {id!r}: gave up after {attempts} attempts lost to concurrent writers"
         )
+
+    return make
+
+
+def send(command: C) -> Callable[[Any, datetime], C]:
+    """An ``on_due`` sending ``command`` to every due state (``send(Expire())``)."""
+
+    def pick(state: Any, now: datetime) -> C:
+        del state, now
+        return command
+
+    return pick
+
+
+def missing(
+    error: Callable[[str], Exception], what: str, by: str = "id"
+) -> Callable[[str], Exception]:
+    """A ``not_found`` raising ``error("no <what> with <by> '<id>'")``."""
+
+    def make(id: str) -> Exception:
+        return error(f"no {what} with {by} {id!r}")
 
     return make
 
@@ -116,7 +130,7 @@ class Game(Generic[S, C, E]):
     initial: Callable[[str], S] | None = None
     identify: Callable[[C], CommandId | None] | None = None
     not_found: Callable[[str], Exception] = attrs.field(
-        default=attrs.Factory(lambda self: _not_found(self.kind), takes_self=True)
+        default=attrs.Factory(lambda self: missing(NotFoundError, self.kind), takes_self=True)
     )
     conflict: Callable[[str, str], Exception] = attrs.field(
         default=attrs.Factory(lambda self: _conflict(self.kind), takes_self=True)

@@ -15,7 +15,7 @@ from typing import get_args
 import attrs
 
 from promocore.errors import ValidationError
-from promocore.games.game import CommandId, Game
+from promocore.games.game import CommandId, Game, missing, send
 from promocore.games.returns import check_return, unit_refund
 from promocore_flashsale.errors import (
     IdempotencyConflictError,
@@ -135,19 +135,10 @@ def order_due(order: FlashOrder) -> datetime | None:
     return order.expires_at if order.status is OrderStatus.HELD else None
 
 
-def _expire_due(order: FlashOrder, now: datetime) -> Expire:
-    del order, now
-    return Expire()
-
-
 def _identify(command: Command) -> CommandId | None:
     if isinstance(command, Return):
         return CommandId(f"return:{command.refund_id}", command.units)
     return None
-
-
-def _not_found(order_id: str) -> Exception:
-    return UnknownOrderError(f"no flash-sale order {order_id!r}")
 
 
 def _conflict(order_id: str, key: str) -> Exception:
@@ -162,9 +153,9 @@ ORDERS: Game[FlashOrder, Command, Event] = Game(
     transition=transition,
     events=get_args(Event),
     due=order_due,
-    on_due=_expire_due,
+    on_due=send(Expire()),
     identify=_identify,
-    not_found=_not_found,
+    not_found=missing(UnknownOrderError, "flash-sale order"),
     conflict=_conflict,
 )
 """Flash-sale orders by order id (a sweep expires those whose hold lapsed unpaid)."""

@@ -22,7 +22,7 @@ from typing import get_args
 import attrs
 
 from promocore.errors import ValidationError
-from promocore.games.game import CommandId, Game
+from promocore.games.game import CommandId, Game, missing
 from promocore.games.returns import check_return, unit_refund
 from promocore.money import Money
 from promocore.validation import Checks
@@ -347,10 +347,6 @@ def _identify(command: Command) -> CommandId | None:
     return None
 
 
-def _not_found(team_id: str) -> Exception:
-    return TeamNotFoundError(f"no team with id {team_id!r}")
-
-
 def _conflict(team_id: str, key: str) -> Exception:
     what, _, id = key.partition(":")
     return IdempotencyConflictError(
@@ -365,7 +361,7 @@ TEAMS: Game[Team, Command, Event] = Game(
     events=get_args(Event),
     due=team_due,
     identify=_identify,
-    not_found=_not_found,
+    not_found=missing(TeamNotFoundError, "team"),
     conflict=_conflict,
 )
 """Teams by id (a sweep expires or completes those whose time ran out)."""

@@ -68,7 +68,7 @@ from promocore.games.bargain.model import (
     TallyCommand,
     Uncount,
 )
-from promocore.games.game import CommandId, Game
+from promocore.games.game import CommandId, Game, missing, send
 from promocore.games.returns import unit_refund
 
 #: What a transition returns: the new state and what happened.
@@ -334,19 +334,10 @@ def session_due(session: BargainSession) -> datetime | None:
     return session.expires_at if session.status is Status.STARTED else None
 
 
-def _expire_due(session: BargainSession, now: datetime) -> Expire:
-    del session, now
-    return Expire()
-
-
 def _identify(command: Command) -> CommandId | None:
     if isinstance(command, Refund):
         return CommandId(f"refund:{command.refund_id}")
     return None
-
-
-def _not_found(session_id: str) -> Exception:
-    return SessionNotFoundError(f"no bargain session with id {session_id!r}")
 
 
 def _exhausted(id: str, attempts: int) -> Exception:
@@ -361,9 +352,9 @@ SESSIONS: Game[BargainSession, Command, Event] = Game(
     transition=apply,
     events=get_args(Event),
     due=session_due,
-    on_due=_expire_due,
+    on_due=send(Expire()),
     identify=_identify,
-    not_found=_not_found,
+    not_found=missing(SessionNotFoundError, "bargain session"),
     exhausted=_exhausted,
 )
 """The sessions, as the runner runs them (expired by a sweep once their time is up)."""

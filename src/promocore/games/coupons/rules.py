@@ -46,7 +46,7 @@ from promocore.games.coupons.model import (
     Wallet,
 )
 from promocore.games.coupons.params import CouponTemplate
-from promocore.games.game import CommandId, Game
+from promocore.games.game import CommandId, Game, missing
 
 
 def issue(template: CouponTemplate, code: str, origin: str, now: datetime) -> tuple[Coupon, Events]:
@@ -292,10 +292,6 @@ def _identify(command: Command) -> CommandId | None:
     return None
 
 
-def _unknown(code: str) -> Exception:
-    return UnknownCouponError(f"no coupon with code {code!r}")
-
-
 COUPONS: Game[Coupon, Command, CouponEvent] = Game(
     kind="coupon",
     state=Coupon,
@@ -303,7 +299,7 @@ COUPONS: Game[Coupon, Command, CouponEvent] = Game(
     events=get_args(CouponEvent),
     due=coupon_due,
     identify=_identify,
-    not_found=_unknown,
+    not_found=missing(UnknownCouponError, "coupon", by="code"),
 )
 """Coupons by code, as the runner runs them."""
 

@@ -16,7 +16,7 @@ from typing import get_args
 
 import attrs
 
-from promocore.games.game import CommandId, Game
+from promocore.games.game import CommandId, Game, send
 from promocore.games.points.errors import (
     DailyLimitReachedError,
     InsufficientPointsError,
@@ -324,11 +324,6 @@ def account_due(account: PointsAccount) -> datetime | None:
     return min(expiries) if expiries else None
 
 
-def _expire_due(account: PointsAccount, now: datetime) -> ExpirePoints:
-    del account, now
-    return ExpirePoints()
-
-
 def _identify(command: Command) -> CommandId | None:
     match command:
         case Earn():
@@ -364,7 +359,7 @@ def accounts(currency: str) -> Game[PointsAccount, Command, PointsEvent]:
         transition=transition,
         events=get_args(PointsEvent),
         due=account_due,
-        on_due=_expire_due,
+        on_due=send(ExpirePoints()),
         initial=lambda customer_id: PointsAccount(customer_id, currency),
         identify=_identify,
         conflict=_conflict,

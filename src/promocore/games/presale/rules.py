@@ -28,7 +28,7 @@ import attrs
 
 from promocore.campaign import Campaign
 from promocore.errors import ValidationError
-from promocore.games.game import CommandId, Game
+from promocore.games.game import CommandId, Game, missing, send
 from promocore.games.presale.errors import (
     AmountError,
     IdempotencyConflictError,
@@ -387,15 +387,6 @@ def _identify(command: Command) -> CommandId | None:
     return None
 
 
-def _lapse_due(order: PresaleOrder, now: datetime) -> Lapse:
-    del order, now
-    return Lapse()
-
-
-def _not_found(order_id: str) -> Exception:
-    return OrderNotFoundError(f"no presale order with id {order_id!r}")
-
-
 def _conflict(order_id: str, key: str) -> Exception:
     kind, _, id = key.partition(":")
     return IdempotencyConflictError(
@@ -414,9 +405,9 @@ ORDERS: Game[PresaleOrder, Command, Event] = Game(
     transition=transition,
     events=get_args(Event),
     due=order_due,
-    on_due=_lapse_due,
+    on_due=send(Lapse()),
     identify=_identify,
-    not_found=_not_found,
+    not_found=missing(OrderNotFoundError, "presale order"),
     conflict=_conflict,
 )
 """Presale orders as the runner runs them (a sweep lapses the unpaid ones)."""
