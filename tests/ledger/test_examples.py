@@ -10,7 +10,6 @@ import pytest
 MODULES = [
     "promocore.ledger",
     "promocore.ledger.clock",
-    "promocore.state.retry",
     "promocore.state.typed",
 ]
 
