@@ -1,0 +1,159 @@
+-- 2: one-call reservations that may commit at once, accounts and top-ups as functions,
+-- and an index of settled reservations by when they were settled, for purges.
+CREATE INDEX IF NOT EXISTS ledger_reservations_closed
+    ON {s}.ledger_reservations (closed_us) WHERE status <> 'held';
+
+-- Draw every item or none; with p_commit, spend it at once. The caller has checked that the
+-- accounts exist and that the items fit them. Returns 'ok' with the grants, 'found' with the
+-- reservation the key already made (committing it when p_commit and it is held), 'refused'
+-- with "index:available," for each refused item, or 'expired' (having done nothing) when an
+-- item is short while expired holds wait to be given back, each in its own transaction.
+-- Locks: counters in (account, subject) order; a reservation row only before them (through
+-- ledger_settle), never after, so that no two calls wait on each other.
+CREATE OR REPLACE FUNCTION {s}.ledger_draw(
+    p_key TEXT, p_fingerprint TEXT, p_now BIGINT, p_expires BIGINT, p_commit BOOLEAN,
+    p_accounts TEXT[], p_subjects TEXT[], p_amounts BIGINT[], p_partial BOOLEAN[])
+RETURNS TABLE (r_outcome TEXT, r_fingerprint TEXT, r_grants TEXT, r_status TEXT,
+               r_expires BIGINT)
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_n INT := cardinality(p_accounts);
+    v_found TEXT;
+    v_available BIGINT[];
+    v_granted BIGINT[] := array_fill(0::BIGINT, ARRAY[cardinality(p_accounts)]);
+    v_refused TEXT := '';
+    v_short BOOLEAN := FALSE;
+    v_grants TEXT;
+BEGIN
+    SELECT fingerprint INTO v_found FROM {s}.ledger_reservations WHERE key = p_key;
+    IF FOUND THEN
+        RETURN QUERY SELECT 'found', x.r_fingerprint, x.r_grants, x.r_status, x.r_expires
+          FROM {s}.ledger_settle(p_key, p_now,
+                 CASE WHEN p_commit AND v_found = p_fingerprint THEN 'committed' ELSE '' END) AS x;
+        RETURN;
+    END IF;
+    INSERT INTO {s}.ledger_counters (account, subject, reserved, committed)
+    SELECT t.a, t.s, 0, 0 FROM unnest(p_accounts, p_subjects) AS t(a, s)
+     WHERE t.s <> '' ORDER BY t.a COLLATE "C", t.s COLLATE "C"
+    ON CONFLICT (account, subject) DO NOTHING;
+    PERFORM 1 FROM {s}.ledger_counters c
+      JOIN unnest(p_accounts, p_subjects) AS t(a, s) ON c.account = t.a AND c.subject = t.s
+     ORDER BY c.account COLLATE "C", c.subject COLLATE "C"
+       FOR UPDATE OF c;
+    SELECT array_agg(a.limit_amount - c.reserved - c.committed ORDER BY t.o) INTO v_available
+      FROM unnest(p_accounts, p_subjects) WITH ORDINALITY AS t(a, s, o)
+      JOIN {s}.ledger_counters c ON c.account = t.a AND c.subject = t.s
+      JOIN {s}.ledger_accounts a ON a.name = c.account;
+    IF coalesce(cardinality(v_available), 0) <> v_n THEN
+        RAISE EXCEPTION 'promocore ledger: a counter of % is missing', p_accounts;
+    END IF;
+    FOR i IN 1 .. v_n LOOP
+        IF p_amounts[i] <= v_available[i] THEN
+            v_granted[i] := p_amounts[i];
+        ELSE
+            v_short := TRUE;
+            IF p_partial[i] AND v_available[i] > 0 THEN
+                v_granted[i] := v_available[i];
+            ELSE
+                v_refused := v_refused || (i - 1) || ':' || greatest(v_available[i], 0) || ',';
+            END IF;
+        END IF;
+    END LOOP;
+    IF v_short AND EXISTS (SELECT 1 FROM {s}.ledger_reservations
+                            WHERE status = 'held' AND expires_us <= p_now) THEN
+        RETURN QUERY SELECT 'expired', NULL::TEXT, NULL::TEXT, NULL::TEXT, NULL::BIGINT;
+        RETURN;
+    END IF;
+    IF v_refused <> '' THEN
+        -- A concurrent call with this key may have taken the last of an account while
+        -- this one waited for the locks: then its reservation is this call's result.
+        IF EXISTS (SELECT 1 FROM {s}.ledger_reservations WHERE key = p_key) THEN
+            RETURN QUERY SELECT 'found', r.fingerprint, r.grants, r.status, r.expires_us
+                           FROM {s}.ledger_reservations AS r WHERE r.key = p_key;
+        ELSE
+            RETURN QUERY SELECT 'refused', v_refused, NULL::TEXT, NULL::TEXT, NULL::BIGINT;
+        END IF;
+        RETURN;
+    END IF;
+    SELECT json_agg(json_build_array(t.a, t.s, t.q, t.g) ORDER BY t.o)::TEXT INTO v_grants
+      FROM unnest(p_accounts, p_subjects, p_amounts, v_granted) WITH ORDINALITY
+           AS t(a, s, q, g, o);
+    INSERT INTO {s}.ledger_reservations
+           (key, fingerprint, grants, status, expires_us, created_us, closed_us)
+    VALUES (p_key, p_fingerprint, v_grants,
+            CASE WHEN p_commit THEN 'committed' ELSE 'held' END, p_expires, p_now,
+            CASE WHEN p_commit THEN p_now END)
+    ON CONFLICT (key) DO NOTHING;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT 'found', r.fingerprint, r.grants, r.status, r.expires_us
+                       FROM {s}.ledger_reservations AS r WHERE r.key = p_key;
+        RETURN;
+    END IF;
+    IF p_commit THEN
+        UPDATE {s}.ledger_counters c SET committed = c.committed + t.g
+          FROM unnest(p_accounts, p_subjects, v_granted) AS t(a, s, g)
+         WHERE c.account = t.a AND c.subject = t.s;
+    ELSE
+        UPDATE {s}.ledger_counters c SET reserved = c.reserved + t.g
+          FROM unnest(p_accounts, p_subjects, v_granted) AS t(a, s, g)
+         WHERE c.account = t.a AND c.subject = t.s;
+    END IF;
+    RETURN QUERY SELECT 'ok', p_fingerprint, v_grants,
+                        CASE WHEN p_commit THEN 'committed' ELSE 'held' END, p_expires;
+END
+$$;
+
+-- Create an account unless it exists; return it as stored.
+CREATE OR REPLACE FUNCTION {s}.ledger_define(
+    p_name TEXT, p_kind TEXT, p_currency TEXT, p_limit BIGINT)
+RETURNS TABLE (r_kind TEXT, r_currency TEXT, r_limit BIGINT)
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_kind TEXT;
+BEGIN
+    INSERT INTO {s}.ledger_accounts (name, kind, currency, limit_amount)
+    VALUES (p_name, p_kind, p_currency, p_limit) ON CONFLICT (name) DO NOTHING;
+    SELECT kind INTO v_kind FROM {s}.ledger_accounts WHERE name = p_name;
+    IF v_kind <> 'usage' THEN
+        INSERT INTO {s}.ledger_counters (account, subject, reserved, committed)
+        VALUES (p_name, '', 0, 0) ON CONFLICT (account, subject) DO NOTHING;
+    END IF;
+    RETURN QUERY SELECT a.kind, a.currency, a.limit_amount
+                   FROM {s}.ledger_accounts a WHERE a.name = p_name;
+END
+$$;
+
+-- Raise an account's limit once per key. Returns 'ok' or 'done' (an earlier top-up with this
+-- key) with the account, amount and limit after it, or 'unknown' or 'capacity'.
+CREATE OR REPLACE FUNCTION {s}.ledger_top_up(
+    p_key TEXT, p_account TEXT, p_amount BIGINT, p_max BIGINT)
+RETURNS TABLE (r_outcome TEXT, r_account TEXT, r_amount BIGINT, r_after BIGINT)
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_limit BIGINT;
+BEGIN
+    RETURN QUERY SELECT 'done', t.account, t.amount, t.limit_after
+                   FROM {s}.ledger_top_ups t WHERE t.key = p_key;
+    IF FOUND THEN
+        RETURN;
+    END IF;
+    SELECT limit_amount INTO v_limit FROM {s}.ledger_accounts WHERE name = p_account FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT 'unknown', NULL::TEXT, NULL::BIGINT, NULL::BIGINT;
+        RETURN;
+    END IF;
+    IF v_limit + p_amount > p_max THEN
+        RETURN QUERY SELECT 'capacity', NULL::TEXT, NULL::BIGINT, NULL::BIGINT;
+        RETURN;
+    END IF;
+    INSERT INTO {s}.ledger_top_ups (key, account, amount, limit_after)
+    VALUES (p_key, p_account, p_amount, v_limit + p_amount) ON CONFLICT (key) DO NOTHING;
+    IF NOT FOUND THEN  -- the same key, from a call that held the account's lock before us
+        RETURN QUERY SELECT 'done', t.account, t.amount, t.limit_after
+                       FROM {s}.ledger_top_ups t WHERE t.key = p_key;
+        RETURN;
+    END IF;
+    UPDATE {s}.ledger_accounts SET limit_amount = limit_amount + p_amount WHERE name = p_account;
+    RETURN QUERY SELECT 'ok', p_account, p_amount, v_limit + p_amount;
+END
+$$;
