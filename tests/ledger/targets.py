@@ -39,13 +39,15 @@ class SyncBridge:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._thread.start()
-        self.target = self._run(self._make(factory))
+        self.target = self.run(self._make(factory))
 
     @staticmethod
     async def _make(factory: Callable[[], Any]) -> Any:
         return factory()
 
-    def _run(self, awaitable: Any) -> Any:
+    def run(self, awaitable: Any) -> Any:
+        """Run ``awaitable`` on the bridge's loop and return its result."""
+
         async def wrapped() -> Any:
             return await awaitable
 
@@ -59,13 +61,13 @@ class SyncBridge:
         def call(*args: Any, **kwargs: Any) -> Any:
             result = attribute(*args, **kwargs)
             if inspect.isawaitable(result):
-                return self._run(result)
+                return self.run(result)
             return result
 
         return call
 
     def close(self) -> None:
-        self._run(self.target.close())
+        self.run(self.target.close())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
         self._loop.close()
