@@ -156,13 +156,20 @@ class _Errors:
             exceptions.TryAgainError,
             exceptions.ReadOnlyError,
             exceptions.ClusterError,
-            OSError,
         )
         response = exceptions.ResponseError
 
         def transient_reply(error: BaseException) -> bool:
             return isinstance(error, response) and str(error).startswith(
-                ("LOADING", "READONLY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN", "UNBLOCKED")
+                (
+                    "LOADING",
+                    "READONLY",
+                    "MASTERDOWN",
+                    "CLUSTERDOWN",
+                    "TRYAGAIN",
+                    "UNBLOCKED",
+                    "WAIT cannot be used with replica",
+                )
             )
 
         self.transient_reply = transient_reply
@@ -174,6 +181,8 @@ def _unwrap(replies: list[Any], count: int, *, asked: bool, replicas: int) -> li
     if replicas:
         acked = replies[-1]
         if isinstance(acked, BaseException):
+            if any(isinstance(r, BaseException) for r in body):
+                return body  # the scripts' own errors (a MOVED, say) tell what to do
             raise acked
         if int(acked) < replicas and not any(isinstance(r, BaseException) for r in body):
             raise NotReplicatedError(replicas, int(acked))
@@ -279,6 +288,8 @@ class RedisRunner:
                         if isinstance(reply, BaseException):
                             raise reply
                 return replies
+            except NotReplicatedError:
+                raise
             except errors.moved:
                 self._refresh()
             except errors.ask as redirect:
@@ -407,6 +418,8 @@ class AsyncRedisRunner:
                         if isinstance(reply, BaseException):
                             raise reply
                 return replies
+            except NotReplicatedError:
+                raise
             except errors.moved:
                 pass
             except errors.transient:
