@@ -81,6 +81,8 @@ class Target:
     location: str = ""
     namespace: str = ""
     replicas: int = 0
+    retry_for: float = 60.0
+    durable: bool = False
 
     @property
     def prefix(self) -> str:
@@ -96,11 +98,16 @@ class Target:
         if self.backend == "sqlite":
             from promocore.ledger.sqlite import SqliteLedger
 
-            return SqliteLedger(self.location, clock=clock, durable=False)
+            return SqliteLedger(self.location, clock=clock, durable=self.durable)
         if self.backend == "postgres":
             from promocore.ledger.postgres import PostgresLedger
 
-            return PostgresLedger(self.location, schema=self.namespace, clock=clock)
+            return PostgresLedger(
+                self.location,
+                schema=self.namespace,
+                clock=clock,
+                retry_for=timedelta(seconds=self.retry_for),
+            )
         if self.backend in ("redis", "redis-cluster"):
             from promocore.ledger.redis import RedisLedger
 
@@ -109,7 +116,7 @@ class Target:
                 prefix=self.prefix,
                 clock=clock,
                 replicas=self.replicas,
-                retry_for=timedelta(seconds=60),
+                retry_for=timedelta(seconds=self.retry_for),
             )
         if self.backend == "postgres-async":
             from promocore.ledger.postgres import AsyncPostgresLedger

@@ -150,3 +150,27 @@ def hammer_patiently_into(
     except BaseException as error:
         results.put((worker, f"{type(error).__name__}: {error}"))
         raise
+
+
+def sell_until_stopped(
+    target: Target, worker: int, acks: Queue[tuple[str, str, int]], go: Event
+) -> None:
+    """Sell units (reserve, then commit) until the server fails or the stock runs out.
+
+    Puts ``("held", key, units)`` once a reserve returned and ``("committed", key, budget)``
+    once its commit returned, then ``("stopped", error, 0)`` when a call fails.
+    """
+    ledger = target.open()
+    go.wait(60)
+    n = 0
+    try:
+        while True:
+            key = f"w{worker}-{n}"
+            items = [Draw.stock("stock", 1), Draw.budget("budget", Money(100, "CNY"))]
+            held = ledger.reserve(key, items, LONG_TTL)
+            acks.put(("held", key, held.granted("stock")))
+            done = ledger.commit(key)
+            acks.put(("committed", key, done.granted("budget")))
+            n += 1
+    except Exception as error:
+        acks.put(("stopped", f"{type(error).__name__}: {error}", 0))
