@@ -355,6 +355,26 @@ class RedisRunner:
                 )
             time.sleep(delay)
 
+    def read_many(self, commands: Sequence[Sequence[object]]) -> list[Any]:
+        """Run read commands in one round trip on the anchor's node; return their replies."""
+        errors = self._errors
+        backoff = _Backoff(self.retry_for)
+        while True:
+            try:
+                pipe = self._target().pipeline(transaction=False)
+                for command in commands:
+                    pipe.execute_command(*command)
+                replies: list[Any] = pipe.execute()
+                return replies
+            except (errors.moved, *errors.transient):
+                self._refresh()
+            delay = backoff.next()
+            if delay is None:
+                raise BackendUnavailableError(
+                    f"Redis did not answer within {self.retry_for.total_seconds():g} s"
+                )
+            time.sleep(delay)
+
     def close(self) -> None:
         """Close the client."""
         self.client.close()
@@ -459,6 +479,28 @@ class AsyncRedisRunner:
         while True:
             try:
                 return await self.client.execute_command(*command)
+            except (errors.moved, *errors.transient):
+                pass
+            delay = backoff.next()
+            if delay is None:
+                raise BackendUnavailableError(
+                    f"Redis did not answer within {self.retry_for.total_seconds():g} s"
+                )
+            await asyncio.sleep(delay)
+
+    async def read_many(self, commands: Sequence[Sequence[object]]) -> list[Any]:
+        """Run read commands in one round trip; return their replies."""
+        import asyncio
+
+        errors = self._errors
+        backoff = _Backoff(self.retry_for)
+        while True:
+            try:
+                pipe = self.client.pipeline(transaction=False)
+                for command in commands:
+                    pipe.execute_command(*command)
+                replies: list[Any] = await pipe.execute()
+                return replies
             except (errors.moved, *errors.transient):
                 pass
             delay = backoff.next()

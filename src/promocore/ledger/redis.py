@@ -64,8 +64,6 @@ from promocore.ledger.planning import (
     check_sweep,
     check_top_up,
     committed_now,
-    decode_grants,
-    fingerprint,
     refused,
     settled,
 )
@@ -81,6 +79,7 @@ _PURGE = Script(redis_scripts.PURGE)
 _DEFINE = Script(redis_scripts.DEFINE)
 _TOP_UP = Script(redis_scripts.TOP_UP)
 _HELD = ReservationStatus.HELD
+_US, _RS = "\x1f", "\x1e"  # the unit and record separators the scripts split on
 _COMMITTED = ReservationStatus.COMMITTED
 
 #: A script call: the script and its arguments, and how to read its reply.
@@ -149,11 +148,9 @@ class _RedisLedgerCodec:
         self, key: str, draws: Sequence[Draw], moment: datetime, expires: int, commit: bool
     ) -> _Call:
         args: list[object] = [
-            self._prefix, key, fingerprint(draws), to_micros(moment), expires,
-            "1" if commit else "0", len(draws),
+            self._prefix, key, encode_request(draws), to_micros(moment), expires,
+            "1" if commit else "0",
         ]  # fmt: skip
-        for d in draws:
-            args += [d.account, d.subject or "", d.amount, "1" if d.partial else "0"]
 
         def read(reply: Sequence[object]) -> Reservation:
             head = text(reply[0])
@@ -203,13 +200,20 @@ class _RedisLedgerCodec:
 
         return _BALANCE, [self._prefix, account, subject or "", to_micros(moment)], read
 
-    def _purge_args(self, cutoff: int, batch: int, keys: Sequence[str] = ()) -> list[object]:
-        return [self._prefix, cutoff, batch, *keys]
+    def _scan(self, cursor: int, batch: int) -> tuple[object, ...]:
+        return ("SCAN", cursor, "MATCH", _glob(self._prefix) + "res:*", "COUNT", batch)
 
-    def _closed_read(self, cutoff: int, batch: int) -> tuple[object, ...]:
-        return (
-            "ZRANGEBYSCORE", self._prefix + "closed", "-inf", f"({cutoff}", "LIMIT", 0, batch
-        )  # fmt: skip
+    def _settled_before(
+        self, keys: Sequence[str], rows: Sequence[Sequence[object]], cutoff: int
+    ) -> list[Reservation]:
+        """Return the reservations among ``keys`` settled before ``cutoff``."""
+        old = []
+        for key, (status, expires, grants, closed) in zip(keys, rows, strict=True):
+            if status is None or closed is None or text(status) == "held":
+                continue
+            if int(text(closed)) < cutoff:
+                old.append(_view(key, ["found", status, expires, grants]))
+        return old
 
     def _batch_calls(
         self,
@@ -230,6 +234,29 @@ class _RedisLedgerCodec:
                 continue
             calls.append(self._reserve_call(key, draws, moment, expires, commit))
         return calls, moment
+
+
+def encode_request(draws: Sequence[Draw]) -> str:
+    """Return the items of a request as the scripts read them (also its fingerprint)."""
+    return _RS.join(
+        f"{d.account}{_US}{d.subject or ''}{_US}{d.amount}{_US}{'1' if d.partial else '0'}"
+        f"{_US}{d.currency or ''}"
+        for d in draws
+    )
+
+
+def decode_grants(stored: str) -> tuple[Grant, ...]:
+    """Return the grants the scripts stored (account, subject, asked, granted per item)."""
+    grants = []
+    for item in stored.split(_RS):
+        account, subject, asked, granted = item.split(_US)
+        grants.append(Grant(account, int(granted), int(asked), subject or None))
+    return tuple(grants)
+
+
+def _glob(prefix: str) -> str:
+    """Return ``prefix`` with the characters ``SCAN MATCH`` treats specially escaped."""
+    return "".join("\\" + c if c in "*?[]\\" else c for c in prefix)
 
 
 def _view(key: str, reply: Sequence[object]) -> Reservation:
@@ -423,18 +450,22 @@ class RedisLedger(_RedisLedgerCodec):
         """Delete settled reservations older than ``older_than`` (see `Ledger.purge`)."""
         check_purge(older_than, now, batch)
         cutoff = to_micros(self._now(now) - older_than)
-        total = 0
+        total, cursor = 0, 0
         while True:
-            if archive is None:
-                count = int(self._run.run(_PURGE, self._purge_args(cutoff, batch)))
-            else:
-                keys = [text(k) for k in self._run.read(*self._closed_read(cutoff, batch))]
-                if not keys:
-                    return total
-                archive([v for v in (self.reservation(k) for k in keys) if v is not None])
-                count = int(self._run.run(_PURGE, self._purge_args(cutoff, batch, keys)))
-            total += count
-            if count < batch:
+            cursor_text, found = self._run.read(*self._scan(cursor, batch))
+            cursor = int(text(cursor_text))
+            keys = [text(k)[len(self._prefix) + 4 :] for k in found]
+            if keys:
+                rows = self._run.read_many(
+                    [("HMGET", self._prefix + "res:" + k, "st", "exp", "g", "t") for k in keys]
+                )
+                old = self._settled_before(keys, rows, cutoff)
+                if old:
+                    if archive is not None:
+                        archive(old)
+                    args = [self._prefix, cutoff, *(v.key for v in old)]
+                    total += int(self._run.run(_PURGE, args))
+            if cursor == 0:
                 return total
 
     def close(self) -> None:
@@ -608,19 +639,22 @@ class AsyncRedisLedger(_RedisLedgerCodec):
         """Delete settled reservations older than ``older_than`` (see `Ledger.purge`)."""
         check_purge(older_than, now, batch)
         cutoff = to_micros(self._now(now) - older_than)
-        total = 0
+        total, cursor = 0, 0
         while True:
-            if archive is None:
-                count = int(await self._run.run(_PURGE, self._purge_args(cutoff, batch)))
-            else:
-                keys = [text(k) for k in await self._run.read(*self._closed_read(cutoff, batch))]
-                if not keys:
-                    return total
-                views = [await self.reservation(k) for k in keys]
-                archive([v for v in views if v is not None])
-                count = int(await self._run.run(_PURGE, self._purge_args(cutoff, batch, keys)))
-            total += count
-            if count < batch:
+            cursor_text, found = await self._run.read(*self._scan(cursor, batch))
+            cursor = int(text(cursor_text))
+            keys = [text(k)[len(self._prefix) + 4 :] for k in found]
+            if keys:
+                rows = await self._run.read_many(
+                    [("HMGET", self._prefix + "res:" + k, "st", "exp", "g", "t") for k in keys]
+                )
+                old = self._settled_before(keys, rows, cutoff)
+                if old:
+                    if archive is not None:
+                        archive(old)
+                    args = [self._prefix, cutoff, *(v.key for v in old)]
+                    total += int(await self._run.run(_PURGE, args))
+            if cursor == 0:
                 return total
 
     async def close(self) -> None:

@@ -6,13 +6,19 @@ below is in one slot and each script touches one slot):
 * ``P acct:<account>``: hash ``kind``, ``cur`` (currency), ``lim`` (limit), and the counters
   ``r:<subject>`` (reserved) and ``c:<subject>`` (committed); the subject is empty for budgets
   and stock. One ``HMGET`` reads an item's limit and counters.
-* ``P res:<key>``: hash ``fp`` (request fingerprint), ``st`` (status), ``exp`` (expiry),
-  ``g`` (grants: a JSON array of ``[account, subject, asked, granted]``) and ``t`` (when it was
-  settled).
+* ``P res:<key>``: hash ``fp`` (the request: its items as sent), ``st`` (status), ``exp``
+  (expiry), ``g`` (grants) and ``t`` (when it was settled).
 * ``P hold:<account>``: sorted set of the keys holding the account, by expiry.
 * ``P expiry``: sorted set of every held key, by expiry (for sweeps).
-* ``P closed``: sorted set of every settled key, by when it was settled (for purges).
 * ``P topup:<key>``: hash ``account``, ``amount``, ``after``.
+
+A request travels as one argument: per item ``account``, ``subject``, ``amount``,
+``partial`` (``1``/``0``) and ``currency``, separated by the unit separator (byte 31), items
+separated by the record separator (byte 30); names cannot hold control characters, so the
+separators never clash. The same text is the request's fingerprint: a retry sends the same
+text, another request under the same key does not. Grants are stored the same way, per item
+``account``, ``subject``, ``asked``, ``granted``. Purges find settled reservations with
+``SCAN``, a little at a time.
 
 Every script gets the ledger's anchor key ``P expiry`` as ``KEYS[1]``, which routes it to the
 master owning the slot; the other keys share that slot through the hash tag.
@@ -30,8 +36,22 @@ local P = ARGV[1]
 
 local function fmt(x) return string.format('%d', x) end
 
+local function split(text, sep)
+  local out, start = {}, 1
+  while true do
+    local at = string.find(text, sep, start, true)
+    if not at then
+      out[#out + 1] = string.sub(text, start)
+      return out
+    end
+    out[#out + 1] = string.sub(text, start, at - 1)
+    start = at + 1
+  end
+end
+
 local function close(key, grants, status, now)
-  for _, it in ipairs(cjson.decode(grants)) do
+  for _, item in ipairs(split(grants, '\\30')) do
+    local it = split(item, '\\31')
     local a = P .. 'acct:' .. it[1]
     redis.call('HINCRBY', a, 'r:' .. it[2], '-' .. it[4])
     if status == 'committed' then redis.call('HINCRBY', a, 'c:' .. it[2], it[4]) end
@@ -39,7 +59,6 @@ local function close(key, grants, status, now)
   end
   redis.call('ZREM', P .. 'expiry', key)
   redis.call('HSET', P .. 'res:' .. key, 'st', status, 't', now)
-  redis.call('ZADD', P .. 'closed', now, key)
 end
 
 local function reclaim(account, now)
@@ -65,29 +84,29 @@ local function settle(key, f, action, now)
 end
 """
 
-#: ARGV: prefix, key, fingerprint, now, expires, commit ("1"/"0"), n, then per item
-#: account, subject, amount, partial ("1"/"0").
+#: ARGV: prefix, key, request, now, expires, commit ("1"/"0").
 #: Replies: ``ok`` + granted amounts; ``found`` + status, expiry, grants; ``reused``;
 #: ``unknown`` + index, account; ``refused`` + (index, available) per refused item.
 RESERVE = (
     _PRELUDE
     + """
-local key, fp, now, exp, commit = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-local n = tonumber(ARGV[7])
+local key, request, now, exp, commit = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local r = P .. 'res:' .. key
 local known = redis.call('HMGET', r, 'fp', 'st', 'exp', 'g')
 if known[1] then
-  if known[1] ~= fp then return {'reused'} end
+  if known[1] ~= request then return {'reused'} end
   local action = ''
   if commit == '1' then action = 'committed' end
   local st = settle(key, {known[2], known[3], known[4]}, action, now)
   return {'found', st, known[3], known[4]}
 end
-local granted = {}
+local items = split(request, '\\30')
+local n = #items
+local granted = {'ok'}
 local short = {'refused'}
 for i = 1, n do
-  local b = 7 + (i - 1) * 4
-  local acc, sub, asked, partial = ARGV[b + 1], ARGV[b + 2], tonumber(ARGV[b + 3]), ARGV[b + 4]
+  local it = split(items[i], '\\31')
+  local acc, sub, asked = it[1], it[2], tonumber(it[3])
   local a = P .. 'acct:' .. acc
   local f = redis.call('HMGET', a, 'lim', 'r:' .. sub, 'c:' .. sub)
   if not f[1] then return {'unknown', i - 1, acc} end
@@ -98,32 +117,33 @@ for i = 1, n do
     avail = tonumber(f[1]) - (tonumber(f[2]) or 0) - (tonumber(f[3]) or 0)
   end
   local g = 0
-  if asked <= avail then g = asked elseif partial == '1' and avail > 0 then g = avail end
+  if asked <= avail then g = asked elseif it[4] == '1' and avail > 0 then g = avail end
   if g == 0 then
     short[#short + 1] = i - 1
     short[#short + 1] = fmt(math.max(avail, 0))
   end
-  granted[i] = fmt(g)
+  it[4] = fmt(g)
+  items[i] = it
+  granted[i + 1] = it[4]
 end
 if #short > 1 then return short end
-local items = {}
 local field = 'r:'
 if commit == '1' then field = 'c:' end
+local stored = {}
 for i = 1, n do
-  local b = 7 + (i - 1) * 4
-  local acc, sub = ARGV[b + 1], ARGV[b + 2]
-  redis.call('HINCRBY', P .. 'acct:' .. acc, field .. sub, granted[i])
-  if commit ~= '1' then redis.call('ZADD', P .. 'hold:' .. acc, exp, key) end
-  items[i] = {acc, sub, ARGV[b + 3], granted[i]}
+  local it = items[i]
+  redis.call('HINCRBY', P .. 'acct:' .. it[1], field .. it[2], it[4])
+  if commit ~= '1' then redis.call('ZADD', P .. 'hold:' .. it[1], exp, key) end
+  stored[i] = it[1] .. '\\31' .. it[2] .. '\\31' .. it[3] .. '\\31' .. it[4]
 end
+local g = table.concat(stored, '\\30')
 if commit == '1' then
-  redis.call('HSET', r, 'fp', fp, 'st', 'committed', 'exp', exp, 'g', cjson.encode(items), 't', now)
-  redis.call('ZADD', P .. 'closed', now, key)
+  redis.call('HSET', r, 'fp', request, 'st', 'committed', 'exp', exp, 'g', g, 't', now)
 else
-  redis.call('HSET', r, 'fp', fp, 'st', 'held', 'exp', exp, 'g', cjson.encode(items))
+  redis.call('HSET', r, 'fp', request, 'st', 'held', 'exp', exp, 'g', g)
   redis.call('ZADD', P .. 'expiry', exp, key)
 end
-return {'ok', unpack(granted)}
+return granted
 """
 )
 
@@ -165,22 +185,16 @@ return #keys
 """
 )
 
-#: ARGV: prefix, settled before, limit, then the keys to delete ("" alone: the oldest ones).
-#: Deletes settled reservations settled before the cutoff; returns how many.
+#: ARGV: prefix, settled before, then the keys to delete. Deletes those that are settled and
+#: were settled before the cutoff; returns how many.
 PURGE = """
-local P, before, limit = ARGV[1], ARGV[2], ARGV[3]
-local keys = {}
-if #ARGV > 3 then
-  for i = 4, #ARGV do keys[#keys + 1] = ARGV[i] end
-else
-  keys = redis.call('ZRANGEBYSCORE', P .. 'closed', '-inf', '(' .. before, 'LIMIT', 0, limit)
-end
+local P, before = ARGV[1], tonumber(ARGV[2])
 local count = 0
-for _, key in ipairs(keys) do
-  local t = redis.call('ZSCORE', P .. 'closed', key)
-  if t and tonumber(t) < tonumber(before) then
-    redis.call('DEL', P .. 'res:' .. key)
-    redis.call('ZREM', P .. 'closed', key)
+for i = 3, #ARGV do
+  local r = P .. 'res:' .. ARGV[i]
+  local f = redis.call('HMGET', r, 'st', 't')
+  if f[1] and f[1] ~= 'held' and f[2] and tonumber(f[2]) < before then
+    redis.call('DEL', r)
     count = count + 1
   end
 end

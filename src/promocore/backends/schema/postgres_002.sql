@@ -32,18 +32,21 @@ BEGIN
                  CASE WHEN p_commit AND v_found = p_fingerprint THEN 'committed' ELSE '' END) AS x;
         RETURN;
     END IF;
-    INSERT INTO {s}.ledger_counters (account, subject, reserved, committed)
-    SELECT t.a, t.s, 0, 0 FROM unnest(p_accounts, p_subjects) AS t(a, s)
-     WHERE t.s <> '' ORDER BY t.a COLLATE "C", t.s COLLATE "C"
-    ON CONFLICT (account, subject) DO NOTHING;
-    PERFORM 1 FROM {s}.ledger_counters c
-      JOIN unnest(p_accounts, p_subjects) AS t(a, s) ON c.account = t.a AND c.subject = t.s
-     ORDER BY c.account COLLATE "C", c.subject COLLATE "C"
-       FOR UPDATE OF c;
-    SELECT array_agg(a.limit_amount - c.reserved - c.committed ORDER BY t.o) INTO v_available
-      FROM unnest(p_accounts, p_subjects) WITH ORDINALITY AS t(a, s, o)
-      JOIN {s}.ledger_counters c ON c.account = t.a AND c.subject = t.s
-      JOIN {s}.ledger_accounts a ON a.name = c.account;
+    IF array_position(p_subjects, '') IS DISTINCT FROM 1 OR v_n > 1 THEN
+        -- Usage counters are made on first use (budgets and stock have theirs already).
+        INSERT INTO {s}.ledger_counters (account, subject, reserved, committed)
+        SELECT t.a, t.s, 0, 0 FROM unnest(p_accounts, p_subjects) AS t(a, s)
+         WHERE t.s <> '' ORDER BY t.a COLLATE "C", t.s COLLATE "C"
+        ON CONFLICT (account, subject) DO NOTHING;
+    END IF;
+    -- Lock the counters in (account, subject) order and read what each item may draw.
+    SELECT array_agg(x.available ORDER BY x.o) INTO v_available
+      FROM (SELECT a.limit_amount - c.reserved - c.committed AS available, t.o
+              FROM unnest(p_accounts, p_subjects) WITH ORDINALITY AS t(a, s, o)
+              JOIN {s}.ledger_counters c ON c.account = t.a AND c.subject = t.s
+              JOIN {s}.ledger_accounts a ON a.name = c.account
+             ORDER BY c.account COLLATE "C", c.subject COLLATE "C"
+               FOR UPDATE OF c) AS x;
     IF coalesce(cardinality(v_available), 0) <> v_n THEN
         RAISE EXCEPTION 'promocore ledger: a counter of % is missing', p_accounts;
     END IF;
