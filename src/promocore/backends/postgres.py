@@ -386,18 +386,22 @@ class PostgresDatabase(_Source):
             delay = min(delay * 2, 1.0)
 
     def pipeline(self, statements: Sequence[tuple[str, Sequence[object]]]) -> list[list[Row]]:
-        """Run several statements in one round trip, each its own transaction; return their rows."""
+        """Run several statements in one round trip, each its own transaction; return their rows.
+
+        (Without a sync after each, PostgreSQL would run them all in one implicit transaction,
+        holding every lock to the end.)
+        """
         with self._connect() as connection:
             if not connection.autocommit:
                 return [
                     connection.execute(sql, params, prepare=self._prepare).fetchall()
                     for sql, params in statements
                 ]
-            with connection.pipeline():
-                cursors = [
-                    connection.execute(sql, params, prepare=self._prepare)
-                    for sql, params in statements
-                ]
+            cursors = []
+            with connection.pipeline() as pipeline:
+                for sql, params in statements:
+                    cursors.append(connection.execute(sql, params, prepare=self._prepare))
+                    pipeline.sync()  # each statement its own transaction, as on its own
             return [cursor.fetchall() for cursor in cursors]
 
     @contextmanager
@@ -577,11 +581,11 @@ class AsyncPostgresDatabase(_Source):
                     cursor = await connection.execute(sql, params, prepare=self._prepare)
                     out.append(await cursor.fetchall())
                 return out
-            async with connection.pipeline():
-                cursors = [
-                    await connection.execute(sql, params, prepare=self._prepare)
-                    for sql, params in statements
-                ]
+            cursors = []
+            async with connection.pipeline() as pipeline:
+                for sql, params in statements:
+                    cursors.append(await connection.execute(sql, params, prepare=self._prepare))
+                    await pipeline.sync()  # each statement its own transaction
             return [await cursor.fetchall() for cursor in cursors]
 
     @asynccontextmanager

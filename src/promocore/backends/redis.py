@@ -255,6 +255,11 @@ class RedisRunner:
 
     def run(self, script: Script, args: Sequence[object]) -> Any:
         """Call ``script`` with the anchor as its only key and ``args``; return its reply."""
+        if not self.replicas:
+            try:  # the common case, in one call: the script is cached, the node is up
+                return self._target().evalsha(script.sha, 1, self.anchor, *args)
+            except Exception:  # anything else goes the careful way, which calls again
+                pass
         return self.run_many([(script, args)])[0]
 
     def run_many(

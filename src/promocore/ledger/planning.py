@@ -226,6 +226,17 @@ def check_fit(draws: Sequence[Draw], specs: Mapping[str, AccountSpec]) -> None:
         UnknownAccountError: for the first draw naming an unknown account.
         ValidationError: naming every draw that does not fit its account.
     """
+    usage = AccountKind.USAGE
+    for draw in draws:  # the common case, cheaply: every draw fits its account
+        spec = specs.get(draw.account)
+        if (
+            spec is None
+            or (spec.kind is usage) is (draw.subject is None)
+            or (draw.currency is not None and draw.currency != spec.currency)
+        ):
+            break
+    else:
+        return
     checks = Checks()
     for index, draw in enumerate(draws):
         spec = specs.get(draw.account)

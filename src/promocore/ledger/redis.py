@@ -120,6 +120,9 @@ class _RedisLedgerCodec:
         return spec
 
     def _cached(self, names: Sequence[str]) -> tuple[dict[str, AccountSpec], list[str]]:
+        specs = self._specs
+        if all(n in specs for n in names):  # the common case: every account seen before
+            return specs, []
         with self._specs_lock:
             known = {n: self._specs[n] for n in names if n in self._specs}
         return known, [n for n in names if n not in known]
@@ -151,18 +154,19 @@ class _RedisLedgerCodec:
             self._prefix, key, encode_request(draws), to_micros(moment), expires,
             "1" if commit else "0",
         ]  # fmt: skip
+        at = from_micros(expires)
 
         def read(reply: Sequence[object]) -> Reservation:
-            head = text(reply[0])
-            if head == "ok":
+            head = reply[0]
+            if head == b"ok" or head == "ok":
                 grants = tuple(
-                    Grant(d.account, int(text(g)), d.amount, d.subject)
-                    for d, g in zip(draws, reply[1:], strict=True)
+                    [
+                        Grant(d.account, int(g), d.amount, d.subject)  # type: ignore[call-overload]
+                        for d, g in zip(draws, reply[1:], strict=True)
+                    ]
                 )
-                view = Reservation(
-                    key, grants, from_micros(expires), _COMMITTED if commit else _HELD
-                )
-                return view
+                return Reservation(key, grants, at, _COMMITTED if commit else _HELD)
+            head = text(head)
             if head == "found":
                 view = _view(key, reply)
                 return committed_now(key, view) if commit else view
@@ -332,10 +336,12 @@ class RedisLedger(_RedisLedgerCodec):
     def _known(self, names: Sequence[str]) -> dict[str, AccountSpec]:
         """Return kind and currency of accounts (they never change once defined)."""
         known, missing = self._cached(names)
-        for name in missing:
-            reply = self._run.read(*self._spec_read(name))
-            if reply[0] is not None:
-                known[name] = self._spec_of(name, reply)
+        if missing:
+            known = dict(known)
+            for name in missing:
+                reply = self._run.read(*self._spec_read(name))
+                if reply[0] is not None:
+                    known[name] = self._spec_of(name, reply)
         return known
 
     def define(self, spec: AccountSpec) -> AccountSpec:
@@ -360,7 +366,7 @@ class RedisLedger(_RedisLedgerCodec):
         """Draw every item at once, or none (see `Ledger.reserve`)."""
         draws = check_reserve(key, items, ttl, now)
         moment = self._now(now)
-        check_fit(draws, self._known(sorted({d.account for d in draws})))
+        check_fit(draws, self._known([d.account for d in draws]))
         view: Reservation = self._call(
             self._reserve_call(key, draws, moment, to_micros(moment + ttl), False)
         )
@@ -372,7 +378,7 @@ class RedisLedger(_RedisLedgerCodec):
         """Draw every item and spend it at once (see `Ledger.reserve_and_commit`)."""
         draws = check_commit_now(key, items, now)
         moment = self._now(now)
-        check_fit(draws, self._known(sorted({d.account for d in draws})))
+        check_fit(draws, self._known([d.account for d in draws]))
         view: Reservation = self._call(
             self._reserve_call(key, draws, moment, to_micros(moment), True)
         )
@@ -520,10 +526,12 @@ class AsyncRedisLedger(_RedisLedgerCodec):
 
     async def _known(self, names: Sequence[str]) -> dict[str, AccountSpec]:
         known, missing = self._cached(names)
-        for name in missing:
-            reply = await self._run.read(*self._spec_read(name))
-            if reply[0] is not None:
-                known[name] = self._spec_of(name, reply)
+        if missing:
+            known = dict(known)
+            for name in missing:
+                reply = await self._run.read(*self._spec_read(name))
+                if reply[0] is not None:
+                    known[name] = self._spec_of(name, reply)
         return known
 
     async def define(self, spec: AccountSpec) -> AccountSpec:
@@ -548,7 +556,7 @@ class AsyncRedisLedger(_RedisLedgerCodec):
         """Draw every item at once, or none (see `Ledger.reserve`)."""
         draws = check_reserve(key, items, ttl, now)
         moment = self._now(now)
-        check_fit(draws, await self._known(sorted({d.account for d in draws})))
+        check_fit(draws, await self._known([d.account for d in draws]))
         view: Reservation = await self._call(
             self._reserve_call(key, draws, moment, to_micros(moment + ttl), False)
         )
@@ -560,7 +568,7 @@ class AsyncRedisLedger(_RedisLedgerCodec):
         """Draw every item and spend it at once (see `Ledger.reserve_and_commit`)."""
         draws = check_commit_now(key, items, now)
         moment = self._now(now)
-        check_fit(draws, await self._known(sorted({d.account for d in draws})))
+        check_fit(draws, await self._known([d.account for d in draws]))
         view: Reservation = await self._call(
             self._reserve_call(key, draws, moment, to_micros(moment), True)
         )
