@@ -15,7 +15,8 @@ harness, it times:
   autocommit mode, prepared, one connection per process;
 * PostgreSQL ledger: ``reserve_and_commit`` of one stock unit (one prepared function call on a
   pooled connection), and the same two-call reservation;
-* batches of 100: pipelined ``INCRBY`` and a psycopg pipeline of the ``UPDATE``, beside
+* batches of 100: pipelined ``INCRBY`` and a psycopg pipeline of the ``UPDATE`` (a sync after
+  each, so that each is its own transaction, as each request of a batch is), beside
   ``reserve_many(..., commit=True)``.
 
 Every process hits the same key or row (and the ledger the same counter), so each figure is a
@@ -183,8 +184,11 @@ def pg_update_batch(conninfo: str) -> Factory:
         sql = "UPDATE bench_raw SET n = n + 1 WHERE id = 1 RETURNING n"
 
         def op(n: int) -> object:
-            with conn.pipeline():
-                cursors = [conn.execute(sql) for _ in range(BATCH)]
+            cursors = []
+            with conn.pipeline() as pipeline:
+                for _ in range(BATCH):
+                    cursors.append(conn.execute(sql))
+                    pipeline.sync()  # each its own transaction, as the ledger's batch
             return [c.fetchone() for c in cursors]
 
         return op

@@ -327,6 +327,34 @@ class RedisCluster:
                 raise ServerError("the Redis Cluster did not become healthy")
             time.sleep(0.1)
 
+    def wait_replicated(self, timeout: float = 60) -> None:
+        """Wait until every master has a replica online (so that ``WAIT 1`` can succeed)."""
+        import redis
+
+        deadline = time.monotonic() + timeout
+        while True:
+            masters = online = 0
+            for node in self.nodes:
+                if node.process is None or node.process.poll() is not None:
+                    continue
+                client = redis.Redis(port=node.port, socket_timeout=5, decode_responses=True)
+                try:
+                    info = client.info("replication")
+                except redis.RedisError:
+                    continue
+                finally:
+                    client.close()
+                if info.get("role") == "master":
+                    masters += 1
+                    replicas = [v for k, v in info.items() if k.startswith("slave")]
+                    if any(isinstance(r, dict) and r.get("state") == "online" for r in replicas):
+                        online += 1
+            if masters == 3 and online == 3:
+                return
+            if time.monotonic() > deadline:
+                raise ServerError("the Redis Cluster's replicas did not come online")
+            time.sleep(0.1)
+
 
 @contextlib.contextmanager
 def run_redis_cluster(binary: str, *, extra: Sequence[str] = ()) -> Iterator[RedisCluster]:
@@ -370,6 +398,7 @@ def run_redis_cluster(binary: str, *, extra: Sequence[str] = ()) -> Iterator[Red
             )
         cluster = RedisCluster(nodes, cli)
         cluster.wait_healthy()
+        cluster.wait_replicated()
         yield cluster
     finally:
         for node in nodes:
