@@ -20,8 +20,10 @@ harness, it times:
   ``reserve_many(..., commit=True)``.
 
 Every process hits the same key or row (and the ledger the same counter), so each figure is a
-contended total over all processes. PostgreSQL runs with its durable defaults (fsync and
-synchronous commit on), which both sides pay; redis-server runs without persistence for both.
+contended total over all processes. Each comparison runs in four rounds that alternate raw and
+ledger, so that the load of a shared machine weighs on both alike. PostgreSQL runs with its
+durable defaults (fsync and synchronous commit on), which both sides pay; redis-server runs
+without persistence for both.
 
 Then the flash sale: ``--sale`` requests for 1,000 units from 8 processes, each request one
 ``reserve_and_commit`` of a unit and a once-per-customer use, on Redis and the Redis Cluster
@@ -133,6 +135,25 @@ def measure(
         if child.exitcode != 0:
             raise RuntimeError(f"a worker failed with exit code {child.exitcode}")
     return processes * count / elapsed, collected
+
+
+#: Every comparison runs in this many rounds, alternating raw and ledger, so that a change of
+#: the machine's load in the middle of a run weighs on both alike.
+ROUNDS = 4
+
+
+def interleaved(cases: list[tuple[Factory, int]], processes: int, run: str) -> list[float]:
+    """Return each case's operations per second, measured in alternating rounds."""
+    seconds = [0.0] * len(cases)
+    for round_ in range(ROUNDS):
+        for index, (factory, count) in enumerate(cases):
+            share = max(count // ROUNDS, 1)
+            rate, _ = measure(factory, processes, share, f"{run}-{index}-{round_}")
+            seconds[index] += processes * share / rate
+    return [
+        processes * max(c // ROUNDS, 1) * ROUNDS / t
+        for (_, c), t in zip(cases, seconds, strict=True)
+    ]
 
 
 # -- operations ---------------------------------------------------------------------------------
@@ -337,10 +358,15 @@ def main() -> None:
         for name, raw, where in cases:
             count = options.count if name == "Redis" else options.pg_count
             for processes in (1, 8):
-                run = f"{name}-{processes}"
-                raw_rate, _ = measure(raw, processes, count, run + "-raw")
-                ours, _ = measure(ledger_op(where, "commit-now"), processes, count, run + "-now")
-                two, _ = measure(ledger_op(where, "two"), processes, count // 2, run + "-two")
+                raw_rate, ours, two = interleaved(
+                    [
+                        (raw, count),
+                        (ledger_op(where, "commit-now"), count),
+                        (ledger_op(where, "two"), count // 2),
+                    ],
+                    processes,
+                    f"{name}-{processes}",
+                )
                 print(
                     f"| {name} | {processes} | {raw_rate:,.0f} | {ours:,.0f} |"
                     f" {ours / raw_rate:.0%} | {two:,.0f} |",
@@ -357,10 +383,12 @@ def main() -> None:
         for name, raw, where in batches:
             count = options.count if name == "Redis" else options.pg_count
             for processes in (1, 8):
-                run = f"{name}-batch-{processes}"
-                per = max(count // (BATCH * 4), 5)
-                raw_rate, _ = measure(raw, processes, per, run + "-raw")
-                ours, _ = measure(ledger_op(where, "batch"), processes, per, run + "-ours")
+                per = max(count // (BATCH * 4), 5) * ROUNDS
+                raw_rate, ours = interleaved(
+                    [(raw, per), (ledger_op(where, "batch"), per)],
+                    processes,
+                    f"{name}-batch-{processes}",
+                )
                 print(
                     f"| {name} | {processes} | {raw_rate * BATCH:,.0f} | {ours * BATCH:,.0f} |"
                     f" {ours / raw_rate:.0%} |",

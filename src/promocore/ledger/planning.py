@@ -151,6 +151,18 @@ def check_batch(
     return checked
 
 
+def batch_accounts(requests: object) -> list[str]:
+    """Return the accounts the well-formed requests of a batch name, sorted."""
+    names: set[str] = set()
+    if isinstance(requests, Sequence) and not isinstance(requests, str | bytes):
+        for request in requests:
+            if isinstance(request, tuple | list) and len(request) == 2:
+                items = request[1]
+                if isinstance(items, Sequence) and not isinstance(items, str | bytes):
+                    names.update(d.account for d in items if isinstance(d, Draw))
+    return sorted(names)
+
+
 def check_purge(older_than: object, now: object, batch: object) -> None:
     """Check the arguments of a purge."""
     checks = Checks()

@@ -42,6 +42,7 @@ from promocore.ledger.model import (
     ReservationStatus,
 )
 from promocore.ledger.planning import (
+    batch_accounts,
     check_balance,
     check_balance_subject,
     check_batch,
@@ -61,17 +62,12 @@ from promocore.ledger.planning import (
     settled,
 )
 from promocore.ledger.protocol import Archive, Request
+from promocore.ledger.sql import account_from_row
 
 __all__ = ["AsyncPostgresLedger", "PostgresLedger", "create_schema", "schema_sql"]
 
 _COMMITTED = ReservationStatus.COMMITTED
 _RACES = 100
-
-
-def account_from_row(row: Row) -> AccountSpec:
-    """Build an account from a (name, kind, currency, limit) row."""
-    name, kind, currency, limit = row
-    return AccountSpec(str(name), AccountKind(kind), int(limit), currency or None)
 
 
 class _Statements:
@@ -226,16 +222,6 @@ def _purged(rows: Sequence[Row]) -> list[Reservation]:
     ]
 
 
-def _accounts(requests: Sequence[Request]) -> list[str]:
-    names: set[str] = set()
-    for request in requests:
-        if isinstance(request, tuple | list) and len(request) == 2:
-            items = request[1]
-            if isinstance(items, Sequence) and not isinstance(items, str | bytes):
-                names.update(d.account for d in items if isinstance(d, Draw))
-    return sorted(names)
-
-
 class PostgresLedger(_PostgresLedgerCodec):
     """A [`Ledger`][promocore.ledger.Ledger] in PostgreSQL.
 
@@ -345,7 +331,7 @@ class PostgresLedger(_PostgresLedgerCodec):
         """Make many reservations in one round trip (see `Ledger.reserve_many`)."""
         checked = check_batch(requests, ttl, now, commit=commit)
         moment = self._now(now)
-        known = self._known(_accounts(requests))
+        known = self._known(batch_accounts(requests))
         out: list[Reservation | LedgerError | None] = []
         pending: list[tuple[int, str, tuple[Draw, ...], tuple[object, ...]]] = []
         for key, draws in checked:
@@ -556,7 +542,7 @@ class AsyncPostgresLedger(_PostgresLedgerCodec):
         """Make many reservations in one round trip (see `Ledger.reserve_many`)."""
         checked = check_batch(requests, ttl, now, commit=commit)
         moment = self._now(now)
-        known = await self._known(_accounts(requests))
+        known = await self._known(batch_accounts(requests))
         out: list[Reservation | LedgerError | None] = []
         pending: list[tuple[int, str, tuple[Draw, ...], tuple[object, ...]]] = []
         for key, draws in checked:

@@ -51,6 +51,7 @@ from promocore.ledger.model import (
     ReservationStatus,
 )
 from promocore.ledger.planning import (
+    batch_accounts,
     check_balance,
     check_balance_subject,
     check_batch,
@@ -270,16 +271,6 @@ def _view(key: str, reply: Sequence[object]) -> Reservation:
     )
 
 
-def _accounts(requests: Sequence[Request]) -> list[str]:
-    names: set[str] = set()
-    for request in requests:
-        if isinstance(request, tuple | list) and len(request) == 2:
-            items = request[1]
-            if isinstance(items, Sequence) and not isinstance(items, str | bytes):
-                names.update(d.account for d in items if isinstance(d, Draw))
-    return sorted(names)
-
-
 class RedisLedger(_RedisLedgerCodec):
     """A [`Ledger`][promocore.ledger.Ledger] in Redis or Redis Cluster.
 
@@ -393,7 +384,7 @@ class RedisLedger(_RedisLedgerCodec):
         now: datetime | None = None,
     ) -> list[Reservation | LedgerError]:
         """Make many reservations in one round trip (see `Ledger.reserve_many`)."""
-        known = self._known(_accounts(requests))
+        known = self._known(batch_accounts(requests))
         calls, _ = self._batch_calls(requests, ttl, now, commit, known)
         scripts = [(c[0], c[1]) for c in calls if not isinstance(c, LedgerError)]
         replies = iter(self._run.run_many(scripts, strict=False) if scripts else [])
@@ -583,7 +574,7 @@ class AsyncRedisLedger(_RedisLedgerCodec):
         now: datetime | None = None,
     ) -> list[Reservation | LedgerError]:
         """Make many reservations in one round trip (see `Ledger.reserve_many`)."""
-        known = await self._known(_accounts(requests))
+        known = await self._known(batch_accounts(requests))
         calls, _ = self._batch_calls(requests, ttl, now, commit, known)
         scripts = [(c[0], c[1]) for c in calls if not isinstance(c, LedgerError)]
         replies = iter(await self._run.run_many(scripts, strict=False) if scripts else [])
