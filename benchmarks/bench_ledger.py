@@ -20,7 +20,7 @@ harness, it times:
   ``reserve_many(..., commit=True)``.
 
 Every process hits the same key or row (and the ledger the same counter), so each figure is a
-contended total over all processes. Each comparison runs in four rounds that alternate raw and
+contended total over all processes. Each comparison runs in ten rounds that alternate raw and
 ledger, so that the load of a shared machine weighs on both alike. PostgreSQL runs with its
 durable defaults (fsync and synchronous commit on), which both sides pay; redis-server runs
 without persistence for both.
@@ -139,7 +139,7 @@ def measure(
 
 #: Every comparison runs in this many rounds, alternating raw and ledger, so that a change of
 #: the machine's load in the middle of a run weighs on both alike.
-ROUNDS = 4
+ROUNDS = 10
 
 
 def interleaved(cases: list[tuple[Factory, int]], processes: int, run: str) -> list[float]:
