@@ -75,10 +75,7 @@ class _Statements:
 
     def __init__(self, prefix: str) -> None:
         p = prefix
-        self.draw = (
-            f"SELECT * FROM {p}ledger_draw(%s, %s, %s, %s, %s, %s::text[], %s::text[],"
-            " %s::bigint[], %s::boolean[])"
-        )
+        self.draw = f"SELECT * FROM {p}ledger_draw(%s, %s, %s, %s, %s, %s)"
         self.settle = f"SELECT * FROM {p}ledger_settle(%s, %s, %s)"
         self.define = f"SELECT * FROM {p}ledger_define(%s, %s, %s, %s)"
         self.top_up = f"SELECT * FROM {p}ledger_top_up(%s, %s, %s, %s)"
@@ -166,10 +163,10 @@ class _PostgresLedgerCodec:
             now_us,
             now_us if ttl is None else to_micros(moment + ttl),
             ttl is None,
-            [d.account for d in draws],
-            [d.subject or "" for d in draws],
-            [d.amount for d in draws],
-            [d.partial for d in draws],
+            "\x1e".join(
+                f"{d.account}\x1f{d.subject or ''}\x1f{d.amount}\x1f{'1' if d.partial else '0'}"
+                for d in draws
+            ),
         )
 
     def _drawn(
