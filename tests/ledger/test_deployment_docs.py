@@ -10,6 +10,7 @@ import contextlib
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 from tests import servers
 
@@ -43,5 +44,5 @@ def test_the_deployment_how_to_runs(
     printed = out.getvalue().splitlines()
     assert printed == ["499", "committed", "True False", "2", "False ¥270.00", "0"]
     for name in ("ledger", "store", "sale"):
-        closer = namespace[name].close
-        closer()
+        opened: Any = namespace[name]
+        opened.close()
