@@ -9,7 +9,7 @@ import pytest
 
 MODULES = [
     "promocore.ledger",
-    "promocore.ledger.clock",
+    "promocore.backends.clock",
     "promocore.state.typed",
 ]
 

@@ -24,11 +24,12 @@ from promocore.state.errors import (
     VersionConflictError,
 )
 from promocore.state.memory import MemoryStore
-from promocore.state.protocol import Store
+from promocore.state.protocol import AsyncStore, Store
 from promocore.state.record import JSONObject, Record
 from promocore.state.typed import Codec, TypedStore, Versioned, make_converter
 
 __all__ = [
+    "AsyncStore",
     "Codec",
     "JSONObject",
     "MemoryStore",
