@@ -1,4 +1,4 @@
-"""The ``promocore`` command line: ``quote``, ``demo`` and the subcommands plugins add.
+"""The ``promocore`` command line: ``quote``, ``demo``, ``abtest``, ``review`` and more.
 
 Bad input never shows a traceback: the problem is printed with its file and field
 and the exit status is 2.
@@ -17,7 +17,11 @@ from typing import Any
 from promocore.errors import PromocoreError
 
 #: Modules that add subcommands; each has ``register(subparsers)``.
-SUBCOMMAND_MODULES: tuple[str, ...] = ("promocore.demo", "promocore.stats.cli")
+SUBCOMMAND_MODULES: tuple[str, ...] = (
+    "promocore.demo",
+    "promocore.stats.cli",
+    "promocore.analytics.cli",
+)
 
 Handler = Callable[[argparse.Namespace], int]
 

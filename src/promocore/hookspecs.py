@@ -3,10 +3,14 @@
 A plugin is a module or object with functions named like the specs below and
 decorated with `hookimpl`. Built-in mechanics are plugins of exactly this
 kind; third-party ones are found through the ``promocore`` entry-point group.
+
+Each spec says in which promocore version it appeared; a spec never changes its arguments
+within a major version (new arguments are new specs).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import pluggy
@@ -14,6 +18,7 @@ import pluggy
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from promocore.analytics.alerts import Alert
     from promocore.campaign import Campaign
     from promocore.cart import Cart
     from promocore.errors import Problem
@@ -36,6 +41,8 @@ def promocore_mechanics() -> list[Mechanic]:  # type: ignore[empty-body]
 
     Returns:
         The mechanics, possibly none.
+
+    Added in promocore 0.1.0.
     """
 
 
@@ -50,6 +57,8 @@ def promocore_validate_campaign(campaign: Campaign) -> list[Problem]:  # type: i
 
     Args:
         campaign: The campaign, already structurally valid.
+
+    Added in promocore 0.1.0.
     """
 
 
@@ -83,6 +92,28 @@ def promocore_quote_priced(cart: Cart, quote: Quote) -> None:
     Args:
         cart: The cart that was priced.
         quote: The result.
+
+    Added in promocore 0.1.0.
+    """
+
+
+@hookspec
+def promocore_game_event(game: str, record_id: str, event: object, at: datetime) -> None:
+    """Observe an event of a promotion game once it is saved (audit logs, metrics, webhooks).
+
+    A [`Runner`][promocore.games.runtime.Runner] built with
+    ``observer=hook_observer(host)`` calls it for every event of every move it saves, in
+    order, after the write. It must not raise: an exception is logged and dropped, and
+    neither the move nor the other plugins' implementations are affected. Events of a
+    command repeated with its idempotency key are not sent again.
+
+    Args:
+        game: The record kind of the game (``"bargain.session"``, ``"presale.order"``).
+        record_id: The id of the state that changed (a session, an order, a coupon code).
+        event: The event (a frozen attrs value of the game's ``model``).
+        at: The moment of the move.
+
+    Added in promocore 0.1.0.
     """
 
 
@@ -97,4 +128,21 @@ def promocore_experiment_exposure(exposure: Exposure) -> None:
 
     Args:
         exposure: The experiment, the arm, the unit, when, and free-form context.
+    """
+
+
+@hookspec
+def promocore_alert(alert: Alert) -> None:
+    """React to an alert line crossed by a campaign: page someone, pause the campaign.
+
+    Called once per alert by [`emit_alerts`][promocore.analytics.alerts.emit_alerts], for
+    instance after ``promocore review``. ``alert`` is a typed event: a subclass of
+    [`Alert`][promocore.analytics.alerts.Alert] such as ``RoiBelowLine`` or
+    ``ContingencyTouched``, carrying its evidence. An implementation that raises stops
+    the remaining alerts from being delivered, so catch your own errors.
+
+    Added in promocore 0.1.0.
+
+    Args:
+        alert: The alert.
     """

@@ -12,11 +12,13 @@ shared [`default_host`][promocore.plugins.default_host].
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import sys
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 import pluggy
@@ -30,12 +32,15 @@ from promocore.mechanics import BUILTIN_PLUGINS
 from promocore.quote import Quote
 
 if TYPE_CHECKING:
+    from promocore.analytics.alerts import Alert
     from promocore.experiments.exposure import Exposure
 
 #: Entry-point group third-party plugins register under.
 ENTRY_POINT_GROUP = "promocore"
 #: Set to a non-empty value to skip loading entry-point plugins.
 DISABLE_AUTOLOAD_ENV = "PROMOCORE_DISABLE_PLUGIN_AUTOLOAD"
+
+_log = logging.getLogger("promocore.plugins")
 
 
 def make_plugin_manager(
@@ -175,6 +180,23 @@ class PluginHost:
     def experiment_exposure(self, exposure: Exposure) -> None:
         """Tell observers a unit was served an arm of an experiment."""
         self.manager.hook.promocore_experiment_exposure(exposure=exposure)
+
+    def alert_raised(self, alert: Alert) -> None:
+        """Pass a campaign alert to every plugin's ``promocore_alert``."""
+        self.manager.hook.promocore_alert(alert=alert)
+
+    def game_event(self, game: str, record_id: str, event: object, at: datetime) -> None:
+        """Tell every ``promocore_game_event`` implementation about a saved game event.
+
+        Each implementation is called on its own: one that raises is logged and the others
+        still hear of the event.
+        """
+        arguments = {"game": game, "record_id": record_id, "event": event, "at": at}
+        for impl in reversed(self.manager.hook.promocore_game_event.get_hookimpls()):
+            try:
+                impl.function(*(arguments[name] for name in impl.argnames))
+            except Exception:
+                _log.exception("plugin %r failed on the %s event %r", impl.plugin_name, game, event)
 
 
 def make_host(**options: Any) -> PluginHost:

@@ -12,15 +12,25 @@ from promocore.analytics import (
 )
 
 MODULES = [
+    "acquisition",
     "break_even",
     "budget_burn",
+    "clv",
     "coupons",
+    "estimates",
     "fission",
     "funnel",
+    "goals",
+    "incremental",
+    "order_value",
     "reach",
     "records",
+    "reduce",
+    "repurchase",
+    "retention",
     "rfm",
     "roi",
+    "synthetic",
     "tiers",
 ]
 

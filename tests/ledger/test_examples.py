@@ -9,8 +9,7 @@ import pytest
 
 MODULES = [
     "promocore.ledger",
-    "promocore.ledger.clock",
-    "promocore.state.retry",
+    "promocore.backends.clock",
     "promocore.state.typed",
 ]
 

@@ -1,15 +1,20 @@
-"""The errors group buys raise; every one is a `PromocoreError`."""
+"""The errors group buys raise; every one is a `PromocoreError` and a case of a shared base.
+
+An illegal move is an ``IllegalTransitionError`` (a ``RuntimeError``), an unknown team or sku a
+``NotFoundError`` (a ``LookupError``), a reused join id an ``IdempotencyConflictError`` (a
+``ValueError``), a limit used up an ``UnavailableError``: one ``except`` covers every game.
+"""
 
 from __future__ import annotations
 
-from promocore.errors import PromocoreError
+from promocore import errors as base
 
 
-class GroupBuyError(PromocoreError):
+class GroupBuyError(base.PromocoreError):
     """Root of the errors of group buys."""
 
 
-class IllegalMoveError(GroupBuyError, RuntimeError):
+class IllegalMoveError(GroupBuyError, base.IllegalTransitionError):
     """A team or customer cannot make this move in its current state."""
 
 
@@ -33,7 +38,7 @@ class AlreadyInOpenTeamError(IllegalMoveError):
     """The customer is in another open team of the same activity."""
 
 
-class LimitReachedError(IllegalMoveError):
+class LimitReachedError(IllegalMoveError, base.UnavailableError):
     """A per-customer or per-order limit would be exceeded."""
 
 
@@ -41,13 +46,17 @@ class NotDueError(IllegalMoveError):
     """The team's time has not run out yet."""
 
 
-class UnknownSkuError(GroupBuyError, LookupError):
+class NotCompletedError(IllegalMoveError):
+    """Units are returned only from a team that succeeded (an expired one is refunded whole)."""
+
+
+class UnknownSkuError(GroupBuyError, base.NotFoundError):
     """The sku is not sold in the activity."""
 
 
-class TeamNotFoundError(GroupBuyError, LookupError):
+class TeamNotFoundError(GroupBuyError, base.NotFoundError):
     """No team has this id."""
 
 
-class IdempotencyConflictError(GroupBuyError, ValueError):
+class IdempotencyConflictError(GroupBuyError, base.IdempotencyConflictError):
     """A join id (or team id) was used again for a different request."""
