@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from promocore.errors import PromocoreError
+from promocore import PromocoreError
 
 
 class FlashSaleError(PromocoreError):

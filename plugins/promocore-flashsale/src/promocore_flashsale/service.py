@@ -17,9 +17,7 @@ from datetime import datetime
 
 import attrs
 
-from promocore.campaign import Campaign
-from promocore.cart import Cart
-from promocore.errors import ValidationError
+from promocore import Campaign, Cart, Quote, ValidationError
 from promocore.ledger import (
     Draw,
     IdempotencyKeyReusedError,
@@ -29,7 +27,6 @@ from promocore.ledger import (
     ReservationStatus,
 )
 from promocore.ledger import Reservation as LedgerReservation
-from promocore.quote import Quote
 from promocore_flashsale.accounts import (
     customer_account,
     define_accounts,

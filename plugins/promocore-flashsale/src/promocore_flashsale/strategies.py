@@ -10,8 +10,7 @@ from datetime import datetime, timedelta
 
 from hypothesis import strategies as st
 
-from promocore.campaign import Campaign
-from promocore.cart import Cart, LineItem
+from promocore import Campaign, Cart, LineItem
 from promocore.testing.samples import campaign_carts, moments_within
 from promocore.testing.strategies import money
 from promocore.testing.strategies.vocabulary import SKUS

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from promocore.errors import PromocoreError
+from promocore import PromocoreError
 
 
 class GroupBuyError(PromocoreError):

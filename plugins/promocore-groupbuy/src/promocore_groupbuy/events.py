@@ -6,7 +6,7 @@ from datetime import datetime
 
 import attrs
 
-from promocore.money import Money
+from promocore import Money
 
 
 @attrs.frozen

@@ -18,8 +18,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from promocore.campaign import Campaign
-from promocore.errors import ValidationError
+from promocore import Campaign, ValidationError
 from promocore.state import Codec, Store, TypedStore, VersionConflictError, retry_on_conflict
 from promocore_groupbuy.errors import (
     IdempotencyConflictError,

@@ -12,8 +12,7 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from promocore.campaign import Campaign
-from promocore.cart import Cart, LineItem
+from promocore import Campaign, Cart, LineItem
 from promocore.testing.samples import campaign_carts
 from promocore.testing.strategies import money, rates
 from promocore.testing.strategies.vocabulary import SKUS

@@ -12,8 +12,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from promocore.errors import ValidationError
-from promocore.validation import Checks
+from promocore import Checks, ValidationError
 from promocore_groupbuy.errors import (
     AlreadyMemberError,
     IdempotencyConflictError,
