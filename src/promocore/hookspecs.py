@@ -1,8 +1,9 @@
 """The hooks a promocore plugin may implement.
 
 A plugin is a module or object with functions named like the specs below and
-decorated with `hookimpl`. Built-in mechanics are plugins of exactly this
-kind; third-party ones are found through the ``promocore`` entry-point group.
+decorated with [`hookimpl`][promocore.hookspecs.hookimpl]. Built-in mechanics are plugins
+of exactly this kind; third-party ones are found through the ``promocore`` entry-point
+group. Each hook says in which version it was added.
 """
 
 from __future__ import annotations
@@ -18,9 +19,12 @@ if TYPE_CHECKING:
     from promocore.mechanic import Mechanic
     from promocore.quote import Quote
 
+#: The pluggy project name: hook names start with ``promocore_``.
 PROJECT = "promocore"
 
+#: Marks the hook specifications of this module.
 hookspec = pluggy.HookspecMarker(PROJECT)
+#: Marks a plugin's hook implementations: ``@hookimpl`` above ``def promocore_mechanics()``.
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
 
@@ -30,6 +34,8 @@ def promocore_mechanics() -> list[Mechanic]:  # type: ignore[empty-body]
 
     Each mechanic's ``name`` must be unique across all plugins; campaigns name it
     in their ``mechanic`` field.
+
+    Added in promocore 0.1.0.
 
     Returns:
         The mechanics, possibly none.
@@ -42,16 +48,21 @@ def promocore_validate_campaign(campaign: Campaign) -> list[Problem]:  # type: i
 
     Called for every campaign an engine is built with. Return problems (with
     paths relative to the campaign, such as ``params.levels``) to refuse it, or
-    an empty list.
+    an empty list. Added in promocore 0.1.0.
 
     Args:
         campaign: The campaign, already structurally valid.
+
+    Returns:
+        The problems found, possibly none.
     """
 
 
 @hookspec
 def promocore_quote_priced(cart: Cart, quote: Quote) -> None:
     """Observe a finished quote (metrics, audit logs). Must not raise.
+
+    Added in promocore 0.1.0.
 
     Args:
         cart: The cart that was priced.

@@ -64,12 +64,19 @@ class Rounding(enum.Enum):
     """How a fraction of a minor unit is resolved; every rounding names one."""
 
     HALF_UP = ROUND_HALF_UP
+    """To the nearest; a half away from zero (0.5 fen → 1 fen)."""
     HALF_EVEN = ROUND_HALF_EVEN
+    """To the nearest; a half to the even neighbour (banker's rounding)."""
     HALF_DOWN = ROUND_HALF_DOWN
+    """To the nearest; a half towards zero."""
     DOWN = ROUND_DOWN
+    """Towards zero: never more than the exact amount, for amounts above zero."""
     UP = ROUND_UP
+    """Away from zero."""
     FLOOR = ROUND_FLOOR
+    """Towards negative infinity."""
     CEILING = ROUND_CEILING
+    """Towards positive infinity."""
 
 
 def round_div(numerator: int, denominator: int, rounding: Rounding) -> int:
@@ -176,6 +183,10 @@ class Money:
 
     Build one from minor units with ``Money(16900, "CNY")`` or from major units
     with [`Money.parse`][promocore.money.Money.parse] (``Money.parse("169.00", "CNY")``).
+
+    Attributes:
+        amount: Whole minor units, negative for a debit.
+        currency: An ISO 4217 code (``"CNY"``) with a known number of minor units.
     """
 
     amount: int = attrs.field(validator=_check_amount)

@@ -5,6 +5,7 @@ from typing import Any
 import attrs
 import pytest
 
+import promocore
 from promocore.campaign import Campaign, Stage
 from promocore.config import campaign_from_dict
 from promocore.engine import Engine, price
@@ -12,7 +13,7 @@ from promocore.errors import PluginError, Problem, UnknownMechanicError, Validat
 from promocore.hookspecs import hookimpl
 from promocore.mechanic import Context, Decline, LineDiscount, Mechanic, Proposal
 from promocore.money import Money
-from promocore.plugins import DISABLE_AUTOLOAD_ENV, make_host, make_plugin_manager
+from promocore.plugins import DISABLE_AUTOLOAD_ENV, MechanicOrigin, make_host, make_plugin_manager
 from promocore.quote import Quote
 
 from .builders import cart, cny, line
@@ -131,8 +132,26 @@ def test_duplicate_mechanic_names_are_refused() -> None:
             return [PriceOff()]
 
     host = make_host(autoload=False, plugins=[Twice()])
-    with pytest.raises(PluginError, match="price_off"):
+    with pytest.raises(PluginError, match="price_off") as info:
         host.mechanic("price_off")
+    assert "'promocore.price_off' and " in str(info.value)
+
+
+def test_origins_name_the_plugin_and_distribution_of_each_mechanic() -> None:
+    plugin = NthFreePlugin()
+    host = make_host(autoload=False, plugins=[plugin])
+    origins = host.origins()
+    assert set(origins) == set(host.mechanics)
+    assert origins["tiered_discount"] == MechanicOrigin(
+        mechanic="tiered_discount",
+        plugin="promocore.tiered_discount",
+        distribution="promocore",
+        version=promocore.__version__,
+    )
+    registered = host.manager.get_name(plugin)
+    assert origins["nth_free"] == MechanicOrigin(
+        mechanic="nth_free", plugin=registered, distribution=None, version=None
+    )
 
 
 def test_a_mechanic_that_overshoots_is_stopped_by_the_engine() -> None:
@@ -157,3 +176,12 @@ def test_a_mechanic_that_overshoots_is_stopped_by_the_engine() -> None:
     engine = Engine([Campaign("g", "g", "greedy", NthFreeParams(2))], host=host)
     with pytest.raises(PluginError, match="out of bounds"):
         engine.price(cart(line("A", "1.00")))
+
+
+def test_every_hook_has_a_docstring_and_a_version_note() -> None:
+    from promocore import hookspecs
+
+    hooks = [getattr(hookspecs, name) for name in dir(hookspecs) if name.startswith("promocore_")]
+    assert len(hooks) >= 3
+    for hook in hooks:
+        assert hook.__doc__ and "Added in promocore " in hook.__doc__, hook.__name__

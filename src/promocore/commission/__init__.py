@@ -10,7 +10,7 @@ and claw back what had settled ([`records`][promocore.commission.records],
 [`CommissionService`][promocore.commission.service.CommissionService] runs all of it over a
 [`Store`][promocore.state.Store]; the ``commission`` mechanic shows the estimate in quotes.
 
-Example:
+Examples:
     >>> from datetime import datetime, timezone
     >>> from decimal import Decimal
     >>> from promocore.money import Money

@@ -257,7 +257,8 @@ def withdraw(state: PromoterAccount, command: Withdraw, now: datetime) -> Result
     """Pay ``command.amount`` out of the available balance, less the fee.
 
     Retrying the same request id with the same amount changes nothing and
-    produces no event; the first withdrawal stays in `PromoterAccount.withdrawals`.
+    produces no event; the first withdrawal stays in
+    [`PromoterAccount.withdrawals`][promocore.commission.accounts.PromoterAccount.withdrawals].
 
     Raises:
         ValidationError: the amount is not positive or in another currency.

@@ -16,7 +16,7 @@ Backends: [`MemoryLedger`][promocore.ledger.memory.MemoryLedger] (default, one p
 [`RedisLedger`][promocore.ledger.redis.RedisLedger] (imported from their modules, so
 that their drivers load only when used).
 
-Example:
+Examples:
     >>> from datetime import timedelta
     >>> from promocore.money import Money
     >>> ledger = MemoryLedger()

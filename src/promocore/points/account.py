@@ -17,7 +17,8 @@ class Lot:
     Attributes:
         id: The idempotency key that earned them.
         points: How many were earned.
-        left: How many can still be spent (until `expires_at`).
+        left: How many can still be spent (until
+            [`expires_at`][promocore.points.account.Lot.expires_at]).
         earned_at: When they were earned.
         expires_at: When they expire, or ``None`` if never.
         reason: Why they were earned (``"order"``, ``"check_in"``, ``"invite"``).

@@ -79,7 +79,7 @@ def update(
     save succeeds counts. An exception it raises stops the retries and passes
     through.
 
-    Example:
+    Examples:
         >>> from promocore.state import MemoryStore
         >>> store = MemoryStore()
         >>> def bump(record):

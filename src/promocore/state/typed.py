@@ -50,7 +50,7 @@ class Codec(Generic[T]):
         converter: The cattrs converter to use (default:
             [`make_converter`][promocore.state.typed.make_converter]).
 
-    Example:
+    Examples:
         >>> @attrs.frozen
         ... class Team:
         ...     leader: str
@@ -120,7 +120,7 @@ class Versioned(Generic[T]):
 class TypedStore(Generic[T]):
     """A view of a [`Store`][promocore.state.Store] holding values of one attrs class.
 
-    Example:
+    Examples:
         >>> from promocore.state import MemoryStore
         >>> @attrs.frozen
         ... class Session:

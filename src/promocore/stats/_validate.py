@@ -40,7 +40,7 @@ def _bad_entries(mask: BoolArray) -> Iterator[tuple[int, ...]]:
 class Inputs:
     """Collects converted arguments and their problems, then raises them all at once.
 
-    Example:
+    Examples:
         >>> v = Inputs()
         >>> n = v.count("n_a", [100, 200])
         >>> v.done()

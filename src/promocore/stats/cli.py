@@ -1,10 +1,10 @@
 """The ``promocore abtest`` subcommand.
 
-From counts on the command line::
+From counts on the command line:
 
     promocore abtest --control 1000/10000 --treatment 1100/10000
 
-or from a CSV of per-arm statistics (see [`promocore.stats.arms_csv`][promocore.stats.arms_csv])::
+or from a CSV of per-arm statistics (see [`promocore.stats.arms_csv`][promocore.stats.arms_csv]):
 
     promocore abtest --csv arms.csv --split 50:50
 

@@ -1,6 +1,6 @@
 """Hypothesis strategies for bargaining: valid params, and carts holding session snapshots.
 
-The ``bargain`` mechanic offers them to `promocore.testing` through its
+The ``bargain`` mechanic offers them to [`promocore.testing`][promocore.testing] through its
 ``params_strategy`` and ``carts_strategy`` methods, so the mechanic conformance laws
 see priced bargain lines, not only refusals. Importing this module needs hypothesis.
 """

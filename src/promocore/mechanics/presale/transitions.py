@@ -4,8 +4,6 @@ No I/O and no clock: ``now`` is an input. Illegal moves raise typed errors and
 change nothing. Repeating a payment or a refund with the same id and amount is
 a no-op (no events), so callers may retry safely.
 
-::
-
     created ──PayDeposit──▶ deposit_paid ──PayFinal──▶ final_paid ──Fulfill──▶ fulfilled
        │                        │                         │                      │
        │ Lapse (deposit window  │ Lapse (final window     │ Cancel / Refund      │ Refund
