@@ -6,8 +6,9 @@ anywhere. For every class and module of the package this extension
 
 * moves each ``Attributes:`` entry onto the member it names (creating the member when the
   code does not define one at class level), so each attribute gets its own heading, with its
-  type, default and anchor, and can be linked to as ``[`Quote.lines`][promocore.quote.Quote.lines]``;
-  mkdocs.yml turns the then redundant ``Attributes:`` tables off;
+  type, default and anchor, and can be linked to
+  (``[`Quote.lines`][promocore.quote.Quote.lines]``); mkdocs.yml turns the then redundant
+  ``Attributes:`` tables off;
 * gives every public field of an attrs class, and every member of an enum, a docstring
   (empty when nothing describes it), so that none is left out;
 * shows an attrs field's default as its value (``= ()`` rather than
@@ -48,8 +49,7 @@ ENUM_BASES = frozenset(
 
 
 class Fields(griffe.Extension):
-    """Give attributes described in ``Attributes:`` sections, attrs fields and enum members
-    a docstring of their own, so every one of them is rendered."""
+    """Give documented attributes, attrs fields and enum members docstrings of their own."""
 
     def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:
         """Process every module and class of a loaded package."""
@@ -173,7 +173,7 @@ def _default(value: str | griffe.Expr | None) -> str | griffe.Expr | None:
     if not isinstance(value, griffe.ExprCall):
         return value
     try:
-        called = value.function.canonical_path  # type: ignore[union-attr]
+        called = value.function.canonical_path
     except AttributeError:
         return value
     if called not in FIELD_CALLS:

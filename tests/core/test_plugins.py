@@ -149,6 +149,7 @@ def test_origins_name_the_plugin_and_distribution_of_each_mechanic() -> None:
         version=promocore.__version__,
     )
     registered = host.manager.get_name(plugin)
+    assert registered is not None
     assert origins["nth_free"] == MechanicOrigin(
         mechanic="nth_free", plugin=registered, distribution=None, version=None
     )
