@@ -1,11 +1,24 @@
 """Loading campaigns from TOML, JSON or dicts, and carts from JSON.
 
 Campaign files hold a ``[[campaigns]]`` array (TOML) or a ``{"campaigns": [...]}``
-object (JSON). Amounts are strings in major units of the campaign's currency (the
-file's ``currency``, a campaign's own ``currency``, or the one the caller passes);
-percentages are strings. Each campaign's ``params`` are validated by its
-mechanic's own params type. Every problem in a file is reported at once, each
-with its path (``campaigns[1].params.tiers[0].threshold: must be > 0``).
+object (JSON). Each campaign's ``params`` are validated by its mechanic's own params
+type. Every problem in a file is reported at once, each with its path
+(``campaigns[1].params.tiers[0].threshold: must be > 0``).
+
+Numbers follow the human profile of [`promocore.serialize`][promocore.serialize], the
+same in TOML and JSON:
+
+- Amounts are major units of the campaign's currency (the file's ``currency``, a
+  campaign's own ``currency``, or the one the caller passes), written as strings or
+  integers: ``"300.00"``, ``"300"`` and ``300`` are all ¥300.00 (as in
+  ``limit = 20000``). More decimals than the currency has are refused.
+- Whole numbers (quantities, limits, priorities, quantity thresholds) are integers or
+  strings of digits: ``2`` or ``"2"``.
+- Percentages and rates are strings or integers: ``"5"``, ``"7.5"``, ``5``.
+- A threshold is an amount or a number of units as the mechanic's basis says
+  (``basis = "quantity"`` makes ``threshold = 2`` two units).
+- Floats (TOML ``300.0``, JSON ``300.5``) are refused wherever an exact number is
+  needed, with a problem naming the field: write them as strings (``"300.50"``).
 """
 
 from __future__ import annotations
@@ -21,7 +34,7 @@ from promocore.campaign import Audience, Budget, Campaign, Limits, Schedule, Sco
 from promocore.cart import Cart, Customer, LineItem
 from promocore.errors import ConfigError, Problem, UnknownMechanicError, ValidationError
 from promocore.plugins import PluginHost, make_host
-from promocore.structure import structure, unstructure
+from promocore.serialize import structure, unstructure
 from promocore.validation import Checks
 
 _CAMPAIGN_KEYS = {
@@ -156,17 +169,17 @@ def campaign_to_dict(campaign: Campaign) -> dict[str, Any]:
         "name": campaign.name,
         "mechanic": campaign.mechanic,
         "currency": campaign.currency,
-        "params": unstructure(campaign.params),
+        "params": unstructure(campaign.params, compact=True),
     }
     if campaign.stage is not None:
         out["stage"] = campaign.stage.value
-    out.update(unstructure(campaign.schedule))
+    out.update(unstructure(campaign.schedule, compact=True))
     for key in ("audience", "scope", "limits"):
-        value = unstructure(getattr(campaign, key))
+        value = unstructure(getattr(campaign, key), compact=True)
         if value:
             out[key] = value
     if campaign.budget is not None:
-        out["budget"] = unstructure(campaign.budget)
+        out["budget"] = unstructure(campaign.budget, compact=True)
     if campaign.priority:
         out["priority"] = campaign.priority
     if campaign.exclusive_group is not None:
@@ -174,21 +187,42 @@ def campaign_to_dict(campaign: Campaign) -> dict[str, Any]:
     return out
 
 
+class _WrittenFloat(float):
+    """A float read from a file, shown as it was written (``300.50``) in problems."""
+
+    text: str
+
+    def __new__(cls, text: str) -> _WrittenFloat:
+        value = super().__new__(cls, text)
+        value.text = text
+        return value
+
+    def __repr__(self) -> str:
+        return self.text
+
+
 def _read(path: Path) -> tuple[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError([Problem("", f"cannot read: {exc.strerror}")], str(path)) from None
+    except UnicodeDecodeError as exc:
+        message = f"not UTF-8 text (byte {exc.start}: {exc.reason})"
+        raise ConfigError([Problem("", message)], str(path)) from None
     if path.suffix.lower() == ".toml":
         try:
-            return "toml", tomllib.loads(text)
+            return "toml", tomllib.loads(text, parse_float=_WrittenFloat)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError([Problem("", f"invalid TOML: {exc}")], str(path)) from None
+        except ValueError as exc:  # a number too long for Python to read
+            raise ConfigError([Problem("", f"invalid TOML: {exc}")], str(path)) from None
     try:
-        return "json", json.loads(text, parse_float=str)
+        return "json", json.loads(text, parse_float=_WrittenFloat)
     except json.JSONDecodeError as exc:
         message = f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         raise ConfigError([Problem("", message)], str(path)) from None
+    except (ValueError, RecursionError) as exc:  # a number too long, nesting too deep
+        raise ConfigError([Problem("", f"invalid JSON: {exc}")], str(path)) from None
 
 
 def load_campaigns(
@@ -248,8 +282,6 @@ def cart_from_dict(raw: object) -> Cart:
     else:
         parsed = []
         for i, line in enumerate(lines):
-            if isinstance(line, Mapping) and isinstance(line.get("refs"), Mapping):
-                line = {**line, "refs": [[k, v] for k, v in line["refs"].items()]}
             holder: dict[str, Any] = {}
             _try(checks, holder, "line", LineItem, line, currency, f"lines[{i}]")
             if "line" in holder:

@@ -194,10 +194,6 @@ class BudgetDraw:
     amount: Money
 
 
-def _amount(value: Money) -> str:
-    return value.format()
-
-
 @attrs.frozen
 class Quote:
     """A priced cart: lines, totals, applied and not-applied campaigns, hints, budget draws.
@@ -252,81 +248,32 @@ class Quote:
         return None
 
     def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict; amounts are strings in major units."""
-        return {
-            "currency": self.currency,
-            "at": self.at.isoformat(),
-            "subtotal": _amount(self.subtotal),
-            "discount": _amount(self.discount),
-            "total": _amount(self.total),
-            "lines": [_line_dict(line) for line in self.lines],
-            "applied": [
-                {
-                    "campaign": a.campaign,
-                    "name": a.name,
-                    "stage": a.stage.value,
-                    "amount": _amount(a.amount),
-                    "message": a.message,
-                    "budget_capped": a.budget_capped,
-                    **(
-                        {"gifts": [{"sku": s, "quantity": q} for s, q in a.gifts]}
-                        if a.gifts
-                        else {}
-                    ),
-                }
-                for a in self.applied
-            ],
-            "not_applied": [
-                {
-                    "campaign": n.campaign,
-                    "name": n.name,
-                    "stage": n.stage.value,
-                    "reason": n.reason,
-                    "message": n.message,
-                }
-                for n in self.not_applied
-            ],
-            "hints": [_hint_dict(h) for h in self.hints],
-            "budget_draws": [
-                {"campaign": d.campaign, "amount": _amount(d.amount)} for d in self.budget_draws
-            ],
-            "effects": [_effect_dict(e) for e in self.effects],
-        }
+        """Return the quote as JSON-ready data in the human profile.
 
+        Amounts are strings in major units of ``currency`` (``"383.50"``); the
+        totals of the quote and of each line are written beside the fields; an
+        effect's ``detail`` is an object whose amounts are listed in
+        ``detail_amounts``. See [`promocore.serialize`][promocore.serialize].
+        [`from_dict`][promocore.quote.Quote.from_dict] reads it back.
+        """
+        from promocore.serialize import unstructure  # here: pricing loads no cattrs
 
-def _line_dict(line: QuoteLine) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "sku": line.sku,
-        "quantity": line.quantity,
-        "unit_price": _amount(line.unit_price),
-        "subtotal": _amount(line.subtotal),
-        "discount": _amount(line.discount),
-        "total": _amount(line.total),
-        "adjustments": [
-            {"campaign": a.campaign, "stage": a.stage.value, "amount": _amount(a.amount)}
-            for a in line.adjustments
-        ],
-    }
-    if line.gift_of is not None:
-        out["gift_of"] = line.gift_of
-    return out
+        data: dict[str, Any] = unstructure(self)
+        return data
 
+    @classmethod
+    def from_dict(cls, data: object) -> Quote:
+        """Read back a quote written by [`to_dict`][promocore.quote.Quote.to_dict].
 
-def _hint_dict(hint: Hint) -> dict[str, Any]:
-    out: dict[str, Any] = {"campaign": hint.campaign}
-    if hint.add_amount is not None:
-        out["add_amount"] = _amount(hint.add_amount)
-    if hint.add_quantity is not None:
-        out["add_quantity"] = hint.add_quantity
-    out["extra_saving"] = _amount(hint.extra_saving)
-    out["message"] = hint.message
-    return out
+        A quote stored with an order can be reloaded at checkout:
+        ``Quote.from_dict(quote.to_dict()) == quote``. The totals written beside the
+        fields are checked against the lines, so an edited quote is refused.
 
+        Raises:
+            ValidationError: every problem found, each with its path
+                (``lines[0].total: is 277.31 by its price, quantity and adjustments,
+                not 270.00``).
+        """
+        from promocore.serialize import structure  # here: pricing loads no cattrs
 
-def _effect_dict(effect: Effect) -> dict[str, Any]:
-    detail: Mapping[str, Any] = dict(effect.detail)
-    out: dict[str, Any] = {"campaign": effect.campaign, "kind": effect.kind}
-    if effect.amount is not None:
-        out["amount"] = _amount(effect.amount)
-    out["detail"] = {k: (v.format() if isinstance(v, Money) else v) for k, v in detail.items()}
-    return out
+        return structure(cls, data)

@@ -103,7 +103,10 @@ def test_other_time_zones_are_the_same_instant() -> None:
 
 def test_to_dict() -> None:
     d = budget_burn(Money(1_000, "CNY"), 100, start=START, now=START + DAY).to_dict()
-    assert d["spent"] == {"amount": 100, "currency": "CNY"}
+    # Money is written as in quotes and files: major units of the stated currency.
+    assert d["currency"] == "CNY"
+    assert d["spent"] == "1.00"
+    assert d["budget"] == "10.00"
     assert d["reserve_rate"] == "0.10"
     assert d["utilisation"] == "0.1111"
     assert d["window"] is None

@@ -150,11 +150,12 @@ def test_a_program_loads_from_toml_and_round_trips() -> None:
 def test_config_errors_name_the_field() -> None:
     raw = tomllib.loads(PROGRAM)["campaigns"][0]
     raw["params"]["levels"] = 5
-    raw["params"]["freeze_days"] = "7"
+    # A whole number may be written as a string ("7"), but not with decimals.
+    raw["params"]["freeze_days"] = "7.5"
     with pytest.raises(ValidationError) as caught:
         campaign_from_dict(raw)
     assert "params.freeze_days" in problems(caught.value)
-    raw["params"]["freeze_days"] = 7
+    raw["params"]["freeze_days"] = "7"
     with pytest.raises(ValidationError) as caught:
         campaign_from_dict(raw)
     assert "params.levels" in problems(caught.value)

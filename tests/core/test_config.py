@@ -1,6 +1,9 @@
 """Loading campaigns and carts from files and dicts."""
 
 import json
+import re
+import tomllib
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -165,3 +168,147 @@ def test_cart_from_dict_and_its_problems() -> None:
         }
     )
     assert refs.lines[0].ref("bargain") == "s1"
+
+
+def _write(tmp_path: Path, fmt: str, campaign: str) -> Path:
+    """A file of one tiered_discount campaign whose params are ``campaign`` (TOML syntax)."""
+    if fmt == "toml":
+        text = f'[[campaigns]]\nid = "c"\nname = "c"\nmechanic = "tiered_discount"\n{campaign}\n'
+        path = tmp_path / "c.toml"
+    else:
+        # The same values as JSON: TOML inline tables and arrays read as JSON with quoted keys.
+        body = tomllib.loads(f"x = {{ {campaign.replace(chr(10), ', ')} }}")["x"]
+        path = tmp_path / "c.json"
+        text = json.dumps(
+            {"campaigns": [{"id": "c", "name": "c", "mechanic": "tiered_discount", **body}]},
+            default=_json_number,
+        )
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _json_number(value: object) -> object:
+    raise TypeError(f"{value!r}")
+
+
+FORMATS = ["toml", "json"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("written", ['"300.00"', '"300"', "300"])
+def test_an_amount_is_a_string_or_a_number_of_major_units(
+    tmp_path: Path, fmt: str, written: str
+) -> None:
+    path = _write(
+        tmp_path,
+        fmt,
+        f"params = {{ tiers = [ {{ threshold = {written}, amount_off = 50 }} ] }}\n"
+        f"budget = {{ limit = {written.replace('300', '20000')} }}",
+    )
+    (campaign,) = load_campaigns(path)
+    assert campaign.params.tiers[0].threshold == cny("300.00")
+    assert campaign.params.tiers[0].amount_off == cny("50.00")
+    assert campaign.budget is not None and campaign.budget.limit == cny("20000.00")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("written", ['"2"', "2"])
+def test_a_quantity_threshold_is_a_string_or_a_number(
+    tmp_path: Path, fmt: str, written: str
+) -> None:
+    path = _write(
+        tmp_path,
+        fmt,
+        f'params = {{ basis = "quantity", tiers = [ {{ threshold = {written}, percent_off = 5 }},'
+        f' {{ threshold = "3", percent_off = "7.5" }} ] }}\n'
+        f'limits = {{ per_order = {written}, per_customer = "1" }}\npriority = "-1"',
+    )
+    (campaign,) = load_campaigns(path)
+    assert [t.threshold for t in campaign.params.tiers] == [2, 3]
+    assert campaign.params.tiers[1].percent_off == Decimal("7.5")
+    assert (campaign.limits.per_order, campaign.limits.per_customer) == (2, 1)
+    assert campaign.priority == -1
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_floats_are_refused_naming_the_field(tmp_path: Path, fmt: str) -> None:
+    path = _write(
+        tmp_path,
+        fmt,
+        "params = { tiers = [ { threshold = 300.5, percent_off = 7.5 } ], cap = 30.0 }\n"
+        "limits = { per_order = 2.0 }",
+    )
+    with pytest.raises(ConfigError) as info:
+        load_campaigns(path)
+    assert {str(p) for p in info.value.problems} == {
+        "campaigns[0].params.tiers[0].threshold: write 300.5 as a string (floats are refused)",
+        "campaigns[0].params.tiers[0].percent_off: write 7.5 as a string (floats are refused)",
+        "campaigns[0].params.cap: write 30.0 as a string (floats are refused)",
+        "campaigns[0].limits.per_order: must be a whole number, got 2.0 (floats are refused)",
+    }
+
+
+def test_numbers_that_are_ambiguous_or_inexact_are_refused() -> None:
+    raw = {
+        "id": "q",
+        "name": "q",
+        "mechanic": "tiered_discount",
+        "params": {
+            "basis": "quantity",
+            "tiers": [{"threshold": "2.5", "percent_off": "5"}, {"threshold": "3.00"}],
+        },
+    }
+    with pytest.raises(ValidationError) as info:
+        campaign_from_dict(raw)
+    assert {p.path: p.message for p in info.value.problems} == {
+        "params.tiers[0].threshold": "must be a whole number, got '2.5'",
+        "params.tiers[1].threshold": "must be a whole number, got '3.00'",
+    }
+    raw["params"] = {"tiers": [{"threshold": "300.001", "amount_off": True}]}
+    with pytest.raises(ValidationError) as info:
+        campaign_from_dict(raw)
+    assert {p.path: p.message for p in info.value.problems} == {
+        "params.tiers[0].threshold": "'300.001' has more than 2 decimals for CNY",
+        "params.tiers[0].amount_off": "expected a number, got a bool",
+    }
+
+
+def test_a_cart_file_follows_the_same_conventions(tmp_path: Path) -> None:
+    path = tmp_path / "cart.json"
+    path.write_text(
+        '{"currency": "CNY", "lines": [{"sku": "A", "unit_price": 169, "quantity": "2"},'
+        ' {"sku": "B", "unit_price": "45.5", "refs": {"bargain": "s1"}}]}',
+        encoding="utf-8",
+    )
+    cart = load_cart(path)
+    assert cart.subtotal == cny("383.50")
+    assert cart.lines[1].ref("bargain") == "s1"
+    path.write_text(
+        '{"currency": "CNY", "lines": [{"sku": "A", "unit_price": 169.00}]}', encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match=r"lines\[0\].unit_price: write 169.00 as a string"):
+        load_cart(path)
+
+
+def test_files_that_are_not_text_or_have_huge_numbers_are_refused(tmp_path: Path) -> None:
+    binary = tmp_path / "c.toml"
+    binary.write_bytes(b"\xff\xfe[[campaigns]]")
+    with pytest.raises(ConfigError, match="not UTF-8 text"):
+        load_campaigns(binary)
+    huge = tmp_path / "cart.json"
+    huge.write_text('{"currency": "CNY", "lines": [{"quantity": ' + "9" * 5000 + "}]}")
+    with pytest.raises(ConfigError, match="invalid JSON"):
+        load_cart(huge)
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+@pytest.mark.parametrize("page", ["tutorial.md", "reference/config.md"])
+def test_the_campaign_files_in_the_docs_load(tmp_path: Path, page: str) -> None:
+    blocks = re.findall(r"```toml\n(.*?)```", (DOCS / page).read_text(encoding="utf-8"), re.S)
+    assert blocks
+    for i, block in enumerate(blocks):
+        path = tmp_path / f"{i}.toml"
+        path.write_text(block, encoding="utf-8")
+        assert load_campaigns(path)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import enum
+import json
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -11,6 +13,7 @@ from promocore.errors import ValidationError
 from promocore.money import Money
 from promocore.state import (
     Codec,
+    JSONObject,
     MemoryStore,
     Record,
     RecordDecodeError,
@@ -75,7 +78,8 @@ def test_round_trip_of_frozen_attrs(sessions: TypedStore[Session]) -> None:
     assert loaded.due == value.expires_at
     record = sessions.store.get("bargain.session", "s1")
     assert record is not None
-    assert record.payload["price"] == {"amount": 10_000, "currency": "CNY"}
+    assert record.payload["$v"] == 1
+    assert record.payload["price"] == {"amount": "100.00", "currency": "CNY"}
     assert record.payload["phase"] == "open"
     assert record.payload["share"] == "0.15"
 
@@ -177,3 +181,103 @@ def test_typed_store_validates() -> None:
     with pytest.raises(ValidationError) as info:
         TypedStore("store", "codec")  # type: ignore[arg-type]
     assert [p.path for p in info.value.problems] == ["store", "codec"]
+
+
+@attrs.frozen
+class Opened:
+    by: str
+
+
+@attrs.frozen
+class Paid:
+    by: str
+    amount: Money
+
+
+@attrs.frozen
+class Ledgerish:
+    events: tuple[Opened | Paid, ...]
+    members: frozenset[str] = frozenset()
+    totals: Mapping[str, Money] = attrs.field(factory=dict)
+    threshold: Money | int = 0
+
+
+def test_payloads_are_stable_and_self_describing() -> None:
+    codec = Codec(Ledgerish, "test.ledger")
+    one = Ledgerish(
+        (Opened("ann"), Paid("bo", Money(38_350, "CNY"))),
+        frozenset({"zoe", "ann", "bo"}),
+        {"b": Money(1, "JPY"), "a": Money(250, "USD")},
+        Money(30_000, "CNY"),
+    )
+    again = attrs.evolve(
+        one,
+        members=frozenset(["bo", "zoe", "ann"]),
+        totals=dict(reversed(list(one.totals.items()))),
+    )
+    payload = codec.dump(one)
+    assert payload == {
+        "$v": 1,
+        "events": [
+            {"$type": "Opened", "by": "ann"},
+            {"$type": "Paid", "by": "bo", "amount": {"amount": "383.50", "currency": "CNY"}},
+        ],
+        "members": ["ann", "bo", "zoe"],
+        "totals": {
+            "a": {"amount": "2.50", "currency": "USD"},
+            "b": {"amount": "1", "currency": "JPY"},
+        },
+        "threshold": {"amount": "300.00", "currency": "CNY"},
+    }
+    assert json.dumps(codec.dump(again)) == json.dumps(payload)
+    assert codec.load(payload) == one
+    counted = attrs.evolve(one, threshold=3)
+    assert codec.dump(counted)["threshold"] == 3
+    assert codec.load(codec.dump(counted)) == counted
+
+
+def test_payloads_of_the_first_shape_still_load() -> None:
+    # Written before amounts were strings and union members were tagged.
+    old = {
+        "events": [{"by": "ann"}, {"by": "bo", "amount": {"amount": 38_350, "currency": "CNY"}}],
+        "members": ["ann"],
+        "totals": {},
+        "threshold": 2,
+    }
+    loaded = Codec(Ledgerish, "test.ledger").load(old)
+    assert loaded.events == (Opened("ann"), Paid("bo", Money(38_350, "CNY")))
+    assert loaded.threshold == 2
+
+
+def test_a_codec_upgrades_older_payloads() -> None:
+    def rename(payload: JSONObject) -> JSONObject:
+        payload = dict(payload)
+        payload["owner"] = payload.pop("starter")
+        return payload
+
+    def add_share(payload: JSONObject) -> JSONObject:
+        return {**payload, "share": "0.10"}
+
+    codec = Codec(Session, "bargain.session", version=3, upgrades={1: rename, 2: add_share})
+    current = codec.dump(new_session())
+    assert current["$v"] == 3 and codec.load(current) == new_session()
+    first = {k: v for k, v in current.items() if k not in ("$v", "owner", "share")}
+    first["starter"] = "ann"
+    assert codec.load(first) == attrs.evolve(new_session(), share=Decimal("0.10"))
+    second = {**{k: v for k, v in current.items() if k != "share"}, "$v": 2}
+    assert codec.load(second).share == Decimal("0.10")
+    with pytest.raises(RecordDecodeError, match="newer than this codec's"):
+        Codec(Session, "bargain.session").load(current)
+    with pytest.raises(RecordDecodeError, match="not valid"):
+        codec.load({**current, "$v": "3"})
+
+
+def test_a_codec_needs_every_upgrade_step() -> None:
+    with pytest.raises(ValidationError) as info:
+        Codec(Session, "bargain.session", version=3, upgrades={2: dict, 5: dict})
+    assert [str(p) for p in info.value.problems] == [
+        "upgrades: needs a step from each older version, missing: [1]",
+        "upgrades: steps for versions that are not older: ['5']",
+    ]
+    with pytest.raises(ValidationError, match="version: must be a whole number >= 1"):
+        Codec(Session, "bargain.session", version=0)

@@ -29,8 +29,8 @@ import attrs
 
 from promocore.analytics._amounts import CurrencyTracker, amount_total
 from promocore.analytics._rates import check_places, exact_ratio, ratio
-from promocore.analytics._serialize import plain
 from promocore.money import Money, Rounding
+from promocore.serialize import unstructure
 from promocore.validation import Checks
 
 __all__ = ["BreakEvenDiscount", "BreakEvenUplift", "break_even_discount", "break_even_uplift"]
@@ -61,10 +61,8 @@ class BreakEvenDiscount:
         return self.discount > 0
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the result as plain values."""
-        return {f.name: plain(getattr(self, f.name)) for f in attrs.fields(type(self))} | {
-            "feasible": self.feasible
-        }
+        """Return the result as plain values (amounts as major-unit strings of ``currency``)."""
+        return _plain(self) | {"feasible": self.feasible}
 
 
 @attrs.frozen
@@ -92,10 +90,14 @@ class BreakEvenUplift:
         return self.uplift is not None
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the result as plain values."""
-        return {f.name: plain(getattr(self, f.name)) for f in attrs.fields(type(self))} | {
-            "feasible": self.feasible
-        }
+        """Return the result as plain values (amounts as major-unit strings of ``currency``)."""
+        return _plain(self) | {"feasible": self.feasible}
+
+
+def _plain(result: BreakEvenDiscount | BreakEvenUplift) -> dict[str, Any]:
+    amounts = [a for a in (result.fixed_cost, result.baseline_sales) if a is not None]
+    out: dict[str, Any] = {"currency": amounts[0].currency if amounts else None}
+    return out | {f.name: unstructure(getattr(result, f.name)) for f in attrs.fields(type(result))}
 
 
 def _fixed_share(

@@ -32,9 +32,9 @@ import attrs
 from promocore.analytics._amounts import CurrencyTracker, amount_array, amount_total, exact_sum
 from promocore.analytics._arrays import report, same_length
 from promocore.analytics._rates import exact_ratio, ratio
-from promocore.analytics._serialize import plain
 from promocore.analytics._times import instant, time_array, to_datetime64
 from promocore.money import Money, Rounding
+from promocore.serialize import unstructure
 from promocore.validation import Checks
 
 __all__ = ["DEFAULT_RESERVE", "BudgetBurn", "budget_burn"]
@@ -127,11 +127,12 @@ class BudgetBurn:
         return self.projected_exhaustion is not None and self.projected_exhaustion < self.end
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the report as plain values."""
-        out = {f.name: plain(getattr(self, f.name)) for f in attrs.fields(type(self))}
-        out["remaining"] = plain(self.remaining)
+        """Return the report as plain values (amounts as major-unit strings of ``currency``)."""
+        out: dict[str, Any] = {"currency": self.budget.currency}
+        out |= {f.name: unstructure(getattr(self, f.name)) for f in attrs.fields(type(self))}
+        out["remaining"] = unstructure(self.remaining)
         out["using_reserve"] = self.using_reserve
-        out["utilisation"] = plain(self.utilisation)
+        out["utilisation"] = unstructure(self.utilisation)
         out["exhausts_before_end"] = self.exhausts_before_end
         return out
 

@@ -31,8 +31,8 @@ import numpy as np
 import numpy.typing as npt
 
 from promocore.analytics._arrays import label_array, report, same_length
-from promocore.analytics._serialize import plain
 from promocore.analytics._times import time_array
+from promocore.serialize import unstructure
 from promocore.validation import Checks
 
 __all__ = ["CouponMetrics", "CouponStats", "RedeemTimes", "coupon_metrics"]
@@ -62,7 +62,7 @@ class RedeemTimes:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the times as plain values (durations in seconds)."""
-        return {f.name: plain(getattr(self, f.name)) for f in attrs.fields(type(self))}
+        return {f.name: unstructure(getattr(self, f.name)) for f in attrs.fields(type(self))}
 
 
 @attrs.frozen

@@ -23,7 +23,6 @@ import numpy as np
 import numpy.typing as npt
 
 from promocore.analytics._arrays import IntArray, int_array, label_array, report, same_length, to_1d
-from promocore.analytics._serialize import plain
 from promocore.validation import Checks
 
 __all__ = ["FissionReport", "Generation", "referral_generations"]
@@ -125,7 +124,7 @@ class FissionReport:
             "depth": self.depth,
             "k_factor": self.k_factor(),
             "amplification": self.amplification,
-            "generations": plain(list(self.generations)),
+            "generations": [generation.to_dict() for generation in self.generations],
         }
 
 

@@ -33,8 +33,8 @@ import numpy.typing as npt
 
 from promocore.analytics._amounts import CurrencyTracker, amount_array
 from promocore.analytics._arrays import FloatArray, float_array, int_array, report, same_length
-from promocore.analytics._serialize import plain
 from promocore.analytics._times import instant, time_array, to_datetime64
+from promocore.serialize import unstructure
 from promocore.validation import Checks
 
 __all__ = ["RfmScheme", "RfmScores", "recency_days", "rfm_scores"]
@@ -121,7 +121,7 @@ class RfmScheme:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the scheme as plain values."""
-        return {f.name: plain(getattr(self, f.name)) for f in attrs.fields(type(self))}
+        return {f.name: unstructure(getattr(self, f.name)) for f in attrs.fields(type(self))}
 
 
 def _frozen(array: npt.NDArray[Any]) -> npt.NDArray[Any]:

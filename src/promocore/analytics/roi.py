@@ -26,8 +26,8 @@ import attrs
 
 from promocore.analytics._amounts import CurrencyTracker, amount_total
 from promocore.analytics._rates import check_places, exact_ratio
-from promocore.analytics._serialize import plain
 from promocore.money import Money, Rounding
+from promocore.serialize import unstructure
 from promocore.validation import Checks
 
 __all__ = ["CostBreakdown", "RoiReport", "campaign_roi"]
@@ -70,13 +70,14 @@ class CostBreakdown:
         return {k: exact_ratio(v.amount, whole, places, rounding) for k, v in parts.items()}
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the breakdown as plain values (money as minor units and currency)."""
+        """Return the breakdown as plain values (amounts as major-unit strings of ``currency``)."""
         return {
-            "discount": plain(self.discount),
-            "commission": plain(self.commission),
-            "gifts": plain(self.gifts),
-            "fixed": plain(self.fixed),
-            "total": plain(self.total),
+            "currency": self.discount.currency,
+            "discount": unstructure(self.discount),
+            "commission": unstructure(self.commission),
+            "gifts": unstructure(self.gifts),
+            "fixed": unstructure(self.fixed),
+            "total": unstructure(self.total),
         }
 
 
@@ -118,14 +119,15 @@ class RoiReport:
         return exact_ratio(self.revenue.amount, self.costs.total.amount, self.places, self.rounding)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the report as plain values."""
+        """Return the report as plain values (amounts as major-unit strings of ``currency``)."""
         return {
-            "revenue": plain(self.revenue),
+            "currency": self.revenue.currency,
+            "revenue": unstructure(self.revenue),
             "costs": self.costs.to_dict(),
-            "total_cost": plain(self.total_cost),
-            "profit": plain(self.profit),
-            "roi": plain(self.roi),
-            "return_per_unit_cost": plain(self.return_per_unit_cost),
+            "total_cost": unstructure(self.total_cost),
+            "profit": unstructure(self.profit),
+            "roi": unstructure(self.roi),
+            "return_per_unit_cost": unstructure(self.return_per_unit_cost),
             "places": self.places,
             "rounding": self.rounding.name,
         }

@@ -32,7 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from promocore.analytics._arrays import float_array, report, same_length, to_1d
-from promocore.analytics._serialize import plain
+from promocore.serialize import unstructure
 from promocore.validation import Checks
 
 __all__ = ["TierAssignment", "TierLadder", "assign_tiers"]
@@ -121,7 +121,7 @@ class TierLadder:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the ladder as plain values."""
-        return {f.name: plain(getattr(self, f.name)) for f in attrs.fields(type(self))}
+        return {f.name: unstructure(getattr(self, f.name)) for f in attrs.fields(type(self))}
 
 
 def _frozen(array: TierArray) -> TierArray:

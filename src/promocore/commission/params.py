@@ -23,6 +23,7 @@ from promocore.commission.compliance import (
     compliance_notes,
     warn_about,
 )
+from promocore.measure import decides_measure
 from promocore.money import Money, Rounding
 from promocore.validation import Checks
 
@@ -184,7 +185,8 @@ class CommissionParams:
         sku_rates: Per-sku rates (optionally per rank) replacing the defaults.
         ranks: Promoter ranks, thresholds strictly increasing; a promoter is
             promoted to the highest rank reached and is never demoted.
-        rank_by: What rank thresholds measure.
+        rank_by: What rank thresholds measure; in a file it decides whether a
+            rank's ``threshold`` is read as an amount or as a head count.
         base: What percent rates apply to.
         max_share: The most an order's commissions may add up to, as a percent of
             what the buyer paid (net of refunds), 50 by default; larger sums are
@@ -206,7 +208,10 @@ class CommissionParams:
     levels: int = attrs.field(default=attrs.Factory(_levels_of, takes_self=True))
     sku_rates: tuple[SkuRates, ...] = attrs.field(default=(), converter=_sku_rates_tuple)
     ranks: tuple[Rank, ...] = attrs.field(default=(), converter=_rank_tuple)
-    rank_by: RankBasis = RankBasis.SETTLED_SALES
+    rank_by: RankBasis = attrs.field(
+        default=RankBasis.SETTLED_SALES,
+        metadata=decides_measure({RankBasis.SETTLED_SALES: Money, RankBasis.TEAM_SIZE: int}),
+    )
     base: CommissionBase = CommissionBase.PAYABLE
     max_share: Decimal = Decimal(50)
     activity_items: bool = False

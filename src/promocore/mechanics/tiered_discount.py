@@ -15,6 +15,7 @@ import attrs
 
 from promocore.campaign import Stage, Tier
 from promocore.hookspecs import hookimpl
+from promocore.measure import decides_measure
 from promocore.mechanic import Context, Decline, Mechanic, Proposal, Upsell, spread
 from promocore.money import Money, Rounding
 from promocore.quote import Reason
@@ -51,7 +52,9 @@ class TieredDiscountParams:
     """Params of ``tiered_discount``.
 
     Attributes:
-        basis: ``amount`` (thresholds are amounts) or ``quantity`` (units).
+        basis: ``amount`` (thresholds are amounts) or ``quantity`` (units). In a
+            file it decides how ``threshold`` and ``step`` are read: ``300`` is
+            ¥300.00 on an amount basis and 300 units on a quantity basis.
         mode: ``ladder`` (best tier met) or ``every`` (per step, repeated).
         tiers: Ladder tiers, thresholds strictly increasing.
         step: The step of ``every`` mode (an amount, or units on a quantity basis).
@@ -60,7 +63,10 @@ class TieredDiscountParams:
         rounding: How percent rewards are rounded to the minor unit.
     """
 
-    basis: Basis = Basis.AMOUNT
+    basis: Basis = attrs.field(
+        default=Basis.AMOUNT,
+        metadata=decides_measure({Basis.AMOUNT: Money, Basis.QUANTITY: int}),
+    )
     mode: Mode = Mode.LADDER
     tiers: tuple[Tier, ...] = attrs.field(default=(), converter=_tiers)
     step: Threshold | None = None

@@ -1,18 +1,25 @@
-"""Storing frozen attrs objects: a cattrs codec and a typed view of a store."""
+"""Storing frozen attrs objects: a codec in the storage profile and a typed view of a store.
+
+A [`Codec`][promocore.state.typed.Codec] writes payloads with the storage profile of
+[`promocore.serialize`][promocore.serialize] (money as
+``{"amount": "383.50", "currency": "CNY"}``, sets sorted, union members tagged) and
+stamps each payload with its format version under ``"$v"``. When a stored class
+changes shape, raise its ``version`` and give the steps that upgrade older payloads:
+records written before keep loading.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from decimal import Decimal
 from typing import Generic, TypeVar
 
 import attrs
 import cattrs
-from cattrs.preconf.json import make_converter as make_json_converter
 
 from promocore.errors import ValidationError
+from promocore.serialize import make_storage_converter, problems_of, storage_converter
 from promocore.state.errors import RecordDecodeError, RecordNotFoundError
 from promocore.state.protocol import Store
 from promocore.state.record import JSONObject, Record, check_kind
@@ -22,21 +29,19 @@ from promocore.validation import Checks
 T = TypeVar("T")
 R = TypeVar("R")
 
+#: The payload key holding the format version a codec wrote it with.
+VERSION_KEY = "$v"
+
+#: Turns a payload of one format version into a payload of the next.
+Upgrade = Callable[[JSONObject], JSONObject]
+
 
 def make_converter() -> cattrs.Converter:
-    """Return a cattrs converter producing JSON-able dicts.
+    """Return a new converter of the storage profile, to extend with hooks of your own.
 
-    Datetimes become ISO 8601 strings, enums their values, tuples and sets
-    lists, and ``Decimal`` a string (so rates stay exact).
+    The same as [`make_storage_converter`][promocore.serialize.make_storage_converter].
     """
-    converter = make_json_converter()
-    converter.register_unstructure_hook(Decimal, str)
-    converter.register_structure_hook(Decimal, lambda value, _: Decimal(str(value)))
-    return converter
-
-
-#: The converter codecs use unless given another.
-default_converter = make_converter()
+    return make_storage_converter()
 
 
 class Codec(Generic[T]):
@@ -47,8 +52,13 @@ class Codec(Generic[T]):
         kind: The record kind its values are stored under.
         due: Returns when an expiry sweep should look at a value (``None`` for
             never); without it records have no due time.
-        converter: The cattrs converter to use (default:
-            [`make_converter`][promocore.state.typed.make_converter]).
+        converter: The cattrs converter to use (default: the shared storage
+            profile, [`storage_converter`][promocore.serialize.storage_converter]).
+        version: The format version of the payloads it writes (1 to start with);
+            raise it when the class changes in a way old payloads do not fit.
+        upgrades: For every older version ``n`` still stored, the step turning a
+            payload of version ``n`` into one of version ``n + 1``. Payloads without
+            a version are version 1.
 
     Examples:
         >>> @attrs.frozen
@@ -57,9 +67,23 @@ class Codec(Generic[T]):
         ...     members: tuple[str, ...]
         >>> codec = Codec(Team, "group_buy.team")
         >>> codec.dump(Team("ann", ("ann", "bo")))
-        {'leader': 'ann', 'members': ['ann', 'bo']}
+        {'$v': 1, 'leader': 'ann', 'members': ['ann', 'bo']}
         >>> codec.load({"leader": "ann", "members": ["ann"]})
         Team(leader='ann', members=('ann',))
+
+        A second version renames ``leader``; version-1 payloads still load:
+
+        >>> @attrs.frozen
+        ... class Team2:
+        ...     captain: str
+        ...     members: tuple[str, ...]
+        >>> def rename(payload):
+        ...     payload = dict(payload)
+        ...     payload["captain"] = payload.pop("leader")
+        ...     return payload
+        >>> codec = Codec(Team2, "group_buy.team", version=2, upgrades={1: rename})
+        >>> codec.load({"$v": 1, "leader": "ann", "members": ["ann"]})
+        Team2(captain='ann', members=('ann',))
     """
 
     def __init__(
@@ -69,37 +93,66 @@ class Codec(Generic[T]):
         *,
         due: Callable[[T], datetime | None] | None = None,
         converter: cattrs.Converter | None = None,
+        version: int = 1,
+        upgrades: Mapping[int, Upgrade] | None = None,
     ) -> None:
         checks = Checks()
         if not attrs.has(cls):
             checks.add("cls", f"must be an attrs class, got {cls!r}")
         check_kind(checks, kind)
+        steps = dict(upgrades or {})
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            checks.add("version", "must be a whole number >= 1")
+        else:
+            missing = [n for n in range(1, version) if not callable(steps.get(n))]
+            if missing:
+                checks.add("upgrades", f"needs a step from each older version, missing: {missing}")
+            extra = sorted(str(n) for n in steps if n not in range(1, version))
+            if extra:
+                checks.add("upgrades", f"steps for versions that are not older: {extra}")
         checks.raise_if_any()
         self.cls = cls
         self.kind = kind
+        self.version = version
+        self._upgrades = steps
         self._due = due
-        self._converter = converter or default_converter
+        self._converter = converter or storage_converter()
 
     def dump(self, value: T) -> JSONObject:
-        """Return ``value`` as a JSON-able dict."""
+        """Return ``value`` as a JSON-able dict stamped with the codec's version."""
         if not isinstance(value, self.cls):
             raise ValidationError.single(
                 "value", f"must be a {self.cls.__name__}, got {type(value).__name__}"
             )
-        payload: JSONObject = self._converter.unstructure(value)
-        return payload
+        data: JSONObject = self._converter.unstructure(value, unstructure_as=self.cls)
+        return {VERSION_KEY: self.version, **data}
 
     def load(self, payload: JSONObject) -> T:
         """Return the value a payload made by [`dump`][promocore.state.typed.Codec.dump] stands for.
 
+        A payload of an older version goes through the upgrade steps first.
+
         Raises:
-            RecordDecodeError: the payload does not fit the class.
+            RecordDecodeError: the payload does not fit the class, or was written
+                by a newer version than this codec's.
         """
-        try:
-            return self._converter.structure(payload, self.cls)
-        except Exception as error:
+        version = payload.get(VERSION_KEY, 1)
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            raise RecordDecodeError(f"{self.kind}: payload version {version!r} is not valid")
+        if version > self.version:
             raise RecordDecodeError(
-                f"{self.kind}: payload does not fit {self.cls.__name__}: {error}"
+                f"{self.kind}: payload version {version} is newer than this codec's "
+                f"({self.version}); upgrade the application before reading it"
+            )
+        data = {k: v for k, v in payload.items() if k != VERSION_KEY}
+        try:
+            for step in range(version, self.version):
+                data = self._upgrades[step](data)
+            return self._converter.structure(data, self.cls)
+        except Exception as error:
+            problems = "; ".join(str(p) for p in problems_of(error)) or str(error)
+            raise RecordDecodeError(
+                f"{self.kind}: payload does not fit {self.cls.__name__}: {problems}"
             ) from error
 
     def due_of(self, value: T) -> datetime | None:
