@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import promocore
+from tests.docs.snippets import ROOT
 
 PACKAGE = Path(promocore.__file__).parent
 
@@ -36,3 +37,17 @@ def test_docstring_examples_run(name: str) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS, verbose=False)
     assert result.attempted > 0, f"{name} mentions >>> but has no docstring example"
     assert result.failed == 0
+
+
+def test_example_sections_are_called_examples() -> None:
+    """Griffe reads 'Example:' as an admonition, whose >>> lines render as nested quotes."""
+    roots = [PACKAGE, *(ROOT / "plugins").glob("*/src")]
+    wrong = [
+        f"{path}:{number}"
+        for root in roots
+        for path in sorted(root.rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if line.strip() == "Example:"
+    ]
+    assert len(roots) == 3
+    assert not wrong, f"write 'Examples:' (Google style) at {wrong}"
