@@ -18,13 +18,12 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
 import sys
-import time
 from collections.abc import Callable
 
 import numpy as np
 import scipy
+from _common import cpu_model, timed
 from scipy.stats import ttest_ind_from_stats
 from statsmodels.stats.proportion import proportions_ztest
 
@@ -38,27 +37,6 @@ from promocore.stats import (
 
 #: The goal for the headline case, in milliseconds.
 GOAL_MS = 20.0
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
-    fn()  # warm-up (also imports scipy.special on first use)
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times), statistics.median(times)
 
 
 def experiments(count: int, seed: int = 20261125) -> tuple[np.ndarray, ...]:

@@ -33,6 +33,8 @@ from typing import Any
 from promocore.campaign import Audience, Budget, Campaign, Limits, Schedule, Scope, Stage
 from promocore.cart import Cart, Customer, LineItem
 from promocore.errors import ConfigError, Problem, UnknownMechanicError, ValidationError
+from promocore.experiments.model import Experiment, Holdout
+from promocore.experiments.registry import ExperimentSet
 from promocore.plugins import PluginHost, make_host
 from promocore.serialize import structure, unstructure
 from promocore.validation import Checks
@@ -244,11 +246,102 @@ def load_campaigns(
     if not isinstance(data, Mapping) or not isinstance(data.get("campaigns"), list):
         raise ConfigError([Problem("campaigns", "expected a list of campaigns")], str(path))
     file_currency = data.get("currency", currency or "CNY")
-    extra = [k for k in data if k not in ("campaigns", "currency")]
+    extra = [k for k in data if k not in _TOP_LEVEL_KEYS]
+    checks = Checks()
+    for key in extra:
+        checks.add(key, "unknown top-level field")
+    campaigns: tuple[Campaign, ...] = ()
+    try:
+        campaigns = campaigns_from_dicts(data["campaigns"], currency=str(file_currency), host=host)
+    except ValidationError as exc:
+        checks.absorb(exc)
+    if "experiments" in data or "holdouts" in data:
+        try:
+            experiments_from_data(data)
+        except ValidationError as exc:
+            checks.absorb(exc)
+    if checks.problems:
+        raise ConfigError(checks.problems, str(path))
+    return campaigns
+
+
+#: The top-level fields of a campaign file.
+_TOP_LEVEL_KEYS = ("campaigns", "currency", "experiments", "holdouts")
+
+
+def experiments_from_data(data: Mapping[str, Any]) -> ExperimentSet:
+    """Build the experiments and holdouts of a file's ``experiments`` and ``holdouts`` arrays.
+
+    An experiment's ``holdout`` is either a table (``{id = "...", share = "0.1"}``) or the id
+    of an entry of the top-level ``holdouts`` array, so several experiments (and, later,
+    campaigns) share one holdout. Shares and weights are exact: integers or strings.
+
+    Raises:
+        ValidationError: every problem, with paths such as ``experiments[1].arms[0].weight``.
+    """
+    checks = Checks()
+    holdouts: dict[str, Holdout] = {}
+    broken: set[str] = set()  # holdouts already reported: references to them are not
+    raw_holdouts = data.get("holdouts", [])
+    if not isinstance(raw_holdouts, list):
+        checks.add("holdouts", "expected a list of holdouts")
+        raw_holdouts = []
+    for i, raw in enumerate(raw_holdouts):
+        holder: dict[str, Any] = {}
+        _try(checks, holder, "holdout", Holdout, raw, "CNY", f"holdouts[{i}]")
+        if "holdout" not in holder and isinstance(raw, Mapping) and isinstance(raw.get("id"), str):
+            broken.add(raw["id"])
+        if "holdout" in holder:
+            holdout = holder["holdout"]
+            if holdout.id in holdouts:
+                checks.add(f"holdouts[{i}].id", "duplicate holdout id")
+            holdouts.setdefault(holdout.id, holdout)
+    raw_experiments = data.get("experiments", [])
+    if not isinstance(raw_experiments, list):
+        checks.add("experiments", "expected a list of experiments")
+        raw_experiments = []
+    experiments: list[Experiment] = []
+    for i, raw in enumerate(raw_experiments):
+        path = f"experiments[{i}]"
+        if isinstance(raw, Mapping) and isinstance(raw.get("holdout"), str):
+            name = raw["holdout"]
+            if name in broken:
+                raw = {k: v for k, v in raw.items() if k != "holdout"}
+            elif name not in holdouts:
+                known = ", ".join(sorted(holdouts)) or "none"
+                checks.add(
+                    f"{path}.holdout", f"names no holdout of the file ({name!r}; known: {known})"
+                )
+                raw = {k: v for k, v in raw.items() if k != "holdout"}
+            else:
+                raw = {**raw, "holdout": holdouts[name]}
+        holder = {}
+        _try(checks, holder, "experiment", Experiment, raw, "CNY", path)
+        if "experiment" in holder:
+            experiments.append(holder["experiment"])
+    checks.raise_if_any()
+    return ExperimentSet.of(experiments, holdouts.values())
+
+
+def load_experiments(path: str | Path) -> ExperimentSet:
+    """Load the experiments and holdouts of a TOML or JSON campaign file.
+
+    The file may also hold campaigns (they are not loaded here); see
+    [`experiments_from_data`][promocore.config.experiments_from_data] for the format.
+
+    Raises:
+        ConfigError: the file cannot be read or parsed, or has invalid experiments; the
+            error names the file and each problem's path.
+    """
+    path = Path(path)
+    _, data = _read(path)
+    if not isinstance(data, Mapping):
+        raise ConfigError([Problem("", "expected a table/object at the top level")], str(path))
+    extra = [k for k in data if k not in _TOP_LEVEL_KEYS]
     try:
         if extra:
             raise ValidationError([Problem(k, "unknown top-level field") for k in extra])
-        return campaigns_from_dicts(data["campaigns"], currency=str(file_currency), host=host)
+        return experiments_from_data(data)
     except ValidationError as exc:
         raise ConfigError(exc.problems, str(path)) from None
 

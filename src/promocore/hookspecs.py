@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from promocore.campaign import Campaign
     from promocore.cart import Cart
     from promocore.errors import Problem
+    from promocore.experiments.exposure import Exposure
     from promocore.mechanic import Mechanic
     from promocore.quote import Quote
 
@@ -67,4 +68,18 @@ def promocore_quote_priced(cart: Cart, quote: Quote) -> None:
     Args:
         cart: The cart that was priced.
         quote: The result.
+    """
+
+
+@hookspec
+def promocore_experiment_exposure(exposure: Exposure) -> None:
+    """Observe that a unit was served an arm of an experiment (event logs, analytics).
+
+    Called by [`expose`][promocore.experiments.expose] for units in an arm of a running
+    experiment. Must not raise.
+
+    Added in promocore 0.1.0.
+
+    Args:
+        exposure: The experiment, the arm, the unit, when, and free-form context.
     """

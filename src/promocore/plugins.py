@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Iterable, Mapping
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 import pluggy
@@ -25,6 +25,9 @@ from promocore.errors import PluginError, Problem, UnknownMechanicError
 from promocore.mechanic import Mechanic
 from promocore.mechanics import BUILTIN_PLUGINS
 from promocore.quote import Quote
+
+if TYPE_CHECKING:
+    from promocore.experiments.exposure import Exposure
 
 #: Entry-point group third-party plugins register under.
 ENTRY_POINT_GROUP = "promocore"
@@ -174,6 +177,10 @@ class PluginHost:
     def quote_priced(self, cart: Cart, quote: Quote) -> None:
         """Tell observers a quote was priced."""
         self.manager.hook.promocore_quote_priced(cart=cart, quote=quote)
+
+    def experiment_exposure(self, exposure: Exposure) -> None:
+        """Tell observers a unit was served an arm of an experiment."""
+        self.manager.hook.promocore_experiment_exposure(exposure=exposure)
 
 
 def _own_version() -> str:

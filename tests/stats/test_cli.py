@@ -144,3 +144,46 @@ def test_main_command_line_prints_errors_without_a_traceback(
     assert "Traceback" not in err
     assert main(["abtest", "--control", "10/100", "--treatment", "12/100"]) == 0
     assert "verdict:" in capsys.readouterr().out
+
+
+def test_bayesian_read_out(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = _run(["--control", "1000/10000", "--treatment", "1100/10000", "--bayesian"], capsys)
+    assert code == 0
+    assert "Bayesian (beta-binomial, exact)" in out
+    assert "chance to win      98.9%   that treatment beats control" in out
+    assert "95% credible [+1.4%, +19.3%]" in out
+    assert "choosing control: 1 pp, choosing treatment: 0.00156 pp" in out
+    _, out = _run(
+        ["--control", "1000/10000", "--treatment", "1100/10000", "--bayesian", "--json"], capsys
+    )
+    bayes = json.loads(out)[0]["bayesian"]
+    assert bayes["chance_to_win"] == pytest.approx(0.989457, abs=1e-6)
+    assert bayes["model"] == "beta-binomial"
+
+
+def test_bayesian_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    counts = ["--control", "1000/10000", "--treatment", "1100/10000", "--bayesian"]
+    _, out = _run([*counts, "--beta-prior", "10:90", "--bayes-method", "approximate"], capsys)
+    assert "Bayesian (beta-binomial, approximate)" in out
+    path = tmp_path / "spend.csv"
+    path.write_text("arm,n,sum,sumsq\ncontrol,1000,50000,5000000\ntreatment,1000,55000,6000000\n")
+    _, out = _run(["--csv", str(path), "--bayesian", "--effect-prior", "0.3"], capsys)
+    assert "Bayesian (gaussian)" in out and "chance to win" in out
+
+
+@pytest.mark.parametrize(
+    ("extra", "path"),
+    [
+        (["--beta-prior", "1:1"], "--beta-prior"),
+        (["--bayesian", "--beta-prior", "0:1"], "--beta-prior"),
+        (["--bayesian", "--beta-prior", "one"], "--beta-prior"),
+        (["--bayesian", "--effect-prior", "0.3"], "--effect-prior"),
+        (["--bayesian", "--bayes-method", "mcmc"], "--bayes-method"),
+    ],
+)
+def test_bad_bayesian_options(
+    extra: list[str], path: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        _run(["--control", "1000/10000", "--treatment", "1100/10000", *extra], capsys)
+    assert path in [p.path for p in caught.value.problems]

@@ -15,6 +15,7 @@ from promocore.stats import (
     msprt_means,
     msprt_proportions,
 )
+from promocore.stats._notes import NO_EVIDENCE_YET
 
 FAST = settings(max_examples=40, deadline=None)
 
@@ -133,7 +134,7 @@ def test_no_variance_counts_as_no_evidence() -> None:
     r = msprt_proportions(100, 0, 100, 0, tau=0.01)
     assert r.p_value == 1.0
     assert r.interval == (-math.inf, math.inf)
-    assert r.warnings == ("no variance yet at the latest look: no evidence counted",)
+    assert r.warnings == (NO_EVIDENCE_YET,)
 
 
 def test_users_must_not_decrease_between_looks() -> None:

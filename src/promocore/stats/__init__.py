@@ -22,6 +22,8 @@ Examples:
 """
 
 from promocore.stats.analysis import Analysis, analyze_conversions, analyze_means
+from promocore.stats.bayesian import BetaPrior, EffectPrior, bayes_means, bayes_proportions
+from promocore.stats.best_arm import BestArmResult, best_arm_means, best_arm_proportions
 from promocore.stats.bootstrap import bootstrap_difference
 from promocore.stats.capping import capping_threshold, winsorize
 from promocore.stats.corrections import CorrectionResult, adjust
@@ -39,24 +41,38 @@ from promocore.stats.means import Summary, summarize, welch_test
 from promocore.stats.proportion_intervals import wilson_interval
 from promocore.stats.proportions import compare_proportions
 from promocore.stats.rank_test import mann_whitney
-from promocore.stats.results import ComparisonResult, SequentialResult
+from promocore.stats.results import (
+    BayesianResult,
+    ComparisonResult,
+    PosteriorLift,
+    SequentialResult,
+)
 from promocore.stats.sequential import choose_tau, msprt_means, msprt_proportions
 from promocore.stats.srm import SRMResult, srm_check
 
 __all__ = [
     "Analysis",
+    "BayesianResult",
+    "BestArmResult",
+    "BetaPrior",
     "ComparisonResult",
     "CorrectionResult",
     "CovariateSummary",
     "CupedResult",
     "DesignResult",
     "EconomicsResult",
+    "EffectPrior",
+    "PosteriorLift",
     "SRMResult",
     "SequentialResult",
     "Summary",
     "adjust",
     "analyze_conversions",
     "analyze_means",
+    "bayes_means",
+    "bayes_proportions",
+    "best_arm_means",
+    "best_arm_proportions",
     "bootstrap_difference",
     "campaign_economics",
     "capping_threshold",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 import numpy as np
 
-from promocore.stats._validate import FloatArray, Inputs, is_scalar
+from promocore.stats._validate import BoolArray, FloatArray, Inputs, is_scalar
 
 
 @attrs.frozen(eq=False)
@@ -59,6 +59,24 @@ class MeanStats:
     mean_b: FloatArray
     var_b: FloatArray
     scalar: bool
+
+    @property
+    def ill_conditioned(self) -> BoolArray:
+        """Experiments where an arm's mean is at least 1e4 times its standard deviation.
+
+        There the one-pass variance ``(sumsq − sum²/n) / (n − 1)`` keeps only about
+        ``16 − 2·log10(mean/sd)`` digits (none from 1e8 on). Arms whose variance comes out
+        exactly 0 get the zero-variance answer instead.
+        """
+        flagged = np.zeros(np.shape(self.mean_a), dtype=bool)
+        for mean, var in ((self.mean_a, self.var_a), (self.mean_b, self.var_b)):
+            with np.errstate(invalid="ignore", over="ignore"):
+                flagged |= (var > 0) & (mean * mean >= CONDITION_LIMIT * var)
+        return flagged
+
+
+#: ``mean² / variance`` from which the one-pass variance is flagged (mean/sd >= 1e4).
+CONDITION_LIMIT = 1e8
 
 
 def sample_variance(n: FloatArray, total: FloatArray, total_sq: FloatArray) -> FloatArray:

@@ -9,6 +9,20 @@ from promocore.stats._validate import BoolArray, index_text
 #: How many experiment indices a warning lists before summarising.
 MAX_INDICES = 10
 
+#: The one answer every test gives when neither arm varies: the limit of no noise.
+ZERO_VARIANCE = (
+    "no variation within the arms: read as the limit of no noise (p = 0 if the estimates "
+    "differ, 1 if they are equal) with a zero-width interval at the estimate"
+)
+#: A look of a sequential test where neither arm varies and the estimates are equal.
+NO_EVIDENCE_YET = "no variation yet and equal estimates at a look: it counts as no evidence"
+#: One-pass variances from sums of squares lose digits when the mean dwarfs the spread.
+ILL_CONDITIONED = (
+    "ill-conditioned sums (|mean| / sd >= 1e4 in an arm): the variance computed from "
+    "(n, sum, sum of squares) has lost digits; aggregate the metric minus a reference "
+    "value (such as the control mean) instead"
+)
+
 
 class Notes:
     """Warnings for one result; with array inputs each names the experiments it concerns."""

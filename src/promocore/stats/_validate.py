@@ -9,6 +9,7 @@ offending experiment (``successes_b[17]: must be <= n_b (120 > 100)``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -96,6 +97,10 @@ class Inputs:
             return self._refuse(name, "expected a number or an array of numbers", ())
         if raw.dtype == np.bool_:
             return self._refuse(name, "expected numbers, got booleans", raw.shape)
+        if raw.dtype.kind in "US" or (
+            raw.dtype.kind == "O" and any(isinstance(x, str | bytes) for x in raw.reshape(-1))
+        ):
+            return self._refuse(name, "expected a number or an array of numbers", raw.shape)
         try:
             return raw.astype(np.float64)
         except (TypeError, ValueError):
@@ -181,6 +186,30 @@ class Inputs:
             self.checks.add(name, f"must be between 0 and 1 (exclusive) (got {value!r})")
             return 0.05
         return number
+
+    def option(
+        self, name: str, value: object, *, low: float = 0.0, high: float = math.inf
+    ) -> float:
+        """Check a numeric option (``low <= value <= high``, finite) and return it as a float."""
+        if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+            self.checks.add(name, f"expected a number, got {type(value).__name__}")
+            return low
+        number = float(value)
+        if not (math.isfinite(number) and low <= number <= high):
+            bound = f"<= {high:g}" if math.isfinite(high) else "finite"
+            self.checks.add(name, f"must be >= {low:g} and {bound} (got {value!r})")
+            return low
+        return number
+
+    def whole(self, name: str, value: object, *, low: int, high: int) -> int:
+        """Check a whole-number option (``low <= value <= high``) and return it."""
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            self.checks.add(name, f"must be a whole number, got {type(value).__name__}")
+            return low
+        if not low <= int(value) <= high:
+            self.checks.add(name, f"must be from {low} to {high} (got {value!r})")
+            return low
+        return int(value)
 
     def alternative(self, value: str) -> str:
         """Check the alternative hypothesis name."""

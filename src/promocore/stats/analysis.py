@@ -8,12 +8,13 @@ on one experiment or on many at once (arrays, one entry per experiment) and bund
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
 import numpy as np
 
+from promocore.errors import ValidationError
 from promocore.stats.lift import lift_means, lift_proportions
 from promocore.stats.means import welch_test
 from promocore.stats.proportions import compare_proportions
@@ -175,6 +176,10 @@ def analyze_means(
 def _srm(n_a: object, n_b: object, expected_split: Sequence[float] | None) -> SRMResult | None:
     if expected_split is None:
         return None
+    if isinstance(expected_split, str | bytes) or not isinstance(expected_split, Iterable):
+        raise ValidationError.single(
+            "expected_split", "must be the planned shares of A and B, such as (50, 50)"
+        )
     counts = np.stack(
         np.broadcast_arrays(np.asarray(n_a, dtype=float), np.asarray(n_b, dtype=float)), axis=-1
     )

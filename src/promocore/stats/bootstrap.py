@@ -16,6 +16,8 @@ from promocore.stats.results import ComparisonResult
 #: Resampled values drawn per batch; bounds memory use for large arms.
 _BATCH_VALUES = 4_000_000
 STATISTICS = ("mean", "median")
+#: Most resamples one call draws (the work grows with resamples times users).
+MAX_RESAMPLES = 1_000_000
 
 
 def bootstrap_difference(
@@ -42,8 +44,8 @@ def bootstrap_difference(
         b: Raw values of the treatment arm (at least 2).
         statistic: ``"mean"`` or ``"median"`` of each arm.
         relative: Compare ``stat_b / stat_a − 1`` instead of ``stat_b − stat_a``.
-        n_resamples: Number of bootstrap resamples (at least 100).
-        seed: Seed of the random generator; fixes the result.
+        n_resamples: Number of bootstrap resamples (from 100 to ``MAX_RESAMPLES``).
+        seed: Seed of the random generator (a whole number >= 0); fixes the result.
         alpha: Significance level; the interval has level ``1 − alpha``.
         alternative: ``"two-sided"``, ``"greater"`` or ``"less"``.
 
@@ -69,6 +71,9 @@ def bootstrap_difference(
     v.choice("statistic", statistic, STATISTICS)
     if isinstance(n_resamples, bool) or not isinstance(n_resamples, int) or n_resamples < 100:
         v.checks.add("n_resamples", f"must be a whole number >= 100 (got {n_resamples!r})")
+    elif n_resamples > MAX_RESAMPLES:
+        v.checks.add("n_resamples", f"must be at most {MAX_RESAMPLES:,} (got {n_resamples!r})")
+    v.whole("seed", seed, low=0, high=2**63 - 1)
     v.done()
     func = np.mean if statistic == "mean" else np.median
     center_a, center_b = float(func(xa)), float(func(xb))

@@ -9,7 +9,12 @@ or from a CSV of per-arm statistics (see [`promocore.stats.arms_csv`][promocore.
     promocore abtest --csv arms.csv --split 50:50
 
 Prints, per experiment, the difference, the relative lift and a one-line
-verdict. Bad input raises a [`PromocoreError`][promocore.errors.PromocoreError], which the
+verdict. ``--bayesian`` adds the Bayesian read-out (chance to win, credible interval of
+the lift, expected loss of choosing each arm; see
+[`promocore.stats.bayesian`][promocore.stats.bayesian]), with ``--beta-prior ALPHA:BETA``
+(conversions) or ``--effect-prior SD`` (a normal prior on the relative lift, for means) and
+``--bayes-method exact|approximate``. Bad input raises a
+[`PromocoreError`][promocore.errors.PromocoreError], which the
 main command line prints without a traceback (exit status 2).
 """
 
@@ -27,6 +32,7 @@ if TYPE_CHECKING:
     from promocore.cli import Subparsers
     from promocore.stats.analysis import Analysis
     from promocore.stats.arms_csv import Arm, Experiment
+    from promocore.stats.results import BayesianResult
 
 
 DESCRIPTION = """\
@@ -43,6 +49,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "--interval": ("newcombe", "wald", "score"),
     "--exact": ("fisher", "barnard", "boschloo", "none"),
     "--lift-method": ("delta-log", "fieller"),
+    "--bayes-method": ("exact", "approximate"),
 }
 _CHOICE_HELP: dict[str, tuple[str, str]] = {
     "--alternative": ("two-sided", "'greater' asks whether the treatment is better (two-sided)"),
@@ -50,6 +57,7 @@ _CHOICE_HELP: dict[str, tuple[str, str]] = {
     "--interval": ("newcombe", "interval of the conversion difference (newcombe)"),
     "--exact": ("fisher", "exact test used for small counts, or none (fisher)"),
     "--lift-method": ("delta-log", "interval of the relative lift (delta-log)"),
+    "--bayes-method": ("exact", "Bayesian chance to win and risk for conversions (exact)"),
 }
 
 
@@ -80,6 +88,22 @@ def register(subparsers: Subparsers) -> None:
         )
     options.add_argument("--tau", help="mixture scale: also give an always-valid (mSPRT) p-value")
     options.add_argument("--split", metavar="A:B", help="planned split, e.g. 50:50, checks SRM")
+    bayes = parser.add_argument_group("Bayesian read-out")
+    bayes.add_argument(
+        "--bayesian",
+        action="store_true",
+        help="also give the chance to win, credible interval and expected loss",
+    )
+    bayes.add_argument(
+        "--beta-prior",
+        metavar="ALPHA:BETA",
+        help="Beta prior of each arm's conversion rate (uniform 1:1)",
+    )
+    bayes.add_argument(
+        "--effect-prior",
+        metavar="SD",
+        help="normal prior N(0, SD) on the relative lift of a mean (flat)",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.set_defaults(handler=run)
 
@@ -95,6 +119,7 @@ def run(args: argparse.Namespace) -> int:
 
     _check_options(args)
     split = _split(args.split)
+    bayes = _bayes_options(args)
     if args.csv:
         if args.control or args.treatment:
             raise ValidationError.single(
@@ -121,20 +146,26 @@ def run(args: argparse.Namespace) -> int:
     for experiment in experiments:
         try:
             analysis = _analyze(experiment, args, split)
+            bayesian = _bayesian(experiment, args, bayes) if args.bayesian else None
         except ValidationError as exc:
             if args.csv:
                 raise (exc.prefixed(experiment.name) if experiment.name else exc) from None
             raise _in_option_terms(exc) from None
         names = (experiment.control.name, experiment.treatment.name)
-        texts.append(
-            _render(
-                analysis,
-                experiment.name,
-                names,
-                (_describe(experiment.control), _describe(experiment.treatment)),
-            )
+        text = _render(
+            analysis,
+            experiment.name,
+            names,
+            (_describe(experiment.control), _describe(experiment.treatment)),
         )
-        outputs.append({"experiment": experiment.name, "arms": list(names), **analysis.to_dict()})
+        output = {"experiment": experiment.name, "arms": list(names), **analysis.to_dict()}
+        if bayesian is not None:
+            from promocore.stats.verdict import render_bayesian
+
+            text += "\n" + render_bayesian(bayesian, metric=experiment.metric, arm_names=names)
+            output["bayesian"] = bayesian.to_dict()
+        texts.append(text)
+        outputs.append(output)
     if args.json:
         print(json.dumps(_finite(outputs), indent=2, ensure_ascii=False))
     else:
@@ -175,6 +206,60 @@ def _analyze(
         expected_split=split,
         alpha=args.alpha,
         alternative=args.alternative,
+    )
+
+
+def _bayes_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The prior options, parsed; refuse them without ``--bayesian``."""
+    from promocore.stats.bayesian import BetaPrior, EffectPrior
+
+    options: dict[str, Any] = {}
+    given = [
+        o for o in ("--beta-prior", "--effect-prior") if getattr(args, o[2:].replace("-", "_"))
+    ]
+    if given and not args.bayesian:
+        raise ValidationError.single(given[0], "needs --bayesian")
+    if args.beta_prior is not None:
+        parts = args.beta_prior.replace("/", ":").split(":")
+        try:
+            if len(parts) != 2:
+                raise ValueError
+            options["beta"] = BetaPrior(float(parts[0]), float(parts[1]))
+        except ValueError:
+            raise ValidationError.single(
+                "--beta-prior",
+                f"expected ALPHA:BETA with both > 0, like 1:1, got {args.beta_prior!r}",
+            ) from None
+    if args.effect_prior is not None:
+        checks = Checks()
+        sd = _number(checks, "--effect-prior", args.effect_prior, upper=math.inf)
+        checks.raise_if_any()
+        options["effect"] = EffectPrior(sd=sd)
+    return options
+
+
+def _bayesian(
+    experiment: Experiment, args: argparse.Namespace, options: dict[str, Any]
+) -> BayesianResult:
+    from promocore.stats.bayesian import bayes_means, bayes_proportions
+
+    a, b = experiment.control, experiment.treatment
+    if experiment.metric == "conversion":
+        if "effect" in options:
+            raise ValidationError.single("--effect-prior", "applies to means; use --beta-prior")
+        return bayes_proportions(
+            a.n,
+            a.successes,
+            b.n,
+            b.successes,
+            prior=options.get("beta"),
+            method=args.bayes_method,
+            alpha=args.alpha,
+        )
+    if "beta" in options:
+        raise ValidationError.single("--beta-prior", "applies to conversions; use --effect-prior")
+    return bayes_means(
+        a.n, a.sum, a.sumsq, b.n, b.sum, b.sumsq, prior=options.get("effect"), alpha=args.alpha
     )
 
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from promocore.stats._dist import p_from_z, z_critical
 from promocore.stats._inputs import conversions, mean_stats
-from promocore.stats._notes import Notes
+from promocore.stats._notes import ILL_CONDITIONED, ZERO_VARIANCE, Notes
 from promocore.stats._validate import FloatArray, Inputs
 from promocore.stats.results import ComparisonResult, finish
 
@@ -140,6 +140,7 @@ def lift_means(
     v.done()
     notes = Notes(data.scalar)
     notes.add("control mean is not above 0: the relative lift is not defined", data.mean_a <= 0)
+    notes.add(ILL_CONDITIONED, data.ill_conditioned)
     return _lift(
         data.mean_a,
         data.var_a / data.n_a,
@@ -174,6 +175,7 @@ def _lift(
             stat, low, high = _fieller(m_a, v_a, m_b, v_b, z, alpha, alternative, notes)
         p = p_from_z(stat, alternative)
     undefined = ~(m_a > 0) | ~np.isfinite(ratio)
+    notes.add(ZERO_VARIANCE, (v_a + v_b == 0) & ~undefined & ~np.isnan(p))
     notes.add("control estimate is too close to 0 for a ratio", (m_a > 0) & ~np.isfinite(ratio))
     if alternative == "greater":
         high = np.full_like(high, np.inf)

@@ -14,7 +14,7 @@ import numpy as np
 
 from promocore.stats._dist import p_from_t, t_ppf
 from promocore.stats._inputs import mean_stats
-from promocore.stats._notes import Notes
+from promocore.stats._notes import ILL_CONDITIONED, ZERO_VARIANCE, Notes
 from promocore.stats._validate import Inputs, require
 from promocore.stats.results import ComparisonResult, finish
 
@@ -105,7 +105,8 @@ def welch_test(
         flat = se == 0
         df = np.where(flat, np.inf, df)
         t = np.where(flat & (diff == 0), 0.0, t)
-    notes.add("both arms have zero variance: the test is not defined", flat)
+    notes.add(ZERO_VARIANCE, flat)
+    notes.add(ILL_CONDITIONED, data.ill_conditioned)
     p = p_from_t(t, df, alternative)
     tail = level / 2 if alternative == "two-sided" else level
     with np.errstate(invalid="ignore"):

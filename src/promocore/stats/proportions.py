@@ -69,7 +69,8 @@ def compare_proportions(
             ``"barnard"`` or ``"boschloo"``; ``None`` keeps the asymptotic test
             and only warns.
         min_expected: Smallest expected count (conversions or non-conversions
-            of an arm, under the pooled rate) for which the asymptotic test is trusted.
+            of an arm, under the pooled rate) for which the asymptotic test is trusted;
+            a finite number >= 0 (0 never switches).
         alpha: Significance level; intervals have level ``1 − alpha``.
         alternative: ``"two-sided"``, ``"greater"`` (B converts better) or
             ``"less"``.
@@ -84,7 +85,7 @@ def compare_proportions(
     Raises:
         ValidationError: a count is negative, fractional or not finite, a
             conversion count exceeds its arm's users, an arm has no users, or an
-            option is unknown.
+            option is unknown or out of range.
 
     Examples:
         >>> r = compare_proportions(10000, 1000, 10000, 1100, interval="wald")
@@ -99,8 +100,9 @@ def compare_proportions(
     v.choice("interval", interval, INTERVALS)
     if exact is not None:
         v.choice("exact", exact, tuple(EXACT_TESTS))
+    least = v.option("min_expected", min_expected)
     v.done()
-    return _compare(data, test, interval, exact, float(min_expected), level, alternative)
+    return _compare(data, test, interval, exact, least, level, alternative)
 
 
 def _compare(

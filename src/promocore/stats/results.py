@@ -214,3 +214,84 @@ class SequentialResult(ResultMixin):
         if self.warnings:
             text += f", warnings={len(self.warnings)}"
         return f"SequentialResult({text})"
+
+
+@attrs.frozen(eq=False, repr=False)
+class PosteriorLift(ResultMixin):
+    """The posterior of one effect of B over A: the difference or the relative lift.
+
+    Attributes:
+        estimand: ``"difference"`` (B − A) or ``"relative lift"`` (B / A − 1).
+        distribution: The posterior's form: ``"normal"`` (the effect is normal with mean
+            ``location`` and standard deviation ``scale``) or ``"lognormal"`` (``log(B / A)``
+            is normal with those parameters).
+        location: Mean of the normal (of the log ratio for ``"lognormal"``).
+        scale: Standard deviation of the normal (of the log ratio for ``"lognormal"``).
+        estimate: The point estimate: the posterior mean for ``"normal"``, the median
+            ``exp(location) − 1`` for ``"lognormal"``.
+        interval: Equal-tailed credible interval at level ``1 − alpha``.
+        chance_to_win: Posterior probability that the effect is above 0 (B is better).
+        risk: Expected loss ``(of choosing A, of choosing B)`` on this effect's scale:
+            ``E[max(effect, 0)]`` and ``E[max(−effect, 0)]``.
+    """
+
+    estimand: str
+    distribution: str
+    location: Value
+    scale: Value
+    estimate: Value
+    interval: tuple[Value, Value]
+    chance_to_win: Value
+    risk: tuple[Value, Value]
+
+
+@attrs.frozen(eq=False, repr=False)
+class BayesianResult(ResultMixin):
+    """A Bayesian read-out of B against A: chance to win, expected loss, credible intervals.
+
+    Attributes:
+        model: ``"beta-binomial"`` (conversions) or ``"gaussian"`` (a normal model of the
+            effect, for means or conversions).
+        chance_to_win: Posterior probability that B is better than A.
+        difference: The posterior of B − A.
+        lift: The posterior of B / A − 1.
+        alpha: Credible intervals have level ``1 − alpha``.
+        method: How ``chance_to_win`` and the expected losses were computed: ``"exact"``
+            (numerical integration over the Beta posteriors), ``"approximate"`` (normal and
+            log-normal approximations, as GrowthBook's gbstats) or ``"normal"`` (the
+            Gaussian model, where the posterior is normal by construction).
+        prior: The prior used, as plain values.
+        warnings: Human-readable caveats.
+    """
+
+    model: str
+    chance_to_win: Value
+    difference: PosteriorLift
+    lift: PosteriorLift
+    alpha: float
+    method: str
+    prior: dict[str, Any]
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def risk(self) -> tuple[Value, Value]:
+        """Expected loss ``(of choosing A, of choosing B)`` in absolute terms."""
+        return self.difference.risk
+
+    def __repr__(self) -> str:
+        level = f"{100 * (1 - self.alpha):g}%"
+        if isinstance(self.chance_to_win, float):
+            low, high = (float(x) for x in self.lift.interval)
+            risk_a, risk_b = (float(x) for x in self.difference.risk)
+            body = (
+                f"chance_to_win={fmt(self.chance_to_win)}, "
+                f"lift={fmt(float(self.lift.estimate))}, {level} credible [{fmt(low)}, "
+                f"{fmt(high)}], risk=(A: {fmt(risk_a)}, B: {fmt(risk_b)})"
+            )
+        else:
+            wins = int(np.sum(np.asarray(self.chance_to_win) > 0.95))
+            body = f"{self.chance_to_win.size} experiments, chance_to_win > 0.95: {wins}"
+        text = f"{body}, model={self.model!r}, method={self.method!r}"
+        if self.warnings:
+            text += f", warnings={len(self.warnings)}"
+        return f"BayesianResult({text})"

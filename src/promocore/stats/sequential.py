@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from promocore.stats._inputs import conversions, mean_stats
-from promocore.stats._notes import Notes
+from promocore.stats._notes import ILL_CONDITIONED, NO_EVIDENCE_YET, ZERO_VARIANCE, Notes
 from promocore.stats._validate import FloatArray, Inputs
 from promocore.stats.results import SequentialResult, finish
 
@@ -79,7 +79,19 @@ def msprt_proportions(
     v.done()
     p_a, p_b = data.p_a, data.p_b
     variance = p_a * (1 - p_a) / data.n_a + p_b * (1 - p_b) / data.n_b
-    return _sequential(p_b - p_a, variance, mix, level, axis, previous, data.scalar)
+    # All-or-nothing arms (every user converts, or none) have no plug-in variance although
+    # they may differ completely: use the pooled one there, as the pooled z-test does.
+    pooled = (data.x_a + data.x_b) / (data.n_a + data.n_b)
+    all_or_nothing = (variance == 0) & (p_a != p_b)
+    variance = np.where(
+        all_or_nothing, pooled * (1 - pooled) * (1 / data.n_a + 1 / data.n_b), variance
+    )
+    notes = Notes(data.scalar)
+    notes.add(
+        "every arm converts all or nothing at a look: its variance is the pooled one",
+        _latest(all_or_nothing, axis),
+    )
+    return _sequential(p_b - p_a, variance, mix, level, axis, previous, data.scalar, notes)
 
 
 def msprt_means(
@@ -121,7 +133,11 @@ def msprt_means(
     _check_looks(v, {"n_a": data.n_a, "n_b": data.n_b}, axis)
     v.done()
     variance = data.var_a / data.n_a + data.var_b / data.n_b
-    return _sequential(data.mean_b - data.mean_a, variance, mix, level, axis, previous, data.scalar)
+    notes = Notes(data.scalar)
+    notes.add(ILL_CONDITIONED, _latest(data.ill_conditioned, axis))
+    return _sequential(
+        data.mean_b - data.mean_a, variance, mix, level, axis, previous, data.scalar, notes
+    )
 
 
 def choose_tau(
@@ -233,7 +249,9 @@ def _options(
     mix = float(v.number("tau", tau))
     if np.isfinite(mix) and mix <= 0:
         v.checks.add("tau", f"must be > 0 (got {tau!r})")
-    if previous is not None and (previous.tau != mix or previous.alpha != level):
+    if previous is not None and not isinstance(previous, SequentialResult):
+        v.checks.add("previous", f"must be a SequentialResult, got {type(previous).__name__}")
+    elif previous is not None and (previous.tau != mix or previous.alpha != level):
         v.checks.add(
             "previous",
             f"was computed with tau={previous.tau:g}, alpha={previous.alpha:g}; "
@@ -243,7 +261,13 @@ def _options(
 
 
 def _check_looks(v: Inputs, counts: dict[str, FloatArray], axis: int | None) -> None:
+    if axis is not None and (isinstance(axis, bool) or not isinstance(axis, int | np.integer)):
+        v.checks.add("axis", f"must be a whole number or None, got {type(axis).__name__}")
+        return
     for name, n in counts.items():
+        if n.size == 0:
+            v.checks.add(name, "needs at least one look (got an empty array)")
+            return
         if axis is None or n.ndim == 0:
             continue
         if not -n.ndim <= axis < n.ndim:
@@ -261,6 +285,13 @@ def _last(values: npt.NDArray[T], axis: int) -> npt.NDArray[T]:
     return np.asarray(np.take(values, -1, axis=axis))
 
 
+def _latest(flags: npt.NDArray[np.bool_], axis: int | None) -> npt.NDArray[np.bool_]:
+    """Flags per experiment: true if true at any look."""
+    if axis is None or flags.ndim == 0:
+        return flags
+    return np.asarray(np.any(flags, axis=axis))
+
+
 def _sequential(
     diff: FloatArray,
     variance: FloatArray,
@@ -269,6 +300,7 @@ def _sequential(
     axis: int | None,
     previous: SequentialResult | None,
     scalar: bool,
+    notes: Notes,
 ) -> SequentialResult:
     tau2 = tau * tau
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
@@ -277,38 +309,48 @@ def _sequential(
         half = np.sqrt(
             variance * shrink / tau2 * (2 * math.log(1 / alpha) + np.log(shrink / variance))
         )
-    empty = ~(variance > 0)
-    log_lr = np.where(empty, 0.0, log_lr)
-    p = np.minimum(1.0, np.exp(-log_lr))
-    low = np.where(empty, -np.inf, diff - half)
-    high = np.where(empty, np.inf, diff + half)
+    # No variance at a look: the limit of no noise. Differing estimates are then certain
+    # (infinite ratio, the sequence pinned to the estimate); equal ones (nothing seen yet,
+    # such as no conversions in either arm) count as no evidence.
+    flat = ~(variance > 0)
+    certain = flat & (diff != 0)
+    empty = flat & ~certain
+    log_lr = np.where(certain, np.inf, np.where(empty, 0.0, log_lr))
+    p = np.exp(-np.maximum(log_lr, 0.0))  # = min(1, 1 / ratio), without overflow
+    low = np.where(certain, diff, np.where(empty, -np.inf, diff - half))
+    high = np.where(certain, diff, np.where(empty, np.inf, diff + half))
     looks = 1
+    flat_latest, certain_latest = empty, certain
     if axis is not None and diff.ndim > 0:
         looks = diff.shape[axis]
         p = _last(np.minimum.accumulate(p, axis=axis), axis)
         low = _last(np.maximum.accumulate(low, axis=axis), axis)
         high = _last(np.minimum.accumulate(high, axis=axis), axis)
         diff, log_lr = _last(diff, axis), _last(log_lr, axis)
-        empty = _last(empty, axis)
+        flat_latest, certain_latest = _last(empty, axis), np.any(certain, axis=axis)
         scalar = scalar or diff.ndim == 0
-    notes = Notes(scalar)
-    notes.add("no variance yet at the latest look: no evidence counted", empty)
+    result_notes = Notes(scalar)
+    result_notes.extend(notes.result())
+    result_notes.add(NO_EVIDENCE_YET, flat_latest)
+    result_notes.add(ZERO_VARIANCE, certain_latest)
     if previous is not None:
         looks += previous.looks
         p = np.minimum(p, previous.p_value)
         low = np.maximum(low, previous.interval[0])
         high = np.minimum(high, previous.interval[1])
-        notes.extend(previous.warnings)
-    notes.add(
+        result_notes.extend(previous.warnings)
+    result_notes.add(
         "the confidence sequence is empty: the effect does not look constant over time", low > high
     )
+    with np.errstate(over="ignore"):
+        ratio = np.exp(log_lr)  # inf where the evidence is overwhelming
     return SequentialResult(
         estimate=finish(diff, scalar),
         interval=(finish(low, scalar), finish(high, scalar)),
         p_value=finish(p, scalar),
-        likelihood_ratio=finish(np.exp(log_lr), scalar),
+        likelihood_ratio=finish(ratio, scalar),
         tau=tau,
         looks=looks,
         alpha=alpha,
-        warnings=notes.result(),
+        warnings=result_notes.result(),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from promocore.stats.analysis import Analysis
-from promocore.stats.results import ComparisonResult
+from promocore.stats.results import BayesianResult, ComparisonResult
 
 #: Width of the row labels.
 _LABEL = 14
@@ -116,3 +116,47 @@ def _verdict(analysis: Analysis, arm_names: tuple[str, str]) -> str:
             )
         return text
     return f"no significant difference between {treatment} and {control} at {level}"
+
+
+def render_bayesian(result: BayesianResult, *, metric: str, arm_names: tuple[str, str]) -> str:
+    """Render the Bayesian read-out of one experiment (scalar inputs) as text.
+
+    Args:
+        result: A [`BayesianResult`][promocore.stats.BayesianResult] of one experiment.
+        metric: ``"conversion"`` or ``"mean"`` (how to show the absolute figures).
+        arm_names: Names of the control and treatment arms.
+
+    Returns:
+        Several lines of text, indented like the frequentist read-out.
+    """
+    control, treatment = arm_names
+    level = f"{100 * (1 - result.alpha):g}%"
+    show = _risk_pp if metric == "conversion" else _risk
+    chance = float(result.chance_to_win)
+    low, high = (float(x) for x in result.lift.interval)
+    risk_a, risk_b = (float(x) for x in result.difference.risk)
+    how = result.model if result.model == "gaussian" else f"{result.model}, {result.method}"
+    lines = [
+        f"  Bayesian ({how})",
+        f"  {'chance to win':<{_LABEL}}{_chance(chance):>10}   that {treatment} beats {control}",
+        f"  {'lift':<{_LABEL}}{_pct(float(result.lift.estimate)):>10}   "
+        f"{level} credible [{_pct(low)}, {_pct(high)}]",
+        f"  {'risk':<{_LABEL}}choosing {control}: {show(risk_a)}, "
+        f"choosing {treatment}: {show(risk_b)} (expected loss)",
+    ]
+    if result.warnings:
+        lines.append("  warnings:")
+        lines.extend(f"    - {w}" for w in result.warnings)
+    return "\n".join(lines)
+
+
+def _chance(value: float) -> str:
+    return "n/a" if math.isnan(value) else f"{100 * value:.1f}%"
+
+
+def _risk(value: float) -> str:
+    return "n/a" if math.isnan(value) else f"{value:,.4g}"
+
+
+def _risk_pp(value: float) -> str:
+    return "n/a" if math.isnan(value) else f"{100 * value:.3g} pp"
