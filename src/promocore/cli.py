@@ -30,6 +30,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "promocore.commands.samples",
     "promocore.commands.mechanics",
     "promocore.stats.cli",
+    "promocore.analytics.cli",
 )
 
 #: What a subcommand's ``handler`` is: parsed arguments in, exit status out.

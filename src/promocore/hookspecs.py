@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from promocore.analytics.alerts import Alert
     from promocore.campaign import Campaign
     from promocore.cart import Cart
     from promocore.errors import Problem
@@ -82,4 +83,21 @@ def promocore_experiment_exposure(exposure: Exposure) -> None:
 
     Args:
         exposure: The experiment, the arm, the unit, when, and free-form context.
+    """
+
+
+@hookspec
+def promocore_alert(alert: Alert) -> None:
+    """React to an alert line crossed by a campaign: page someone, pause the campaign.
+
+    Called once per alert by [`emit_alerts`][promocore.analytics.alerts.emit_alerts], for
+    instance after ``promocore review``. ``alert`` is a typed event: a subclass of
+    [`Alert`][promocore.analytics.alerts.Alert] such as ``RoiBelowLine`` or
+    ``ContingencyTouched``, carrying its evidence. An implementation that raises stops
+    the remaining alerts from being delivered, so catch your own errors.
+
+    Added in promocore 0.1.0.
+
+    Args:
+        alert: The alert.
     """

@@ -27,6 +27,7 @@ from promocore.mechanics import BUILTIN_PLUGINS
 from promocore.quote import Quote
 
 if TYPE_CHECKING:
+    from promocore.analytics.alerts import Alert
     from promocore.experiments.exposure import Exposure
 
 #: Entry-point group third-party plugins register under.
@@ -181,6 +182,10 @@ class PluginHost:
     def experiment_exposure(self, exposure: Exposure) -> None:
         """Tell observers a unit was served an arm of an experiment."""
         self.manager.hook.promocore_experiment_exposure(exposure=exposure)
+
+    def alert_raised(self, alert: Alert) -> None:
+        """Pass a campaign alert to every plugin's ``promocore_alert``."""
+        self.manager.hook.promocore_alert(alert=alert)
 
 
 def _own_version() -> str:

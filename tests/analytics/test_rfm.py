@@ -85,7 +85,7 @@ def test_problems_name_argument_and_index() -> None:
     assert "recency[2]: must not be NaN" in messages
     assert "frequency[2]: must be >= 0 (got -1)" in messages
     assert "monetary: floats are refused for money; pass integer minor units or Money" in messages
-    with pytest.raises(ValidationError, match=r"recency\[1\]: must be >= 0 \(got -2.0\)"):
+    with pytest.raises(ValidationError, match=r"recency\[1\]: must be >= 0 \(got -2\)"):
         rfm_scores([1, -2], [1, 2], [1, 2])
     with pytest.raises(ValidationError, match="monetary: has 1 entries but recency has 2"):
         rfm_scores([1, 2], [1, 2], [1])
@@ -97,8 +97,8 @@ def test_many_bad_entries_are_summarised() -> None:
     with pytest.raises(ValidationError) as info:
         rfm_scores([0] * 10, [-1] * 10, [0] * 10)
     messages = [str(p) for p in info.value.problems]
-    assert messages[:3] == [f"frequency[{i}]: must be >= 0 (got -1)" for i in range(3)]
-    assert messages[3] == "frequency: 7 more entries: must be >= 0"
+    assert messages[:5] == [f"frequency[{i}]: must be >= 0 (got -1)" for i in range(5)]
+    assert messages[5] == "frequency: 5 more entries: must be >= 0"
 
 
 @pytest.mark.parametrize(

@@ -97,3 +97,20 @@ def test_economics_is_vectorised_and_validated() -> None:
         campaign_economics(
             n_a=10, revenue_a=1, revenue_sq_a=1, n_b=10, revenue_b=1, revenue_sq_b=1, cost_b=-1
         )
+
+
+def test_fixed_cost_adds_to_the_cost_without_widening_the_revenue_interval() -> None:
+    common = {
+        "n_a": 1000, "revenue_a": 50000, "revenue_sq_a": 5e6,
+        "n_b": 1000, "revenue_b": 60000, "revenue_sq_b": 6.5e6, "cost_b": 4000,
+    }  # fmt: skip
+    base = campaign_economics(**common)
+    r = campaign_economics(**common, fixed_cost=1000)
+    assert r.incremental_cost == pytest.approx(5000)
+    assert r.roi.estimate == pytest.approx((10000 - 5000) / 5000)
+    assert r.incremental_margin.estimate == pytest.approx(10000 - 5000)
+    assert r.incremental_revenue.interval == base.incremental_revenue.interval
+    assert isinstance(base.roi.std_error, float)
+    assert r.roi.std_error == pytest.approx(base.roi.std_error * 4000 / 5000)
+    with pytest.raises(ValidationError, match=r"fixed_cost: must be >= 0 \(got -1\)"):
+        campaign_economics(**common, fixed_cost=-1)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from promocore.analytics._arrays import report, to_1d
+from promocore._arrays import report, to_1d
 from promocore.validation import Checks
 
 TimeArray = npt.NDArray[np.datetime64]

@@ -29,8 +29,14 @@ from typing import Any
 
 import attrs
 
-from promocore.analytics._amounts import CurrencyTracker, amount_array, amount_total, exact_sum
-from promocore.analytics._arrays import report, same_length
+from promocore._arrays import (
+    CurrencyTracker,
+    amount_array,
+    amount_total,
+    exact_sum,
+    report,
+    same_length,
+)
 from promocore.analytics._rates import exact_ratio, ratio
 from promocore.analytics._times import instant, time_array, to_datetime64
 from promocore.money import Money, Rounding

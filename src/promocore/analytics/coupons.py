@@ -30,7 +30,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from promocore.analytics._arrays import label_array, report, same_length
+from promocore._arrays import label_array, report, same_length
 from promocore.analytics._times import time_array
 from promocore.serialize import unstructure
 from promocore.validation import Checks

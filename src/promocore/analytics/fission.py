@@ -22,7 +22,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from promocore.analytics._arrays import IntArray, int_array, label_array, report, same_length, to_1d
+from promocore._arrays import IntArray, int_array, label_array, report, same_length, to_1d
 from promocore.validation import Checks
 
 __all__ = ["FissionReport", "Generation", "referral_generations"]

@@ -23,7 +23,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from promocore.analytics._arrays import (
+from promocore._arrays import (
     IntArray,
     int_array,
     label_array,

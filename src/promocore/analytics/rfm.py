@@ -31,8 +31,15 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from promocore.analytics._amounts import CurrencyTracker, amount_array
-from promocore.analytics._arrays import FloatArray, float_array, int_array, report, same_length
+from promocore._arrays import (
+    CurrencyTracker,
+    FloatArray,
+    amount_array,
+    float_array,
+    int_array,
+    report,
+    same_length,
+)
 from promocore.analytics._times import instant, time_array, to_datetime64
 from promocore.serialize import unstructure
 from promocore.validation import Checks

@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from promocore.analytics._amounts import CurrencyTracker, amount_total
+from promocore._arrays import CurrencyTracker, amount_total
 from promocore.analytics._rates import check_places, exact_ratio
 from promocore.money import Money, Rounding
 from promocore.serialize import unstructure

@@ -31,7 +31,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from promocore.analytics._arrays import float_array, report, same_length, to_1d
+from promocore._arrays import float_array, report, same_length, to_1d
 from promocore.serialize import unstructure
 from promocore.validation import Checks
 

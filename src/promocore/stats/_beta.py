@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from promocore.stats._validate import BoolArray, FloatArray
+from promocore._arrays import BoolArray, FloatArray
 
 #: Parameters from which the 24-node quadrature is used.
 REGULAR = 30.0

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from promocore._arrays import FloatArray, Inputs
 from promocore.stats._dist import norm_cdf, norm_ppf
 from promocore.stats._notes import Notes
-from promocore.stats._validate import FloatArray, Inputs
 from promocore.stats.design import DesignResult
 from promocore.stats.results import finish
 

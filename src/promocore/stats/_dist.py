@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from promocore.stats._validate import FloatArray
+from promocore._arrays import FloatArray
 
 
 def norm_cdf(x: FloatArray) -> FloatArray:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 import numpy as np
 
-from promocore.stats._validate import BoolArray, FloatArray, Inputs, is_scalar
+from promocore._arrays import BoolArray, FloatArray, Inputs, is_scalar
 
 
 @attrs.frozen(eq=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from promocore.stats._validate import BoolArray, index_text
+from promocore._arrays import BoolArray, index_text
 
 #: How many experiment indices a warning lists before summarising.
 MAX_INDICES = 10

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from promocore.stats._validate import FloatArray, Inputs
+from promocore._arrays import FloatArray, Inputs
 
 
 def samples(v: Inputs, name: str, values: object, *, min_size: int = 2) -> FloatArray:

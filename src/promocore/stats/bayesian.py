@@ -41,11 +41,11 @@ from typing import Any
 import attrs
 import numpy as np
 
+from promocore._arrays import BoolArray, FloatArray, Inputs
 from promocore.errors import ValidationError
 from promocore.stats._dist import norm_cdf, norm_ppf
 from promocore.stats._inputs import conversions, mean_stats
 from promocore.stats._notes import ILL_CONDITIONED, Notes
-from promocore.stats._validate import BoolArray, FloatArray, Inputs
 from promocore.stats.results import BayesianResult, PosteriorLift, finish
 
 MODELS = ("beta-binomial", "gaussian")

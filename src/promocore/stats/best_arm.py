@@ -35,8 +35,8 @@ from collections.abc import Callable
 import attrs
 import numpy as np
 
+from promocore._arrays import FloatArray, Inputs
 from promocore.stats._notes import Notes
-from promocore.stats._validate import FloatArray, Inputs
 from promocore.stats.bayesian import BetaPrior
 from promocore.stats.results import ResultMixin, Value, finish, fmt
 

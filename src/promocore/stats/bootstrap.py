@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from promocore._arrays import FloatArray, Inputs
 from promocore.stats._notes import Notes
 from promocore.stats._samples import samples
-from promocore.stats._validate import FloatArray, Inputs
 from promocore.stats.results import ComparisonResult
 
 #: Resampled values drawn per batch; bounds memory use for large arms.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from promocore.stats._validate import FloatArray, Inputs
+from promocore._arrays import FloatArray, Inputs
 
 
 def capping_threshold(*samples: object, quantile: float = 0.99) -> float:

@@ -25,8 +25,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from promocore._arrays import FloatArray, Inputs
 from promocore.stats._dist import norm_ppf
-from promocore.stats._validate import FloatArray, Inputs
 from promocore.stats.results import ResultMixin
 
 METHODS = ("bonferroni", "holm", "bh", "by")

@@ -20,8 +20,8 @@ from typing import NamedTuple
 import attrs
 import numpy as np
 
+from promocore._arrays import FloatArray, Inputs, is_scalar
 from promocore.stats._notes import Notes
-from promocore.stats._validate import FloatArray, Inputs, is_scalar
 from promocore.stats.results import ResultMixin, Value, finish, fmt
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from promocore._arrays import Inputs, is_scalar
 from promocore.stats._design import (
     STEPS,
     baseline_mean_of,
@@ -19,7 +20,6 @@ from promocore.stats._design import (
     positive_std,
 )
 from promocore.stats._dist import norm_ppf
-from promocore.stats._validate import Inputs, is_scalar
 from promocore.stats.design import DesignResult
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from promocore._arrays import Inputs, is_scalar
 from promocore.stats._design import (
     STEPS,
     absolute_effects,
@@ -22,7 +23,6 @@ from promocore.stats._design import (
 )
 from promocore.stats._dist import norm_ppf
 from promocore.stats._notes import Notes
-from promocore.stats._validate import Inputs, is_scalar
 from promocore.stats.design import DesignResult
 
 

@@ -5,10 +5,11 @@ treated users, net of what it cost. From per-user sufficient statistics of
 each arm (revenue, and the campaign cost such as discounts and coupons funded)
 with ``Δ`` the per-user difference B − A:
 
+* incremental cost = ``n_b · ΔC + F``, with ``F`` the fixed cost (creative, media, fees)
 * incremental revenue = ``n_b · ΔR``
-* incremental margin = ``n_b · (margin_rate · ΔR − ΔC)``, net of the discount cost
-* ROI = ``(ΔR − ΔC) / ΔC``, i.e. (incremental revenue − cost) / cost
-* margin ROI = ``(margin_rate · ΔR − ΔC) / ΔC``
+* incremental margin = ``n_b · (margin_rate · ΔR − ΔC) − F``, net of the cost
+* ROI = (incremental revenue − incremental cost) / incremental cost
+* margin ROI = (margin_rate · incremental revenue − incremental cost) / incremental cost
 
 Revenue here is what users paid, after the discount; cost is what the campaign
 spent that is not already taken out of that revenue (coupon subsidies, gifts,
@@ -16,6 +17,10 @@ cashback). Intervals are normal intervals; ROI uses the delta method, with the
 covariance of revenue and cost inside each arm when their cross-products are
 given, and treats the cost as exactly known when its sum of squares is not.
 Amounts are floats in any one unit (yuan or fen), not [`Money`][promocore.money.Money].
+
+This is the interval engine of the one ROI of promocore:
+[`incremental_roi`][promocore.analytics.incremental.incremental_roi] takes exact money sums per
+arm, computes the point figures exactly and asks this function for the intervals.
 """
 
 from __future__ import annotations
@@ -23,10 +28,10 @@ from __future__ import annotations
 import attrs
 import numpy as np
 
+from promocore._arrays import BoolArray, FloatArray, Inputs, is_scalar
 from promocore.stats._dist import p_from_z, z_critical
 from promocore.stats._inputs import sample_variance
 from promocore.stats._notes import Notes
-from promocore.stats._validate import BoolArray, FloatArray, Inputs, is_scalar
 from promocore.stats.results import ComparisonResult, ResultMixin, finish, fmt
 
 
@@ -37,9 +42,10 @@ class EconomicsResult(ResultMixin):
     Attributes:
         incremental_revenue: ``n_b · ΔR`` with its interval and p-value.
         incremental_margin: ``n_b · (margin_rate · ΔR − ΔC)``.
-        roi: ``(ΔR − ΔC) / ΔC`` with a delta-method interval; its p-value tests ROI = 0.
-        margin_roi: ``(margin_rate · ΔR − ΔC) / ΔC``.
-        incremental_cost: ``n_b · ΔC``, the cost the ratios divide by.
+        roi: (incremental revenue − cost) / cost with a delta-method interval; its p-value
+            tests ROI = 0.
+        margin_roi: (margin_rate · incremental revenue − cost) / cost.
+        incremental_cost: ``n_b · ΔC + F``, the cost the ratios divide by.
         warnings: Human-readable caveats.
     """
 
@@ -78,6 +84,7 @@ def campaign_economics(
     cost_sq_a: object = None,
     revenue_cost_a: object = None,
     margin_rate: object = 1.0,
+    fixed_cost: object = 0.0,
     alpha: float = 0.05,
 ) -> EconomicsResult:
     """Incremental revenue, incremental margin net of cost, and ROI with intervals.
@@ -98,6 +105,8 @@ def campaign_economics(
         cost_sq_a: Sum of squared per-user cost in A.
         revenue_cost_a: Sum of revenue × cost per user in A.
         margin_rate: Contribution margin as a share of revenue (0 to 1).
+        fixed_cost: Cost of the campaign that does not depend on the users
+            (creative, media, fees), exactly known; added to the incremental cost.
         alpha: Significance level; intervals have level ``1 − alpha``.
 
     Returns:
@@ -106,7 +115,7 @@ def campaign_economics(
 
     Raises:
         ValidationError: statistics not finite, fewer than 2 users in an arm,
-            negative costs, or a margin rate outside [0, 1].
+            negative costs (fixed cost included), or a margin rate outside [0, 1].
 
     Examples:
         >>> r = campaign_economics(n_a=1000, revenue_a=50000, revenue_sq_a=5e6,
@@ -125,6 +134,7 @@ def campaign_economics(
         "cost_a": v.number("cost_a", cost_a),
         "cost_b": v.number("cost_b", cost_b),
         "margin_rate": v.number("margin_rate", margin_rate),
+        "fixed_cost": v.number("fixed_cost", fixed_cost),
     }
     optional = {
         "cost_sq_a": cost_sq_a,
@@ -141,13 +151,15 @@ def campaign_economics(
         n = x[f"n_{arm}"]
         v.flag(f"n_{arm}", n < 2, "must be >= 2", n)
         v.flag(f"cost_{arm}", x[f"cost_{arm}"] < 0, "must be >= 0", x[f"cost_{arm}"])
+    v.flag("fixed_cost", x["fixed_cost"] < 0, "must be >= 0", x["fixed_cost"])
     rate = x["margin_rate"]
     v.flag("margin_rate", (rate < 0) | (rate > 1), "must be between 0 and 1", rate)
     v.done()
     notes = Notes(scalar)
     n_a_, n_b_ = x["n_a"], x["n_b"]
     d_rev = x["revenue_b"] / n_b_ - x["revenue_a"] / n_a_
-    d_cost = x["cost_b"] / n_b_ - x["cost_a"] / n_a_
+    # The fixed cost is spread over the treated users: a constant, so no variance.
+    d_cost = x["cost_b"] / n_b_ - x["cost_a"] / n_a_ + x["fixed_cost"] / n_b_
     var_rev = _var_mean(n_a_, x["revenue_a"], x["revenue_sq_a"]) + _var_mean(
         n_b_, x["revenue_b"], x["revenue_sq_b"]
     )

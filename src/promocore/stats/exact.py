@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from promocore.stats._validate import BoolArray, FloatArray
+from promocore._arrays import BoolArray, FloatArray
 
 #: Exact tests and the method label each one reports.
 EXACT_TESTS: dict[str, str] = {

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from promocore._arrays import FloatArray, Inputs
 from promocore.stats._dist import p_from_z, z_critical
 from promocore.stats._inputs import conversions, mean_stats
 from promocore.stats._notes import ILL_CONDITIONED, ZERO_VARIANCE, Notes
-from promocore.stats._validate import FloatArray, Inputs
 from promocore.stats.results import ComparisonResult, finish
 
 METHODS = ("delta-log", "fieller")

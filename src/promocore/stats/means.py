@@ -12,10 +12,10 @@ from typing import NamedTuple
 
 import numpy as np
 
+from promocore._arrays import Inputs, require
 from promocore.stats._dist import p_from_t, t_ppf
 from promocore.stats._inputs import mean_stats
 from promocore.stats._notes import ILL_CONDITIONED, ZERO_VARIANCE, Notes
-from promocore.stats._validate import Inputs, require
 from promocore.stats.results import ComparisonResult, finish
 
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from promocore._arrays import FloatArray, Inputs
 from promocore.stats._dist import z_critical
-from promocore.stats._validate import FloatArray, Inputs
 
 #: Bisection steps of the score interval: 2**-80 (about 1e-24) keeps bounds of rare-event
 #: differences (1e-9 and below) exact to 1e-10 relative.

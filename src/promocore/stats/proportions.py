@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from promocore._arrays import BoolArray, FloatArray, Inputs
 from promocore.stats._dist import p_from_t, p_from_z, z_critical
 from promocore.stats._inputs import Conversions, conversions
 from promocore.stats._notes import Notes
-from promocore.stats._validate import BoolArray, FloatArray, Inputs
 from promocore.stats.exact import EXACT_TESTS, exact_p_values
 from promocore.stats.proportion_intervals import (
     newcombe_difference,

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from promocore._arrays import Inputs
 from promocore.stats._dist import z_critical
 from promocore.stats._notes import Notes
 from promocore.stats._samples import samples
-from promocore.stats._validate import Inputs
 from promocore.stats.results import ComparisonResult
 
 

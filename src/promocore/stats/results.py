@@ -14,7 +14,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from promocore.stats._validate import FloatArray
+from promocore._arrays import FloatArray
 
 #: A number, or one number per experiment.
 Value = float | FloatArray

@@ -25,9 +25,9 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from promocore._arrays import FloatArray, Inputs
 from promocore.stats._inputs import conversions, mean_stats
 from promocore.stats._notes import ILL_CONDITIONED, NO_EVIDENCE_YET, ZERO_VARIANCE, Notes
-from promocore.stats._validate import FloatArray, Inputs
 from promocore.stats.results import SequentialResult, finish
 
 T = TypeVar("T", bound=np.generic)

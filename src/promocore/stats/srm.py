@@ -13,9 +13,9 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from promocore._arrays import Inputs
 from promocore.stats._dist import chi2_sf
 from promocore.stats._notes import Notes
-from promocore.stats._validate import Inputs
 from promocore.stats.results import ResultMixin, Value, finish, fmt
 
 #: Default p-value below which a mismatch is reported. Strict, because the
