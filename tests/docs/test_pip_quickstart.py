@@ -44,7 +44,8 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_pip_quick_start_runs_as_written(venv: Path, tmp_path: Path) -> None:
-    shell, python, output = _quick_start()
+    found = _quick_start()
+    shell, python, output = found[:3]
     assert (shell.lang, python.lang, output.is_output) == ("bash", "python", True)
     env = {**os.environ, "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}"}
     env.pop("PYTHONPATH", None)
