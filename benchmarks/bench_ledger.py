@@ -1,22 +1,35 @@
-"""Reservations per second of each ledger backend, beside the raw server figures.
+"""The ledger beside the raw server, like against like, and a flash sale (秒杀).
 
 Run from the repository root:
 
-    .venv/bin/python benchmarks/bench_ledger.py [--count 2000] [--backends memory,sqlite,...]
+    .venv/bin/python benchmarks/bench_ledger.py [--count 4000] [--pg-count 1000] [--sale 100000]
 
-Starts a throw-away redis-server and PostgreSQL (as the tests do, see
-``tests/servers.py``), then, for 1 and 8 processes, times reservations that each
-draw a budget (partial) and a stock unit and are then committed: one
-"reservation" below is one ``reserve`` plus one ``commit`` call. Budgets and
-stock are large enough that nothing is refused. Beside them, the servers' own
-figures on the same machine: ``redis-benchmark`` INCRBY, ``pgbench`` running a
-bare conditional UPDATE of one budget row, and a bare ``BEGIN IMMEDIATE``
-UPDATE loop on SQLite.
+Starts its own throw-away redis-server, six-node Redis Cluster and PostgreSQL (as the tests do,
+see ``tests/servers.py``). For 1 and 8 processes, in the same run and with the same worker
+harness, it times:
 
-Servers run with durable settings (PostgreSQL defaults, fsync on; SQLite
-``synchronous=FULL``); redis-server runs without persistence, as it does by
-default in most caches, so its figure is an upper bound for an AOF setup.
-Prints the machine and a Markdown table.
+* raw Redis: redis-py ``INCRBY`` of one key, one call per operation;
+* Redis ledger: ``reserve_and_commit`` of one stock unit (one ``EVALSHA`` per operation), and
+  for context ``reserve`` then ``commit`` of a budget and a stock unit (two calls);
+* raw PostgreSQL: psycopg ``UPDATE ... SET n = n + 1 WHERE id = 1 RETURNING n`` on one row, in
+  autocommit mode, prepared, one connection per process;
+* PostgreSQL ledger: ``reserve_and_commit`` of one stock unit (one prepared function call on a
+  pooled connection), and the same two-call reservation;
+* batches of 100: pipelined ``INCRBY`` and a psycopg pipeline of the ``UPDATE`` (a sync after
+  each, so that each is its own transaction, as each request of a batch is), beside
+  ``reserve_many(..., commit=True)``.
+
+Every process hits the same key or row (and the ledger the same counter), so each figure is a
+contended total over all processes. Each comparison runs in ten rounds that alternate raw and
+ledger, so that the load of a shared machine weighs on both alike. PostgreSQL runs with its
+durable defaults (fsync and synchronous commit on), which both sides pay; redis-server runs
+without persistence for both.
+
+Then the flash sale: ``--sale`` requests for 1,000 units from 8 processes, each request one
+``reserve_and_commit`` of a unit and a once-per-customer use, on Redis and the Redis Cluster
+(and a tenth of them on PostgreSQL, whose every call waits for a disk sync): throughput,
+p50/p99 latency per request and the units sold (exactly 1,000).
+Prints the machine, the load and Markdown tables.
 """
 
 from __future__ import annotations
@@ -25,15 +38,15 @@ import argparse
 import multiprocessing
 import os
 import platform
-import re
-import sqlite3
+import random
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack
 from datetime import timedelta
+from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
@@ -41,22 +54,167 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.servers import (  # noqa: E402
-    PostgresServer,
-    RedisServer,
     find_postgres_bin,
     find_redis_server,
     run_postgres,
     run_redis,
+    run_redis_cluster,
 )
 
-from promocore.ledger import AccountSpec, Draw, Ledger, MemoryLedger  # noqa: E402
+from promocore.ledger import (  # noqa: E402
+    AccountSpec,
+    Draw,
+    Ledger,
+    ReservationRefusedError,
+)
 from promocore.money import Money  # noqa: E402
 
-TTL = timedelta(minutes=30)
-PROCESS_COUNTS = (1, 8)
 CTX = multiprocessing.get_context("fork")
+TTL = timedelta(minutes=30)
+BATCH = 100
 
-Opener = Callable[[], Ledger]
+#: Builds, in a worker process, the function doing operation ``n`` of worker ``tag``.
+Factory = Callable[[str], Callable[[int], object]]
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+# -- the harness --------------------------------------------------------------------------------
+
+
+def _worker(
+    factory: Factory,
+    tag: str,
+    count: int,
+    barrier: Barrier,
+    timings: Queue[list[float]] | None,
+) -> None:
+    op = factory(tag)
+    for n in range(min(50, count)):
+        op(-1 - n)  # warm up: connections, prepared statements, script cache
+    barrier.wait()
+    latencies: list[float] = []
+    clock = time.perf_counter
+    if timings is None:
+        for n in range(count):
+            op(n)
+    else:
+        for n in range(count):
+            start = clock()
+            op(n)
+            latencies.append(clock() - start)
+    barrier.wait()
+    if timings is not None:
+        timings.put(latencies)
+
+
+def measure(
+    factory: Factory, processes: int, count: int, run: str, *, latencies: bool = False
+) -> tuple[float, list[float]]:
+    """Return operations per second over all processes (and each operation's latency)."""
+    barrier = CTX.Barrier(processes + 1)
+    timings: Queue[list[float]] | None = CTX.Queue() if latencies else None
+    children = [
+        CTX.Process(target=_worker, args=(factory, f"{run}-{i}", count, barrier, timings))
+        for i in range(processes)
+    ]
+    for child in children:
+        child.start()
+    barrier.wait()
+    start = time.perf_counter()
+    barrier.wait()
+    elapsed = time.perf_counter() - start
+    collected: list[float] = []
+    if timings is not None:
+        for _ in children:
+            collected += timings.get(timeout=120)
+    for child in children:
+        child.join()
+        if child.exitcode != 0:
+            raise RuntimeError(f"a worker failed with exit code {child.exitcode}")
+    return processes * count / elapsed, collected
+
+
+#: Every comparison runs in this many rounds, alternating raw and ledger, so that a change of
+#: the machine's load in the middle of a run weighs on both alike.
+ROUNDS = 10
+
+
+def interleaved(cases: list[tuple[Factory, int]], processes: int, run: str) -> list[float]:
+    """Return each case's operations per second, measured in alternating rounds."""
+    seconds = [0.0] * len(cases)
+    for round_ in range(ROUNDS):
+        for index, (factory, count) in enumerate(cases):
+            share = max(count // ROUNDS, 1)
+            rate, _ = measure(factory, processes, share, f"{run}-{index}-{round_}")
+            seconds[index] += processes * share / rate
+    return [
+        processes * max(c // ROUNDS, 1) * ROUNDS / t
+        for (_, c), t in zip(cases, seconds, strict=True)
+    ]
+
+
+# -- operations ---------------------------------------------------------------------------------
+
+
+def redis_incrby(url: str) -> Factory:
+    def factory(tag: str) -> Callable[[int], object]:
+        import redis
+
+        client = redis.Redis.from_url(url)
+        return lambda n: client.incrby("bench:raw", 1)
+
+    return factory
+
+
+def redis_incrby_batch(url: str) -> Factory:
+    def factory(tag: str) -> Callable[[int], object]:
+        import redis
+
+        client = redis.Redis.from_url(url)
+
+        def op(n: int) -> object:
+            pipe = client.pipeline(transaction=False)
+            for _ in range(BATCH):
+                pipe.incrby("bench:raw", 1)
+            return pipe.execute()
+
+        return op
+
+    return factory
+
+
+def pg_update(conninfo: str) -> Factory:
+    def factory(tag: str) -> Callable[[int], object]:
+        import psycopg
+
+        conn = psycopg.connect(conninfo, autocommit=True, prepare_threshold=0)
+        sql = "UPDATE bench_raw SET n = n + 1 WHERE id = 1 RETURNING n"
+        return lambda n: conn.execute(sql).fetchone()
+
+    return factory
+
+
+def pg_update_batch(conninfo: str) -> Factory:
+    def factory(tag: str) -> Callable[[int], object]:
+        import psycopg
+
+        conn = psycopg.connect(conninfo, autocommit=True, prepare_threshold=0)
+        sql = "UPDATE bench_raw SET n = n + 1 WHERE id = 1 RETURNING n"
+
+        def op(n: int) -> object:
+            cursors = []
+            with conn.pipeline() as pipeline:
+                for _ in range(BATCH):
+                    cursors.append(conn.execute(sql))
+                    pipeline.sync()  # each its own transaction, as the ledger's batch
+            return [c.fetchone() for c in cursors]
+
+        return op
+
+    return factory
 
 
 def open_ledger(backend: str, where: str, namespace: str) -> Ledger:
@@ -67,11 +225,14 @@ def open_ledger(backend: str, where: str, namespace: str) -> Ledger:
     if backend == "postgres":
         from promocore.ledger.postgres import PostgresLedger
 
-        return PostgresLedger(where, schema=namespace)
-    if backend == "redis":
+        return PostgresLedger(where, schema=namespace, max_size=1)
+    if backend in ("redis", "cluster"):
         from promocore.ledger.redis import RedisLedger
 
-        return RedisLedger(where, prefix=namespace + ":")
+        prefix = "{" + namespace + "}:" if backend == "cluster" else namespace + ":"
+        return RedisLedger(where, prefix=prefix)
+    from promocore.ledger import MemoryLedger
+
     return MemoryLedger()
 
 
@@ -80,121 +241,54 @@ def define(ledger: Ledger) -> None:
     ledger.define(AccountSpec.stock("stock", 10**12))
 
 
-def churn(ledger: Ledger, tag: str, count: int) -> None:
-    items = [Draw.budget("budget", Money(1_00, "CNY"), partial=True), Draw.stock("stock", 1)]
-    for n in range(count):
-        key = f"{tag}-{n}"
-        ledger.reserve(key, items, TTL)
-        ledger.commit(key)
+def ledger_op(where: tuple[str, str, str], kind: str) -> Factory:
+    def factory(tag: str) -> Callable[[int], object]:
+        ledger = open_ledger(*where)
+        if where[0] == "memory":
+            define(ledger)
+        unit = [Draw.stock("stock", 1)]
+        pair = [Draw.budget("budget", Money(1_00, "CNY"), partial=True), Draw.stock("stock", 1)]
+        if kind == "commit-now":
+            return lambda n: ledger.reserve_and_commit(f"{tag}-{n}", unit)
+        if kind == "batch":
+
+            def batch(n: int) -> object:
+                requests = [(f"{tag}-{n}-{i}", unit) for i in range(BATCH)]
+                return ledger.reserve_many(requests, commit=True)
+
+            return batch
+
+        def two_calls(n: int) -> object:
+            ledger.reserve(f"{tag}-{n}", pair, TTL)
+            return ledger.commit(f"{tag}-{n}")
+
+        return two_calls
+
+    return factory
 
 
-def worker(args: tuple[str, str, str], tag: str, count: int, barrier: Barrier) -> None:
-    ledger = open_ledger(*args)
-    churn(ledger, f"warm-{tag}", 20)
-    barrier.wait()
-    churn(ledger, tag, count)
-    barrier.wait()
-    ledger.close()
+def sale_op(where: tuple[str, str, str], customers: int) -> Factory:
+    def factory(tag: str) -> Callable[[int], object]:
+        ledger = open_ledger(*where)
+        rng = random.Random(tag)
+
+        def buy(n: int) -> object:
+            customer = f"c{rng.randrange(customers)}"
+            items = [Draw.stock("sale", 1), Draw.use("once", customer)]
+            try:
+                return ledger.reserve_and_commit(f"{tag}-{n}", items)
+            except ReservationRefusedError:
+                return None
+
+        return buy
+
+    return factory
 
 
-def measure(args: tuple[str, str, str], processes: int, count: int, run: str) -> float:
-    """Return reservations (reserve + commit) per second over all processes."""
-    ledger = open_ledger(*args)
-    define(ledger)
-    if args[0] == "memory":
-        churn(ledger, f"warm-{run}", 20)
-        start = time.perf_counter()
-        churn(ledger, run, count)
-        return count / (time.perf_counter() - start)
-    ledger.close()
-    barrier = CTX.Barrier(processes + 1)
-    children = [
-        CTX.Process(target=worker, args=(args, f"{run}-{i}", count, barrier))
-        for i in range(processes)
-    ]
-    for child in children:
-        child.start()
-    barrier.wait()
-    start = time.perf_counter()
-    barrier.wait()
-    elapsed = time.perf_counter() - start
-    for child in children:
-        child.join()
-        if child.exitcode != 0:
-            raise RuntimeError(f"a worker failed with exit code {child.exitcode}")
-    return processes * count / elapsed
+# -- the run ------------------------------------------------------------------------------------
 
 
-def redis_raw(server: RedisServer, clients: int) -> float:
-    out = subprocess.run(
-        [
-            "redis-benchmark", "-h", server.host, "-p", str(server.port), "-q",
-            "-n", "100000", "-c", str(clients), "INCRBY", "budget", "1",
-        ],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
-    return float(re.findall(r"([\d.]+) requests per second", out)[-1])
-
-
-def pgbench_raw(server: PostgresServer, clients: int) -> float:
-    import psycopg
-
-    with psycopg.connect(server.conninfo, autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS bench_budget")
-        conn.execute("CREATE TABLE bench_budget (id INT PRIMARY KEY, spent BIGINT, cap BIGINT)")
-        conn.execute("INSERT INTO bench_budget VALUES (1, 0, 1000000000000)")
-    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
-        script.write(
-            "UPDATE bench_budget SET spent = spent + 1 WHERE id = 1 AND spent + 1 <= cap;\n"
-        )
-    try:
-        out = subprocess.run(
-            [
-                str(server.bin_dir / "pgbench"), "-h", server.host, "-p", str(server.port),
-                "-U", server.user, "-n", "-f", script.name, "-c", str(clients),
-                "-j", str(min(clients, os.cpu_count() or 1)), "-T", "10", server.database,
-            ],
-            capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
-    finally:
-        os.unlink(script.name)
-    return float(re.findall(r"tps = ([\d.]+)", out)[-1])
-
-
-def sqlite_raw_worker(path: str, count: int, barrier: Barrier) -> None:
-    db = sqlite3.connect(path, timeout=60, isolation_level=None)
-    db.execute("PRAGMA journal_mode = WAL")
-    db.execute("PRAGMA synchronous = FULL")
-    barrier.wait()
-    for _ in range(count):
-        db.execute("BEGIN IMMEDIATE")
-        db.execute("UPDATE budget SET spent = spent + 1 WHERE id = 1 AND spent + 1 <= cap")
-        db.execute("COMMIT")
-    barrier.wait()
-
-
-def sqlite_raw(directory: Path, processes: int, count: int) -> float:
-    path = str(directory / f"raw-{processes}.sqlite3")
-    db = sqlite3.connect(path, isolation_level=None)
-    db.execute("CREATE TABLE budget (id INTEGER PRIMARY KEY, spent INTEGER, cap INTEGER)")
-    db.execute("INSERT INTO budget VALUES (1, 0, 1000000000000)")
-    db.close()
-    barrier = CTX.Barrier(processes + 1)
-    children = [
-        CTX.Process(target=sqlite_raw_worker, args=(path, count, barrier)) for _ in range(processes)
-    ]
-    for child in children:
-        child.start()
-    barrier.wait()
-    start = time.perf_counter()
-    barrier.wait()
-    elapsed = time.perf_counter() - start
-    for child in children:
-        child.join()
-    return processes * count / elapsed
-
-
-def machine(servers: dict[str, str]) -> list[str]:
+def machine(versions: dict[str, str]) -> list[str]:
     import psycopg
     import redis
 
@@ -206,81 +300,148 @@ def machine(servers: dict[str, str]) -> list[str]:
                 break
     return [
         f"- nproc: {os.cpu_count()}; CPU: {cpu}; {platform.system()} {platform.release()}",
-        f"- Python {platform.python_version()}; SQLite {sqlite3.sqlite_version};"
-        f" psycopg {psycopg.__version__}; redis-py {redis.__version__}",
-        *(f"- {name}: {version}" for name, version in servers.items()),
-        f"- load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
+        f"- Python {platform.python_version()}; psycopg {psycopg.__version__};"
+        f" redis-py {redis.__version__}",
+        *(f"- {name}: {version}" for name, version in versions.items()),
+        f"- load average at start: {load()}",
     ]
 
 
-@contextmanager
-def servers(stack: ExitStack) -> Iterator[tuple[RedisServer | None, PostgresServer | None]]:
-    redis_binary = find_redis_server()
-    pg_bin = find_postgres_bin()
-    redis_server = stack.enter_context(run_redis(redis_binary)) if redis_binary else None
-    pg_server = (
-        stack.enter_context(run_postgres(pg_bin, settings=("max_connections=100",)))
-        if pg_bin
-        else None
-    )
-    yield redis_server, pg_server
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--count", type=int, default=2000, help="reservations per process")
-    parser.add_argument("--backends", default="memory,sqlite,postgres,redis")
+    parser.add_argument("--count", type=int, default=4000, help="Redis operations per process")
+    parser.add_argument("--pg-count", type=int, default=1000, help="PostgreSQL ops per process")
+    parser.add_argument("--sale", type=int, default=100_000, help="flash-sale requests")
     options = parser.parse_args()
-    backends = options.backends.split(",")
-    rows: list[str] = []
+    count = options.count
     with ExitStack() as stack:
-        redis_server, pg_server = stack.enter_context(servers(stack))
+        redis_binary = find_redis_server()
+        pg_bin = find_postgres_bin()
+        if redis_binary is None or pg_bin is None:
+            raise SystemExit("redis-server and PostgreSQL are needed (see tests/servers.py)")
+        redis_server = stack.enter_context(run_redis(redis_binary))
+        cluster = stack.enter_context(run_redis_cluster(redis_binary))
+        pg = stack.enter_context(run_postgres(pg_bin, settings=("max_connections=100",)))
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-ledger-")))
-        versions: dict[str, str] = {}
-        if redis_server:
-            versions["redis-server"] = subprocess.run(
-                [redis_server.binary, "--version"], capture_output=True, text=True
-            ).stdout.split()[2]
-        if pg_server:
-            versions["PostgreSQL"] = subprocess.run(
-                [str(pg_server.bin_dir / "postgres"), "--version"], capture_output=True, text=True
-            ).stdout.strip()
+        versions = {
+            "redis-server": subprocess.run(
+                [redis_binary, "--version"], capture_output=True, text=True
+            ).stdout.split()[2],
+            "PostgreSQL": subprocess.run(
+                [str(pg.bin_dir / "postgres"), "--version"], capture_output=True, text=True
+            ).stdout.strip(),
+        }
         print("\n".join(machine(versions)))
-        print()
-        print("| backend | processes | reservations/s (reserve + commit) | raw server figure |")
-        print("| --- | ---: | ---: | --- |")
-        for backend in backends:
-            for processes in PROCESS_COUNTS:
-                if backend == "memory" and processes > 1:
-                    continue
-                if backend == "redis" and redis_server is None:
-                    continue
-                if backend == "postgres" and pg_server is None:
-                    continue
-                run = f"r{processes}"
-                namespace = f"bench{processes}"
-                if backend == "sqlite":
-                    args = ("sqlite", str(workdir / f"ledger-{processes}.sqlite3"), namespace)
-                    raw = f"{sqlite_raw(workdir, processes, options.count):,.0f} bare UPDATE txn/s"
-                elif backend == "postgres":
-                    assert pg_server is not None
-                    from promocore.ledger.postgres import create_schema
+        import psycopg
 
-                    create_schema(pg_server.conninfo, schema=namespace)
-                    args = ("postgres", pg_server.conninfo, namespace)
-                    raw = f"{pgbench_raw(pg_server, processes):,.0f} tps pgbench conditional UPDATE"
-                elif backend == "redis":
-                    assert redis_server is not None
-                    args = ("redis", redis_server.url, namespace)
-                    raw = f"{redis_raw(redis_server, processes):,.0f} INCRBY/s redis-benchmark"
-                else:
-                    args = ("memory", "", namespace)
-                    raw = "-"
-                rate = measure(args, processes, options.count, run)
-                row = f"| {backend} | {processes} | {rate:,.0f} | {raw} |"
-                rows.append(row)
-                print(row, flush=True)
-    print(f"\nload average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        with psycopg.connect(pg.conninfo, autocommit=True) as conn:
+            conn.execute("CREATE TABLE bench_raw (id INT PRIMARY KEY, n BIGINT NOT NULL)")
+            conn.execute("INSERT INTO bench_raw VALUES (1, 0)")
+        for backend, where in (("postgres", pg.conninfo), ("redis", redis_server.url)):
+            ledger = open_ledger(backend, where, "bench")
+            define(ledger)
+            ledger.close()
+
+        print()
+        print("| server | processes | raw ops/s | ledger reserve_and_commit/s | ratio |"
+              " ledger reserve + commit (2 calls)/s |")  # fmt: skip
+        print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        cases: list[tuple[str, Factory, tuple[str, str, str]]] = [
+            ("Redis", redis_incrby(redis_server.url), ("redis", redis_server.url, "bench")),
+            ("PostgreSQL", pg_update(pg.conninfo), ("postgres", pg.conninfo, "bench")),
+        ]
+        for name, raw, where in cases:
+            count = options.count if name == "Redis" else options.pg_count
+            for processes in (1, 8):
+                raw_rate, ours, two = interleaved(
+                    [
+                        (raw, count),
+                        (ledger_op(where, "commit-now"), count),
+                        (ledger_op(where, "two"), count // 2),
+                    ],
+                    processes,
+                    f"{name}-{processes}",
+                )
+                print(
+                    f"| {name} | {processes} | {raw_rate:,.0f} | {ours:,.0f} |"
+                    f" {ours / raw_rate:.0%} | {two:,.0f} |",
+                    flush=True,
+                )
+        print()
+        print(f"| server | processes | raw, batches of {BATCH} (ops/s) |"
+              f" reserve_many of {BATCH}, commit=True (reservations/s) | ratio |")  # fmt: skip
+        print("| --- | ---: | ---: | ---: | ---: |")
+        batches: list[tuple[str, Factory, tuple[str, str, str]]] = [
+            ("Redis", redis_incrby_batch(redis_server.url), ("redis", redis_server.url, "bench")),
+            ("PostgreSQL", pg_update_batch(pg.conninfo), ("postgres", pg.conninfo, "bench")),
+        ]
+        for name, raw, where in batches:
+            count = options.count if name == "Redis" else options.pg_count
+            for processes in (1, 8):
+                per = max(count // (BATCH * 4), 5) * ROUNDS
+                raw_rate, ours = interleaved(
+                    [(raw, per), (ledger_op(where, "batch"), per)],
+                    processes,
+                    f"{name}-batch-{processes}",
+                )
+                print(
+                    f"| {name} | {processes} | {raw_rate * BATCH:,.0f} | {ours * BATCH:,.0f} |"
+                    f" {ours / raw_rate:.0%} |",
+                    flush=True,
+                )
+        print()
+        print("| embedded | processes | reserve_and_commit/s | reserve + commit (2 calls)/s |")
+        print("| --- | ---: | ---: | ---: |")
+        count = options.pg_count
+        for backend, processes in (("memory", 1), ("sqlite", 1), ("sqlite", 8)):
+            where = (backend, str(workdir / "ledger.sqlite3"), "bench")
+            if backend == "sqlite":
+                ledger = open_ledger(*where)
+                define(ledger)
+                ledger.close()
+            scale = 20 if backend == "memory" else 1
+            ours, _ = measure(ledger_op(where, "commit-now"), processes, count * scale, "e-now")
+            two, _ = measure(ledger_op(where, "two"), processes, count * scale // 2, "e-two")
+            label = "in-memory" if backend == "memory" else "SQLite (durable)"
+            print(f"| {label} | {processes} | {ours:,.0f} | {two:,.0f} |", flush=True)
+        print()
+        print("Flash sale: requests for 1,000 units from 8 processes, one reserve_and_commit of a"
+              " unit and a once-per-customer use each")  # fmt: skip
+        print()
+        print("| server | requests | requests/s | p50 ms | p99 ms | units sold |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        sales = [
+            ("Redis", ("redis", redis_server.url, "sale")),
+            ("Redis Cluster", ("cluster", cluster.url, "sale")),
+            ("PostgreSQL", ("postgres", pg.conninfo, "sale")),
+        ]
+        for name, where in sales:
+            requests = options.sale if name != "PostgreSQL" else options.sale // 10
+            ledger = open_ledger(*where)
+            ledger.define(AccountSpec.stock("sale", 1_000))
+            ledger.define(AccountSpec.usage("once", 1))
+            rate, latencies = measure(
+                sale_op(where, customers=requests // 2),
+                8,
+                requests // 8,
+                f"sale-{name}",
+                latencies=True,
+            )
+            stock = ledger.balance("sale")
+            granted = stock.committed
+            ledger.close()
+            print(
+                f"| {name} | {requests:,} | {rate:,.0f} | {percentile(latencies, 0.5) * 1000:.2f} |"
+                f" {percentile(latencies, 0.99) * 1000:.2f} |"
+                f" {granted:,}{'' if granted == 1_000 else ' (WRONG: not 1,000)'} |",
+                flush=True,
+            )
+    print(f"\nload average at end: {load()}")
 
 
 if __name__ == "__main__":

@@ -52,6 +52,34 @@ def redis_server() -> Iterator[servers.RedisServer]:
         yield server
 
 
+def _redis_binary() -> str:
+    binary = servers.find_redis_server()
+    if binary is None:
+        server_unavailable(
+            "redis-server is not installed (apt-get install redis-server, or set"
+            " PROMOCORE_REDIS_SERVER)"
+        )
+    try:
+        import redis  # noqa: F401
+    except ImportError:
+        server_unavailable("redis-py is not installed (pip install 'promocore[redis]')")
+    return binary
+
+
+@pytest.fixture(scope="session")
+def redis_cluster() -> Iterator[servers.RedisCluster]:
+    """A six-node Redis Cluster (three masters, one replica each) for the whole session."""
+    binary = _redis_binary()
+    if servers.find_redis_cli(binary) is None:
+        server_unavailable("redis-cli is not installed (apt-get install redis-tools)")
+    with contextlib.ExitStack() as stack:
+        try:
+            cluster = stack.enter_context(servers.run_redis_cluster(binary))
+        except servers.ServerError as error:
+            pytest.fail(str(error), pytrace=False)
+        yield cluster
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[servers.PostgresServer]:
     """A PostgreSQL cluster running for the whole session (initdb runs once)."""

@@ -6,8 +6,14 @@ root, so when the tests run as root, ``initdb`` and ``postgres`` run as an
 unprivileged user (``nobody`` unless ``PROMOCORE_PG_USER`` names another) from a
 directory owned by that user.
 
+A Redis Cluster (``run_redis_cluster``) is six redis-server processes on
+loopback ports (three masters, one replica each) joined by ``redis-cli --cluster
+create``. ``RedisNode`` and ``PostgresServer`` can be killed with SIGKILL and
+started again on the same port and data, for crash tests.
+
 Environment:
-    PROMOCORE_REDIS_SERVER: path of the redis-server binary to use.
+    PROMOCORE_REDIS_SERVER: path of the redis-server binary to use (redis-cli is
+        looked for beside it, then on the PATH).
     PROMOCORE_PG_BIN: directory holding ``initdb`` and ``postgres``.
     PROMOCORE_PG_USER: the user to run PostgreSQL as when running as root.
 """
@@ -17,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pwd
+import random
 import shutil
 import signal
 import socket
@@ -30,25 +37,48 @@ from pathlib import Path
 import attrs
 
 
-@attrs.frozen
+@attrs.define
 class RedisServer:
-    """A running redis-server."""
+    """A running redis-server, which a test may kill and start again."""
 
     port: int
     directory: Path
     pid: int
     binary: str
     host: str = "127.0.0.1"
+    args: tuple[str, ...] = ()
+    process: subprocess.Popen[bytes] | None = attrs.field(default=None, repr=False)
 
     @property
     def url(self) -> str:
         """The ``redis://`` URL of database 0."""
         return f"redis://{self.host}:{self.port}/0"
 
+    def kill(self) -> None:
+        """Kill the server with SIGKILL (no chance to save anything) and wait for it."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(30)
 
-@attrs.frozen
+    def start(self) -> None:
+        """Start the server again on the same port and directory (loading what it saved)."""
+        log = self.directory / "redis.log"
+        self.process = subprocess.Popen(
+            self.args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL
+        )
+        self.pid = self.process.pid
+        _wait_for_port(self.port, self.process, "redis-server", log)
+        _wait_redis_loaded(self.port)
+
+    def stop(self) -> None:
+        """Stop the server."""
+        if self.process is not None:
+            _stop(self.process, signal.SIGTERM)
+
+
+@attrs.define
 class PostgresServer:
-    """A running PostgreSQL cluster."""
+    """A running PostgreSQL cluster, which a test may kill and start again."""
 
     port: int
     directory: Path
@@ -57,6 +87,31 @@ class PostgresServer:
     user: str = "postgres"
     host: str = "127.0.0.1"
     database: str = "postgres"
+    args: tuple[str, ...] = ()
+    account: tuple[str, int, int] | None = None
+    env: dict[str, str] = attrs.field(factory=dict, repr=False)
+    process: subprocess.Popen[bytes] | None = attrs.field(default=None, repr=False)
+
+    def kill(self) -> None:
+        """Kill the postmaster and every backend with SIGKILL at once, and wait for them."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(30)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                try:
+                    os.killpg(self.process.pid, 0)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.05)
+
+    def start(self) -> None:
+        """Start the server again on its data (crash recovery replays the WAL)."""
+        log = self.directory / "postgres.log"
+        self.process = _popen_as(self.args, self.account, log, self.env, session=True)
+        self.pid = self.process.pid
+        _wait_for_port(self.port, self.process, "postgres", log)
+        _wait_until_ready(self.port, self.process, log)
 
     @property
     def conninfo(self) -> str:
@@ -138,24 +193,217 @@ def _stop(process: subprocess.Popen[bytes], sig: int) -> None:
             process.wait(10)
 
 
-@contextlib.contextmanager
-def run_redis(binary: str, *, extra: Sequence[str] = ()) -> Iterator[RedisServer]:
-    """Run a redis-server without persistence until the context ends."""
-    directory = Path(tempfile.mkdtemp(prefix="promocore-redis-"))
-    port = free_port()
-    log = directory / "redis.log"
-    args = [
+def _redis_args(binary: str, port: int, directory: Path, extra: Sequence[str]) -> list[str]:
+    return [
         binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
         "--appendonly", "no", "--dir", str(directory), "--protected-mode", "no",
-        "--logfile", str(log), *extra,
+        "--logfile", str(directory / "redis.log"), *extra,
     ]  # fmt: skip
-    process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+
+
+def _wait_redis_loaded(port: int) -> None:
+    """Wait until the server on ``port`` has loaded its data and answers PING."""
+    import redis
+
+    client = redis.Redis(port=port, socket_timeout=5)
+    deadline = time.monotonic() + 60
     try:
-        _wait_for_port(port, process, "redis-server", log)
-        yield RedisServer(port, directory, process.pid, binary)
+        while True:
+            try:
+                if client.ping():
+                    return
+            except (redis.BusyLoadingError, redis.ConnectionError):
+                if time.monotonic() > deadline:
+                    raise
+            time.sleep(0.05)
     finally:
-        _stop(process, signal.SIGTERM)
+        client.close()
+
+
+@contextlib.contextmanager
+def run_redis(binary: str, *, extra: Sequence[str] = ()) -> Iterator[RedisServer]:
+    """Run a redis-server (without persistence unless ``extra`` says otherwise)."""
+    directory = Path(tempfile.mkdtemp(prefix="promocore-redis-"))
+    port = free_port()
+    server = RedisServer(
+        port, directory, 0, binary, args=tuple(_redis_args(binary, port, directory, extra))
+    )
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
         shutil.rmtree(directory, ignore_errors=True)
+
+
+def find_redis_cli(server_binary: str) -> str | None:
+    """Return the redis-cli binary beside ``server_binary`` or on the PATH, or ``None``."""
+    beside = Path(server_binary).with_name("redis-cli")
+    if os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which("redis-cli")
+
+
+def free_cluster_port(taken: set[int]) -> int:
+    """Return a free port whose cluster bus port (port + 10000) is free too."""
+    for _ in range(1000):
+        port = random.randint(20_000, 40_000)
+        if port in taken or port + 10_000 in taken:
+            continue
+        try:
+            for candidate in (port, port + 10_000):
+                with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+                    s.bind(("127.0.0.1", candidate))
+        except OSError:
+            continue
+        return port
+    raise ServerError("no free pair of ports for a cluster node")
+
+
+@attrs.define
+class RedisCluster:
+    """Six redis-server processes joined into a cluster of three masters with a replica each."""
+
+    nodes: list[RedisServer]
+    cli: str
+
+    @property
+    def ports(self) -> list[int]:
+        """The client ports of the nodes."""
+        return [node.port for node in self.nodes]
+
+    @property
+    def url(self) -> str:
+        """A ``redis+cluster://`` URL seeded from the first node."""
+        return f"redis+cluster://127.0.0.1:{self.nodes[0].port}"
+
+    def node(self, port: int) -> RedisServer:
+        """Return the node listening on ``port``."""
+        return next(n for n in self.nodes if n.port == port)
+
+    def master_of(self, key: str) -> int:
+        """Return the port of the master serving ``key``'s slot now."""
+        import redis
+
+        for node in self.nodes:
+            if node.process is None or node.process.poll() is not None:
+                continue
+            client = redis.Redis(port=node.port, socket_timeout=5, decode_responses=True)
+            try:
+                slot = int(client.execute_command("CLUSTER", "KEYSLOT", key))  # type: ignore[no-untyped-call]
+                slots = client.execute_command("CLUSTER", "SLOTS")  # type: ignore[no-untyped-call]
+                for start, end, master, *_ in slots:
+                    if int(start) <= slot <= int(end):
+                        return int(master[1])
+            except redis.RedisError:
+                continue
+            finally:
+                client.close()
+        raise ServerError(f"no live node knows the master of {key!r}")
+
+    def wait_healthy(self, timeout: float = 60) -> None:
+        """Wait until every live node says the cluster is ok and knows every slot's master."""
+        import redis
+
+        deadline = time.monotonic() + timeout
+        while True:
+            healthy = True
+            for node in self.nodes:
+                if node.process is None or node.process.poll() is not None:
+                    continue
+                client = redis.Redis(port=node.port, socket_timeout=5, decode_responses=True)
+                try:
+                    info = client.execute_command("CLUSTER", "INFO")  # type: ignore[no-untyped-call]
+                    state = info.get("cluster_state") if isinstance(info, dict) else str(info)
+                    if "ok" not in str(state):
+                        healthy = False
+                except redis.RedisError:
+                    healthy = False
+                finally:
+                    client.close()
+            if healthy:
+                return
+            if time.monotonic() > deadline:
+                raise ServerError("the Redis Cluster did not become healthy")
+            time.sleep(0.1)
+
+    def wait_replicated(self, timeout: float = 60) -> None:
+        """Wait until every master has a replica online (so that ``WAIT 1`` can succeed)."""
+        import redis
+
+        deadline = time.monotonic() + timeout
+        while True:
+            masters = online = 0
+            for node in self.nodes:
+                if node.process is None or node.process.poll() is not None:
+                    continue
+                client = redis.Redis(port=node.port, socket_timeout=5, decode_responses=True)
+                try:
+                    info = client.info("replication")
+                except redis.RedisError:
+                    continue
+                finally:
+                    client.close()
+                if info.get("role") == "master":
+                    masters += 1
+                    replicas = [v for k, v in info.items() if k.startswith("slave")]
+                    if any(isinstance(r, dict) and r.get("state") == "online" for r in replicas):
+                        online += 1
+            if masters == 3 and online == 3:
+                return
+            if time.monotonic() > deadline:
+                raise ServerError("the Redis Cluster's replicas did not come online")
+            time.sleep(0.1)
+
+
+@contextlib.contextmanager
+def run_redis_cluster(binary: str, *, extra: Sequence[str] = ()) -> Iterator[RedisCluster]:
+    """Run a six-node Redis Cluster (three masters, one replica each) until the context ends."""
+    cli = find_redis_cli(binary)
+    if cli is None:
+        raise ServerError("redis-cli was not found (apt-get install redis-tools)")
+    root = Path(tempfile.mkdtemp(prefix="promocore-redis-cluster-"))
+    nodes: list[RedisServer] = []
+    taken: set[int] = set()
+    try:
+        for index in range(6):
+            port = free_cluster_port(taken)
+            taken |= {port, port + 10_000}
+            directory = root / f"node-{index}"
+            directory.mkdir()
+            args = _redis_args(
+                binary,
+                port,
+                directory,
+                [
+                    "--cluster-enabled", "yes",
+                    "--cluster-config-file", str(directory / "nodes.conf"),
+                    "--cluster-node-timeout", "1000",
+                    *extra,
+                ],
+            )  # fmt: skip
+            node = RedisServer(port, directory, 0, binary, args=tuple(args))
+            node.start()
+            nodes.append(node)
+        created = subprocess.run(
+            [
+                cli, "--cluster", "create", *(f"127.0.0.1:{n.port}" for n in nodes),
+                "--cluster-replicas", "1", "--cluster-yes",
+            ],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        if created.returncode != 0:
+            raise ServerError(
+                f"redis-cli --cluster create failed:\n{created.stdout}{created.stderr}"
+            )
+        cluster = RedisCluster(nodes, cli)
+        cluster.wait_healthy()
+        cluster.wait_replicated()
+        yield cluster
+    finally:
+        for node in nodes:
+            node.stop()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def _runas() -> tuple[str, int, int] | None:
@@ -191,12 +439,22 @@ def _reachable_tempdir(account: tuple[str, int, int] | None) -> str | None:
 
 
 def _popen_as(
-    args: Sequence[str], account: tuple[str, int, int] | None, log: Path, env: dict[str, str]
+    args: Sequence[str],
+    account: tuple[str, int, int] | None,
+    log: Path,
+    env: dict[str, str],
+    *,
+    session: bool = False,
 ) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
         if account is None:
             return subprocess.Popen(
-                args, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env
+                args,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=session,
             )
         _, uid, gid = account
         return subprocess.Popen(
@@ -208,6 +466,7 @@ def _popen_as(
             user=uid,
             group=gid,
             extra_groups=[],
+            start_new_session=session,
         )
 
 
@@ -256,13 +515,15 @@ def run_postgres(
         ]  # fmt: skip
         for setting in settings:
             args += ["-c", setting]
-        process = _popen_as(args, account, log, env)
+        server = PostgresServer(
+            port, directory, 0, bin_dir, args=tuple(args), account=account, env=env
+        )
         try:
-            _wait_for_port(port, process, "postgres", log)
-            _wait_until_ready(port, process, log)
-            yield PostgresServer(port, directory, process.pid, bin_dir)
+            server.start()
+            yield server
         finally:
-            _stop(process, signal.SIGINT)
+            if server.process is not None:
+                _stop(server.process, signal.SIGINT)
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 

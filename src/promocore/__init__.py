@@ -47,7 +47,13 @@ sample files in [`promocore.samples`][promocore.samples].
   [`FloatRefusedError`][promocore.errors.FloatRefusedError],
   [`AllocationError`][promocore.errors.AllocationError],
   [`UnknownMechanicError`][promocore.errors.UnknownMechanicError],
-  [`PluginError`][promocore.errors.PluginError]
+  [`PluginError`][promocore.errors.PluginError]; the shared bases of the games' errors:
+  [`NotFoundError`][promocore.errors.NotFoundError],
+  [`IllegalTransitionError`][promocore.errors.IllegalTransitionError],
+  [`IdempotencyConflictError`][promocore.errors.IdempotencyConflictError],
+  [`VersionConflictError`][promocore.errors.VersionConflictError],
+  [`RetriesExhaustedError`][promocore.errors.RetriesExhaustedError],
+  [`UnavailableError`][promocore.errors.UnavailableError]
 
 ``__version__`` is the installed distribution's version, read from its metadata.
 """
@@ -56,7 +62,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from promocore._lazy import lazy_exports
+from promocore.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from promocore.campaign import Audience as Audience
@@ -85,11 +91,17 @@ if TYPE_CHECKING:
     from promocore.errors import ConfigError as ConfigError
     from promocore.errors import CurrencyError as CurrencyError
     from promocore.errors import FloatRefusedError as FloatRefusedError
+    from promocore.errors import IdempotencyConflictError as IdempotencyConflictError
+    from promocore.errors import IllegalTransitionError as IllegalTransitionError
+    from promocore.errors import NotFoundError as NotFoundError
     from promocore.errors import PluginError as PluginError
     from promocore.errors import Problem as Problem
     from promocore.errors import PromocoreError as PromocoreError
+    from promocore.errors import RetriesExhaustedError as RetriesExhaustedError
+    from promocore.errors import UnavailableError as UnavailableError
     from promocore.errors import UnknownMechanicError as UnknownMechanicError
     from promocore.errors import ValidationError as ValidationError
+    from promocore.errors import VersionConflictError as VersionConflictError
     from promocore.hookspecs import hookimpl as hookimpl
     from promocore.mechanic import Bounded as Bounded
     from promocore.mechanic import Context as Context
@@ -151,11 +163,17 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "ConfigError",
         "CurrencyError",
         "FloatRefusedError",
+        "IdempotencyConflictError",
+        "IllegalTransitionError",
+        "NotFoundError",
         "PluginError",
         "Problem",
         "PromocoreError",
+        "RetriesExhaustedError",
+        "UnavailableError",
         "UnknownMechanicError",
         "ValidationError",
+        "VersionConflictError",
     ),
     "promocore.hookspecs": ("hookimpl",),
     "promocore.mechanic": (

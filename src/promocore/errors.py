@@ -3,6 +3,24 @@
 Every error derives from [`PromocoreError`][promocore.errors.PromocoreError]. Subclasses also
 inherit the builtin exception they refine, so ``except ValueError`` keeps working for callers that
 do not know promocore.
+
+The promotion games share six bases, so one ``except`` clause covers every game:
+
+* [`NotFoundError`][promocore.errors.NotFoundError] (a ``LookupError``): no session, order,
+  coupon or team has the id;
+* [`IllegalTransitionError`][promocore.errors.IllegalTransitionError] (a ``RuntimeError``): the
+  state does not allow the move;
+* [`IdempotencyConflictError`][promocore.errors.IdempotencyConflictError] (a ``ValueError``): an
+  id was used again for another request;
+* [`VersionConflictError`][promocore.errors.VersionConflictError] (a ``RuntimeError``): a
+  compare-and-set write lost a race, and
+  [`RetriesExhaustedError`][promocore.errors.RetriesExhaustedError] when it lost every race it was
+  allowed;
+* [`UnavailableError`][promocore.errors.UnavailableError] (a ``RuntimeError``): stock, a budget
+  or a limit ran short.
+
+Each game's own errors subclass them (a bargain's ``SessionExpiredError`` is an
+``IllegalTransitionError``), and a call that raises one changes nothing.
 """
 
 from __future__ import annotations
@@ -98,3 +116,43 @@ class UnknownMechanicError(PromocoreError, LookupError):
 
 class PluginError(PromocoreError, RuntimeError):
     """A plugin misbehaved: a duplicate mechanic name, or a malformed mechanic."""
+
+
+class NotFoundError(PromocoreError, LookupError):
+    """Nothing has the id asked for (a session, an order, a coupon, a team, a record)."""
+
+
+class IllegalTransitionError(PromocoreError, RuntimeError):
+    """The state of a promotion game does not allow the move asked for; nothing changed.
+
+    Paying a presale deposit twice, helping a bargain session that expired, joining a full
+    team, locking a coupon another order holds: every game raises a subclass.
+    """
+
+
+class IdempotencyConflictError(PromocoreError, ValueError):
+    """An idempotency key (an order, payment, refund or request id) was used for another request.
+
+    Repeating a request with its key returns what the first one did; the same key with
+    different contents is refused, since one of the two requests would otherwise be lost.
+    """
+
+
+class VersionConflictError(PromocoreError, RuntimeError):
+    """A compare-and-set write lost: the record changed since it was read.
+
+    Read it again, apply the change again and retry; the game runner
+    ([`Runner`][promocore.games.runtime.Runner]) does exactly that.
+    """
+
+
+class RetriesExhaustedError(VersionConflictError):
+    """A write kept losing compare-and-set races and gave up; nothing was changed by it."""
+
+
+class UnavailableError(PromocoreError, RuntimeError):
+    """A request was refused because a counted resource ran short; nothing was taken.
+
+    Stock sold out, a budget or a per-customer limit used up, too few points: the request
+    may succeed later, or with less.
+    """

@@ -3,11 +3,15 @@
 A plugin is a module or object with functions named like the specs below and
 decorated with [`hookimpl`][promocore.hookspecs.hookimpl]. Built-in mechanics are plugins
 of exactly this kind; third-party ones are found through the ``promocore`` entry-point
-group. Each hook says in which version it was added.
+group.
+
+Each spec says in which promocore version it appeared; a spec never changes its arguments
+within a major version (new arguments are new specs).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import pluggy
@@ -37,10 +41,10 @@ def promocore_mechanics() -> list[Mechanic]:  # type: ignore[empty-body]
     Each mechanic's ``name`` must be unique across all plugins; campaigns name it
     in their ``mechanic`` field.
 
-    Added in promocore 0.1.0.
-
     Returns:
         The mechanics, possibly none.
+
+    Added in promocore 0.1.0.
     """
 
 
@@ -57,6 +61,8 @@ def promocore_validate_campaign(campaign: Campaign) -> list[Problem]:  # type: i
 
     Returns:
         The problems found, possibly none.
+
+    Added in promocore 0.1.0.
     """
 
 
@@ -69,6 +75,28 @@ def promocore_quote_priced(cart: Cart, quote: Quote) -> None:
     Args:
         cart: The cart that was priced.
         quote: The result.
+
+    Added in promocore 0.1.0.
+    """
+
+
+@hookspec
+def promocore_game_event(game: str, record_id: str, event: object, at: datetime) -> None:
+    """Observe an event of a promotion game once it is saved (audit logs, metrics, webhooks).
+
+    A [`Runner`][promocore.games.runtime.Runner] built with
+    ``observer=hook_observer(host)`` calls it for every event of every move it saves, in
+    order, after the write. It must not raise: an exception is logged and dropped, and
+    neither the move nor the other plugins' implementations are affected. Events of a
+    command repeated with its idempotency key are not sent again.
+
+    Args:
+        game: The record kind of the game (``"bargain.session"``, ``"presale.order"``).
+        record_id: The id of the state that changed (a session, an order, a coupon code).
+        event: The event (a frozen attrs value of the game's ``model``).
+        at: The moment of the move.
+
+    Added in promocore 0.1.0.
     """
 
 

@@ -11,8 +11,10 @@ be blocked by name. No manager exists at import time: call
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 import attrs
@@ -34,6 +36,8 @@ if TYPE_CHECKING:
 ENTRY_POINT_GROUP = "promocore"
 #: Set to a non-empty value to skip loading entry-point plugins.
 DISABLE_AUTOLOAD_ENV = "PROMOCORE_DISABLE_PLUGIN_AUTOLOAD"
+
+_log = logging.getLogger("promocore.plugins")
 
 
 def make_plugin_manager(
@@ -186,6 +190,19 @@ class PluginHost:
     def alert_raised(self, alert: Alert) -> None:
         """Pass a campaign alert to every plugin's ``promocore_alert``."""
         self.manager.hook.promocore_alert(alert=alert)
+
+    def game_event(self, game: str, record_id: str, event: object, at: datetime) -> None:
+        """Tell every ``promocore_game_event`` implementation about a saved game event.
+
+        Each implementation is called on its own: one that raises is logged and the others
+        still hear of the event.
+        """
+        arguments = {"game": game, "record_id": record_id, "event": event, "at": at}
+        for impl in reversed(self.manager.hook.promocore_game_event.get_hookimpls()):
+            try:
+                impl.function(*(arguments[name] for name in impl.argnames))
+            except Exception:
+                _log.exception("plugin %r failed on the %s event %r", impl.plugin_name, game, event)
 
 
 def _own_version() -> str:

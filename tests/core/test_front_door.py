@@ -64,7 +64,7 @@ def test_importing_the_front_door_loads_nothing_else() -> None:
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('promocore', 'attrs')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "['promocore', 'promocore._lazy']"
+    assert out.stdout.strip() == "['promocore', 'promocore.lazy']"
 
 
 def test_mechanics_package_exports_the_stateless_params() -> None:

@@ -152,7 +152,18 @@ def run_page(page: Path) -> PageRun:
         run.printed += pending.getvalue()
     finally:
         del sys.modules[name]
+        _close_what_the_page_opened(module.__dict__)
     return run
+
+
+def _close_what_the_page_opened(namespace: dict[str, object]) -> None:
+    """Close the ledgers, stores and other promocore objects a page left open."""
+    for value in namespace.values():
+        close = getattr(value, "close", None)
+        if callable(close) and type(value).__module__.startswith("promocore."):
+            result = close()
+            if hasattr(result, "close"):  # an asyncio close returns a coroutine: drop it
+                result.close()
 
 
 def _matches(shown: str, printed: str) -> bool:

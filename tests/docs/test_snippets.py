@@ -16,12 +16,15 @@ from tests.docs.snippets import PAGES, ROOT, run_page
 def page_environment(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[None]:
-    """What a page's reader has: for the deployment page, a PostgreSQL server to point at."""
+    """What a page's reader has: for the deployment page, servers to point it at."""
     page: Path = request.node.callspec.params["page"]
     if page.name == "deployment.md":
-        server: servers.PostgresServer = request.getfixturevalue("postgres_server")
-        monkeypatch.setenv("PROMOCORE_ADMIN_DSN", server.conninfo)
-        monkeypatch.setenv("PROMOCORE_DSN", server.conninfo)
+        postgres: servers.PostgresServer = request.getfixturevalue("postgres_server")
+        redis: servers.RedisServer = request.getfixturevalue("redis_server")
+        cluster: servers.RedisCluster = request.getfixturevalue("redis_cluster")
+        monkeypatch.setenv("PROMOCORE_DSN", postgres.conninfo)
+        monkeypatch.setenv("PROMOCORE_REDIS", redis.url)
+        monkeypatch.setenv("PROMOCORE_REDIS_CLUSTER", cluster.url)
     yield
 
 

@@ -15,15 +15,15 @@ START = datetime(2025, 11, 11, 0, 0, tzinfo=UTC)
 def make_target(request: pytest.FixtureRequest, backend: str, tmp_path: Path, name: str) -> Target:
     if backend == "sqlite":
         return Target("sqlite", str(tmp_path / "ledger.sqlite3"))
-    if backend == "postgres":
-        from promocore.ledger.postgres import create_schema
-
+    if backend in ("postgres", "postgres-async"):
         server = request.getfixturevalue("postgres_server")
-        create_schema(server.conninfo, schema=name)
-        return Target("postgres", server.conninfo, name)
-    if backend == "redis":
+        return Target(backend, server.conninfo, name)
+    if backend in ("redis", "redis-async"):
         server = request.getfixturevalue("redis_server")
-        return Target("redis", server.url, name)
+        return Target(backend, server.url, name)
+    if backend == "redis-cluster":
+        cluster = request.getfixturevalue("redis_cluster")
+        return Target(backend, cluster.url, name)
     return Target("memory")
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,15 +15,19 @@ from promocore.engine import Engine
 from promocore.errors import ValidationError
 from promocore.ledger import AccountSpec, Draw, Ledger, ReservationRefusedError, ReservationStatus
 from promocore.ledger.checkout import (
+    Checkout,
+    async_checkout,
     budget_account,
     budget_draws,
-    checkout,
     define_budgets,
     remaining_budgets,
 )
+from promocore.ledger.checkout import checkout as sync_checkout
 from promocore.mechanics.tiered_discount import TieredDiscountParams
 from promocore.money import Money
 from promocore.quote import Quote
+from tests.ledger.conftest import make_target
+from tests.ledger.targets import SyncBridge
 
 AT = datetime(2026, 11, 11, 2, 0, tzinfo=UTC)
 
@@ -50,6 +56,25 @@ ENGINE = Engine(CAMPAIGNS)
 CART = Cart("CNY", [LineItem("sku-1", cny("520.00"), 1)], Customer("c-1"), AT)
 
 
+def checkout(
+    ledger: Ledger,
+    key: str,
+    quote: Quote,
+    reprice: Callable[[Mapping[str, Money]], Quote],
+    *,
+    ttl: timedelta = timedelta(minutes=15),
+    extra: Sequence[Draw] = (),
+    attempts: int = 4,
+    now: datetime | None = None,
+) -> Checkout:
+    """Check out through ``async_checkout`` on the asyncio backends, ``checkout`` on the others."""
+    options: dict[str, Any] = {"ttl": ttl, "extra": extra, "attempts": attempts, "now": now}
+    if isinstance(ledger, SyncBridge):
+        done: Checkout = ledger.run(async_checkout(ledger.target, key, quote, reprice, **options))
+        return done
+    return sync_checkout(ledger, key, quote, reprice, **options)
+
+
 def budgets_of(campaigns: list[Campaign]) -> dict[str, Money]:
     return {c.id: c.budget.limit for c in campaigns if c.budget is not None}
 
@@ -62,11 +87,15 @@ def reprice(budgets: Mapping[str, Money]) -> Quote:
     return ENGINE.price(CART, budgets=budgets)
 
 
-@pytest.fixture
 def shop(ledger: Ledger) -> Ledger:
     define_budgets(ledger, budgets_of(CAMPAIGNS))
     ledger.define(AccountSpec.stock("stock:sku-1", 3))
     return ledger
+
+
+@pytest.fixture(name="shop")
+def shop_fixture(ledger: Ledger) -> Ledger:
+    return shop(ledger)
 
 
 def spend(ledger: Ledger, key: str, amount: str) -> None:
@@ -175,3 +204,25 @@ def test_helpers_and_validation(shop: Ledger) -> None:
 def test_define_budgets_validates(shop: Ledger) -> None:
     with pytest.raises(ValidationError, match=r"^budgets\['x'\]: must be Money"):
         define_budgets(shop, {"x": 5})  # type: ignore[dict-item]
+
+
+@pytest.mark.parametrize("backend", ["postgres-async", "redis-async"])
+def test_async_checkout_takes_a_coroutine_repricer(
+    request: pytest.FixtureRequest, tmp_path: Path, unique_name: str, backend: str
+) -> None:
+    bridge = make_target(request, backend, tmp_path, unique_name).open()
+    assert isinstance(bridge, SyncBridge)
+    shop(bridge)
+    quote = quote_now(bridge)
+    spend(bridge, "other", "120.00")
+    calls: list[Mapping[str, Money]] = []
+
+    async def reprice_async(budgets: Mapping[str, Money]) -> Quote:
+        calls.append(budgets)
+        return ENGINE.price(CART, budgets=budgets)
+
+    done = bridge.run(async_checkout(bridge.target, "order-1", quote, reprice_async))
+    assert done.repriced and calls == [{"d11": cny("30.00")}]
+    assert done.reservation is not None
+    assert done.reservation.granted("budget:d11") == 3_000
+    bridge.close()

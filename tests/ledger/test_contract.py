@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 import pytest
@@ -17,6 +18,7 @@ from promocore.ledger import (
     IdempotencyKeyReusedError,
     Ledger,
     ManualClock,
+    Reservation,
     ReservationClosedError,
     ReservationRefusedError,
     ReservationStatus,
@@ -387,3 +389,169 @@ def test_explicit_now_overrides_the_clock(ledger: Ledger, clock: ManualClock) ->
     r = ledger.reserve("k1", [Draw.stock("stock", 1)], TTL, now=later)
     assert r.expires_at == later + TTL
     assert ledger.balance("stock").reserved == 1
+
+
+# -- settled at once, batches -------------------------------------------------------------------
+
+
+def test_reserve_and_commit_spends_at_once(ledger: Ledger, clock: ManualClock) -> None:
+    setup_accounts(ledger)
+    items = [
+        Draw.budget("budget", Money(3_000, "CNY")),
+        Draw.stock("stock", 2),
+        Draw.use("usage", "alice"),
+    ]
+    r = ledger.reserve_and_commit("k1", items)
+    assert r.status is ReservationStatus.COMMITTED
+    assert [g.amount for g in r.grants] == [3_000, 2, 1]
+    assert r.expires_at == clock()
+    budget = ledger.balance("budget")
+    assert (budget.reserved, budget.committed, budget.available) == (0, 3_000, 7_000)
+    assert ledger.balance("usage", "alice").committed == 1
+    assert ledger.reserve_and_commit("k1", items) == r
+    assert ledger.reserve("k1", items, TTL) == r
+    assert ledger.commit("k1") == r
+    with pytest.raises(ReservationClosedError):
+        ledger.release("k1")
+    with pytest.raises(IdempotencyKeyReusedError):
+        ledger.reserve_and_commit("k1", [Draw.stock("stock", 1)])
+    assert ledger.balance("stock").committed == 2
+
+
+def test_reserve_and_commit_is_all_or_nothing(ledger: Ledger) -> None:
+    setup_accounts(ledger)
+    with pytest.raises(ReservationRefusedError) as info:
+        ledger.reserve_and_commit(
+            "k1", [Draw.budget("budget", Money(100, "CNY")), Draw.stock("stock", 6)]
+        )
+    assert info.value.shortfalls == (Shortfall(1, "stock", 6, 5),)
+    assert ledger.balance("budget").committed == 0
+    assert ledger.reservation("k1") is None
+    partial = ledger.reserve_and_commit(
+        "k1", [Draw.budget("budget", Money(12_000, "CNY"), partial=True)]
+    )
+    assert partial.grants[0].amount == 10_000 and partial.grants[0].short
+    assert ledger.balance("budget").available == 0
+
+
+def test_reserve_and_commit_commits_a_held_reservation(ledger: Ledger, clock: ManualClock) -> None:
+    setup_accounts(ledger)
+    items = [Draw.stock("stock", 2)]
+    held = ledger.reserve("k1", items, TTL)
+    done = ledger.reserve_and_commit("k1", items)
+    assert done.status is ReservationStatus.COMMITTED and done.grants == held.grants
+    stock = ledger.balance("stock")
+    assert (stock.reserved, stock.committed) == (0, 2)
+    ledger.reserve("k2", items, timedelta(seconds=5))
+    clock.advance(timedelta(seconds=6))
+    with pytest.raises(ReservationClosedError) as info:
+        ledger.reserve_and_commit("k2", items)
+    assert info.value.status is ReservationStatus.EXPIRED
+    assert ledger.balance("stock").available == 3
+
+
+def test_reserve_many_answers_each_request(ledger: Ledger) -> None:
+    setup_accounts(ledger)
+    results = ledger.reserve_many(
+        [
+            ("a", [Draw.stock("stock", 2)]),
+            ("b", [Draw.stock("stock", 4)]),
+            ("c", [Draw.stock("nope", 1)]),
+            ("d", [Draw.stock("stock", 3), Draw.use("usage", "x")]),
+        ],
+        TTL,
+    )
+    a, b, c, d = results
+    assert isinstance(a, Reservation) and a.status is ReservationStatus.HELD
+    assert isinstance(b, ReservationRefusedError) and b.shortfalls[0].available == 3
+    assert isinstance(c, UnknownAccountError)
+    assert isinstance(d, Reservation) and [g.amount for g in d.grants] == [3, 1]
+    assert ledger.balance("stock").reserved == 5
+    again = ledger.reserve_many([("a", [Draw.stock("stock", 2)])], TTL)
+    assert again == [a]
+    spent = ledger.reserve_many(
+        [("e", [Draw.use("usage", "y")]), ("a", [Draw.stock("stock", 2)])], commit=True
+    )
+    assert all(isinstance(r, Reservation) for r in spent)
+    assert [r.status for r in spent if isinstance(r, Reservation)] == [
+        ReservationStatus.COMMITTED,
+        ReservationStatus.COMMITTED,
+    ]
+    assert ledger.balance("stock").committed == 2
+    assert ledger.reserve_many([], TTL) == []
+
+
+def test_reserve_many_validates_every_request_first(ledger: Ledger) -> None:
+    setup_accounts(ledger)
+    with pytest.raises(ValidationError) as info:
+        ledger.reserve_many(
+            [
+                ("a", [Draw.stock("stock", 1)]),
+                ("a", []),
+                ("", [Draw.stock("stock", 1), Draw.stock("stock", 1)]),
+            ],
+            TTL,
+        )
+    assert [p.path for p in info.value.problems] == [
+        "requests[1].items",
+        "requests[1].key",
+        "requests[2].key",
+        "requests[2].items[1]",
+    ]
+    with pytest.raises(ValidationError, match=r"^ttl: "):
+        ledger.reserve_many([("a", [Draw.stock("stock", 1)])])
+    assert ledger.reservation("a") is None
+
+
+# -- housekeeping -------------------------------------------------------------------------------
+
+
+def test_purge_deletes_only_settled_reservations_past_the_window(
+    ledger: Ledger, clock: ManualClock
+) -> None:
+    setup_accounts(ledger)
+    ledger.reserve_and_commit("spent", [Draw.stock("stock", 1)])
+    ledger.reserve("released", [Draw.stock("stock", 1)], TTL)
+    ledger.release("released")
+    ledger.reserve("expired", [Draw.stock("stock", 1)], timedelta(seconds=30))
+    ledger.reserve("held", [Draw.use("usage", "a")], timedelta(days=30))
+    clock.advance(timedelta(minutes=1))
+    assert ledger.sweep() == 1
+    ledger.reserve_and_commit("recent", [Draw.use("usage", "b")])
+    assert ledger.purge(timedelta(hours=1)) == 0
+    clock.advance(timedelta(hours=2))
+    archived: list[Reservation] = []
+    assert ledger.purge(timedelta(hours=1), batch=2, archive=archived.extend) == 4
+    assert sorted(r.key for r in archived) == ["expired", "recent", "released", "spent"]
+    assert {r.status for r in archived} == {
+        ReservationStatus.COMMITTED,
+        ReservationStatus.RELEASED,
+        ReservationStatus.EXPIRED,
+    }
+    for key in ("spent", "released", "expired", "recent"):
+        assert ledger.reservation(key) is None
+    held = ledger.reservation("held")
+    assert held is not None and held.status is ReservationStatus.HELD
+    stock = ledger.balance("stock")
+    assert (stock.reserved, stock.committed) == (0, 1)
+    assert ledger.purge(timedelta(hours=1)) == 0
+
+
+def test_purge_keeps_a_batch_whose_archive_failed(ledger: Ledger, clock: ManualClock) -> None:
+    setup_accounts(ledger)
+    ledger.reserve_and_commit("spent", [Draw.stock("stock", 1)])
+    clock.advance(timedelta(days=2))
+
+    def refuse(batch: Sequence[Reservation]) -> None:
+        raise OSError("archive unavailable")
+
+    with pytest.raises(OSError, match="archive unavailable"):
+        ledger.purge(timedelta(days=1), archive=refuse)
+    assert ledger.reservation("spent") is not None
+    assert ledger.purge(timedelta(days=1)) == 1
+
+
+def test_purge_validates(ledger: Ledger) -> None:
+    with pytest.raises(ValidationError) as info:
+        ledger.purge(timedelta(seconds=-1), batch=0)
+    assert [p.path for p in info.value.problems] == ["older_than", "batch"]

@@ -8,8 +8,16 @@ import pytest
 from promocore.state import Store
 from tests.state.targets import StoreTarget
 
-BACKENDS = ("memory", "sqlite", "postgres", "redis")
-SHARED_BACKENDS = ("sqlite", "postgres", "redis")
+BACKENDS = (
+    "memory",
+    "sqlite",
+    "postgres",
+    "redis",
+    "redis-cluster",
+    "postgres-async",
+    "redis-async",
+)
+SHARED_BACKENDS = ("sqlite", "postgres", "redis", "redis-cluster")
 
 
 def make_target(
@@ -17,14 +25,13 @@ def make_target(
 ) -> StoreTarget:
     if backend == "sqlite":
         return StoreTarget("sqlite", str(tmp_path / "state.sqlite3"))
-    if backend == "postgres":
-        from promocore.state.postgres import create_schema
-
+    if backend in ("postgres", "postgres-async"):
         server = request.getfixturevalue("postgres_server")
-        create_schema(server.conninfo, schema=unique_name)
-        return StoreTarget("postgres", server.conninfo, unique_name)
-    if backend == "redis":
-        return StoreTarget("redis", request.getfixturevalue("redis_server").url, unique_name)
+        return StoreTarget(backend, server.conninfo, unique_name)
+    if backend in ("redis", "redis-async"):
+        return StoreTarget(backend, request.getfixturevalue("redis_server").url, unique_name)
+    if backend == "redis-cluster":
+        return StoreTarget(backend, request.getfixturevalue("redis_cluster").url, unique_name)
     return StoreTarget("memory")
 
 

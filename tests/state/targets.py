@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import attrs
 
 from promocore.state import MemoryStore, Store
+from tests.ledger.targets import SyncBridge
 
 
 @attrs.frozen
@@ -15,6 +18,13 @@ class StoreTarget:
     location: str = ""
     namespace: str = ""
 
+    @property
+    def prefix(self) -> str:
+        """The Redis key prefix: a hash tag on a cluster."""
+        if self.backend == "redis-cluster":
+            return "{" + self.namespace + "}:"
+        return self.namespace + ":"
+
     def open(self) -> Store:
         if self.backend == "sqlite":
             from promocore.state.sqlite import SqliteStore
@@ -24,8 +34,21 @@ class StoreTarget:
             from promocore.state.postgres import PostgresStore
 
             return PostgresStore(self.location, schema=self.namespace)
-        if self.backend == "redis":
+        if self.backend in ("redis", "redis-cluster"):
             from promocore.state.redis import RedisStore
 
-            return RedisStore(self.location, prefix=self.namespace + ":")
+            return RedisStore(self.location, prefix=self.prefix)
+        if self.backend == "postgres-async":
+            from promocore.state.postgres import AsyncPostgresStore
+
+            return cast(
+                Store,
+                SyncBridge(lambda: AsyncPostgresStore(self.location, schema=self.namespace)),
+            )
+        if self.backend == "redis-async":
+            from promocore.state.redis import AsyncRedisStore
+
+            return cast(
+                Store, SyncBridge(lambda: AsyncRedisStore(self.location, prefix=self.prefix))
+            )
         return MemoryStore()

@@ -8,7 +8,9 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from promocore.errors import PromocoreError, ValidationError
-from promocore.state import Change, Record, Store, VersionConflictError, update
+from promocore.games import RetryPolicy, Runner
+from promocore.state import Record, Store, VersionConflictError
+from tests.state.counter import COUNTER, Bump, Counter
 
 T0 = datetime(2025, 6, 18, 12, 0, tzinfo=UTC)
 
@@ -139,29 +141,29 @@ def test_validation_names_fields(store: Store) -> None:
 def test_update_retries_lost_races(store: Store) -> None:
     store.save("counter", "c", {"n": 0}, expected_version=0)
     calls: list[int] = []
+    runner = Runner(store, COUNTER, retry=RetryPolicy(sleep=lambda _: None))
 
-    def bump(record: Record | None) -> Change:
+    def bump(counter: Counter) -> tuple[Bump]:
+        record = store.get("counter", "c")
         assert record is not None
         calls.append(record.version)
         if len(calls) == 1:  # somebody else writes between our read and our save
             store.save("counter", "c", {"n": 10}, expected_version=record.version)
-        return Change({"n": record.payload["n"] + 1})
+        return (Bump(),)
 
-    saved = update(store, "counter", "c", bump, sleep=lambda _: None)
-    assert saved.payload == {"n": 11}
+    runner.apply_with("c", bump)
+    saved = store.get("counter", "c")
+    assert saved is not None and saved.payload["n"] == 11
     assert calls == [1, 2]
 
 
 def test_concurrent_updates_from_threads_lose_nothing(store: Store) -> None:
     store.save("counter", "c", {"n": 0}, expected_version=0)
-
-    def bump(record: Record | None) -> Change:
-        assert record is not None
-        return Change({"n": record.payload["n"] + 1})
+    runner = Runner(store, COUNTER, retry=RetryPolicy(attempts=1000))
 
     def worker() -> None:
         for _ in range(25):
-            update(store, "counter", "c", bump, attempts=1000)
+            runner.apply("c", Bump())
 
     threads = [threading.Thread(target=worker) for _ in range(4)]
     for thread in threads:
@@ -169,4 +171,4 @@ def test_concurrent_updates_from_threads_lose_nothing(store: Store) -> None:
     for thread in threads:
         thread.join()
     record = store.get("counter", "c")
-    assert record is not None and record.payload == {"n": 100} and record.version == 101
+    assert record is not None and record.payload["n"] == 100 and record.version == 101

@@ -8,7 +8,8 @@ from multiprocessing.context import ForkContext, SpawnContext
 
 import pytest
 
-from promocore.state import Change, Record, update
+from promocore.games import RetryPolicy, Runner
+from tests.state.counter import COUNTER, Bump
 from tests.state.targets import StoreTarget
 
 CONTEXT: ForkContext | SpawnContext = (
@@ -20,15 +21,11 @@ PROCESSES = 4
 UPDATES = 50
 
 
-def bump(record: Record | None) -> Change:
-    count = 0 if record is None else record.payload["n"]
-    return Change({"n": count + 1})
-
-
 def work(target: StoreTarget) -> None:
     store = target.open()
+    runner = Runner(store, COUNTER, retry=RetryPolicy(attempts=10_000))
     for _ in range(UPDATES):
-        update(store, "counter", "shared", bump, attempts=10_000)
+        runner.apply("shared", Bump())
     store.close()
 
 
@@ -43,6 +40,6 @@ def test_no_update_is_lost_across_processes(shared_store_target: StoreTarget) ->
     store = shared_store_target.open()
     record = store.get("counter", "shared")
     assert record is not None
-    assert record.payload == {"n": PROCESSES * UPDATES}
+    assert record.payload["n"] == PROCESSES * UPDATES
     assert record.version == PROCESSES * UPDATES
     store.close()

@@ -20,8 +20,6 @@ from promocore.state import (
     RecordNotFoundError,
     Store,
     TypedStore,
-    VersionConflictError,
-    retry_on_conflict,
 )
 
 T0 = datetime(2025, 6, 18, 12, 0, tzinfo=UTC)
@@ -47,15 +45,6 @@ class Session:
     expires_at: datetime
     cuts: tuple[Cut, ...] = ()
     share: Decimal = Decimal("0.15")
-
-
-def cut(session: Session, helper: str, amount: int) -> tuple[Session, list[str]]:
-    price = session.price - Money(amount, session.price.currency)
-    price = price.max(session.floor)
-    phase = Phase.WON if price == session.floor else session.phase
-    cuts = (*session.cuts, Cut(helper, session.price - price))
-    events = [f"cut:{helper}"] + (["won"] if phase is Phase.WON else [])
-    return attrs.evolve(session, price=price, phase=phase, cuts=cuts), events
 
 
 def new_session() -> Session:
@@ -84,45 +73,6 @@ def test_round_trip_of_frozen_attrs(sessions: TypedStore[Session]) -> None:
     assert record.payload["share"] == "0.15"
 
 
-def test_apply_runs_a_transition_with_events(sessions: TypedStore[Session]) -> None:
-    sessions.create("s1", new_session())
-    saved, events = sessions.apply("s1", lambda s: cut(s, "bo", 300))
-    assert events == ["cut:bo"] and saved.version == 2
-    saved, events = sessions.apply("s1", lambda s: cut(s, "cy", 5_000))
-    assert events == ["cut:cy", "won"]
-    assert saved.value.price == Money(9_000, "CNY")
-    assert [c.amount.amount for c in saved.value.cuts] == [300, 700]
-
-
-def test_update_retries_until_it_wins(sessions: TypedStore[Session]) -> None:
-    sessions.create("s1", new_session())
-    interfered = False
-
-    def step(session: Session) -> Session:
-        nonlocal interfered
-        if not interfered:
-            interfered = True
-            sessions.apply("s1", lambda s: cut(s, "rival", 100))
-        return cut(session, "me", 1)[0]
-
-    saved = sessions.update("s1", step, sleep=lambda _: None)
-    assert [c.helper for c in saved.value.cuts] == ["rival", "me"]
-    assert saved.version == 3
-
-
-def test_update_gives_up_after_its_attempts(sessions: TypedStore[Session]) -> None:
-    sessions.create("s1", new_session())
-
-    def always_interfere(session: Session) -> Session:
-        current = sessions.require("s1")
-        sessions.replace("s1", current.value, expected_version=current.version)
-        return session
-
-    with pytest.raises(VersionConflictError):
-        sessions.update("s1", always_interfere, attempts=3, sleep=lambda _: None)
-    assert sessions.require("s1").version == 4
-
-
 def test_due_returns_typed_values(sessions: TypedStore[Session]) -> None:
     sessions.create("late", attrs.evolve(new_session(), expires_at=T0 + timedelta(days=2)))
     sessions.create("soon", new_session())
@@ -133,7 +83,7 @@ def test_due_returns_typed_values(sessions: TypedStore[Session]) -> None:
 def test_missing_and_bad_records(sessions: TypedStore[Session]) -> None:
     assert sessions.get("nope") is None
     with pytest.raises(RecordNotFoundError) as info:
-        sessions.update("nope", lambda s: s)
+        sessions.require("nope")
     assert isinstance(info.value, LookupError)
     sessions.store.save("bargain.session", "junk", {"owner": 5}, expected_version=0)
     with pytest.raises(RecordDecodeError):
@@ -148,21 +98,6 @@ def test_codec_validates() -> None:
     with pytest.raises(ValidationError, match=r"^value: must be a Session"):
         codec.dump("x")  # type: ignore[arg-type]
     assert codec.due_of(new_session()) is None
-
-
-def test_retry_on_conflict_validates_and_passes_other_errors() -> None:
-    with pytest.raises(ValidationError, match=r"^attempts: "):
-        retry_on_conflict(lambda: 1, attempts=0)
-    calls = 0
-
-    def boom() -> int:
-        nonlocal calls
-        calls += 1
-        raise KeyError("domain error")
-
-    with pytest.raises(KeyError):
-        retry_on_conflict(boom)
-    assert calls == 1
 
 
 def test_memory_store_payloads_are_copies() -> None:

@@ -19,8 +19,8 @@ from promocore_groupbuy import (
     open_team,
     transition,
 )
+from promocore_groupbuy.model import Command
 from promocore_groupbuy.strategies import group_buy_params
-from promocore_groupbuy.transitions import Command
 
 from promocore import Money, total
 

@@ -1,10 +1,17 @@
-"""What the SQL backends need from a database connection."""
+"""What the SQL backends need from a database connection.
+
+SQL is written in the driver's own parameter style (``?`` for sqlite3, ``%s`` for psycopg);
+statements shared by both are built once per backend from a
+[`Dialect`][promocore.backends.database.Dialect], never by rewriting the text of a statement.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any, Protocol, TypeVar
+
+import attrs
 
 T = TypeVar("T")
 
@@ -12,8 +19,34 @@ T = TypeVar("T")
 Row = tuple[Any, ...]
 
 
+@attrs.frozen
+class Dialect:
+    """How one database spells what the shared statements need.
+
+    Attributes:
+        param: The parameter marker (``"?"`` or ``"%s"``).
+        prefix: Prepended to every table name (``"promocore."`` for a PostgreSQL schema).
+        jsonb: How a JSON payload's marker is written, ``{}`` standing for the marker
+            (``"CAST({} AS jsonb)"``).
+        text_order: Appended to a text column sorted byte-wise (``' COLLATE "C"'``).
+    """
+
+    param: str
+    prefix: str = ""
+    jsonb: str = "{}"
+    text_order: str = ""
+
+    def params(self, count: int) -> str:
+        """Return ``count`` markers separated by commas."""
+        return ", ".join([self.param] * count)
+
+
+#: SQLite's spelling.
+SQLITE = Dialect("?")
+
+
 class Tx(Protocol):
-    """One open transaction; SQL uses ``?`` placeholders."""
+    """One open transaction; SQL in the driver's parameter style."""
 
     def all(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
         """Run a query and return every row."""
@@ -31,28 +64,19 @@ class Tx(Protocol):
         """Run a statement once per parameter row (the driver may send them together)."""
         ...
 
-    def send(self, sql: str, params: Sequence[object] = ()) -> None:
-        """Run a statement whose result is not needed (the driver may defer waiting)."""
-        ...
-
 
 class Database(Protocol):
-    """A connection the SQL backends run transactions on."""
+    """A connection (or pool) the SQL backends run statements and transactions on."""
 
-    #: Appended to a SELECT that must lock its rows (empty where the database
-    #: locks as a whole, as SQLite's ``BEGIN IMMEDIATE`` does).
-    lock_rows: str
+    #: How this database spells the shared statements.
+    dialect: Dialect
 
     def write(self) -> AbstractContextManager[Tx]:
         """Open a write transaction; commit on success, roll back on error."""
         ...
 
-    def read(self) -> AbstractContextManager[Tx]:
-        """Open a read-only transaction."""
-        ...
-
     def query(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
-        """Run one read statement on its own (one round trip) and return every row."""
+        """Run one statement on its own (one round trip, its own transaction); return its rows."""
         ...
 
     def retryable(self, error: BaseException) -> bool:
@@ -60,7 +84,37 @@ class Database(Protocol):
         ...
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connections this object opened."""
+        ...
+
+
+class AsyncTx(Protocol):
+    """One open transaction of an asyncio driver."""
+
+    async def all(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+        """Run a query and return every row."""
+        ...
+
+
+class AsyncDatabase(Protocol):
+    """The asyncio twin of [`Database`][promocore.backends.database.Database]."""
+
+    dialect: Dialect
+
+    def write(self) -> AbstractAsyncContextManager[AsyncTx]:
+        """Open a write transaction; commit on success, roll back on error."""
+        ...
+
+    async def query(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+        """Run one statement on its own; return its rows."""
+        ...
+
+    def retryable(self, error: BaseException) -> bool:
+        """Whether ``error`` is a deadlock or serialisation failure worth retrying."""
+        ...
+
+    async def close(self) -> None:
+        """Close the connections this object opened."""
         ...
 
 
@@ -76,9 +130,44 @@ def in_transaction(db: Database, work: Callable[[Tx], T], *, attempts: int = 20)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def placeholders(count: int) -> str:
-    """Return ``?, ?, ...`` with ``count`` markers."""
-    return ", ".join("?" for _ in range(count))
+def query_retrying(
+    db: Database, sql: str, params: Sequence[object], attempts: int = 20
+) -> list[Row]:
+    """Run one statement, retrying deadlocks and serialisation failures."""
+    for attempt in range(attempts):
+        try:
+            return db.query(sql, params)
+        except Exception as error:
+            if attempt + 1 >= attempts or not db.retryable(error):
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def aquery_retrying(
+    db: AsyncDatabase, sql: str, params: Sequence[object], attempts: int = 20
+) -> list[Row]:
+    """The asyncio twin of [`query_retrying`][promocore.backends.database.query_retrying]."""
+    for attempt in range(attempts):
+        try:
+            return await db.query(sql, params)
+        except Exception as error:
+            if attempt + 1 >= attempts or not db.retryable(error):
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def ain_transaction(
+    db: AsyncDatabase, work: Callable[[AsyncTx], Awaitable[T]], *, attempts: int = 20
+) -> T:
+    """The asyncio twin of [`in_transaction`][promocore.backends.database.in_transaction]."""
+    for attempt in range(attempts):
+        try:
+            async with db.write() as tx:
+                return await work(tx)
+        except Exception as error:
+            if attempt + 1 >= attempts or not db.retryable(error):
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def chunks(rows: Sequence[T], size: int) -> Iterator[Sequence[T]]:

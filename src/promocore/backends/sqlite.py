@@ -1,4 +1,9 @@
-"""SQLite connections: one file shared safely by the processes of one machine."""
+"""SQLite connections: one file shared safely by the processes of one machine.
+
+The ledger's and the store's tables live in the same versioned schema
+([`promocore.backends.migrations`][promocore.backends.migrations]); opening a file applies the
+migrations it lacks, so a file made by an older promocore is upgraded on first use.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
-from promocore.backends.database import Row
+from promocore.backends.database import SQLITE, Row
+from promocore.backends.migrations import LATEST, MIGRATIONS, sqlite_statements
 
 
 class _SqliteTx:
@@ -29,8 +35,41 @@ class _SqliteTx:
     def many(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
         self._c.executemany(sql, rows)
 
-    def send(self, sql: str, params: Sequence[object] = ()) -> None:
-        self._c.execute(sql, params)
+
+def migrate(connection: sqlite3.Connection) -> list[int]:
+    """Apply the migrations ``connection``'s file lacks, in one transaction; return them."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS promocore_migrations"
+            " (version INTEGER PRIMARY KEY, name TEXT NOT NULL)"
+        )
+        done = {row[0] for row in connection.execute("SELECT version FROM promocore_migrations")}
+        applied = []
+        for migration in MIGRATIONS:
+            if migration.version in done:
+                continue
+            for statement in sqlite_statements(migration.sqlite):
+                connection.execute(statement)
+            connection.execute(
+                "INSERT INTO promocore_migrations (version, name) VALUES (?, ?)",
+                (migration.version, migration.name),
+            )
+            applied.append(migration.version)
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    return applied
+
+
+def schema_version(connection: sqlite3.Connection) -> int:
+    """Return the latest migration applied to ``connection``'s file (0 for none)."""
+    try:
+        row = connection.execute("SELECT max(version) FROM promocore_migrations").fetchone()
+    except sqlite3.OperationalError:
+        return 0
+    return int(row[0] or 0)
 
 
 class SqliteDatabase:
@@ -44,26 +83,20 @@ class SqliteDatabase:
         path: The database file (created when missing), or ``":memory:"``.
         timeout: Seconds to wait for the file lock before giving up.
         durable: ``True`` (the default) syncs every commit to disk
-            (``synchronous=FULL``); ``False`` syncs at checkpoints only
+            (``synchronous=FULL``): a commit that returned survives a crash of the
+            process and of the machine. ``False`` syncs at checkpoints only
             (``synchronous=NORMAL``): faster, and still safe when a process
             crashes, but the last commits can be lost if the machine loses power.
-        schema: SQL run once per connection to create missing tables.
     """
 
-    lock_rows = ""
+    dialect = SQLITE
 
     def __init__(
-        self,
-        path: str | os.PathLike[str],
-        *,
-        timeout: float = 30.0,
-        durable: bool = True,
-        schema: str = "",
+        self, path: str | os.PathLike[str], *, timeout: float = 30.0, durable: bool = True
     ) -> None:
         self.path = str(path) if str(path) == ":memory:" else str(Path(path))
         self.timeout = timeout
         self.durable = durable
-        self._schema = schema
         self._lock = threading.RLock()
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
@@ -77,16 +110,8 @@ class SqliteDatabase:
         connection.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute(f"PRAGMA synchronous = {'FULL' if self.durable else 'NORMAL'}")
-        if self._schema:
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in self._schema.split(";"):
-                    if statement.strip():
-                        connection.execute(statement)
-                connection.execute("COMMIT")
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
+        if schema_version(connection) < LATEST:
+            migrate(connection)
         self._connection = connection
         self._pid = os.getpid()
         return connection
@@ -107,12 +132,8 @@ class SqliteDatabase:
         """Open a write transaction (``BEGIN IMMEDIATE``)."""
         return self._transaction("BEGIN IMMEDIATE")
 
-    def read(self) -> AbstractContextManager[_SqliteTx]:
-        """Open a read transaction (``BEGIN DEFERRED``)."""
-        return self._transaction("BEGIN DEFERRED")
-
     def query(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
-        """Run one read statement outside any explicit transaction."""
+        """Run one statement outside any explicit transaction (SQLite makes it atomic)."""
         with self._lock:
             return self._connect().execute(sql, params).fetchall()
 

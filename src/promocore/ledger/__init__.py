@@ -8,13 +8,17 @@ reservation's time to live. Every call that changes something takes an idempoten
 it is always safe.
 
 [`checkout`][promocore.ledger.checkout] turns a priced quote into one reservation of all its budget
-draws, pricing the cart again when a budget ran out since the quote was shown.
+draws, pricing the cart again when a budget ran out since the quote was shown;
+[`async_checkout`][promocore.ledger.checkout.async_checkout] does the same on an
+[`AsyncLedger`][promocore.ledger.protocol.AsyncLedger].
 
 Backends: [`MemoryLedger`][promocore.ledger.memory.MemoryLedger] (default, one process), and
 [`SqliteLedger`][promocore.ledger.sqlite.SqliteLedger],
 [`PostgresLedger`][promocore.ledger.postgres.PostgresLedger] and
-[`RedisLedger`][promocore.ledger.redis.RedisLedger] (imported from their modules, so
-that their drivers load only when used).
+[`RedisLedger`][promocore.ledger.redis.RedisLedger] (one node or a Redis Cluster), with
+[`AsyncPostgresLedger`][promocore.ledger.postgres.AsyncPostgresLedger] and
+[`AsyncRedisLedger`][promocore.ledger.redis.AsyncRedisLedger] for asyncio code (imported from
+their modules, so that their drivers load only when used).
 
 Examples:
     >>> from datetime import timedelta
@@ -36,15 +40,16 @@ Examples:
     7000
 """
 
+from promocore.backends.clock import Clock, ManualClock, system_clock
 from promocore.ledger.checkout import (
     Checkout,
     CheckoutConflictError,
+    async_checkout,
     budget_account,
     checkout,
     define_budgets,
     remaining_budgets,
 )
-from promocore.ledger.clock import Clock, ManualClock, system_clock
 from promocore.ledger.errors import (
     AccountConflictError,
     CapacityError,
@@ -67,13 +72,14 @@ from promocore.ledger.model import (
     ReservationStatus,
     Shortfall,
 )
-from promocore.ledger.protocol import Ledger
+from promocore.ledger.protocol import AsyncLedger, Ledger
 
 __all__ = [
     "MAX_AMOUNT",
     "AccountConflictError",
     "AccountKind",
     "AccountSpec",
+    "AsyncLedger",
     "Balance",
     "CapacityError",
     "Checkout",
@@ -93,6 +99,7 @@ __all__ = [
     "Shortfall",
     "UnknownAccountError",
     "UnknownReservationError",
+    "async_checkout",
     "budget_account",
     "checkout",
     "define_budgets",

@@ -14,8 +14,10 @@ naming is given; [`define_budgets`][promocore.ledger.checkout.define_budgets] cr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import inspect
+from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 import attrs
 
@@ -23,7 +25,7 @@ from promocore.errors import PromocoreError, ValidationError
 from promocore.ledger.errors import IdempotencyKeyReusedError, ReservationRefusedError
 from promocore.ledger.inputs import check_name, check_ttl
 from promocore.ledger.model import AccountSpec, Draw, Reservation
-from promocore.ledger.protocol import Ledger
+from promocore.ledger.protocol import AsyncLedger, Ledger
 from promocore.money import Money
 from promocore.quote import Quote
 from promocore.validation import Checks
@@ -126,6 +128,94 @@ def _check(key: object, quote: object, ttl: object, extra: object, attempts: obj
     checks.raise_if_any()
 
 
+@attrs.frozen
+class _Reserve:
+    """Step: reserve ``items`` under the checkout's key."""
+
+    items: list[Draw]
+
+
+@attrs.frozen
+class _Balances:
+    """Step: read what is left of each campaign's budget."""
+
+    campaigns: list[str]
+
+
+@attrs.frozen
+class _Reprice:
+    """Step: price the cart again with these budgets."""
+
+    budgets: dict[str, Money]
+
+
+@attrs.frozen
+class _Lookup:
+    """Step: read the reservation the key holds."""
+
+
+_Step = _Reserve | _Balances | _Reprice | _Lookup
+
+#: The pure plan of a checkout: yields the steps to perform, is sent their results (or thrown
+#: their errors), and returns the outcome. The sync and asyncio checkouts only perform steps.
+_Plan = Generator[_Step, Any, Checkout]
+
+
+def _plan(quote: Quote, extra: Sequence[Draw], account_of: AccountNamer, attempts: int) -> _Plan:
+    budgets: dict[str, Money] = {}
+    current = quote
+    for attempt in range(attempts):
+        draws = budget_draws(current, account_of)
+        items = [*draws, *extra]
+        if not items:
+            return Checkout(current, None, current != quote)
+        try:
+            reservation = yield _Reserve(items)
+        except IdempotencyKeyReusedError:
+            return (yield from _replay(quote, extra, account_of, attempts))
+        except ReservationRefusedError as refused:
+            if any(s.index >= len(draws) for s in refused.shortfalls) or attempt + 1 == attempts:
+                raise
+            budgets.update((yield _Balances([d.campaign for d in current.budget_draws])))
+            current = yield _Reprice(dict(budgets))
+            if not isinstance(current, Quote):
+                raise ValidationError.single("reprice", "must return a Quote") from None
+            continue
+        return Checkout(current, reservation, current != quote)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _replay(quote: Quote, extra: Sequence[Draw], account_of: AccountNamer, attempts: int) -> _Plan:
+    """Rebuild the quote a repriced, retried checkout reserved for.
+
+    Prices again with each drawn campaign's budget set to what the reservation
+    holds for it (nothing for campaigns it does not draw from).
+    """
+    held = yield _Lookup()
+    if held is None:  # pragma: no cover - the key named a reservation a moment ago
+        raise CheckoutConflictError("the checkout's reservation disappeared")
+    granted = {g.account: g.amount for g in held.grants}
+    budgets: dict[str, Money] = {}
+    replayed = quote
+    for _ in range(attempts):
+        unknown = [d for d in replayed.budget_draws if d.campaign not in budgets]
+        if not unknown and replayed is not quote:
+            break
+        for d in unknown:
+            amount = granted.get(account_of(d.campaign), 0)
+            budgets[d.campaign] = Money(amount, d.amount.currency)
+        replayed = yield _Reprice(dict(budgets))
+    items = [*budget_draws(replayed, account_of), *extra]
+    try:
+        reservation = yield _Reserve(items)
+    except IdempotencyKeyReusedError:
+        raise CheckoutConflictError(
+            f"key {held.key!r} holds a reservation for a repriced quote that pricing no longer "
+            "reproduces; use the quote stored with the order"
+        ) from None
+    return Checkout(replayed, reservation, replayed != quote)
+
+
 def checkout(
     ledger: Ledger,
     key: str,
@@ -174,66 +264,73 @@ def checkout(
             of a repriced quote that pricing no longer reproduces.
     """
     _check(key, quote, ttl, extra, attempts)
-    budgets: dict[str, Money] = {}
-    current = quote
-    for attempt in range(attempts):
-        draws = budget_draws(current, account_of)
-        items = [*draws, *extra]
-        if not items:
-            return Checkout(current, None, current != quote)
+    plan = _plan(quote, extra, account_of, attempts)
+    sent: Any = None
+    error: BaseException | None = None
+    while True:
         try:
-            reservation = ledger.reserve(key, items, ttl, now=now)
-        except IdempotencyKeyReusedError:
-            return _replay(ledger, key, quote, reprice, ttl, extra, account_of, attempts, now)
-        except ReservationRefusedError as refused:
-            if any(s.index >= len(draws) for s in refused.shortfalls) or attempt + 1 == attempts:
-                raise
-            for draw in current.budget_draws:
-                budgets[draw.campaign] = ledger.balance(account_of(draw.campaign), now=now).money()
-            current = reprice(dict(budgets))
-            if not isinstance(current, Quote):
-                raise ValidationError.single("reprice", "must return a Quote") from None
-            continue
-        return Checkout(current, reservation, current != quote)
-    raise AssertionError("unreachable")  # pragma: no cover
+            step = plan.throw(error) if error is not None else plan.send(sent)
+        except StopIteration as done:
+            result: Checkout = done.value
+            return result
+        sent, error = None, None
+        try:
+            if isinstance(step, _Reserve):
+                sent = ledger.reserve(key, step.items, ttl, now=now)
+            elif isinstance(step, _Balances):
+                sent = {c: ledger.balance(account_of(c), now=now).money() for c in step.campaigns}
+            elif isinstance(step, _Reprice):
+                sent = reprice(step.budgets)
+            else:
+                sent = ledger.reservation(key, now=now)
+        except Exception as failed:
+            error = failed
 
 
-def _replay(
-    ledger: Ledger,
+#: Prices the cart again with the given remaining budget per campaign id, in asyncio code; may
+#: be a plain function or a coroutine function.
+AsyncRepricer = Callable[[Mapping[str, Money]], "Quote | Awaitable[Quote]"]
+
+
+async def async_checkout(
+    ledger: AsyncLedger,
     key: str,
     quote: Quote,
-    reprice: Repricer,
-    ttl: timedelta,
-    extra: Sequence[Draw],
-    account_of: AccountNamer,
-    attempts: int,
-    now: datetime | None,
+    reprice: AsyncRepricer,
+    *,
+    ttl: timedelta = timedelta(minutes=15),
+    extra: Sequence[Draw] = (),
+    account_of: AccountNamer = budget_account,
+    attempts: int = 4,
+    now: datetime | None = None,
 ) -> Checkout:
-    """Rebuild the quote a repriced, retried checkout reserved for.
+    """[`checkout`][promocore.ledger.checkout.checkout] for an asyncio ledger.
 
-    Prices again with each drawn campaign's budget set to what the reservation
-    holds for it (nothing for campaigns it does not draw from).
+    The same plan, arguments, result and errors; ``reprice`` may be a coroutine function.
     """
-    held = ledger.reservation(key, now=now)
-    if held is None:  # pragma: no cover - the key named a reservation a moment ago
-        raise CheckoutConflictError(f"key {key!r}: its reservation disappeared")
-    granted = {g.account: g.amount for g in held.grants}
-    budgets: dict[str, Money] = {}
-    replayed = quote
-    for _ in range(attempts):
-        unknown = [d for d in replayed.budget_draws if d.campaign not in budgets]
-        if not unknown and replayed is not quote:
-            break
-        for d in unknown:
-            amount = granted.get(account_of(d.campaign), 0)
-            budgets[d.campaign] = Money(amount, d.amount.currency)
-        replayed = reprice(dict(budgets))
-    items = [*budget_draws(replayed, account_of), *extra]
-    try:
-        reservation = ledger.reserve(key, items, ttl, now=now)
-    except IdempotencyKeyReusedError:
-        raise CheckoutConflictError(
-            f"key {key!r} holds a reservation for a repriced quote that pricing no longer "
-            "reproduces; use the quote stored with the order"
-        ) from None
-    return Checkout(replayed, reservation, replayed != quote)
+    _check(key, quote, ttl, extra, attempts)
+    plan = _plan(quote, extra, account_of, attempts)
+    sent: Any = None
+    error: BaseException | None = None
+    while True:
+        try:
+            step = plan.throw(error) if error is not None else plan.send(sent)
+        except StopIteration as done:
+            result: Checkout = done.value
+            return result
+        sent, error = None, None
+        try:
+            if isinstance(step, _Reserve):
+                sent = await ledger.reserve(key, step.items, ttl, now=now)
+            elif isinstance(step, _Balances):
+                sent = {
+                    c: (await ledger.balance(account_of(c), now=now)).money()
+                    for c in step.campaigns
+                }
+            elif isinstance(step, _Reprice):
+                repriced = reprice(step.budgets)
+                sent = await repriced if inspect.isawaitable(repriced) else repriced
+            else:
+                sent = await ledger.reservation(key, now=now)
+        except Exception as failed:
+            error = failed

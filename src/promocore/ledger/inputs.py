@@ -1,32 +1,28 @@
-"""Checks shared by the ledger and store entry points (names, keys, amounts, times)."""
+"""Checks of the ledger's own inputs (amounts, times to live).
+
+Names and instants are checked by [`promocore.backends.names`][promocore.backends.names], shared
+with the store.
+"""
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
+from promocore.backends.names import MAX_NAME_LENGTH, check_moment, check_name
 from promocore.validation import Checks
+
+__all__ = [
+    "MAX_AMOUNT",
+    "MAX_NAME_LENGTH",
+    "check_amount",
+    "check_moment",
+    "check_name",
+    "check_ttl",
+]
 
 #: Largest amount, limit or counter a ledger accepts: every backend counts it exactly
 #: (Redis scripts compute in IEEE doubles, exact up to 2**53).
 MAX_AMOUNT = 2**53 - 1
-
-#: Longest account name, subject, idempotency key, record kind or record id.
-MAX_NAME_LENGTH = 200
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def check_name(checks: Checks, value: object, path: str) -> None:
-    """Record a problem unless ``value`` is a usable name (1-200 printable characters)."""
-    if not isinstance(value, str):
-        checks.add(path, f"must be a str, got {type(value).__name__}")
-    elif not value:
-        checks.add(path, "must not be empty")
-    elif len(value) > MAX_NAME_LENGTH:
-        checks.add(path, f"must be at most {MAX_NAME_LENGTH} characters")
-    elif _CONTROL.search(value):
-        checks.add(path, "must not contain control characters")
 
 
 def check_amount(checks: Checks, value: object, path: str, *, minimum: int = 1) -> None:
@@ -39,14 +35,6 @@ def check_amount(checks: Checks, value: object, path: str, *, minimum: int = 1) 
         checks.add(path, f"must be >= {minimum}" if minimum != 1 else "must be > 0")
     elif value > MAX_AMOUNT:
         checks.add(path, f"must be <= {MAX_AMOUNT}")
-
-
-def check_moment(checks: Checks, value: object, path: str) -> None:
-    """Record a problem unless ``value`` is a timezone-aware datetime."""
-    if not isinstance(value, datetime):
-        checks.add(path, f"must be a datetime, got {type(value).__name__}")
-    elif value.tzinfo is None or value.utcoffset() is None:
-        checks.add(path, "must be timezone-aware")
 
 
 def check_ttl(checks: Checks, value: object, path: str) -> None:

@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from promocore.errors import ValidationError
-from promocore.ledger.clock import Clock, system_clock
+from promocore.backends.clock import Clock, system_clock
+from promocore.ledger._batch import reserve_each
 from promocore.ledger.errors import (
-    AccountConflictError,
     CapacityError,
     IdempotencyKeyReusedError,
+    LedgerError,
     ReservationClosedError,
     UnknownAccountError,
     UnknownReservationError,
@@ -33,15 +33,21 @@ from promocore.ledger.planning import (
     CounterId,
     check_balance,
     check_balance_subject,
+    check_commit_now,
+    check_defined,
     check_fit,
     check_key,
+    check_purge,
     check_reserve,
+    check_spec,
     check_sweep,
     check_top_up,
+    committed_now,
     counter_id,
     fingerprint,
     plan,
 )
+from promocore.ledger.protocol import Archive, Request
 
 _HELD = ReservationStatus.HELD
 
@@ -52,6 +58,7 @@ class _Entry:
     grants: tuple[Grant, ...]
     expires_at: datetime
     status: ReservationStatus
+    closed_at: datetime | None = None
 
     def view(self, key: str) -> Reservation:
         return Reservation(key, self.grants, self.expires_at, self.status)
@@ -84,21 +91,13 @@ class MemoryLedger:
 
     def define(self, spec: AccountSpec) -> AccountSpec:
         """Create an account unless it exists (see `Ledger.define`)."""
-        if not isinstance(spec, AccountSpec):
-            raise ValidationError.single(
-                "spec", f"must be an AccountSpec, got {type(spec).__name__}"
-            )
+        check_spec(spec)
         with self._lock:
             stored = self._accounts.get(spec.name)
             if stored is None:
                 self._accounts[spec.name] = spec
                 return spec
-            if (stored.kind, stored.currency) != (spec.kind, spec.currency):
-                raise AccountConflictError(
-                    f"account {spec.name!r} exists as {stored.kind.value}"
-                    f"{' in ' + stored.currency if stored.currency else ''}"
-                )
-            return stored
+            return check_defined(spec, stored)
 
     def top_up(self, key: str, account: str, amount: int) -> AccountSpec:
         """Raise an account's limit (see `Ledger.top_up`)."""
@@ -127,6 +126,35 @@ class MemoryLedger:
     ) -> Reservation:
         """Draw every item at once, or none (see `Ledger.reserve`)."""
         draws = check_reserve(key, items, ttl, now)
+        return self._reserve(key, draws, ttl, now, commit=False)
+
+    def reserve_and_commit(
+        self, key: str, items: Sequence[Draw], *, now: datetime | None = None
+    ) -> Reservation:
+        """Draw every item and spend it at once (see `Ledger.reserve_and_commit`)."""
+        draws = check_commit_now(key, items, now)
+        return self._reserve(key, draws, None, now, commit=True)
+
+    def reserve_many(
+        self,
+        requests: Sequence[Request],
+        ttl: timedelta | None = None,
+        *,
+        commit: bool = False,
+        now: datetime | None = None,
+    ) -> list[Reservation | LedgerError]:
+        """Make each reservation of a batch (see `Ledger.reserve_many`)."""
+        return reserve_each(self, requests, ttl, commit, now)
+
+    def _reserve(
+        self,
+        key: str,
+        draws: Sequence[Draw],
+        ttl: timedelta | None,
+        now: datetime | None,
+        *,
+        commit: bool,
+    ) -> Reservation:
         moment = now or self._clock()
         digest = fingerprint(draws)
         with self._lock:
@@ -135,7 +163,10 @@ class MemoryLedger:
             if entry is not None:
                 if entry.fingerprint != digest:
                     raise IdempotencyKeyReusedError(key)
-                return entry.view(key)
+                if commit and entry.status is _HELD:
+                    self._close(entry, ReservationStatus.COMMITTED, moment)
+                view = entry.view(key)
+                return committed_now(key, view) if commit else view
             check_fit(draws, self._accounts)
             specs = [self._accounts[d.account] for d in draws]
             counters = [
@@ -143,11 +174,17 @@ class MemoryLedger:
                 for spec, tally in zip(specs, map(self._tally, draws), strict=True)
             ]
             grants = plan(key, draws, counters)
-            for draw, grant in zip(draws, grants, strict=True):
-                self._tally(draw).reserved += grant.amount
-            entry = _Entry(digest, grants, moment + ttl, _HELD)
+            if commit:
+                for draw, grant in zip(draws, grants, strict=True):
+                    self._tally(draw).committed += grant.amount
+                entry = _Entry(digest, grants, moment, ReservationStatus.COMMITTED, moment)
+            else:
+                assert ttl is not None
+                for draw, grant in zip(draws, grants, strict=True):
+                    self._tally(draw).reserved += grant.amount
+                entry = _Entry(digest, grants, moment + ttl, _HELD)
+                heapq.heappush(self._expiry, (entry.expires_at, key))
             self._entries[key] = entry
-            heapq.heappush(self._expiry, (entry.expires_at, key))
             return entry.view(key)
 
     def commit(self, key: str, *, now: datetime | None = None) -> Reservation:
@@ -161,7 +198,7 @@ class MemoryLedger:
                 return entry.view(key)
             if entry.status is not _HELD:
                 raise ReservationClosedError(key, entry.status, "commit")
-            self._close(entry, ReservationStatus.COMMITTED)
+            self._close(entry, ReservationStatus.COMMITTED, moment)
             return entry.view(key)
 
     def release(self, key: str, *, now: datetime | None = None) -> Reservation:
@@ -174,7 +211,7 @@ class MemoryLedger:
             if entry.status is ReservationStatus.COMMITTED:
                 raise ReservationClosedError(key, entry.status, "release")
             if entry.status is _HELD:
-                self._close(entry, ReservationStatus.RELEASED)
+                self._close(entry, ReservationStatus.RELEASED, moment)
             return entry.view(key)
 
     def reservation(self, key: str, *, now: datetime | None = None) -> Reservation | None:
@@ -214,6 +251,35 @@ class MemoryLedger:
         with self._lock:
             return self._reclaim(moment, limit)
 
+    def purge(
+        self,
+        older_than: timedelta,
+        *,
+        now: datetime | None = None,
+        batch: int = 1000,
+        archive: Archive | None = None,
+    ) -> int:
+        """Delete reservations settled more than ``older_than`` ago (see `Ledger.purge`)."""
+        check_purge(older_than, now, batch)
+        cutoff = (now or self._clock()) - older_than
+        total = 0
+        while True:
+            with self._lock:
+                old = [
+                    (key, entry)
+                    for key, entry in self._entries.items()
+                    if entry.closed_at is not None and entry.closed_at < cutoff
+                ][:batch]
+            if archive is not None and old:
+                archive([entry.view(key) for key, entry in old])
+            with self._lock:
+                for key, entry in old:
+                    if self._entries.get(key) is entry:
+                        del self._entries[key]
+            total += len(old)
+            if len(old) < batch:
+                return total
+
     def close(self) -> None:
         """Do nothing: there is no connection to free."""
 
@@ -236,13 +302,14 @@ class MemoryLedger:
             tally = self._tallies[cid] = _Tally()
         return tally
 
-    def _close(self, entry: _Entry, status: ReservationStatus) -> None:
+    def _close(self, entry: _Entry, status: ReservationStatus, moment: datetime) -> None:
         for grant in entry.grants:
             tally = self._tally(grant)
             tally.reserved -= grant.amount
             if status is ReservationStatus.COMMITTED:
                 tally.committed += grant.amount
         entry.status = status
+        entry.closed_at = moment
 
     def _reclaim(self, moment: datetime, limit: int | None) -> int:
         count = 0
@@ -250,8 +317,8 @@ class MemoryLedger:
             if limit is not None and count >= limit:
                 break
             _, key = heapq.heappop(self._expiry)
-            entry = self._entries[key]
-            if entry.status is _HELD:
-                self._close(entry, ReservationStatus.EXPIRED)
+            entry = self._entries.get(key)
+            if entry is not None and entry.status is _HELD:
+                self._close(entry, ReservationStatus.EXPIRED, moment)
                 count += 1
         return count

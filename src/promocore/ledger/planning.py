@@ -15,9 +15,23 @@ from datetime import datetime, timedelta
 import attrs
 
 from promocore.errors import ValidationError
-from promocore.ledger.errors import ReservationRefusedError, UnknownAccountError
+from promocore.ledger.errors import (
+    AccountConflictError,
+    ReservationClosedError,
+    ReservationRefusedError,
+    UnknownAccountError,
+    UnknownReservationError,
+)
 from promocore.ledger.inputs import check_amount, check_moment, check_name, check_ttl
-from promocore.ledger.model import AccountKind, AccountSpec, Draw, Grant, Shortfall, draw_problems
+from promocore.ledger.model import (
+    AccountKind,
+    AccountSpec,
+    Draw,
+    Grant,
+    Reservation,
+    ReservationStatus,
+    Shortfall,
+)
 from promocore.validation import Checks
 
 #: Most items one reservation may hold.
@@ -46,6 +60,32 @@ def counter_id(draw: Draw) -> CounterId:
     return (draw.account, draw.subject or "")
 
 
+def _check_request(checks: Checks, key: object, items: object, path: str) -> tuple[Draw, ...]:
+    """Record the problems of one request's key and items; return its draws."""
+    check_name(checks, key, f"{path}key")
+    if isinstance(items, str | bytes) or not isinstance(items, Sequence):
+        checks.add(f"{path}items", f"must be a sequence of Draw, got {type(items).__name__}")
+        return ()
+    if not items:
+        checks.add(f"{path}items", "must not be empty")
+        return ()
+    if len(items) > MAX_ITEMS:
+        checks.add(f"{path}items", f"must hold at most {MAX_ITEMS} draws")
+        return ()
+    seen: dict[CounterId, int] = {}
+    for index, item in enumerate(items):
+        where = f"{path}items[{index}]"
+        if not isinstance(item, Draw):
+            checks.add(where, f"must be a Draw, got {type(item).__name__}")
+            continue
+        # A Draw checked its own fields when it was made, and it is frozen.
+        cid = counter_id(item)
+        if cid in seen:
+            checks.add(where, f"draws from the same counter as items[{seen[cid]}]")
+        seen.setdefault(cid, index)
+    return tuple(d for d in items if isinstance(d, Draw))
+
+
 def check_reserve(key: object, items: object, ttl: object, now: object) -> tuple[Draw, ...]:
     """Check the arguments of a reserve call and return the items as a tuple.
 
@@ -53,32 +93,88 @@ def check_reserve(key: object, items: object, ttl: object, now: object) -> tuple
         ValidationError: naming every field that is wrong.
     """
     checks = Checks()
-    check_name(checks, key, "key")
-    draws: tuple[Draw, ...] = ()
-    if isinstance(items, str | bytes) or not isinstance(items, Sequence):
-        checks.add("items", f"must be a sequence of Draw, got {type(items).__name__}")
-    elif not items:
-        checks.add("items", "must not be empty")
-    elif len(items) > MAX_ITEMS:
-        checks.add("items", f"must hold at most {MAX_ITEMS} draws")
-    else:
-        seen: dict[CounterId, int] = {}
-        for index, item in enumerate(items):
-            path = f"items[{index}]"
-            if not isinstance(item, Draw):
-                checks.add(path, f"must be a Draw, got {type(item).__name__}")
-                continue
-            draw_problems(checks, item, path)
-            cid = counter_id(item)
-            if cid in seen:
-                checks.add(path, f"draws from the same counter as items[{seen[cid]}]")
-            seen.setdefault(cid, index)
-        draws = tuple(d for d in items if isinstance(d, Draw))
+    draws = _check_request(checks, key, items, "")
     check_ttl(checks, ttl, "ttl")
     if now is not None:
         check_moment(checks, now, "now")
     checks.raise_if_any()
     return draws
+
+
+def check_commit_now(key: object, items: object, now: object) -> tuple[Draw, ...]:
+    """Check the arguments of a reserve-and-commit call and return the items as a tuple."""
+    checks = Checks()
+    draws = _check_request(checks, key, items, "")
+    if now is not None:
+        check_moment(checks, now, "now")
+    checks.raise_if_any()
+    return draws
+
+
+#: Most requests one batch may hold.
+MAX_BATCH = 1000
+
+
+def check_batch(
+    requests: object, ttl: object, now: object, *, commit: bool
+) -> list[tuple[str, tuple[Draw, ...]]]:
+    """Check the requests of a batch, ``(key, items)`` pairs, and return them checked.
+
+    Raises:
+        ValidationError: naming every field that is wrong, as ``requests[i].items[j]``.
+    """
+    checks = Checks()
+    checked: list[tuple[str, tuple[Draw, ...]]] = []
+    if isinstance(requests, str | bytes) or not isinstance(requests, Sequence):
+        checks.add("requests", "must be a sequence of (key, items) pairs")
+    elif len(requests) > MAX_BATCH:
+        checks.add("requests", f"must hold at most {MAX_BATCH} requests")
+    else:
+        first: dict[str, int] = {}
+        for index, request in enumerate(requests):
+            path = f"requests[{index}]."
+            if not isinstance(request, tuple | list) or len(request) != 2:
+                checks.add(f"requests[{index}]", "must be a (key, items) pair")
+                continue
+            key, items = request
+            draws = _check_request(checks, key, items, path)
+            if isinstance(key, str):
+                if key in first:
+                    checks.add(f"{path}key", f"repeats requests[{first[key]}].key")
+                first.setdefault(key, index)
+                checked.append((key, draws))
+    if not commit:
+        check_ttl(checks, ttl, "ttl")
+    if now is not None:
+        check_moment(checks, now, "now")
+    checks.raise_if_any()
+    return checked
+
+
+def batch_accounts(requests: object) -> list[str]:
+    """Return the accounts the well-formed requests of a batch name, sorted."""
+    names: set[str] = set()
+    if isinstance(requests, Sequence) and not isinstance(requests, str | bytes):
+        for request in requests:
+            if isinstance(request, tuple | list) and len(request) == 2:
+                items = request[1]
+                if isinstance(items, Sequence) and not isinstance(items, str | bytes):
+                    names.update(d.account for d in items if isinstance(d, Draw))
+    return sorted(names)
+
+
+def check_purge(older_than: object, now: object, batch: object) -> None:
+    """Check the arguments of a purge."""
+    checks = Checks()
+    if not isinstance(older_than, timedelta):
+        checks.add("older_than", f"must be a timedelta, got {type(older_than).__name__}")
+    elif older_than < timedelta(0):
+        checks.add("older_than", "must be >= 0")
+    if now is not None:
+        check_moment(checks, now, "now")
+    if isinstance(batch, bool) or not isinstance(batch, int) or not 1 <= batch <= 10_000:
+        checks.add("batch", "must be an int from 1 to 10000")
+    checks.raise_if_any()
 
 
 def check_key(key: object, now: object, name: str = "key") -> None:
@@ -142,6 +238,17 @@ def check_fit(draws: Sequence[Draw], specs: Mapping[str, AccountSpec]) -> None:
         UnknownAccountError: for the first draw naming an unknown account.
         ValidationError: naming every draw that does not fit its account.
     """
+    usage = AccountKind.USAGE
+    for draw in draws:  # the common case, cheaply: every draw fits its account
+        spec = specs.get(draw.account)
+        if (
+            spec is None
+            or (spec.kind is usage) is (draw.subject is None)
+            or (draw.currency is not None and draw.currency != spec.currency)
+        ):
+            break
+    else:
+        return
     checks = Checks()
     for index, draw in enumerate(draws):
         spec = specs.get(draw.account)
@@ -224,3 +331,61 @@ def decode_grants(text: str) -> tuple[Grant, ...]:
 def expiry(now: datetime, ttl: timedelta) -> datetime:
     """Return when a reservation made at ``now`` with ``ttl`` expires."""
     return now + ttl
+
+
+def check_defined(spec: AccountSpec, stored: AccountSpec) -> AccountSpec:
+    """Return ``stored``, the account as found, unless it differs in kind or currency from ``spec``.
+
+    Raises:
+        AccountConflictError: it exists with another kind or currency.
+    """
+    if (stored.kind, stored.currency) != (spec.kind, spec.currency):
+        raise AccountConflictError(
+            f"account {spec.name!r} exists as {stored.kind.value}"
+            f"{' in ' + stored.currency if stored.currency else ''}"
+        )
+    return stored
+
+
+def check_spec(spec: object) -> AccountSpec:
+    """Return ``spec`` if it is an [`AccountSpec`][promocore.ledger.model.AccountSpec]."""
+    if not isinstance(spec, AccountSpec):
+        raise ValidationError.single("spec", f"must be an AccountSpec, got {type(spec).__name__}")
+    return spec
+
+
+def settled(key: str, view: Reservation | None, wanted: ReservationStatus) -> Reservation:
+    """Return the outcome of a commit or release from the reservation as it is afterwards.
+
+    Raises:
+        UnknownReservationError: there is no reservation with this key.
+        ReservationClosedError: it ended otherwise (releasing an expired one is fine).
+    """
+    if view is None:
+        raise UnknownReservationError(key)
+    if view.status is wanted:
+        return view
+    if wanted is ReservationStatus.RELEASED and view.status is ReservationStatus.EXPIRED:
+        return view
+    action = "commit" if wanted is ReservationStatus.COMMITTED else "release"
+    raise ReservationClosedError(key, view.status, action)
+
+
+def committed_now(key: str, view: Reservation) -> Reservation:
+    """Return the outcome of a reserve-and-commit from the reservation the key holds."""
+    return settled(key, view, ReservationStatus.COMMITTED)
+
+
+def refused(
+    key: str, draws: Sequence[Draw], pairs: Sequence[tuple[int, int]]
+) -> ReservationRefusedError:
+    """Return the refusal of ``draws`` for ``(index, available)`` pairs."""
+    return ReservationRefusedError(
+        key,
+        [
+            Shortfall(
+                index, draws[index].account, draws[index].amount, available, draws[index].subject
+            )
+            for index, available in pairs
+        ],
+    )

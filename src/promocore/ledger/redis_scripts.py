@@ -1,19 +1,32 @@
 """The Lua scripts of the Redis ledger; each call runs one of them, atomically.
 
-Keys, under the ledger's prefix ``P``:
+Keys, under the ledger's prefix ``P`` (on Redis Cluster ``P`` holds a hash tag, so every key
+below is in one slot and each script touches one slot):
 
-* ``P acct:<account>``: hash ``kind``, ``currency``, ``limit``.
-* ``P ctr:<account>``: hash ``r:<subject>`` (reserved) and ``c:<subject>``
-  (committed); the subject is empty for budgets and stock.
-* ``P res:<key>``: hash ``fp``, ``status``, ``exp``, ``n`` and, per item ``i``,
-  ``a<i>`` account, ``s<i>`` subject, ``q<i>`` asked, ``g<i>`` granted.
+* ``P acct:<account>``: hash ``kind``, ``cur`` (currency), ``lim`` (limit), and the counters
+  ``r:<subject>`` (reserved) and ``c:<subject>`` (committed); the subject is empty for budgets
+  and stock. One ``HMGET`` reads an item's limit and counters.
+* ``P res:<key>``: hash ``fp`` (the request: its items as sent), ``st`` (status), ``exp``
+  (expiry), ``g`` (grants) and ``t`` (when it was settled).
 * ``P hold:<account>``: sorted set of the keys holding the account, by expiry.
 * ``P expiry``: sorted set of every held key, by expiry (for sweeps).
 * ``P topup:<key>``: hash ``account``, ``amount``, ``after``.
 
-Numbers cross into Redis commands as decimal strings (``fmt``), never as Lua
-numbers, whose default formatting would round them. Arithmetic is in doubles,
-exact below 2**53, which [`MAX_AMOUNT`][promocore.ledger.model.MAX_AMOUNT] keeps to.
+A request travels as one argument: per item ``account``, ``subject``, ``amount``,
+``partial`` (``1``/``0``) and ``currency``, separated by the unit separator (byte 31), items
+separated by the record separator (byte 30); names cannot hold control characters, so the
+separators never clash. The same text is the request's fingerprint: a retry sends the same
+text, another request under the same key does not. Grants are stored the same way, per item
+``account``, ``subject``, ``asked``, ``granted``. Purges find settled reservations with
+``SCAN``, a little at a time.
+
+Every script gets the ledger's anchor key ``P expiry`` as ``KEYS[1]``, which routes it to the
+master owning the slot; the other keys share that slot through the hash tag.
+
+Numbers cross into Redis commands as decimal strings (``fmt``), never as Lua numbers, whose
+default formatting would round them. Arithmetic is in doubles, exact below 2**53, which
+``MAX_AMOUNT`` (2**53 − 1) keeps to. Expired holds of an account are given
+back before an item of it is refused or shortened, and before its balance is read.
 """
 
 from __future__ import annotations
@@ -23,115 +36,126 @@ local P = ARGV[1]
 
 local function fmt(x) return string.format('%d', x) end
 
-local function close(key, status, now)
-  local r = P .. 'res:' .. key
-  local n = tonumber(redis.call('HGET', r, 'n'))
-  for i = 1, n do
-    local f = redis.call('HMGET', r, 'a' .. i, 's' .. i, 'g' .. i)
-    local counters = P .. 'ctr:' .. f[1]
-    redis.call('HINCRBY', counters, 'r:' .. f[2], '-' .. f[3])
-    if status == 'committed' then
-      redis.call('HINCRBY', counters, 'c:' .. f[2], f[3])
+local function split(text, sep)
+  local out, start = {}, 1
+  while true do
+    local at = string.find(text, sep, start, true)
+    if not at then
+      out[#out + 1] = string.sub(text, start)
+      return out
     end
-    redis.call('ZREM', P .. 'hold:' .. f[1], key)
+    out[#out + 1] = string.sub(text, start, at - 1)
+    start = at + 1
+  end
+end
+
+local function close(key, grants, status, now)
+  for _, item in ipairs(split(grants, '\\30')) do
+    local it = split(item, '\\31')
+    local a = P .. 'acct:' .. it[1]
+    redis.call('HINCRBY', a, 'r:' .. it[2], '-' .. it[4])
+    if status == 'committed' then redis.call('HINCRBY', a, 'c:' .. it[2], it[4]) end
+    redis.call('ZREM', P .. 'hold:' .. it[1], key)
   end
   redis.call('ZREM', P .. 'expiry', key)
-  redis.call('HSET', r, 'status', status, 'closed', now)
+  redis.call('HSET', P .. 'res:' .. key, 'st', status, 't', now)
 end
 
 local function reclaim(account, now)
   local keys = redis.call('ZRANGEBYSCORE', P .. 'hold:' .. account, '-inf', now)
-  for _, key in ipairs(keys) do close(key, 'expired', now) end
+  for _, key in ipairs(keys) do
+    local f = redis.call('HMGET', P .. 'res:' .. key, 'st', 'g')
+    if f[1] == 'held' then close(key, f[2], 'expired', now) end
+  end
 end
 
-local function settle(key, now)
-  local r = P .. 'res:' .. key
-  local cur = redis.call('HMGET', r, 'status', 'exp')
-  if cur[1] == 'held' and tonumber(cur[2]) <= tonumber(now) then
-    close(key, 'expired', now)
-    return 'expired'
+local function settle(key, f, action, now)
+  local st = f[1]
+  if st == 'held' then
+    if tonumber(f[2]) <= tonumber(now) then
+      close(key, f[3], 'expired', now)
+      st = 'expired'
+    elseif action ~= '' then
+      close(key, f[3], action, now)
+      st = action
+    end
   end
-  return cur[1]
-end
-
-local function view(key, status)
-  local r = P .. 'res:' .. key
-  local head = redis.call('HMGET', r, 'exp', 'n')
-  local out = {'found', status, head[1]}
-  for i = 1, tonumber(head[2]) do
-    local f = redis.call('HMGET', r, 'a' .. i, 's' .. i, 'q' .. i, 'g' .. i)
-    for j = 1, 4 do out[#out + 1] = f[j] end
-  end
-  return out
+  return st
 end
 """
 
-#: ARGV: prefix, key, fingerprint, now, expires, n, then per item
-#: account, subject, amount, partial ("1"/"0").
+#: ARGV: prefix, key, request, now, expires, commit ("1"/"0").
+#: Replies: ``ok`` + granted amounts; ``found`` + status, expiry, grants; ``reused``;
+#: ``unknown`` + index, account; ``refused`` + (index, available) per refused item.
 RESERVE = (
     _PRELUDE
     + """
-local key, fp, now, exp = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-local n = tonumber(ARGV[6])
+local key, request, now, exp, commit = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local r = P .. 'res:' .. key
-local known = redis.call('HGET', r, 'fp')
-if known then
-  if known ~= fp then return {'reused'} end
-  return view(key, settle(key, now))
+local known = redis.call('HMGET', r, 'fp', 'st', 'exp', 'g')
+if known[1] then
+  if known[1] ~= request then return {'reused'} end
+  local action = ''
+  if commit == '1' then action = 'committed' end
+  local st = settle(key, {known[2], known[3], known[4]}, action, now)
+  return {'found', st, known[3], known[4]}
 end
-local items = {}
-for i = 1, n do
-  local b = 6 + (i - 1) * 4
-  local item = {acc = ARGV[b + 1], sub = ARGV[b + 2], amt = ARGV[b + 3], partial = ARGV[b + 4]}
-  item.limit = redis.call('HGET', P .. 'acct:' .. item.acc, 'limit')
-  if not item.limit then return {'unknown', i - 1, item.acc} end
-  items[i] = item
-end
-for i = 1, n do reclaim(items[i].acc, now) end
+local items = split(request, '\\30')
+local n = #items
+local granted = {'ok'}
 local short = {'refused'}
 for i = 1, n do
-  local it = items[i]
-  local c = redis.call('HMGET', P .. 'ctr:' .. it.acc, 'r:' .. it.sub, 'c:' .. it.sub)
-  local avail = tonumber(it.limit) - (tonumber(c[1]) or 0) - (tonumber(c[2]) or 0)
-  local asked = tonumber(it.amt)
+  local it = split(items[i], '\\31')
+  local acc, sub, asked = it[1], it[2], tonumber(it[3])
+  local a = P .. 'acct:' .. acc
+  local f = redis.call('HMGET', a, 'lim', 'r:' .. sub, 'c:' .. sub)
+  if not f[1] then return {'unknown', i - 1, acc} end
+  local avail = tonumber(f[1]) - (tonumber(f[2]) or 0) - (tonumber(f[3]) or 0)
+  if asked > avail then
+    reclaim(acc, now)
+    f = redis.call('HMGET', a, 'lim', 'r:' .. sub, 'c:' .. sub)
+    avail = tonumber(f[1]) - (tonumber(f[2]) or 0) - (tonumber(f[3]) or 0)
+  end
   local g = 0
-  if asked <= avail then g = asked elseif it.partial == '1' and avail > 0 then g = avail end
+  if asked <= avail then g = asked elseif it[4] == '1' and avail > 0 then g = avail end
   if g == 0 then
     short[#short + 1] = i - 1
     short[#short + 1] = fmt(math.max(avail, 0))
   end
-  it.g = fmt(g)
+  it[4] = fmt(g)
+  items[i] = it
+  granted[i + 1] = it[4]
 end
 if #short > 1 then return short end
-local fields = {'fp', fp, 'status', 'held', 'exp', exp, 'n', ARGV[6], 'created', now}
-local out = {'ok'}
+local field = 'r:'
+if commit == '1' then field = 'c:' end
+local stored = {}
 for i = 1, n do
   local it = items[i]
-  for _, v in ipairs({'a' .. i, it.acc, 's' .. i, it.sub, 'q' .. i, it.amt, 'g' .. i, it.g}) do
-    fields[#fields + 1] = v
-  end
-  redis.call('HINCRBY', P .. 'ctr:' .. it.acc, 'r:' .. it.sub, it.g)
-  redis.call('ZADD', P .. 'hold:' .. it.acc, exp, key)
-  out[#out + 1] = it.g
+  redis.call('HINCRBY', P .. 'acct:' .. it[1], field .. it[2], it[4])
+  if commit ~= '1' then redis.call('ZADD', P .. 'hold:' .. it[1], exp, key) end
+  stored[i] = it[1] .. '\\31' .. it[2] .. '\\31' .. it[3] .. '\\31' .. it[4]
 end
-redis.call('HSET', r, unpack(fields))
-redis.call('ZADD', P .. 'expiry', exp, key)
-return out
+local g = table.concat(stored, '\\30')
+if commit == '1' then
+  redis.call('HSET', r, 'fp', request, 'st', 'committed', 'exp', exp, 'g', g, 't', now)
+else
+  redis.call('HSET', r, 'fp', request, 'st', 'held', 'exp', exp, 'g', g)
+  redis.call('ZADD', P .. 'expiry', exp, key)
+end
+return granted
 """
 )
 
 #: ARGV: prefix, key, now, action ("committed", "released" or "" to only look).
+#: Replies: ``missing``, or ``found`` + status, expiry, grants.
 FINISH = (
     _PRELUDE
     + """
 local key, now, action = ARGV[2], ARGV[3], ARGV[4]
-if redis.call('EXISTS', P .. 'res:' .. key) == 0 then return {'missing'} end
-local status = settle(key, now)
-if status == 'held' and action ~= '' then
-  close(key, action, now)
-  status = action
-end
-return view(key, status)
+local f = redis.call('HMGET', P .. 'res:' .. key, 'st', 'exp', 'g')
+if not f[1] then return {'missing'} end
+return {'found', settle(key, f, action, now), f[2], f[3]}
 """
 )
 
@@ -140,11 +164,11 @@ BALANCE = (
     _PRELUDE
     + """
 local account, subject, now = ARGV[2], ARGV[3], ARGV[4]
-local spec = redis.call('HMGET', P .. 'acct:' .. account, 'kind', 'currency', 'limit')
-if not spec[1] then return {'unknown'} end
+local a = P .. 'acct:' .. account
+if redis.call('EXISTS', a) == 0 then return {'unknown'} end
 reclaim(account, now)
-local c = redis.call('HMGET', P .. 'ctr:' .. account, 'r:' .. subject, 'c:' .. subject)
-return {'ok', spec[1], spec[2], spec[3], c[1] or '0', c[2] or '0'}
+local f = redis.call('HMGET', a, 'kind', 'cur', 'lim', 'r:' .. subject, 'c:' .. subject)
+return {'ok', f[1], f[2], f[3], f[4] or '0', f[5] or '0'}
 """
 )
 
@@ -154,19 +178,37 @@ SWEEP = (
     + """
 local now, limit = ARGV[2], ARGV[3]
 local keys = redis.call('ZRANGEBYSCORE', P .. 'expiry', '-inf', now, 'LIMIT', 0, limit)
-for _, key in ipairs(keys) do close(key, 'expired', now) end
+for _, key in ipairs(keys) do
+  close(key, redis.call('HGET', P .. 'res:' .. key, 'g'), 'expired', now)
+end
 return #keys
 """
 )
+
+#: ARGV: prefix, settled before, then the keys to delete. Deletes those that are settled and
+#: were settled before the cutoff; returns how many.
+PURGE = """
+local P, before = ARGV[1], tonumber(ARGV[2])
+local count = 0
+for i = 3, #ARGV do
+  local r = P .. 'res:' .. ARGV[i]
+  local f = redis.call('HMGET', r, 'st', 't')
+  if f[1] and f[1] ~= 'held' and f[2] and tonumber(f[2]) < before then
+    redis.call('DEL', r)
+    count = count + 1
+  end
+end
+return count
+"""
 
 #: ARGV: prefix, name, kind, currency, limit.
 DEFINE = """
 local P, name = ARGV[1], ARGV[2]
 local a = P .. 'acct:' .. name
-if redis.call('EXISTS', a) == 0 then
-  redis.call('HSET', a, 'kind', ARGV[3], 'currency', ARGV[4], 'limit', ARGV[5])
+if redis.call('HSETNX', a, 'kind', ARGV[3]) == 1 then
+  redis.call('HSET', a, 'cur', ARGV[4], 'lim', ARGV[5])
 end
-return redis.call('HMGET', a, 'kind', 'currency', 'limit')
+return redis.call('HMGET', a, 'kind', 'cur', 'lim')
 """
 
 #: ARGV: prefix, key, account, amount, maximum.
@@ -176,12 +218,12 @@ local t = P .. 'topup:' .. key
 local done = redis.call('HMGET', t, 'account', 'amount', 'after')
 if done[1] then return {'done', done[1], done[2], done[3]} end
 local a = P .. 'acct:' .. account
-local limit = redis.call('HGET', a, 'limit')
+local limit = redis.call('HGET', a, 'lim')
 if not limit then return {'unknown'} end
 local after = tonumber(limit) + tonumber(amount)
 if after > tonumber(ARGV[5]) then return {'capacity'} end
 after = string.format('%d', after)
-redis.call('HSET', a, 'limit', after)
+redis.call('HSET', a, 'lim', after)
 redis.call('HSET', t, 'account', account, 'amount', amount, 'after', after)
 return {'ok', account, amount, after}
 """

@@ -1,25 +1,23 @@
-"""The ledger over SQL, shared by the SQLite and PostgreSQL backends.
+"""The ledger in plain SQL, as SQLite runs it.
 
-Tables (``{p}`` is the schema prefix):
+Tables (created by [`promocore.backends.migrations`][promocore.backends.migrations]):
 
-* ``{p}ledger_accounts``: one row per account (name, kind, currency, limit).
-* ``{p}ledger_counters``: reserved and committed amounts per account and subject
+* ``ledger_accounts``: one row per account (name, kind, currency, limit).
+* ``ledger_counters``: reserved and committed amounts per account and subject
   (subject ``''`` for budgets and stock).
-* ``{p}ledger_reservations``: every reservation ever made, by key, with its grants
-  (JSON), status and expiry; a partial index on the expiry of held ones finds the
-  expired quickly.
-* ``{p}ledger_top_ups``: every top-up, by key.
+* ``ledger_reservations``: every reservation ever made (until purged), by key, with its grants
+  (JSON), status, expiry and when it was settled; partial indexes on the expiry of held ones and
+  on the settling time of the others find expired and purgeable ones quickly.
+* ``ledger_top_ups``: every top-up, by key.
 
 Before any call reads or draws counters, every held reservation past its expiry
 is given back (each in its own short transaction), so counters never include
 expired holds.
 
-Locking: every transaction that changes counters locks the reservation row
-first and then the counter rows in (account, subject) order, so two transactions
-never wait on each other in a cycle. On SQLite, ``BEGIN IMMEDIATE`` takes the
-whole file instead. [`PostgresLedger`][promocore.ledger.postgres.PostgresLedger] runs
-reserve and settle as server-side functions that keep the same order, and the
-rest (accounts, top-ups, balances, sweeps) through this class.
+Every transaction that changes something is one ``BEGIN IMMEDIATE`` transaction, which holds
+the file's write lock, so transactions never interleave.
+[`PostgresLedger`][promocore.ledger.postgres.PostgresLedger] keeps the same tables and rules in
+server-side functions instead.
 """
 
 from __future__ import annotations
@@ -28,17 +26,15 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from promocore.backends.database import Database, Row, Tx, in_transaction, placeholders
-from promocore.errors import ValidationError
-from promocore.ledger.clock import Clock, from_micros, system_clock, to_micros
+from promocore.backends.clock import Clock, from_micros, system_clock, to_micros
+from promocore.backends.database import SQLITE, Database, Row, Tx, in_transaction
+from promocore.ledger._batch import reserve_each
 from promocore.ledger.errors import (
-    AccountConflictError,
     CapacityError,
     IdempotencyKeyReusedError,
-    ReservationClosedError,
+    LedgerError,
     ReservationRefusedError,
     UnknownAccountError,
-    UnknownReservationError,
 )
 from promocore.ledger.inputs import MAX_AMOUNT
 from promocore.ledger.model import (
@@ -55,17 +51,24 @@ from promocore.ledger.planning import (
     CounterId,
     check_balance,
     check_balance_subject,
+    check_commit_now,
+    check_defined,
     check_fit,
     check_key,
+    check_purge,
     check_reserve,
+    check_spec,
     check_sweep,
     check_top_up,
+    committed_now,
     counter_id,
     decode_grants,
     encode_grants,
     fingerprint,
     plan,
+    settled,
 )
+from promocore.ledger.protocol import Archive, Request
 
 _HELD = ReservationStatus.HELD.value
 T = TypeVar("T")
@@ -101,68 +104,45 @@ def _retry_raced(call: Callable[[], T], attempts: int = 100) -> T:
 
 
 class SqlLedger:
-    """A [`Ledger`][promocore.ledger.Ledger] over a SQL database.
+    """A [`Ledger`][promocore.ledger.Ledger] over a SQLite database.
 
-    Use [`SqliteLedger`][promocore.ledger.sqlite.SqliteLedger] or
-    [`PostgresLedger`][promocore.ledger.postgres.PostgresLedger]; this class holds what
-    they share.
+    Use [`SqliteLedger`][promocore.ledger.sqlite.SqliteLedger], which opens the file.
     """
 
-    def __init__(self, db: Database, *, prefix: str = "", clock: Clock = system_clock) -> None:
+    def __init__(self, db: Database, *, clock: Clock = system_clock) -> None:
         self._db = db
         self._clock = clock
-        self._p = prefix
-
-    def _q(self, sql: str) -> str:
-        lock = self._db.lock_rows
-        return (
-            sql.replace("{p}", self._p)
-            .replace("{lock_c}", f"{lock} OF c" if lock else "")
-            .replace("{lock}", lock)
-        )
 
     # -- accounts ---------------------------------------------------------------------------
 
     def define(self, spec: AccountSpec) -> AccountSpec:
         """Create an account unless it exists (see `Ledger.define`)."""
-        if not isinstance(spec, AccountSpec):
-            raise ValidationError.single(
-                "spec", f"must be an AccountSpec, got {type(spec).__name__}"
-            )
+        check_spec(spec)
 
         def work(tx: Tx) -> AccountSpec:
             tx.run(
-                self._q(
-                    "INSERT INTO {p}ledger_accounts (name, kind, currency, limit_amount)"
+                (
+                    "INSERT INTO ledger_accounts (name, kind, currency, limit_amount)"
                     " VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING"
                 ),
                 (spec.name, spec.kind.value, spec.currency, spec.limit),
             )
             if spec.kind is not AccountKind.USAGE:
                 tx.run(
-                    self._q(
-                        "INSERT INTO {p}ledger_counters (account, subject, reserved, committed)"
+                    (
+                        "INSERT INTO ledger_counters (account, subject, reserved, committed)"
                         " VALUES (?, '', 0, 0) ON CONFLICT (account, subject) DO NOTHING"
                     ),
                     (spec.name,),
                 )
             row = tx.one(
-                self._q(
-                    "SELECT name, kind, currency, limit_amount FROM {p}ledger_accounts"
-                    " WHERE name = ?"
-                ),
+                ("SELECT name, kind, currency, limit_amount FROM ledger_accounts WHERE name = ?"),
                 (spec.name,),
             )
             assert row is not None
             return account_from_row(row)
 
-        stored = in_transaction(self._db, work)
-        if (stored.kind, stored.currency) != (spec.kind, spec.currency):
-            raise AccountConflictError(
-                f"account {spec.name!r} exists as {stored.kind.value}"
-                f"{' in ' + stored.currency if stored.currency else ''}"
-            )
-        return stored
+        return check_defined(spec, in_transaction(self._db, work))
 
     def top_up(self, key: str, account: str, amount: int) -> AccountSpec:
         """Raise an account's limit (see `Ledger.top_up`)."""
@@ -170,7 +150,7 @@ class SqlLedger:
 
         def work(tx: Tx) -> AccountSpec:
             done = tx.one(
-                self._q("SELECT account, amount, limit_after FROM {p}ledger_top_ups WHERE key = ?"),
+                ("SELECT account, amount, limit_after FROM ledger_top_ups WHERE key = ?"),
                 (key,),
             )
             spec = self._account(tx, account, "account", lock=done is None)
@@ -181,8 +161,8 @@ class SqlLedger:
             if spec.limit + amount > MAX_AMOUNT:
                 raise CapacityError(f"account {account!r}: limit would exceed {MAX_AMOUNT}")
             inserted = tx.run(
-                self._q(
-                    "INSERT INTO {p}ledger_top_ups (key, account, amount, limit_after)"
+                (
+                    "INSERT INTO ledger_top_ups (key, account, amount, limit_after)"
                     " VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING"
                 ),
                 (key, account, amount, spec.limit + amount),
@@ -190,9 +170,7 @@ class SqlLedger:
             if inserted != 1:
                 raise Raced
             tx.run(
-                self._q(
-                    "UPDATE {p}ledger_accounts SET limit_amount = limit_amount + ? WHERE name = ?"
-                ),
+                ("UPDATE ledger_accounts SET limit_amount = limit_amount + ? WHERE name = ?"),
                 (amount, account),
             )
             return AccountSpec(spec.name, spec.kind, spec.limit + amount, spec.currency)
@@ -201,10 +179,7 @@ class SqlLedger:
 
     def _account(self, tx: Tx, name: str, path: str, *, lock: bool = False) -> AccountSpec:
         row = tx.one(
-            self._q(
-                "SELECT name, kind, currency, limit_amount FROM {p}ledger_accounts WHERE name = ?"
-                + ("{lock}" if lock else "")
-            ),
+            ("SELECT name, kind, currency, limit_amount FROM ledger_accounts WHERE name = ?" + ""),
             (name,),
         )
         if row is None:
@@ -223,20 +198,36 @@ class SqlLedger:
     ) -> Reservation:
         """Draw every item at once, or none (see `Ledger.reserve`)."""
         draws = check_reserve(key, items, ttl, now)
+        return self._draw(key, draws, ttl, now)
+
+    def reserve_and_commit(
+        self, key: str, items: Sequence[Draw], *, now: datetime | None = None
+    ) -> Reservation:
+        """Draw every item and spend it at once (see `Ledger.reserve_and_commit`)."""
+        draws = check_commit_now(key, items, now)
+        return committed_now(key, self._draw(key, draws, None, now))
+
+    def reserve_many(
+        self,
+        requests: Sequence[Request],
+        ttl: timedelta | None = None,
+        *,
+        commit: bool = False,
+        now: datetime | None = None,
+    ) -> list[Reservation | LedgerError]:
+        """Make each reservation of a batch (see `Ledger.reserve_many`)."""
+        return reserve_each(self, requests, ttl, commit, now)
+
+    def _draw(
+        self, key: str, draws: Sequence[Draw], ttl: timedelta | None, now: datetime | None
+    ) -> Reservation:
         moment = now or self._clock()
         digest = fingerprint(draws)
-        self._reclaim_before_reserve(moment)
-        return _retry_raced(lambda: self._reserve_once(key, draws, digest, moment, ttl))
-
-    def _reclaim_before_reserve(self, moment: datetime) -> None:
         self._reclaim(moment)
-
-    def _reserve_once(
-        self, key: str, draws: Sequence[Draw], digest: str, moment: datetime, ttl: timedelta
-    ) -> Reservation:
-        """Make the reservation in one transaction; raise ``Raced`` to be run again."""
-        return in_transaction(
-            self._db, lambda tx: self._reserve(tx, key, draws, digest, moment, ttl)
+        return _retry_raced(
+            lambda: in_transaction(
+                self._db, lambda tx: self._reserve(tx, key, draws, digest, moment, ttl)
+            )
         )
 
     def _reserve(
@@ -246,17 +237,20 @@ class SqlLedger:
         draws: Sequence[Draw],
         digest: str,
         moment: datetime,
-        ttl: timedelta,
+        ttl: timedelta | None,
     ) -> Reservation:
         found = self._find(tx, key, lock=True)
         if found is not None:
             if found[0] != digest:
                 raise IdempotencyKeyReusedError(key)
-            return self._settle(tx, key, found[1], moment)
+            view = self._settle(tx, key, found[1], moment)
+            if ttl is None and view.status is ReservationStatus.HELD:
+                view = self._close(tx, view, ReservationStatus.COMMITTED, moment)
+            return view
         ids = sorted({counter_id(d) for d in draws})
         tx.many(
-            self._q(
-                "INSERT INTO {p}ledger_counters (account, subject, reserved, committed)"
+            (
+                "INSERT INTO ledger_counters (account, subject, reserved, committed)"
                 " VALUES (?, ?, 0, 0) ON CONFLICT (account, subject) DO NOTHING"
             ),
             [cid for cid in ids if cid[1]],
@@ -277,35 +271,39 @@ class SqlLedger:
             if self._find(tx, key, lock=False) is not None:
                 raise Raced from None
             raise
-        expires = to_micros(moment + ttl)
+        commit = ttl is None
+        now_us = to_micros(moment)
+        expires = now_us if ttl is None else to_micros(moment + ttl)
+        status = ReservationStatus.COMMITTED if commit else ReservationStatus.HELD
         inserted = tx.one(
-            self._q(
-                "INSERT INTO {p}ledger_reservations"
-                " (key, fingerprint, grants, status, expires_us, created_us)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING key"
+            (
+                "INSERT INTO ledger_reservations"
+                " (key, fingerprint, grants, status, expires_us, created_us, closed_us)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING key"
             ),
-            (key, digest, encode_grants(grants), _HELD, expires, to_micros(moment)),
-        )
+            (
+                key, digest, encode_grants(grants), status.value, expires, now_us,
+                now_us if commit else None,
+            ),
+        )  # fmt: skip
         if inserted is None:
             raise Raced
+        column = "committed" if commit else "reserved"
         tx.many(
-            self._q(
-                "UPDATE {p}ledger_counters SET reserved = reserved + ?"
-                " WHERE account = ? AND subject = ?"
-            ),
+            f"UPDATE ledger_counters SET {column} = {column} + ? WHERE account = ? AND subject = ?",
             [(g.amount, acc, sub) for (acc, sub), g in _by_counter(grants)],
         )
-        return Reservation(key, grants, from_micros(expires), ReservationStatus.HELD)
+        return Reservation(key, grants, from_micros(expires), status)
 
     def _lock_counters(self, tx: Tx, ids: Sequence[CounterId]) -> dict[CounterId, Counter]:
         """Read and lock the counters ``ids``, in (account, subject) order."""
         where = " OR ".join("(c.account = ? AND c.subject = ?)" for _ in ids)
         rows = tx.all(
-            self._q(
+            (
                 "SELECT a.name, a.kind, a.currency, a.limit_amount, c.subject, c.reserved,"
-                " c.committed FROM {p}ledger_counters c"
-                " JOIN {p}ledger_accounts a ON a.name = c.account"
-                f" WHERE {where} ORDER BY c.account, c.subject{{lock_c}}"
+                " c.committed FROM ledger_counters c"
+                " JOIN ledger_accounts a ON a.name = c.account"
+                f" WHERE {where} ORDER BY c.account, c.subject"
             ),
             [part for cid in ids for part in cid],
         )
@@ -316,9 +314,9 @@ class SqlLedger:
 
     def _specs(self, tx: Tx, names: Sequence[str]) -> dict[str, AccountSpec]:
         rows = tx.all(
-            self._q(
-                "SELECT name, kind, currency, limit_amount FROM {p}ledger_accounts"
-                f" WHERE name IN ({placeholders(len(names))})"
+            (
+                "SELECT name, kind, currency, limit_amount FROM ledger_accounts"
+                f" WHERE name IN ({SQLITE.params(len(names))})"
             ),
             names,
         )
@@ -326,9 +324,8 @@ class SqlLedger:
 
     def _find(self, tx: Tx | None, key: str, *, lock: bool) -> tuple[str, Reservation] | None:
         """Read a reservation in ``tx`` (locking its row), or on its own when ``tx`` is None."""
-        sql = self._q(
-            "SELECT fingerprint, grants, status, expires_us FROM {p}ledger_reservations"
-            " WHERE key = ?" + ("{lock}" if lock else "")
+        sql = (
+            "SELECT fingerprint, grants, status, expires_us FROM ledger_reservations WHERE key = ?"
         )
         if tx is None:
             rows = self._db.query(sql, (key,))
@@ -337,14 +334,7 @@ class SqlLedger:
             row = tx.one(sql, (key,))
         if row is None:
             return None
-        digest, grants, status, expires = row
-        view = Reservation(
-            key,
-            decode_grants(str(grants)),
-            from_micros(int(expires)),
-            ReservationStatus(status),
-        )
-        return str(digest), view
+        return str(row[0]), _reservation_of((key, *row[1:]))
 
     def _settle(self, tx: Tx, key: str, view: Reservation, moment: datetime) -> Reservation:
         """Expire ``view`` if it is held past its time; the row must be locked."""
@@ -358,14 +348,14 @@ class SqlLedger:
         """Move a held reservation, whose row ``tx`` has locked, to ``status``."""
         spent = 1 if status is ReservationStatus.COMMITTED else 0
         tx.many(
-            self._q(
-                "UPDATE {p}ledger_counters SET reserved = reserved - ?, committed = committed + ?"
+            (
+                "UPDATE ledger_counters SET reserved = reserved - ?, committed = committed + ?"
                 " WHERE account = ? AND subject = ?"
             ),
             [(g.amount, g.amount * spent, acc, sub) for (acc, sub), g in _by_counter(view.grants)],
         )
-        tx.send(
-            self._q("UPDATE {p}ledger_reservations SET status = ?, closed_us = ? WHERE key = ?"),
+        tx.run(
+            ("UPDATE ledger_reservations SET status = ?, closed_us = ? WHERE key = ?"),
             (status.value, to_micros(moment), view.key),
         )
         return Reservation(view.key, view.grants, view.expires_at, status)
@@ -396,15 +386,8 @@ class SqlLedger:
     ) -> Reservation:
         check_key(key, now)
         moment = now or self._clock()
-        settled = self._settle_key(key, moment, status)
-        if settled is None:
-            raise UnknownReservationError(key)
-        view = settled[0]
-        if view.status is status:
-            return view
-        if status is ReservationStatus.RELEASED and view.status is ReservationStatus.EXPIRED:
-            return view
-        raise ReservationClosedError(key, view.status, action)
+        found = self._settle_key(key, moment, status)
+        return settled(key, None if found is None else found[0], status)
 
     def commit(self, key: str, *, now: datetime | None = None) -> Reservation:
         """Spend a held reservation (see `Ledger.commit`)."""
@@ -441,9 +424,9 @@ class SqlLedger:
         moment = now or self._clock()
         self._reclaim(moment)
         rows = self._db.query(
-            self._q(
+            (
                 "SELECT a.name, a.kind, a.currency, a.limit_amount, c.reserved, c.committed"
-                " FROM {p}ledger_accounts a LEFT JOIN {p}ledger_counters c"
+                " FROM ledger_accounts a LEFT JOIN ledger_counters c"
                 " ON c.account = a.name AND c.subject = ? WHERE a.name = ?"
             ),
             (subject or "", account),
@@ -463,8 +446,8 @@ class SqlLedger:
 
     def _expired(self, moment: datetime, limit: int) -> list[str]:
         rows = self._db.query(
-            self._q(
-                "SELECT key FROM {p}ledger_reservations WHERE status = ? AND expires_us <= ?"
+            (
+                "SELECT key FROM ledger_reservations WHERE status = ? AND expires_us <= ?"
                 " ORDER BY expires_us LIMIT ?"
             ),
             (_HELD, to_micros(moment), limit),
@@ -480,6 +463,44 @@ class SqlLedger:
             if len(keys) < batch:
                 return
 
+    def purge(
+        self,
+        older_than: timedelta,
+        *,
+        now: datetime | None = None,
+        batch: int = 1000,
+        archive: Archive | None = None,
+    ) -> int:
+        """Delete reservations settled more than ``older_than`` ago (see `Ledger.purge`)."""
+        check_purge(older_than, now, batch)
+        cutoff = to_micros((now or self._clock()) - older_than)
+
+        def work(tx: Tx) -> int:
+            rows = tx.all(
+                "SELECT key, grants, status, expires_us FROM ledger_reservations"
+                " WHERE status <> 'held' AND closed_us < ? ORDER BY closed_us LIMIT ?",
+                (cutoff, batch),
+            )
+            if archive is not None and rows:
+                archive([_reservation_of(row) for row in rows])
+            tx.many("DELETE FROM ledger_reservations WHERE key = ?", [(row[0],) for row in rows])
+            return len(rows)
+
+        total = 0
+        while True:
+            count = in_transaction(self._db, work)
+            total += count
+            if count < batch:
+                return total
+
     def close(self) -> None:
         """Close the database connection."""
         self._db.close()
+
+
+def _reservation_of(row: Row) -> Reservation:
+    """Build a reservation from a (key, grants, status, expires_us) row."""
+    key, grants, status, expires = row
+    return Reservation(
+        str(key), decode_grants(str(grants)), from_micros(int(expires)), ReservationStatus(status)
+    )

@@ -1,15 +1,16 @@
 """Built-in mechanics. Each module is a plugin registered exactly like a third-party one.
 
-The params of the stateless pricing shapes are importable from here
-(``from promocore.mechanics import PriceOffParams, TieredDiscountParams``); each loads on
-first use. The stateful games keep their params in their own packages.
+The stateless pricing shapes live here (``price_off``, ``tiered_discount``), and their
+params are importable from here (``from promocore.mechanics import PriceOffParams``), each
+loaded on first use; the mechanics of the promotion games live in their game's
+``mechanic`` module ([`promocore.games`][promocore.games]).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from promocore._lazy import lazy_exports
+from promocore.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from promocore.mechanics.price_off import PriceOffParams as PriceOffParams
@@ -20,12 +21,12 @@ if TYPE_CHECKING:
 #: Modules registered by [`make_plugin_manager`][promocore.plugins.make_plugin_manager],
 #: by plugin name.
 BUILTIN_PLUGINS: dict[str, str] = {
-    "promocore.bargain": "promocore.mechanics.bargain.mechanic",
-    "promocore.commission": "promocore.mechanics.commission",
-    "promocore.coupon": "promocore.mechanics.coupon",
-    "promocore.points_earning": "promocore.mechanics.points_earning",
-    "promocore.points_redemption": "promocore.mechanics.points_redemption",
-    "promocore.presale": "promocore.mechanics.presale.mechanic",
+    "promocore.bargain": "promocore.games.bargain.mechanic",
+    "promocore.commission": "promocore.games.commission.mechanic",
+    "promocore.coupon": "promocore.games.coupons.mechanic",
+    "promocore.invite": "promocore.games.invites.mechanic",
+    "promocore.points": "promocore.games.points.mechanic",
+    "promocore.presale": "promocore.games.presale.mechanic",
     "promocore.price_off": "promocore.mechanics.price_off",
     "promocore.tiered_discount": "promocore.mechanics.tiered_discount",
 }

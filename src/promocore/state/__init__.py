@@ -7,8 +7,7 @@ state machines: pure transitions over frozen attrs values. A
 an optional due time. Writes are compare-and-set:
 [`Store.save`][promocore.state.protocol.Store.save] names the version it read, and a writer that
 lost a race gets a [`VersionConflictError`][promocore.state.errors.VersionConflictError] and tries
-again, which [`update`][promocore.state.retry.update] and
-[`TypedStore.update`][promocore.state.typed.TypedStore.update] do for you.
+again, which the game [`Runner`][promocore.games.runtime.Runner] does for you.
 [`TypedStore`][promocore.state.typed.TypedStore] with a [`Codec`][promocore.state.typed.Codec]
 stores attrs objects directly.
 
@@ -25,13 +24,12 @@ from promocore.state.errors import (
     VersionConflictError,
 )
 from promocore.state.memory import MemoryStore
-from promocore.state.protocol import Store
+from promocore.state.protocol import AsyncStore, Store
 from promocore.state.record import JSONObject, Record
-from promocore.state.retry import Change, retry_on_conflict, update
 from promocore.state.typed import Codec, TypedStore, Versioned, make_converter
 
 __all__ = [
-    "Change",
+    "AsyncStore",
     "Codec",
     "JSONObject",
     "MemoryStore",
@@ -44,6 +42,4 @@ __all__ = [
     "VersionConflictError",
     "Versioned",
     "make_converter",
-    "retry_on_conflict",
-    "update",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from promocore import errors
 from promocore.errors import PromocoreError
 
 
@@ -9,11 +10,11 @@ class StoreError(PromocoreError):
     """Root of the errors raised by a store."""
 
 
-class VersionConflictError(StoreError):
+class VersionConflictError(StoreError, errors.VersionConflictError):
     """A compare-and-set lost: the record is not at the version the caller read.
 
     Another writer got there first. Read the record again, re-apply the change and
-    retry; [`promocore.state.update`][promocore.state.update] does exactly that.
+    retry; the game [`Runner`][promocore.games.runtime.Runner] does exactly that.
 
     Attributes:
         kind: The record's kind.
@@ -32,7 +33,7 @@ class VersionConflictError(StoreError):
         super().__init__(f"{kind} {id!r}: expected {wanted}, found {found}")
 
 
-class RecordNotFoundError(StoreError, LookupError):
+class RecordNotFoundError(StoreError, errors.NotFoundError):
     """No record of this kind has this id."""
 
     def __init__(self, kind: str, id: str) -> None:

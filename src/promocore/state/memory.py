@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 
-from promocore.ledger.clock import from_micros, to_micros
+from promocore.backends.clock import from_micros, to_micros
 from promocore.state.errors import VersionConflictError
 from promocore.state.record import (
     JSONObject,

@@ -73,3 +73,40 @@ class Store(Protocol):
     def close(self) -> None:
         """Free the connections the store holds."""
         ...
+
+
+@runtime_checkable
+class AsyncStore(Protocol):
+    """The [`Store`][promocore.state.protocol.Store] protocol for asyncio code.
+
+    Every method is the coroutine twin of the ``Store`` method of the same name, with the same
+    arguments, results and errors.
+    """
+
+    async def get(self, kind: str, id: str) -> Record | None:
+        """See [`Store.get`][promocore.state.protocol.Store.get]."""
+        ...
+
+    async def save(
+        self,
+        kind: str,
+        id: str,
+        payload: JSONObject,
+        *,
+        expected_version: int,
+        due: datetime | None = None,
+    ) -> Record:
+        """See [`Store.save`][promocore.state.protocol.Store.save]."""
+        ...
+
+    async def delete(self, kind: str, id: str, *, expected_version: int) -> None:
+        """See [`Store.delete`][promocore.state.protocol.Store.delete]."""
+        ...
+
+    async def due(self, kind: str, before: datetime, *, limit: int = 100) -> list[Record]:
+        """See [`Store.due`][promocore.state.protocol.Store.due]."""
+        ...
+
+    async def close(self) -> None:
+        """Free the connections the store holds."""
+        ...

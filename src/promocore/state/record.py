@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from promocore.ledger.inputs import check_moment, check_name
+from promocore.backends.names import check_moment, check_name
 from promocore.validation import Checks
 
 #: A JSON object: what a record's payload is.

@@ -1,17 +1,20 @@
 """The store over SQL, shared by the SQLite and PostgreSQL backends.
 
-One table, ``{p}state_records``: (kind, id) primary key, version, payload and
-``due_us`` (microseconds since the Unix epoch, or NULL), indexed by
-(kind, due_us) for expiry sweeps. A save is one conditional INSERT or UPDATE,
-which the database applies atomically.
+One table, ``state_records`` (in the PostgreSQL schema): (kind, id) primary key, version,
+payload and ``due_us`` (microseconds since the Unix epoch, or NULL), indexed by (kind, due_us)
+for expiry sweeps. A save is one conditional INSERT or UPDATE, which the database applies
+atomically; only a lost race costs a second statement, to report the version found.
+[`SqlStore`][promocore.state.sql.SqlStore] runs the statements on a sync database;
+[`AsyncPostgresStore`][promocore.state.postgres.AsyncPostgresStore] runs the same ones on
+psycopg's asyncio connections.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from promocore.backends.database import Database, Row, Tx, in_transaction
-from promocore.ledger.clock import from_micros, to_micros
+from promocore.backends.clock import from_micros, to_micros
+from promocore.backends.database import Database, Dialect, Row
 from promocore.state.errors import VersionConflictError
 from promocore.state.record import (
     JSONObject,
@@ -24,6 +27,63 @@ from promocore.state.record import (
 )
 
 
+class StoreStatements:
+    """The store's statements in one database's spelling."""
+
+    def __init__(self, d: Dialect) -> None:
+        t, x = f"{d.prefix}state_records", d.param
+        payload = d.jsonb.replace("{}", x)
+        columns = "kind, id, version, payload, due_us"
+        self.get = f"SELECT {columns} FROM {t} WHERE kind = {x} AND id = {x}"
+        self.version = f"SELECT version FROM {t} WHERE kind = {x} AND id = {x}"
+        self.insert = (
+            f"INSERT INTO {t} ({columns}) VALUES ({x}, {x}, 1, {payload}, {x})"
+            " ON CONFLICT (kind, id) DO NOTHING RETURNING version"
+        )
+        self.update = (
+            f"UPDATE {t} SET version = {x}, payload = {payload}, due_us = {x}"
+            f" WHERE kind = {x} AND id = {x} AND version = {x} RETURNING version"
+        )
+        self.delete = (
+            f"DELETE FROM {t} WHERE kind = {x} AND id = {x} AND version = {x} RETURNING version"
+        )
+        self.due = (
+            f"SELECT {columns} FROM {t}"
+            f" WHERE kind = {x} AND due_us IS NOT NULL AND due_us <= {x}"
+            f" ORDER BY due_us, id{d.text_order} LIMIT {x}"
+        )
+
+    def save(
+        self, kind: str, id: str, text: str, expected: int, due_us: int | None
+    ) -> tuple[str, tuple[object, ...]]:
+        """Return the statement and parameters of a save."""
+        if expected == 0:
+            return self.insert, (kind, id, text, due_us)
+        return self.update, (expected + 1, text, due_us, kind, id, expected)
+
+
+def saved(
+    kind: str, id: str, text: str, expected: int, due_us: int | None, rows: list[Row]
+) -> Record | None:
+    """Return the record a save wrote, or ``None`` when it lost the race."""
+    if not rows:
+        return None
+    due = None if due_us is None else from_micros(due_us)
+    return Record(kind, id, expected + 1, decode_payload(text), due)
+
+
+def record_of(row: Row) -> Record:
+    """Build a record from a (kind, id, version, payload, due_us) row."""
+    kind, id, version, payload, due_us = row
+    due = None if due_us is None else from_micros(int(due_us))
+    return Record(str(kind), str(id), int(version), decode_payload(payload), due)
+
+
+def actual_version(rows: list[Row]) -> int:
+    """Return the version a version query found (0 for no record)."""
+    return int(rows[0][0]) if rows else 0
+
+
 class SqlStore:
     """A [`Store`][promocore.state.Store] over a SQL database.
 
@@ -31,35 +91,15 @@ class SqlStore:
     [`PostgresStore`][promocore.state.postgres.PostgresStore].
     """
 
-    def __init__(
-        self, db: Database, *, prefix: str = "", payload_param: str = "?", id_order: str = "id"
-    ) -> None:
+    def __init__(self, db: Database) -> None:
         self._db = db
-        self._p = prefix
-        self._payload = payload_param
-        self._id_order = id_order
-
-    def _q(self, sql: str) -> str:
-        return sql.replace("{p}", self._p).replace("{payload}", self._payload)
+        self._sql = StoreStatements(db.dialect)
 
     def get(self, kind: str, id: str) -> Record | None:
         """Return the record, or ``None`` (see `Store.get`)."""
         check_address(kind, id)
-        with self._db.read() as tx:
-            row = tx.one(
-                self._q(
-                    "SELECT kind, id, version, payload, due_us FROM {p}state_records"
-                    " WHERE kind = ? AND id = ?"
-                ),
-                (kind, id),
-            )
-        return None if row is None else _record(row)
-
-    def _version(self, tx: Tx, kind: str, id: str) -> int:
-        row = tx.one(
-            self._q("SELECT version FROM {p}state_records WHERE kind = ? AND id = ?"), (kind, id)
-        )
-        return 0 if row is None else int(row[0])
+        rows = self._db.query(self._sql.get, (kind, id))
+        return record_of(rows[0]) if rows else None
 
     def save(
         self,
@@ -73,69 +113,26 @@ class SqlStore:
         """Write a record if it is still at ``expected_version`` (see `Store.save`)."""
         text = check_save(kind, id, payload, expected_version, due)
         due_us = None if due is None else to_micros(due)
-        version = expected_version + 1
-
-        def work(tx: Tx) -> int:
-            if expected_version == 0:
-                changed = tx.run(
-                    self._q(
-                        "INSERT INTO {p}state_records (kind, id, version, payload, due_us)"
-                        " VALUES (?, ?, 1, {payload}, ?) ON CONFLICT (kind, id) DO NOTHING"
-                    ),
-                    (kind, id, text, due_us),
-                )
-            else:
-                changed = tx.run(
-                    self._q(
-                        "UPDATE {p}state_records SET version = ?, payload = {payload}, due_us = ?"
-                        " WHERE kind = ? AND id = ? AND version = ?"
-                    ),
-                    (version, text, due_us, kind, id, expected_version),
-                )
-            return version if changed == 1 else -self._version(tx, kind, id)
-
-        outcome = in_transaction(self._db, work)
-        if outcome <= 0:
-            raise VersionConflictError(kind, id, expected_version, -outcome)
-        return Record(
-            kind, id, version, decode_payload(text), None if due_us is None else from_micros(due_us)
-        )
+        sql, params = self._sql.save(kind, id, text, expected_version, due_us)
+        record = saved(kind, id, text, expected_version, due_us, self._db.query(sql, params))
+        if record is None:
+            actual = actual_version(self._db.query(self._sql.version, (kind, id)))
+            raise VersionConflictError(kind, id, expected_version, actual)
+        return record
 
     def delete(self, kind: str, id: str, *, expected_version: int) -> None:
         """Delete a record if it is still at ``expected_version``."""
         check_delete(kind, id, expected_version)
-
-        def work(tx: Tx) -> int:
-            changed = tx.run(
-                self._q("DELETE FROM {p}state_records WHERE kind = ? AND id = ? AND version = ?"),
-                (kind, id, expected_version),
-            )
-            return -1 if changed == 1 else self._version(tx, kind, id)
-
-        actual = in_transaction(self._db, work)
-        if actual >= 0:
+        if not self._db.query(self._sql.delete, (kind, id, expected_version)):
+            actual = actual_version(self._db.query(self._sql.version, (kind, id)))
             raise VersionConflictError(kind, id, expected_version, actual)
 
     def due(self, kind: str, before: datetime, *, limit: int = 100) -> list[Record]:
         """Return records of ``kind`` due at or before ``before`` (see `Store.due`)."""
         check_due_query(kind, before, limit)
-        with self._db.read() as tx:
-            rows = tx.all(
-                self._q(
-                    "SELECT kind, id, version, payload, due_us FROM {p}state_records"
-                    " WHERE kind = ? AND due_us IS NOT NULL AND due_us <= ?"
-                    f" ORDER BY due_us, {self._id_order} LIMIT ?"
-                ),
-                (kind, to_micros(before), limit),
-            )
-        return [_record(row) for row in rows]
+        rows = self._db.query(self._sql.due, (kind, to_micros(before), limit))
+        return [record_of(row) for row in rows]
 
     def close(self) -> None:
         """Close the database connection."""
         self._db.close()
-
-
-def _record(row: Row) -> Record:
-    kind, id, version, payload, due_us = row
-    due = None if due_us is None else from_micros(int(due_us))
-    return Record(str(kind), str(id), int(version), decode_payload(payload), due)

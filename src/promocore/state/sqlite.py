@@ -7,20 +7,6 @@ import os
 from promocore.backends.sqlite import SqliteDatabase
 from promocore.state.sql import SqlStore
 
-#: The table [`SqliteStore`][promocore.state.sqlite.SqliteStore] creates when it is missing.
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS state_records (
-    kind TEXT NOT NULL,
-    id TEXT NOT NULL,
-    version INTEGER NOT NULL CHECK (version > 0),
-    payload TEXT NOT NULL,
-    due_us INTEGER,
-    PRIMARY KEY (kind, id)
-);
-CREATE INDEX IF NOT EXISTS state_records_due ON state_records (kind, due_us)
-    WHERE due_us IS NOT NULL
-"""
-
 
 class SqliteStore(SqlStore):
     """A [`Store`][promocore.state.Store] in a SQLite database file.
@@ -32,10 +18,10 @@ class SqliteStore(SqlStore):
         path: The database file; ``":memory:"`` for a private, throw-away one.
         timeout: Seconds a write waits for the file lock before failing.
         durable: Sync every commit to disk (see
-            `SqliteDatabase`).
+            [`SqliteDatabase`][promocore.backends.sqlite.SqliteDatabase]).
     """
 
     def __init__(
         self, path: str | os.PathLike[str], *, timeout: float = 30.0, durable: bool = True
     ) -> None:
-        super().__init__(SqliteDatabase(path, timeout=timeout, durable=durable, schema=SCHEMA))
+        super().__init__(SqliteDatabase(path, timeout=timeout, durable=durable))

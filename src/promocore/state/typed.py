@@ -6,11 +6,14 @@ A [`Codec`][promocore.state.typed.Codec] writes payloads with the storage profil
 stamps each payload with its format version under ``"$v"``. When a stored class
 changes shape, raise its ``version`` and give the steps that upgrade older payloads:
 records written before keep loading.
+
+[`TypedStore`][promocore.state.typed.TypedStore] reads and writes single versions; changing a
+state by a transition, with retries when a write loses a race, is the game
+[`Runner`][promocore.games.runtime.Runner]'s job.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Generic, TypeVar
@@ -23,11 +26,9 @@ from promocore.serialize import make_storage_converter, problems_of, storage_con
 from promocore.state.errors import RecordDecodeError, RecordNotFoundError
 from promocore.state.protocol import Store
 from promocore.state.record import JSONObject, Record, check_kind
-from promocore.state.retry import DEFAULT_ATTEMPTS, retry_on_conflict
 from promocore.validation import Checks
 
 T = TypeVar("T")
-R = TypeVar("R")
 
 #: The payload key holding the format version a codec wrote it with.
 VERSION_KEY = "$v"
@@ -181,7 +182,9 @@ class TypedStore(Generic[T]):
         >>> sessions = TypedStore(MemoryStore(), Codec(Session, "bargain.session"))
         >>> sessions.create("s1", Session(100)).version
         1
-        >>> sessions.update("s1", lambda s: attrs.evolve(s, price=s.price - 7)).value
+        >>> sessions.replace("s1", Session(93), expected_version=1).version
+        2
+        >>> sessions.require("s1").value
         Session(price=93)
     """
 
@@ -245,49 +248,6 @@ class TypedStore(Generic[T]):
     def delete(self, id: str, *, expected_version: int) -> None:
         """Delete the value if it is still at ``expected_version``."""
         self.store.delete(self.kind, id, expected_version=expected_version)
-
-    def update(
-        self,
-        id: str,
-        step: Callable[[T], T],
-        *,
-        attempts: int = DEFAULT_ATTEMPTS,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> Versioned[T]:
-        """Apply a pure ``step`` to the stored value, retrying on conflicts.
-
-        Raises:
-            RecordNotFoundError: nothing is stored under ``id``.
-            VersionConflictError: every attempt lost a race.
-        """
-        saved, _ = self.apply(id, lambda value: (step(value), None), attempts=attempts, sleep=sleep)
-        return saved
-
-    def apply(
-        self,
-        id: str,
-        step: Callable[[T], tuple[T, R]],
-        *,
-        attempts: int = DEFAULT_ATTEMPTS,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> tuple[Versioned[T], R]:
-        """Apply a pure transition returning ``(next state, result)``, retrying on conflicts.
-
-        This fits state machines whose transitions return events beside the new
-        state: ``sessions.apply(id, lambda s: cut(s, command, now))``. The result
-        of the attempt that was saved is returned; earlier attempts' are dropped.
-
-        Raises:
-            RecordNotFoundError: nothing is stored under ``id``.
-            VersionConflictError: every attempt lost a race.
-        """
-
-        def once() -> tuple[Versioned[T], R]:
-            current = self.require(id)
-            value, result = step(current.value)
-            return self.replace(id, value, expected_version=current.version), result
-
-        return retry_on_conflict(once, attempts=attempts, sleep=sleep)
 
     def due(self, before: datetime, *, limit: int = 100) -> list[Versioned[T]]:
         """Return up to ``limit`` values due at or before ``before``, earliest first."""

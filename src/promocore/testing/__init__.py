@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from promocore._lazy import lazy_exports
+from promocore.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from promocore.testing.check import LawCase as LawCase

@@ -17,6 +17,14 @@ A mechanic may carry any of these optional attributes:
 For a mechanic you cannot change, [`register_profile`][promocore.testing.profiles.register_profile]
 records the same things by mechanic name. Attributes on the mechanic win over a registered profile;
 whatever neither gives is derived (params from ``params_type``) or left out.
+
+A mechanic whose strategies live in a module of their own names it, as a string, in a
+``testing_profile`` attribute (``testing_profile = "promocore.games.bargain.strategies"``). The
+module is imported the first time [`profile_of`][promocore.testing.profiles.profile_of] is asked
+about the mechanic, and registers its profile with
+[`register_profile`][promocore.testing.profiles.register_profile] when it loads. So production code
+never imports hypothesis or a strategies module: only the testing side follows the string. Every
+built-in game's mechanic and the group-buy and flash-sale plugins work this way.
 """
 
 from __future__ import annotations
@@ -74,6 +82,7 @@ class MechanicProfile:
 
 _REGISTRY: dict[str, MechanicProfile] = {}
 _BUILTINS_LOADED: list[bool] = []
+_MODULES_LOADED: set[str] = set()
 
 
 def register_profile(
@@ -109,9 +118,25 @@ def _load_builtins() -> None:
         importlib.import_module("promocore.testing._builtin_profiles")
 
 
+def _load_named(mechanic: Mechanic) -> None:
+    """Import the module the mechanic's ``testing_profile`` names, once."""
+    module = getattr(mechanic, "testing_profile", None)
+    if isinstance(module, str) and module not in _MODULES_LOADED:
+        importlib.import_module(module)
+        _MODULES_LOADED.add(module)
+
+
 def profile_of(mechanic: Mechanic) -> MechanicProfile:
-    """Return what is known about testing ``mechanic``: its own attributes over the registry."""
+    """Return what is known about testing ``mechanic``: its own attributes over the registry.
+
+    The registry is filled first from the module the mechanic's ``testing_profile`` names,
+    if it names one.
+
+    Raises:
+        ImportError: the ``testing_profile`` module cannot be imported.
+    """
     _load_builtins()
+    _load_named(mechanic)
     registered = _REGISTRY.get(mechanic.name, MechanicProfile())
 
     def own(attribute: str, fallback: Any) -> Any:

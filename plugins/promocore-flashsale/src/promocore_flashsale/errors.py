@@ -1,10 +1,23 @@
-"""The errors flash sales raise; every one is a `PromocoreError`."""
+"""The errors flash sales raise; every one is a `PromocoreError` and a case of a shared base.
+
+A refused checkout for lack of stock or of the customer's allowance is an ``UnavailableError``,
+a move the order's state does not allow an ``IllegalTransitionError``, an unknown sku or order a
+``NotFoundError``, a reused order or refund id an ``IdempotencyConflictError``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from promocore import PromocoreError
+from promocore import (
+    IdempotencyConflictError as SharedIdempotencyConflictError,
+)
+from promocore import (
+    IllegalTransitionError,
+    NotFoundError,
+    PromocoreError,
+    UnavailableError,
+)
 
 
 class FlashSaleError(PromocoreError):
@@ -19,7 +32,7 @@ class NotInSessionError(CheckoutRefusedError):
     """No session of the sale is running now."""
 
 
-class SoldOutError(CheckoutRefusedError):
+class SoldOutError(CheckoutRefusedError, UnavailableError):
     """Too few units are left of some skus; ``skus`` names them."""
 
     def __init__(self, message: str, skus: Iterable[str]) -> None:
@@ -27,7 +40,7 @@ class SoldOutError(CheckoutRefusedError):
         super().__init__(message)
 
 
-class CustomerLimitError(CheckoutRefusedError):
+class CustomerLimitError(CheckoutRefusedError, UnavailableError):
     """The customer would buy more than the per-customer limit."""
 
 
@@ -35,13 +48,21 @@ class OneSkuPerOrderError(CheckoutRefusedError):
     """The sale allows one flash-sale sku per order."""
 
 
-class UnknownSkuError(FlashSaleError, LookupError):
+class UnknownSkuError(FlashSaleError, NotFoundError):
     """The sku is not on sale."""
 
 
-class OrderClosedError(FlashSaleError, RuntimeError):
+class OrderClosedError(FlashSaleError, IllegalTransitionError):
     """The order's hold was released, timed out, or paid already (for a release)."""
 
 
-class IdempotencyConflictError(FlashSaleError, ValueError):
-    """An order id was used again for different units."""
+class IdempotencyConflictError(FlashSaleError, SharedIdempotencyConflictError):
+    """An order id was used again for different units, or a refund id for another return."""
+
+
+class UnknownOrderError(FlashSaleError, NotFoundError):
+    """No flash-sale order has this id (in this service's store)."""
+
+
+class NotPaidError(FlashSaleError, IllegalTransitionError):
+    """Units come back only from a paid order (cancel an unpaid one)."""

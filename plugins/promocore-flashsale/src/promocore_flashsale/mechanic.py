@@ -10,7 +10,7 @@ Stock is not known while pricing: it is held at checkout
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
@@ -30,12 +30,6 @@ from promocore import (
     total,
 )
 from promocore_flashsale.params import FlashSaleParams
-
-if TYPE_CHECKING:
-    from hypothesis.strategies import SearchStrategy
-
-    from promocore import Cart
-    from promocore.testing.law import Law
 
 #: The name campaigns use in their ``mechanic`` field.
 NAME = "flash_sale"
@@ -61,6 +55,8 @@ class FlashSale:
     name: str = NAME
     stage: Stage = Stage.ITEM
     params_type: type[Any] = FlashSaleParams
+    #: Where promocore.testing finds its strategies (imported by the tests only).
+    testing_profile: str = "promocore_flashsale.strategies"
 
     def evaluate(self, context: Context) -> Proposal | Decline:
         """Price the lines of skus on sale at the flash price while a session runs."""
@@ -106,25 +102,6 @@ class FlashSale:
             ),
             closes=frozenset() if params.stacks else _CLOSED,
         )
-
-    @property
-    def laws(self) -> tuple[Law, ...]:
-        """Laws it obeys beyond the standard ones: it honours the per-order unit limit."""
-        from promocore.testing.extra_laws import RESPECTS_UNIT_LIMIT
-
-        return (RESPECTS_UNIT_LIMIT,)
-
-    def params_strategy(self, currency: str) -> SearchStrategy[FlashSaleParams]:
-        """Valid params in ``currency``, for the mechanic conformance laws (needs hypothesis)."""
-        from promocore_flashsale.strategies import flash_sale_params
-
-        return flash_sale_params(currency=currency)
-
-    def carts_strategy(self, campaign: Campaign) -> SearchStrategy[Cart]:
-        """Carts with flash-sale lines, mostly during a session, for the conformance laws."""
-        from promocore_flashsale.strategies import flash_sale_carts
-
-        return flash_sale_carts(campaign)
 
 
 MECHANIC: Mechanic = FlashSale()

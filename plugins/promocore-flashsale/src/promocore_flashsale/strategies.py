@@ -1,7 +1,8 @@
 """Hypothesis strategies for flash sales: valid params, and carts during sessions.
 
-The ``flash_sale`` mechanic offers them to [`promocore.testing`][promocore.testing] through its
-``params_strategy`` and ``carts_strategy`` methods. Importing this module needs hypothesis.
+The ``flash_sale`` mechanic names this module in its ``testing_profile``;
+[`promocore.testing`][promocore.testing] imports it and it registers its profile (and the per-order
+unit limit law the mechanic obeys). Only the tests import it (it needs hypothesis).
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ from datetime import datetime, timedelta
 from hypothesis import strategies as st
 
 from promocore import Campaign, Cart, LineItem
+from promocore.testing.extra_laws import RESPECTS_UNIT_LIMIT
+from promocore.testing.profiles import register_profile
 from promocore.testing.samples import campaign_carts, moments_within
 from promocore.testing.strategies import money
 from promocore.testing.strategies.vocabulary import SKUS
+from promocore_flashsale.mechanic import NAME
 from promocore_flashsale.params import FlashItem, FlashSaleParams, Slot
 
 
@@ -75,3 +79,10 @@ def flash_lines(draw: st.DrawFn, campaign: Campaign) -> LineItem:
 def flash_sale_carts(campaign: Campaign) -> st.SearchStrategy[Cart]:
     """Draw carts for ``campaign``: usually with a flash-sale line, usually during a session."""
     return campaign_carts(campaign, featured=flash_lines(campaign), at=in_session(campaign))
+
+
+def _params(currency: str) -> st.SearchStrategy[FlashSaleParams]:
+    return flash_sale_params(currency=currency)
+
+
+register_profile(NAME, params=_params, carts=flash_sale_carts, laws=[RESPECTS_UNIT_LIMIT])

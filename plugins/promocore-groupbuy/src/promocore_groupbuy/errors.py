@@ -1,15 +1,28 @@
-"""The errors group buys raise; every one is a `PromocoreError`."""
+"""The errors group buys raise; every one is a `PromocoreError` and a case of a shared base.
+
+An illegal move is an ``IllegalTransitionError`` (a ``RuntimeError``), an unknown team or sku a
+``NotFoundError`` (a ``LookupError``), a reused join id an ``IdempotencyConflictError`` (a
+``ValueError``), a limit used up an ``UnavailableError``: one ``except`` covers every game.
+"""
 
 from __future__ import annotations
 
-from promocore import PromocoreError
+from promocore import (
+    IdempotencyConflictError as SharedIdempotencyConflictError,
+)
+from promocore import (
+    IllegalTransitionError,
+    NotFoundError,
+    PromocoreError,
+    UnavailableError,
+)
 
 
 class GroupBuyError(PromocoreError):
     """Root of the errors of group buys."""
 
 
-class IllegalMoveError(GroupBuyError, RuntimeError):
+class IllegalMoveError(GroupBuyError, IllegalTransitionError):
     """A team or customer cannot make this move in its current state."""
 
 
@@ -33,7 +46,7 @@ class AlreadyInOpenTeamError(IllegalMoveError):
     """The customer is in another open team of the same activity."""
 
 
-class LimitReachedError(IllegalMoveError):
+class LimitReachedError(IllegalMoveError, UnavailableError):
     """A per-customer or per-order limit would be exceeded."""
 
 
@@ -41,13 +54,17 @@ class NotDueError(IllegalMoveError):
     """The team's time has not run out yet."""
 
 
-class UnknownSkuError(GroupBuyError, LookupError):
+class NotCompletedError(IllegalMoveError):
+    """Units are returned only from a team that succeeded (an expired one is refunded whole)."""
+
+
+class UnknownSkuError(GroupBuyError, NotFoundError):
     """The sku is not sold in the activity."""
 
 
-class TeamNotFoundError(GroupBuyError, LookupError):
+class TeamNotFoundError(GroupBuyError, NotFoundError):
     """No team has this id."""
 
 
-class IdempotencyConflictError(GroupBuyError, ValueError):
+class IdempotencyConflictError(GroupBuyError, SharedIdempotencyConflictError):
     """A join id (or team id) was used again for a different request."""

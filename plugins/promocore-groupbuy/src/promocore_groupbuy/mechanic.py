@@ -8,7 +8,7 @@ above the per-order limit, or of skus not in the activity, are explained and lef
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
@@ -29,12 +29,6 @@ from promocore import (
 )
 from promocore_groupbuy.lines import ACTIVITY_REF, opens_team
 from promocore_groupbuy.params import GroupBuyParams
-
-if TYPE_CHECKING:
-    from hypothesis.strategies import SearchStrategy
-
-    from promocore import Cart
-    from promocore.testing.law import Law
 
 #: The name campaigns use in their ``mechanic`` field.
 NAME = "group_buy"
@@ -88,6 +82,8 @@ class GroupBuy:
     name: str = NAME
     stage: Stage = Stage.ITEM
     params_type: type[Any] = GroupBuyParams
+    #: Where promocore.testing finds its strategies (imported by the tests only).
+    testing_profile: str = "promocore_groupbuy.strategies"
 
     def evaluate(self, context: Context) -> Proposal | Decline:
         """Price the lines bought in a team of this campaign at the group (or leader) price."""
@@ -125,25 +121,6 @@ class GroupBuy:
             + f" ({saved.display()} off)",
             closes=frozenset() if params.stacks else _CLOSED,
         )
-
-    @property
-    def laws(self) -> tuple[Law, ...]:
-        """Laws it obeys beyond the standard ones: it honours the per-order unit limit."""
-        from promocore.testing.extra_laws import RESPECTS_UNIT_LIMIT
-
-        return (RESPECTS_UNIT_LIMIT,)
-
-    def params_strategy(self, currency: str) -> SearchStrategy[GroupBuyParams]:
-        """Valid params in ``currency``, for the mechanic conformance laws (needs hypothesis)."""
-        from promocore_groupbuy.strategies import group_buy_params
-
-        return group_buy_params(currency=currency)
-
-    def carts_strategy(self, campaign: Campaign) -> SearchStrategy[Cart]:
-        """Carts with lines opening or joining teams of ``campaign``, for the conformance laws."""
-        from promocore_groupbuy.strategies import group_buy_carts
-
-        return group_buy_carts(campaign)
 
 
 MECHANIC: Mechanic = GroupBuy()

@@ -1,11 +1,12 @@
-"""Running group buys over a promocore [`Store`][promocore.state.Store].
+"""Running group buys over a promocore [`Store`][promocore.state.Store], on the game runner.
 
-The service is the imperative shell around the pure transitions: it reads a team
-or a customer's slot, applies a transition and saves the result with
-compare-and-set, retrying when another writer got there first. Opening and
-joining first claim the customer's slot (one open team per activity, the
-per-customer limit), then change the team; a join the team refuses gives its
-claim back. Every move can be retried with the same join id.
+Teams and customers' slots change only through promocore's
+[`Runner`][promocore.games.runtime.Runner] ([`TEAMS`][promocore_groupbuy.rules.TEAMS],
+[`SLOTS`][promocore_groupbuy.rules.SLOTS]): read, pure transition, save at the version read,
+retried when another writer got there first. What the service adds is the order of the writes:
+opening and joining first claim the customer's slot (one open team per activity, the
+per-customer limit), then change the team; a join the team refuses gives its claim back. Every
+move can be retried with the same join id (or refund id, for a return).
 """
 
 from __future__ import annotations
@@ -16,37 +17,37 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-import attrs
-
-from promocore import Campaign, ValidationError
-from promocore.state import Codec, Store, TypedStore, VersionConflictError, retry_on_conflict
+from promocore import Campaign, NotFoundError, ValidationError
+from promocore.games.runtime import Observer, Outcome, RetryPolicy, Runner
+from promocore.state import Store
 from promocore_groupbuy.errors import (
     IdempotencyConflictError,
     IllegalMoveError,
     TeamNotFoundError,
 )
-from promocore_groupbuy.events import Event
+from promocore_groupbuy.model import (
+    Claim,
+    ClaimUnits,
+    CustomerSlot,
+    Event,
+    Expire,
+    Join,
+    Refund,
+    Return,
+    Team,
+    TeamStatus,
+    Unclaim,
+)
 from promocore_groupbuy.params import GroupBuyParams
-from promocore_groupbuy.slots import Claim, CustomerSlot, claim, slot_id, unclaim
-from promocore_groupbuy.team import Team, TeamStatus
-from promocore_groupbuy.transitions import Command, Expire, Join, Refund, open_team, transition
+from promocore_groupbuy.rules import SLOTS, TEAMS, open_team, slot_id, transition
 
 #: Record kind of teams.
-TEAM_KIND = "group_buy.team"
+TEAM_KIND = TEAMS.kind
 #: Record kind of customers' slots.
-SLOT_KIND = "group_buy.slot"
+SLOT_KIND = SLOTS.kind
 
-
-def _team_due(team: Team) -> datetime | None:
-    return team.due
-
-
-@attrs.frozen
-class Outcome:
-    """A team after a move, and the events the move caused (none for a retry)."""
-
-    team: Team
-    events: tuple[Event, ...] = ()
+#: What a move on a team returns.
+TeamOutcome = Outcome[Team, Event]
 
 
 def _params(campaign: Campaign) -> GroupBuyParams:
@@ -66,6 +67,7 @@ class GroupBuyService:
             opening or joining another team of the activity.
         new_id: Makes team and join ids when none are given.
         sleep: How to wait between attempts (tests pass a no-op).
+        observer: Receives every team event saved (see promocore's ``Runner``).
     """
 
     def __init__(
@@ -76,14 +78,15 @@ class GroupBuyService:
         claim_grace: timedelta = timedelta(minutes=5),
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
         sleep: Callable[[float], None] = time.sleep,
+        observer: Observer | None = None,
     ) -> None:
         self.store = store
         self.attempts = attempts
         self.claim_grace = claim_grace
         self._new_id = new_id
-        self._sleep = sleep
-        self.teams = TypedStore(store, Codec(Team, TEAM_KIND, due=_team_due))
-        self.slots = TypedStore(store, Codec(CustomerSlot, SLOT_KIND))
+        retry = RetryPolicy(attempts=attempts, sleep=sleep)
+        self.teams = Runner(store, TEAMS, retry=retry, observer=observer)
+        self.slots = Runner(store, SLOTS, retry=retry)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -93,10 +96,7 @@ class GroupBuyService:
         Raises:
             TeamNotFoundError: no team has this id.
         """
-        found = self.teams.get(team_id)
-        if found is None:
-            raise TeamNotFoundError(f"no team with id {team_id!r}")
-        return found.value
+        return self.teams.require(team_id).value
 
     def open_team_of(self, activity: str, customer: str, *, now: datetime) -> Team | None:
         """Return the team of ``activity`` the customer is in that still takes members."""
@@ -119,7 +119,7 @@ class GroupBuyService:
         *,
         now: datetime,
         team_id: str | None = None,
-    ) -> Outcome:
+    ) -> TeamOutcome:
         """Open a team of ``sku`` with ``leader`` as its first member.
 
         Args:
@@ -142,13 +142,13 @@ class GroupBuyService:
         team, events = open_team(tid, campaign.id, params, sku, leader, quantity, tid, now)
         existing = self.teams.get(tid)
         if existing is not None:
-            return Outcome(_same_team(existing.value, team))
+            _same_team(existing.value, team)
+            return Outcome(id=tid, state=existing.value, version=existing.version, replayed=True)
         self._claim(campaign, params, leader, Claim(tid, tid, quantity, now), now)
-        try:
-            self.teams.create(tid, team)
-        except VersionConflictError:
-            return Outcome(_same_team(self.team(tid), team))
-        return Outcome(team, events)
+        outcome = self.teams.create(tid, team, events, now=now)
+        if outcome.replayed:
+            _same_team(outcome.state, team)
+        return outcome
 
     def join(
         self,
@@ -159,7 +159,7 @@ class GroupBuyService:
         *,
         now: datetime,
         join_id: str | None = None,
-    ) -> Outcome:
+    ) -> TeamOutcome:
         """Join a team at the group price.
 
         Args:
@@ -185,29 +185,48 @@ class GroupBuyService:
         if current is None or current.value.activity != campaign.id:
             raise TeamNotFoundError(f"no team {team_id!r} in group buy {campaign.id!r}")
         if current.value.by_join(jid) is not None:
-            return Outcome(transition(current.value, command, now)[0])
+            state, _ = transition(current.value, command, now)  # refuses another request
+            return Outcome(id=team_id, state=state, version=current.version, replayed=True)
         transition(current.value, command, now)  # refuse early what the team refuses now
         self._claim(campaign, params, customer, Claim(jid, team_id, quantity, now), now)
         try:
-            return self._move(team_id, command, now)
+            return self.teams.apply(team_id, command, now=now)
         except IllegalMoveError:
             self._unclaim(campaign.id, customer, jid)
             raise
 
-    def sweep(self, *, now: datetime, limit: int = 100) -> list[Outcome]:
+    def return_units(
+        self, team_id: str, join_id: str, refund_id: str, units: int, *, now: datetime
+    ) -> TeamOutcome:
+        """Take ``units`` of a member's units back from a team that succeeded.
+
+        The [`MemberReturned`][promocore_groupbuy.model.MemberReturned] event carries the
+        refund: the units' share of what the member paid (never the list price), everything
+        left for the last units. The team stays full, and the units keep counting against the
+        member's per-customer limit. A retry with the same ``refund_id`` changes nothing.
+
+        Raises:
+            TeamNotFoundError: no such team, or no such join in it.
+            NotCompletedError: the team did not succeed (an expired one is refunded whole).
+            ValidationError: more units than the member kept.
+            IdempotencyConflictError: ``refund_id`` was used for another return.
+        """
+        return self.teams.apply(team_id, Return(join_id, refund_id, units), now=now)
+
+    def sweep(self, *, now: datetime, limit: int = 100) -> list[TeamOutcome]:
         """Close up to ``limit`` teams whose time ran out, and refund the expired ones.
 
         A team with enough members completes with filler seats; any other expires and
         is refunded in the same sweep (the
-        [`MemberRefunded`][promocore_groupbuy.events.MemberRefunded] events carry each member's
+        [`MemberRefunded`][promocore_groupbuy.model.MemberRefunded] events carry each member's
         amount, for the payment system), and its members' units stop counting against their
         per-customer limits. Safe to run from several processes at once, and to run again after a
         sweep stopped halfway.
         """
-        outcomes: list[Outcome] = []
+        outcomes: list[TeamOutcome] = []
         for due in self.teams.due(now, limit=limit):
             with contextlib.suppress(IllegalMoveError):
-                expired = self._move(due.id, Expire(), now)
+                expired = self.teams.apply(due.id, Expire(), now=now)
                 if expired.events:
                     outcomes.append(expired)
             team = self.team(due.id)
@@ -216,54 +235,29 @@ class GroupBuyService:
             for member in team.members:
                 self._unclaim(team.activity, member.customer, member.join_id)
             with contextlib.suppress(IllegalMoveError):
-                refunded = self._move(due.id, Refund(), now)
+                refunded = self.teams.apply(due.id, Refund(), now=now)
                 if refunded.events:
                     outcomes.append(refunded)
         return outcomes
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _move(self, team_id: str, command: Command, now: datetime) -> Outcome:
-        def once() -> Outcome:
-            current = self.teams.get(team_id)
-            if current is None:
-                raise TeamNotFoundError(f"no team with id {team_id!r}")
-            team, events = transition(current.value, command, now)
-            if events:
-                self.teams.replace(team_id, team, expected_version=current.version)
-            return Outcome(team, events)
-
-        return retry_on_conflict(once, attempts=self.attempts, sleep=self._sleep)
-
     def _claim(
         self, campaign: Campaign, params: GroupBuyParams, customer: str, join: Claim, now: datetime
     ) -> None:
         sid = slot_id(campaign.id, customer)
+        self.slots.create(sid, CustomerSlot(campaign.id, customer), now=now)
 
-        def once() -> None:
-            current = self.slots.get(sid)
-            slot = current.value if current is not None else CustomerSlot(campaign.id, customer)
+        def claim_units(slot: CustomerSlot) -> tuple[ClaimUnits]:
             other = slot.open_team is not None and slot.open_team != join.team
             busy = other and self._still_open(slot, now)
-            claimed = claim(slot, join, limit=params.per_customer_limit, other_team_open=busy)
-            if claimed is not slot:
-                version = current.version if current is not None else 0
-                self.slots.replace(sid, claimed, expected_version=version)
+            return (ClaimUnits(join, params.per_customer_limit, busy),)
 
-        retry_on_conflict(once, attempts=self.attempts, sleep=self._sleep)
+        self.slots.apply_with(sid, claim_units, now=now)
 
     def _unclaim(self, activity: str, customer: str, join_id: str) -> None:
-        sid = slot_id(activity, customer)
-
-        def once() -> None:
-            current = self.slots.get(sid)
-            if current is None:
-                return
-            released = unclaim(current.value, join_id)
-            if released is not current.value:
-                self.slots.replace(sid, released, expected_version=current.version)
-
-        retry_on_conflict(once, attempts=self.attempts, sleep=self._sleep)
+        with contextlib.suppress(NotFoundError):
+            self.slots.apply(slot_id(activity, customer), Unclaim(join_id), now=self.slots.now())
 
     def _still_open(self, slot: CustomerSlot, now: datetime) -> bool:
         """Whether the slot's open team still holds the customer.

@@ -1,8 +1,9 @@
 """Hypothesis strategies for group buys: valid params, and carts with group-buy lines.
 
-The ``group_buy`` mechanic offers them to [`promocore.testing`][promocore.testing] through its
-``params_strategy`` and ``carts_strategy`` methods, so the mechanic conformance laws see
-lines priced at the group price, not only refusals. Importing this module needs hypothesis.
+The ``group_buy`` mechanic names this module in its ``testing_profile``;
+[`promocore.testing`][promocore.testing] imports it and it registers its profile (and the
+per-order unit limit law the mechanic obeys), so the mechanic conformance laws see lines priced at
+the group price, not only refusals. Only the tests import it (it needs hypothesis).
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 from promocore import Campaign, Cart, LineItem
+from promocore.testing.extra_laws import RESPECTS_UNIT_LIMIT
+from promocore.testing.profiles import register_profile
 from promocore.testing.samples import campaign_carts
 from promocore.testing.strategies import money, rates
 from promocore.testing.strategies.vocabulary import SKUS
 from promocore_groupbuy.lines import ACTIVITY_REF, TEAM_REF, group_buy_line
+from promocore_groupbuy.mechanic import NAME
 from promocore_groupbuy.params import GroupBuyParams, GroupPrice
 
 
@@ -93,3 +97,10 @@ def group_buy_refs(campaign: Campaign) -> st.SearchStrategy[Mapping[str, str]]:
     )
     opens = st.just({ACTIVITY_REF: campaign.id})
     return opens | joins | st.just({}) | st.just({ACTIVITY_REF: "another-activity"})
+
+
+def _params(currency: str) -> st.SearchStrategy[GroupBuyParams]:
+    return group_buy_params(currency=currency)
+
+
+register_profile(NAME, params=_params, carts=group_buy_carts, laws=[RESPECTS_UNIT_LIMIT])

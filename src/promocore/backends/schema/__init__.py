@@ -1,0 +1,1 @@
+"""The SQL of the schema's migrations, one file per migration and database."""
