@@ -448,7 +448,7 @@ class Inputs:
     Every argument may be a scalar or an array (one entry per experiment); the
     arrays are ``float64`` and broadcast against each other.
 
-    Example:
+    Examples:
         >>> v = Inputs()
         >>> n = v.count("n_a", [100, 200])
         >>> v.done()

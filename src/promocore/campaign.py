@@ -20,10 +20,15 @@ class Stage(enum.Enum):
     """Pricing stages, run in this order; each prices what the previous left payable."""
 
     ITEM = "item"
+    """Prices of single items: member prices, limited-time discounts, activity prices."""
     ORDER = "order"
+    """Order-level deals: 满减 / 满折 / 每满减 ladders, gifts with purchase."""
     COUPON = "coupon"
+    """Coupons the customer holds or enters."""
     PAYMENT = "payment"
+    """What pays part of the price: points, a presale deposit, stored value."""
     POST = "post"
+    """Effects that change no price: commissions, points earned, coupons granted."""
 
 
 #: The default order of the stages.
@@ -38,7 +43,12 @@ def _strings(values: Iterable[str]) -> frozenset[str]:
 
 @attrs.frozen
 class Schedule:
-    """When a campaign runs: from ``starts_at`` (inclusive) to ``ends_at`` (exclusive)."""
+    """When a campaign runs: from ``starts_at`` (inclusive) to ``ends_at`` (exclusive).
+
+    Attributes:
+        starts_at: The start, with a UTC offset; ``None`` for no start.
+        ends_at: The end, with a UTC offset, after the start; ``None`` for no end.
+    """
 
     starts_at: datetime | None = None
     ends_at: datetime | None = None
@@ -69,8 +79,11 @@ class CustomerKind(enum.Enum):
     """Which customers an audience admits by order history."""
 
     ANY = "any"
+    """Everyone."""
     NEW = "new"
+    """Customers who have not ordered before (``Customer.is_new``)."""
     RETURNING = "returning"
+    """Customers who have ordered before."""
 
 
 @attrs.frozen
@@ -121,6 +134,12 @@ class Scope:
 
     A line is in scope when its sku or one of its categories is listed (or nothing is
     listed), and neither its sku nor any of its categories is excluded.
+
+    Attributes:
+        skus: Skus covered.
+        categories: Categories covered (a line with any of them).
+        exclude_skus: Skus never covered.
+        exclude_categories: Categories never covered.
     """
 
     skus: frozenset[str] = attrs.field(default=frozenset(), converter=_strings)
@@ -144,7 +163,11 @@ class Scope:
 
 @attrs.frozen
 class Budget:
-    """A spend budget: the campaign never grants more than ``limit`` in all."""
+    """A spend budget: the campaign never grants more than ``limit`` in all.
+
+    Attributes:
+        limit: The most the campaign may grant over all orders, in its currency.
+    """
 
     limit: Money
 
@@ -178,7 +201,13 @@ class Limits:
 
 @attrs.frozen
 class Gift:
-    """A gift line added at zero price (满赠)."""
+    """A gift line added at zero price (满赠).
+
+    Attributes:
+        sku: The gift's sku.
+        quantity: Units given.
+        name: A name to show, if the sku is not enough.
+    """
 
     sku: str
     quantity: int = 1
@@ -197,7 +226,13 @@ def _gifts(items: Iterable[Gift]) -> tuple[Gift, ...]:
 
 @attrs.frozen
 class Reward:
-    """What a tier grants: an amount off, a percent off, gifts, or a mix."""
+    """What a tier grants: an amount off, a percent off, gifts, or a mix.
+
+    Attributes:
+        amount_off: An amount off the lines in scope.
+        percent_off: A percentage off the lines in scope (``Decimal("20")`` for 20 %).
+        gifts: Gift lines added at zero price.
+    """
 
     amount_off: Money | None = None
     percent_off: Decimal | None = None
@@ -223,6 +258,12 @@ class Tier:
     ``threshold`` is an amount (``Money``) on an amount basis, or a number of units
     (``int``) on a quantity basis (满N件). The reward is ``amount_off``,
     ``percent_off``, ``gifts``, or gifts with one of the two.
+
+    Attributes:
+        threshold: What the lines in scope must reach (an amount or a number of units).
+        amount_off: An amount off when it is reached.
+        percent_off: A percentage off when it is reached.
+        gifts: Gift lines added when it is reached.
     """
 
     threshold: Money | int

@@ -1,66 +1,60 @@
-"""The ``promocore`` command line: ``quote``, ``demo``, ``abtest``, ``review`` and more.
+"""The ``promocore`` command line.
 
-Bad input never shows a traceback: the problem is printed with its file and field
-and the exit status is 2.
+Each subcommand lives in its own module, listed in
+[`SUBCOMMAND_MODULES`][promocore.cli.SUBCOMMAND_MODULES], whose ``register(subparsers)``
+adds it (see [`promocore.commands`][promocore.commands]). Bad input never shows a
+traceback: the problem is printed with its file and field and the exit status is 2.
+Output falls back to ASCII symbols on terminals that cannot show ✓, ✗ or ¥.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from promocore.errors import PromocoreError
 
-#: Modules that add subcommands; each has ``register(subparsers)``.
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    #: What ``register`` receives: the result of ``ArgumentParser.add_subparsers()``.
+    Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
+
+#: Modules that add one subcommand each through ``register(subparsers)``, in help order.
 SUBCOMMAND_MODULES: tuple[str, ...] = (
-    "promocore.demo",
+    "promocore.commands.quote",
+    "promocore.commands.demo",
+    "promocore.commands.samples",
+    "promocore.commands.mechanics",
     "promocore.stats.cli",
     "promocore.analytics.cli",
 )
 
+#: What a subcommand's ``handler`` is: parsed arguments in, exit status out.
 Handler = Callable[[argparse.Namespace], int]
 
+DESCRIPTION = """\
+Promotion campaigns for e-commerce backends: price carts against campaign files with
+every decision explained, and judge campaigns with A/B tests.
+"""
 
-def _parse_time(text: str) -> datetime:
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 time") from None
-    if value.utcoffset() is None:
-        raise argparse.ArgumentTypeError(f"{text!r} needs a UTC offset, e.g. +08:00")
-    return value
-
-
-def _quote(args: argparse.Namespace) -> int:
-    from promocore.config import load_campaigns, load_cart
-    from promocore.engine import Engine
-    from promocore.render import render_quote
-
-    cart = load_cart(args.cart)
-    campaigns = load_campaigns(args.campaigns, currency=cart.currency)
-    quote = Engine(campaigns).price(cart, at=args.at, explain_all=True)
-    if args.json:
-        print(json.dumps(quote.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        print(render_quote(quote))
-    return 0
+EPILOG = """\
+Start with "promocore demo". "promocore COMMAND --help" describes a command's options.
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(prog="promocore", description=__doc__.splitlines()[0])
+    import promocore
+
+    parser = argparse.ArgumentParser(
+        prog="promocore", description=DESCRIPTION, epilog=EPILOG, formatter_class=_Formatter
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {promocore.__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    quote = sub.add_parser("quote", help="price a cart file against a campaign file")
-    quote.add_argument("--campaigns", required=True, help="campaign file (TOML or JSON)")
-    quote.add_argument("--cart", required=True, help="cart file (JSON)")
-    quote.add_argument("--json", action="store_true", help="print the quote as JSON")
-    quote.add_argument("--at", type=_parse_time, help="price at this time instead of the cart's")
-    quote.set_defaults(handler=_quote)
     for name in SUBCOMMAND_MODULES:
         try:
             module: Any = importlib.import_module(name)
@@ -69,11 +63,31 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue
         module.register(sub)
+    for command in sub.choices.values():
+        command.formatter_class = _Formatter
     return parser
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions as written (they are plain text), option help in a wider column."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=32)
+
+    def add_argument(self, action: argparse.Action) -> None:
+        super().add_argument(action)
+        if isinstance(action, argparse._SubParsersAction):
+            # argparse leaves the subcommand names out of the column width: count them.
+            names = [len(str(choice.metavar or choice.dest)) for choice in action._get_subactions()]
+            indent = self._current_indent + 2 * self._indent_increment
+            self._action_max_length = max([self._action_max_length, *(n + indent for n in names)])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
+    from promocore._console import use_fallbacks
+
+    use_fallbacks(sys.stdout, sys.stderr)
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler = args.handler
@@ -84,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:
+        return 130
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """The hooks a promocore plugin may implement.
 
 A plugin is a module or object with functions named like the specs below and
-decorated with `hookimpl`. Built-in mechanics are plugins of exactly this
-kind; third-party ones are found through the ``promocore`` entry-point group.
+decorated with [`hookimpl`][promocore.hookspecs.hookimpl]. Built-in mechanics are plugins
+of exactly this kind; third-party ones are found through the ``promocore`` entry-point
+group.
 
 Each spec says in which promocore version it appeared; a spec never changes its arguments
 within a major version (new arguments are new specs).
@@ -26,9 +27,12 @@ if TYPE_CHECKING:
     from promocore.mechanic import Mechanic
     from promocore.quote import Quote
 
+#: The pluggy project name: hook names start with ``promocore_``.
 PROJECT = "promocore"
 
+#: Marks the hook specifications of this module.
 hookspec = pluggy.HookspecMarker(PROJECT)
+#: Marks a plugin's hook implementations: ``@hookimpl`` above ``def promocore_mechanics()``.
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
 
@@ -53,10 +57,13 @@ def promocore_validate_campaign(campaign: Campaign) -> list[Problem]:  # type: i
     Called for every campaign an engine is built with. Return problems (with
     paths relative to the campaign, such as ``params.levels``) to refuse it, or
     an empty list. Plugins with checks to run on many campaigns are cheaper with
-    `promocore_validate_campaigns`.
+    `promocore_validate_campaigns`. Added in promocore 0.1.0.
 
     Args:
         campaign: The campaign, already structurally valid.
+
+    Returns:
+        The problems found, possibly none.
 
     Added in promocore 0.1.0.
     """
@@ -81,13 +88,15 @@ def promocore_validate_campaigns(  # type: ignore[empty-body]
         ``(position in campaigns, problem)`` pairs, problem paths relative to the
         campaign; an empty list when all are fine.
 
-    Added in promocore 0.1.
+    Added in promocore 0.1.0.
     """
 
 
 @hookspec
 def promocore_quote_priced(cart: Cart, quote: Quote) -> None:
     """Observe a finished quote (metrics, audit logs). Must not raise.
+
+    Added in promocore 0.1.0.
 
     Args:
         cart: The cart that was priced.

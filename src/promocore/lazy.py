@@ -1,7 +1,7 @@
 """Lazy re-exports for package ``__init__`` modules (promocore's and plugins'): load on first use.
 
 A package lists the names it re-exports and where each lives, then installs the two module
-hooks ``__getattr__`` and ``__dir__``::
+hooks ``__getattr__`` and ``__dir__``:
 
     _EXPORTS = {"Runner": "promocore.games.runtime"}
     __all__ = sorted(_EXPORTS)
@@ -16,18 +16,20 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 
 def lazy_exports(
-    package: str, exports: Mapping[str, str]
+    package: str, exports: Mapping[str, str], *, extra: Iterable[str] = ()
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """Return the ``__getattr__`` and ``__dir__`` hooks of ``package`` re-exporting ``exports``.
 
     Args:
         package: The package's ``__name__``.
         exports: Each re-exported name and the module it is imported from.
+        extra: More names ``__dir__`` lists: attributes the package computes itself on
+            first use (promocore's ``__version__``).
     """
 
     def getattr_(name: str) -> Any:
@@ -39,6 +41,6 @@ def lazy_exports(
         return value
 
     def dir_() -> list[str]:
-        return sorted({*vars(sys.modules[package]), *exports})
+        return sorted({*vars(sys.modules[package]), *exports, *extra})
 
     return getattr_, dir_

@@ -11,7 +11,7 @@ first and reads every ``Money | int`` value inside the class with the type it na
 This module only declares the mark; it imports nothing heavy, so the pricing
 layers can use it.
 
-Example:
+Examples:
     >>> import enum
     >>> import attrs
     >>> from promocore.money import Money

@@ -137,6 +137,12 @@ class Upsell:
     """What adding to the cart would earn: the gap and the saving beyond today's.
 
     Leave ``message`` empty for the engine's wording ("add ¥12.00 more to save ¥5.00 more").
+
+    Attributes:
+        extra_saving: What the customer would save beyond what the campaign gives now.
+        add_amount: How much more payable reaches it, on an amount threshold.
+        add_quantity: How many more units reach it, on a quantity threshold.
+        message: The hint in words, or empty for the engine's.
     """
 
     extra_saving: Money
@@ -173,7 +179,13 @@ class Proposal:
 
 @attrs.frozen
 class Decline:
-    """A mechanic's answer when its campaign does not apply."""
+    """A mechanic's answer when its campaign does not apply.
+
+    Attributes:
+        reason: A [`Reason`][promocore.quote.Reason] code, or one of the mechanic's own.
+        message: Why, in words.
+        upsell: What adding to the cart would take to apply, if anything would.
+    """
 
     reason: str
     message: str

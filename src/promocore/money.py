@@ -64,12 +64,19 @@ class Rounding(enum.Enum):
     """How a fraction of a minor unit is resolved; every rounding names one."""
 
     HALF_UP = ROUND_HALF_UP
+    """To the nearest; a half away from zero (0.5 fen → 1 fen)."""
     HALF_EVEN = ROUND_HALF_EVEN
+    """To the nearest; a half to the even neighbour (banker's rounding)."""
     HALF_DOWN = ROUND_HALF_DOWN
+    """To the nearest; a half towards zero."""
     DOWN = ROUND_DOWN
+    """Towards zero: never more than the exact amount, for amounts above zero."""
     UP = ROUND_UP
+    """Away from zero."""
     FLOOR = ROUND_FLOOR
+    """Towards negative infinity."""
     CEILING = ROUND_CEILING
+    """Towards positive infinity."""
 
 
 def round_div(numerator: int, denominator: int, rounding: Rounding) -> int:
@@ -176,6 +183,10 @@ class Money:
 
     Build one from minor units with ``Money(16900, "CNY")`` or from major units
     with [`Money.parse`][promocore.money.Money.parse] (``Money.parse("169.00", "CNY")``).
+
+    Attributes:
+        amount: Whole minor units, negative for a debit.
+        currency: An ISO 4217 code (``"CNY"``) with a known number of minor units.
     """
 
     amount: int = attrs.field(validator=_check_amount)
@@ -303,13 +314,24 @@ class Money:
         """Return the amount in major units as an exact ``Decimal``."""
         return Decimal(self.amount).scaleb(-minor_units(self.currency))
 
-    def format(self) -> str:
-        """Return major units with exactly the currency's decimals (``"169.00"``)."""
-        return _format(self.amount, self.currency)
+    def format(self, *, grouping: bool = False) -> str:
+        """Return major units with exactly the currency's decimals (``"169.00"``).
 
-    def display(self) -> str:
-        """Return the amount with its currency symbol (``"¥169.00"``)."""
-        return _display(self.amount, self.currency)
+        Args:
+            grouping: Separate thousands with commas (``"12,345.00"``), for people to read;
+                files and JSON use the plain form.
+        """
+        text = _format(self.amount, self.currency)
+        return _grouped(text) if grouping else text
+
+    def display(self, *, grouping: bool = False) -> str:
+        """Return the amount with its currency symbol (``"¥169.00"``).
+
+        Args:
+            grouping: Separate thousands with commas (``"¥12,345.00"``).
+        """
+        text = _display(self.amount, self.currency)
+        return _grouped(text) if grouping else text
 
     def __str__(self) -> str:
         return f"{self.format()} {self.currency}"
@@ -345,6 +367,18 @@ def _display(amount: int, currency: str) -> str:
     if symbol is None:
         return f"{currency} {text}"
     return f"-{symbol}{text[1:]}" if text.startswith("-") else f"{symbol}{text}"
+
+
+def _grouped(text: str) -> str:
+    """Put a comma between each group of three digits of the whole part of ``text``."""
+    start = next((i for i, ch in enumerate(text) if ch.isdigit()), len(text))
+    end = start
+    while end < len(text) and text[end].isdigit():
+        end += 1
+    whole = text[start:end]
+    if len(whole) <= 3:
+        return text
+    return f"{text[:start]}{int(whole):,}{text[end:]}"
 
 
 def total(amounts: Iterable[Money], currency: str) -> Money:

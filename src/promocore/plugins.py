@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
+import attrs
 import pluggy
 
 from promocore import hookspecs
@@ -73,6 +74,25 @@ def make_plugin_manager(
     return pm
 
 
+@attrs.frozen(kw_only=True)
+class MechanicOrigin:
+    """Where a registered mechanic comes from.
+
+    Attributes:
+        mechanic: The mechanic's name, as campaigns give it.
+        plugin: The name the plugin is registered under (``promocore.price_off``, or the
+            entry-point name of a third-party plugin); block it with ``make_host(block=[...])``.
+        distribution: The installed distribution that provides the plugin (``promocore`` for
+            the built-ins), or ``None`` for a plugin registered directly in code.
+        version: That distribution's version, or ``None``.
+    """
+
+    mechanic: str
+    plugin: str
+    distribution: str | None
+    version: str | None
+
+
 class PluginHost:
     """A typed facade over a plugin manager: mechanics by name and the other hooks."""
 
@@ -80,6 +100,7 @@ class PluginHost:
         self.manager = manager
         self._mechanics: dict[str, Mechanic] | None = None
         self._shared = False
+        self._origins: dict[str, MechanicOrigin] = {}
 
     def register(self, plugin: object, name: str | None = None) -> None:
         """Register one more plugin (a module or an object with hook implementations).
@@ -105,16 +126,55 @@ class PluginHost:
             PluginError: two plugins provide the same name, or an object is not a mechanic.
         """
         if self._mechanics is None:
-            found: dict[str, Mechanic] = {}
-            for batch in self.manager.hook.promocore_mechanics():
-                for mechanic in batch:
-                    if not isinstance(mechanic, Mechanic):
-                        raise PluginError(f"{mechanic!r} does not implement the Mechanic protocol")
-                    if mechanic.name in found:
-                        raise PluginError(f"two plugins provide a mechanic named {mechanic.name!r}")
-                    found[mechanic.name] = mechanic
-            self._mechanics = dict(sorted(found.items()))
+            self._collect()
+        assert self._mechanics is not None
         return self._mechanics
+
+    def origins(self) -> Mapping[str, MechanicOrigin]:
+        """Where each registered mechanic comes from, by mechanic name.
+
+        Raises:
+            PluginError: as for [`mechanics`][promocore.plugins.PluginHost.mechanics].
+        """
+        if self._mechanics is None:
+            self._collect()
+        return self._origins
+
+    def _collect(self) -> None:
+        distributions = {id(plugin): dist for plugin, dist in self.manager.list_plugin_distinfo()}
+        found: dict[str, Mechanic] = {}
+        origins: dict[str, MechanicOrigin] = {}
+        for impl in self.manager.hook.promocore_mechanics.get_hookimpls():
+            plugin = impl.plugin_name
+            dist = distributions.get(id(impl.plugin))
+            distribution: str | None
+            version: str | None
+            if dist is not None:
+                distribution, version = str(dist.project_name), str(dist.version)
+            elif plugin in BUILTIN_PLUGINS:
+                distribution, version = "promocore", _own_version()
+            else:
+                distribution = version = None
+            batch = cast("Iterable[object]", impl.function())
+            for mechanic in batch:
+                if not isinstance(mechanic, Mechanic):
+                    raise PluginError(
+                        f"plugin {plugin!r}: {mechanic!r} does not implement the Mechanic protocol"
+                    )
+                if mechanic.name in found:
+                    raise PluginError(
+                        f"two plugins provide a mechanic named {mechanic.name!r}: "
+                        f"{origins[mechanic.name].plugin!r} and {plugin!r}"
+                    )
+                found[mechanic.name] = mechanic
+                origins[mechanic.name] = MechanicOrigin(
+                    mechanic=mechanic.name,
+                    plugin=plugin,
+                    distribution=distribution,
+                    version=version,
+                )
+        self._mechanics = dict(sorted(found.items()))
+        self._origins = dict(sorted(origins.items()))
 
     def mechanic(self, name: str) -> Mechanic:
         """Return the mechanic called ``name``.
@@ -197,6 +257,12 @@ class PluginHost:
                 impl.function(*(arguments[name] for name in impl.argnames))
             except Exception:
                 _log.exception("plugin %r failed on the %s event %r", impl.plugin_name, game, event)
+
+
+def _own_version() -> str:
+    import promocore
+
+    return promocore.__version__
 
 
 def make_host(**options: Any) -> PluginHost:

@@ -18,23 +18,43 @@ class Reason(enum.StrEnum):
     """Why a campaign did not apply. Mechanics may add codes of their own."""
 
     NOT_STARTED = "not_started"
+    """The moment priced is before the campaign (or its window) starts."""
     ENDED = "ended"
+    """The moment priced is at or after the campaign's (or its window's) end."""
     AUDIENCE_MISMATCH = "audience_mismatch"
+    """The customer is not in the campaign's audience (tier, segment, new or returning)."""
     OUT_OF_SCOPE = "out_of_scope"
+    """No line of the cart is covered by the campaign's scope."""
     BELOW_THRESHOLD = "below_threshold"
+    """The lines in scope do not reach the first threshold; a hint may say by how much."""
     BUDGET_EXHAUSTED = "budget_exhausted"
+    """Nothing is left of the campaign's budget."""
     LIMIT_REACHED = "limit_reached"
+    """A per-customer or per-order limit is used up."""
     LOST_IN_EXCLUSIVE_GROUP = "lost_in_exclusive_group"
+    """Another campaign of the same exclusive group saves the customer more."""
     UNITS_TAKEN = "units_taken"
+    """Its lines are used by an exclusive campaign, or closed to its stage."""
     CURRENCY_MISMATCH = "currency_mismatch"
+    """The campaign is priced in another currency than the cart."""
     NO_DISCOUNT = "no_discount"
+    """It applies but grants nothing here (the price is already at or below its offer)."""
     NOT_REFERENCED = "not_referenced"
+    """No line refers to it (a bargain session, a group-buy team, a presale order)."""
     INELIGIBLE = "ineligible"
+    """The mechanic's own rules exclude the cart (the message says which)."""
 
 
 @attrs.frozen
 class Adjustment:
-    """A discount one campaign gives one line (a positive amount off)."""
+    """A discount one campaign gives one line (a positive amount off).
+
+    Attributes:
+        campaign: Id of the campaign.
+        amount: The amount off the line.
+        stage: The stage it was given at.
+        units: How many of the line's units it covers, when the mechanic says.
+    """
 
     campaign: str
     amount: Money
@@ -86,7 +106,14 @@ def _sorted_items(
 
 @attrs.frozen
 class Effect:
-    """Something a campaign causes that is not a price: a commission, points, a coupon granted."""
+    """Something a campaign causes that is not a price: a commission, points, a coupon granted.
+
+    Attributes:
+        campaign: Id of the campaign.
+        kind: What it is (``"commission"``, ``"points_earned"``…), named by its mechanic.
+        amount: Its value in money, when it has one.
+        detail: More facts as sorted ``(key, value)`` pairs (a mapping is accepted).
+    """
 
     campaign: str
     kind: str
@@ -96,7 +123,17 @@ class Effect:
 
 @attrs.frozen
 class Applied:
-    """A campaign that applied, with what it gave in all."""
+    """A campaign that applied, with what it gave in all.
+
+    Attributes:
+        campaign: Id of the campaign.
+        name: Its name.
+        stage: The stage it ran at.
+        amount: What it took off the cart in all (the sum of its adjustments).
+        message: One sentence saying what it did.
+        budget_capped: Whether its budget ran short, so it gave less than it would have.
+        gifts: Gift lines it added, as ``(sku, quantity)`` pairs.
+    """
 
     campaign: str
     name: str
@@ -109,7 +146,15 @@ class Applied:
 
 @attrs.frozen
 class NotApplied:
-    """A campaign that was considered and did not apply, with a reason code and message."""
+    """A campaign that was considered and did not apply, with a reason code and message.
+
+    Attributes:
+        campaign: Id of the campaign.
+        name: Its name.
+        stage: The stage it would have run at.
+        reason: A [`Reason`][promocore.quote.Reason] code, or a code of its mechanic's own.
+        message: Why, in words (``"d11-ladder in group 'store' saves more"``).
+    """
 
     campaign: str
     name: str
@@ -120,7 +165,15 @@ class NotApplied:
 
 @attrs.frozen
 class Hint:
-    """How much more to buy to reach a campaign's next reward, and what it would save."""
+    """How much more to buy to reach a campaign's next reward, and what it would save.
+
+    Attributes:
+        campaign: Id of the campaign.
+        extra_saving: What the customer would save beyond this quote.
+        add_amount: How much more payable to add, on an amount threshold.
+        add_quantity: How many more units to add, on a quantity threshold.
+        message: The hint in words (``"add ¥133.40 more to save ¥50.00 more"``).
+    """
 
     campaign: str
     extra_saving: Money
@@ -131,7 +184,12 @@ class Hint:
 
 @attrs.frozen
 class BudgetDraw:
-    """What a quote would draw from a campaign's budget."""
+    """What a quote would draw from a campaign's budget.
+
+    Attributes:
+        campaign: Id of the campaign whose budget it draws on.
+        amount: The amount; reserve it through a ledger at checkout.
+    """
 
     campaign: str
     amount: Money
@@ -154,13 +212,13 @@ class Quote:
 
     Attributes:
         currency: The cart's currency.
-        at: The moment priced.
-        lines: The priced lines (gift lines after the cart's).
-        applied: The campaigns that applied, in the order they were applied.
-        not_applied: The campaigns considered that did not apply, with reasons, by stage.
+        at: The moment it was priced at.
+        lines: Every line with its adjustments, the cart's lines first, then gift lines.
+        applied: The campaigns that applied, in the order they ran.
+        not_applied: The campaigns considered that did not apply, each with a reason.
         hints: What adding to the cart would earn.
-        budget_draws: What the quote would draw from each budgeted campaign.
-        effects: Non-price effects (post stage).
+        budget_draws: What the quote would take from each campaign budget.
+        effects: What the campaigns cause besides prices (commissions, points, coupons).
         proven_optimal: False if, in some stage, the search for the exclusive campaigns
             best for the customer stopped at its budget: the quote holds the best choice
             found, which may not be the best there is, and its applied entries say so.

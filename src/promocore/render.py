@@ -1,9 +1,16 @@
-"""Human-readable rendering of a quote: a table of lines, then the explanations."""
+"""Human-readable rendering of a quote: a table of lines, then the explanations.
+
+Amounts separate thousands with commas (``¥12,345.00``); columns line up for wide (CJK)
+characters. The command line makes the symbols (✓ ✗ → −) fall back to ASCII on
+terminals that cannot show them.
+"""
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Collection, Sequence
 
+from promocore.money import Money
 from promocore.quote import Quote
 
 
@@ -16,7 +23,16 @@ def _pad(text: str, width: int, right: bool = False) -> str:
     return gap + text if right else text + gap
 
 
-def _table(header: list[str], rows: list[list[str]], numeric: set[int]) -> list[str]:
+def table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Collection[int] = ()
+) -> list[str]:
+    """Return the lines of a plain-text table: a header, a rule, then one line per row.
+
+    Args:
+        header: The column titles.
+        rows: The cells, one sequence per row, as many as the header has.
+        numeric: Indices of the columns aligned to the right.
+    """
     widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
     out = []
     for n, row in enumerate([header, *rows]):
@@ -25,6 +41,14 @@ def _table(header: list[str], rows: list[list[str]], numeric: set[int]) -> list[
         if n == 0:
             out.append("  ".join("-" * w for w in widths))
     return out
+
+
+def _amount(value: Money) -> str:
+    return value.format(grouping=True)
+
+
+def _money(value: Money) -> str:
+    return value.display(grouping=True)
 
 
 def render_quote(quote: Quote) -> str:
@@ -36,22 +60,22 @@ def render_quote(quote: Quote) -> str:
             [
                 sku,
                 str(line.quantity),
-                line.subtotal.format(),
-                line.discount.format(),
-                line.total.format(),
+                _amount(line.subtotal),
+                _amount(line.discount),
+                _amount(line.total),
             ]
         )
     lines = [f"Quote at {quote.at.isoformat()} ({quote.currency})", ""]
-    lines += _table(["sku", "qty", "subtotal", "discount", "total"], rows, {1, 2, 3, 4})
+    lines += table(["sku", "qty", "subtotal", "discount", "total"], rows, {1, 2, 3, 4})
     lines += [
         "",
-        f"subtotal {quote.subtotal.display()}   discount {quote.discount.display()}   "
-        f"total {quote.total.display()}",
+        f"subtotal {_money(quote.subtotal)}   discount {_money(quote.discount)}   "
+        f"total {_money(quote.total)}",
     ]
     if quote.applied:
         lines += ["", "Applied:"]
         for a in quote.applied:
-            lines.append(f"  ✓ {a.campaign} [{a.stage.value}] −{a.amount.display()}  {a.message}")
+            lines.append(f"  ✓ {a.campaign} [{a.stage.value}] −{_money(a.amount)}  {a.message}")
     if quote.not_applied:
         lines += ["", "Not applied:"]
         for n in quote.not_applied:
@@ -63,11 +87,11 @@ def render_quote(quote: Quote) -> str:
     if quote.budget_draws:
         lines += ["", "Budget draws:"]
         for d in quote.budget_draws:
-            lines.append(f"  {d.campaign}: {d.amount.display()}")
+            lines.append(f"  {d.campaign}: {_money(d.amount)}")
     if quote.effects:
         lines += ["", "Effects:"]
         for e in quote.effects:
-            amount = f" {e.amount.display()}" if e.amount is not None else ""
+            amount = f" {_money(e.amount)}" if e.amount is not None else ""
             detail = ", ".join(f"{k}={v}" for k, v in e.detail)
             lines.append(f"  {e.campaign}: {e.kind}{amount} {detail}".rstrip())
     return "\n".join(lines)

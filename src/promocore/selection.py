@@ -42,7 +42,9 @@ class Selection(enum.Enum):
     """How exclusive groups are resolved."""
 
     BEST = "best"
+    """The combination that saves the customer the most (exact within a search budget)."""
     PRIORITY = "priority"
+    """Per group, the first campaign by priority, then id, that applies."""
 
 
 @attrs.define

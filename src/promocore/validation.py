@@ -8,7 +8,7 @@ from promocore.errors import Problem, ValidationError, join_path
 class Checks:
     """Gathers problems so that one error reports all of them at once.
 
-    Example:
+    Examples:
         >>> c = Checks()
         >>> c.check(False, "threshold", "must be > 0")
         >>> c.raise_if_any()

@@ -20,14 +20,13 @@ from promocore.config import (
 from promocore.errors import ConfigError, ValidationError
 from promocore.mechanics.tiered_discount import Mode, TieredDiscountParams
 from promocore.money import Money
+from promocore.samples import sample_path
 
 from .builders import cny
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
 
-
-def test_the_shared_campaign_file_loads() -> None:
-    campaigns = load_campaigns(EXAMPLES / "campaigns.toml")
+def test_the_sample_campaign_file_loads() -> None:
+    campaigns = load_campaigns(sample_path("campaigns.toml"))
     assert [c.id for c in campaigns] == ["gold-apparel-5", "d11-ladder", "every-100"]
     ladder = campaigns[1]
     assert isinstance(ladder.params, TieredDiscountParams)
@@ -106,7 +105,7 @@ def test_cross_field_rules() -> None:
 
 
 def test_campaigns_round_trip_through_dicts() -> None:
-    for campaign in load_campaigns(EXAMPLES / "campaigns.toml"):
+    for campaign in load_campaigns(sample_path("campaigns.toml")):
         again = campaign_from_dict(json.loads(json.dumps(campaign_to_dict(campaign))))
         assert again == campaign
 
@@ -141,7 +140,7 @@ def test_bad_files_name_the_file(tmp_path: Path) -> None:
 
 
 def test_cart_from_dict_and_its_problems() -> None:
-    cart = load_cart(EXAMPLES / "cart.json")
+    cart = load_cart(sample_path("cart.json"))
     assert cart.subtotal == cny("383.50")
     assert cart.customer is not None and cart.customer.tier == "gold"
     with pytest.raises(ValidationError) as info:

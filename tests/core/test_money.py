@@ -96,7 +96,7 @@ def test_format_and_display() -> None:
     assert total([], "CNY") == cny("0")
 
 
-def test_allocate_example_from_the_shared_files() -> None:
+def test_allocate_example_from_the_sample_files() -> None:
     # 50.00 over payables 321.10 and 45.50: 4379.43 and 620.57 fen; the odd fen goes to .57
     assert allocate(cny("50.00"), [cny("321.10"), cny("45.50")]) == (cny("43.79"), cny("6.21"))
 
@@ -194,3 +194,12 @@ def test_round_div_agrees_with_decimal(n: int, d: int, rounding: Rounding) -> No
         ctx.prec = 60
         expected = int((Decimal(n) / Decimal(d)).to_integral_value(rounding=rounding.value))
     assert round_div(n, d, rounding) == expected
+
+
+def test_grouping_separates_thousands_for_people() -> None:
+    assert cny("1234567.89").format(grouping=True) == "1,234,567.89"
+    assert cny("-1234.50").display(grouping=True) == "-¥1,234.50"
+    assert cny("999.99").display(grouping=True) == "¥999.99"
+    assert Money(1_000_000, "JPY").display(grouping=True) == "¥1,000,000"
+    assert Money(1_234_567, "KWD").display(grouping=True) == "KWD 1,234.567"
+    assert cny("1234.00").format() == "1234.00"

@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 import pytest
 
+import promocore
 from promocore.campaign import Campaign, Stage
 from promocore.config import campaign_from_dict
 from promocore.engine import Engine, price
@@ -17,6 +18,7 @@ from promocore.mechanic import Context, Decline, LineDiscount, Mechanic, Proposa
 from promocore.money import Money
 from promocore.plugins import (
     DISABLE_AUTOLOAD_ENV,
+    MechanicOrigin,
     default_host,
     make_host,
     make_plugin_manager,
@@ -140,8 +142,27 @@ def test_duplicate_mechanic_names_are_refused() -> None:
             return [PriceOff()]
 
     host = make_host(autoload=False, plugins=[Twice()])
-    with pytest.raises(PluginError, match="price_off"):
+    with pytest.raises(PluginError, match="price_off") as info:
         host.mechanic("price_off")
+    assert "'promocore.price_off' and " in str(info.value)
+
+
+def test_origins_name_the_plugin_and_distribution_of_each_mechanic() -> None:
+    plugin = NthFreePlugin()
+    host = make_host(autoload=False, plugins=[plugin])
+    origins = host.origins()
+    assert set(origins) == set(host.mechanics)
+    assert origins["tiered_discount"] == MechanicOrigin(
+        mechanic="tiered_discount",
+        plugin="promocore.tiered_discount",
+        distribution="promocore",
+        version=promocore.__version__,
+    )
+    registered = host.manager.get_name(plugin)
+    assert registered is not None
+    assert origins["nth_free"] == MechanicOrigin(
+        mechanic="nth_free", plugin=registered, distribution=None, version=None
+    )
 
 
 def test_a_mechanic_that_overshoots_is_stopped_by_the_engine() -> None:
@@ -261,3 +282,12 @@ def test_price_reuses_the_default_host(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("promocore.plugins.make_plugin_manager", counting)
     quote = price(cart(line("A", "10.00")), [percent_off("p", "10")])
     assert quote.discount == cny("1.00") and built == []
+
+
+def test_every_hook_has_a_docstring_and_a_version_note() -> None:
+    from promocore import hookspecs
+
+    hooks = [getattr(hookspecs, name) for name in dir(hookspecs) if name.startswith("promocore_")]
+    assert len(hooks) >= 3
+    for hook in hooks:
+        assert hook.__doc__ and "Added in promocore " in hook.__doc__, hook.__name__

@@ -1,12 +1,7 @@
 from __future__ import annotations
 
-import doctest
-import importlib
-import pkgutil
 import subprocess
 import sys
-
-import pytest
 
 import promocore.stats
 
@@ -30,13 +25,3 @@ def test_public_names_are_documented() -> None:
     for name in promocore.stats.__all__:
         obj = getattr(promocore.stats, name)
         assert obj.__doc__ and obj.__doc__.strip(), name
-
-
-MODULES = sorted(m.name for m in pkgutil.iter_modules(promocore.stats.__path__, "promocore.stats."))
-
-
-@pytest.mark.parametrize("name", MODULES)
-def test_docstring_examples_run(name: str) -> None:
-    module = importlib.import_module(name)
-    failures, _ = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-    assert failures == 0

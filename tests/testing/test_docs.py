@@ -1,29 +1,13 @@
-"""The property-testing how-to runs as written, block after block."""
+"""The testing reference page documents every strategy.
+
+The property-testing how-to runs, with its outputs checked, in tests/docs/test_snippets.py.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import io
-import re
-from pathlib import Path
+from tests.docs.snippets import ROOT
 
-HOW_TO = Path(__file__).resolve().parents[2] / "docs" / "how-to" / "property-testing.md"
-REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "reference" / "testing.md"
-
-
-def test_the_how_to_runs() -> None:
-    blocks = re.findall(r"```python\n(.*?)```", HOW_TO.read_text(encoding="utf-8"), re.S)
-    assert len(blocks) >= 6
-    namespace: dict[str, object] = {"__name__": "how_to"}
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        for block in blocks:
-            exec(compile(block, str(HOW_TO), "exec", dont_inherit=True), namespace)
-    printed = out.getvalue()
-    assert "'payable_never_negative'" in printed
-    assert "'within_base'" in printed
-    assert "exceeds" in printed
-    assert "('at_most_half', 'monotone_in_cart_value')" in printed
+REFERENCE = ROOT / "docs" / "reference" / "testing.md"
 
 
 def test_the_reference_documents_every_strategy() -> None:

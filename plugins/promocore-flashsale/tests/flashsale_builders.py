@@ -7,8 +7,7 @@ from typing import Any
 
 from promocore_flashsale import FlashItem, FlashSaleParams, Slot
 
-from promocore.campaign import Campaign
-from promocore.money import Money
+from promocore import Campaign, Money
 
 #: 10:05 in Beijing, inside the 10:00 session.
 IN_SESSION = datetime(2026, 11, 11, 2, 5, tzinfo=UTC)

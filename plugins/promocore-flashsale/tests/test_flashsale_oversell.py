@@ -22,7 +22,7 @@ from promocore_flashsale import (
     SoldOutError,
 )
 
-from promocore.campaign import Campaign
+from promocore import Campaign
 
 PROCESSES = 8
 ORDERS = 120  # per process: about four times what is in stock

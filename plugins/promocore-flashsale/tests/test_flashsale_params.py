@@ -6,10 +6,7 @@ import pytest
 from flashsale_builders import BETWEEN, IN_SESSION, campaign, cny, params
 from promocore_flashsale import FlashItem, Slot
 
-from promocore.config import campaign_from_dict, campaign_to_dict
-from promocore.errors import ValidationError
-from promocore.money import Money
-from promocore.plugins import make_host
+from promocore import Money, ValidationError, campaign_from_dict, campaign_to_dict, make_host
 
 
 def test_a_session_runs_daily_in_the_sale_s_time_zone() -> None:

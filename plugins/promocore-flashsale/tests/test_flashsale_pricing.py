@@ -3,11 +3,8 @@ from __future__ import annotations
 import attrs
 from flashsale_builders import BETWEEN, IN_SESSION, campaign, cny
 
-from promocore.campaign import Campaign, Schedule, Tier
-from promocore.cart import Cart, Customer, LineItem
-from promocore.engine import price
-from promocore.mechanics.tiered_discount import TieredDiscountParams
-from promocore.quote import Reason
+from promocore import Campaign, Cart, Customer, LineItem, Reason, Schedule, Tier, price
+from promocore.mechanics import TieredDiscountParams
 
 ANN = Customer("ann")
 PHONE = LineItem("phone", cny("1299.00"))

@@ -18,9 +18,7 @@ from promocore_flashsale import (
     flash_units,
 )
 
-from promocore.cart import Cart, Customer, LineItem
-from promocore.engine import price
-from promocore.errors import ValidationError
+from promocore import Cart, Customer, LineItem, ValidationError, price
 from promocore.ledger import Ledger, MemoryLedger, ReservationStatus
 from promocore.ledger.sqlite import SqliteLedger
 

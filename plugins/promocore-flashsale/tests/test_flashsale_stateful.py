@@ -20,9 +20,8 @@ from promocore_flashsale import (
     stock_account,
 )
 
-from promocore.errors import ValidationError
+from promocore import Money, ValidationError
 from promocore.ledger import MemoryLedger
-from promocore.money import Money
 
 STOCK = {"phone": 4, "case": 6}
 PRICES = {"phone": cny("999.00"), "case": cny("9.90")}

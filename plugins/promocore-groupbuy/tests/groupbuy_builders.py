@@ -8,8 +8,7 @@ from typing import Any
 
 from promocore_groupbuy import GroupBuyParams, GroupPrice
 
-from promocore.campaign import Campaign, Scope
-from promocore.money import Money
+from promocore import Campaign, Money, Scope
 
 NOW = datetime(2026, 6, 18, 10, 0, tzinfo=UTC)
 

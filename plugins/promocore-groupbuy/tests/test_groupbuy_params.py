@@ -8,11 +8,7 @@ from groupbuy_builders import campaign, cny, params
 from promocore_groupbuy import GroupBuyParams, GroupPrice
 from promocore_groupbuy.mechanic import campaign_problems
 
-from promocore.campaign import Scope
-from promocore.config import campaign_from_dict, campaign_to_dict
-from promocore.errors import ValidationError
-from promocore.money import Money
-from promocore.plugins import make_host
+from promocore import Money, Scope, ValidationError, campaign_from_dict, campaign_to_dict, make_host
 
 
 def test_the_leader_pays_the_leader_price_and_members_the_group_price() -> None:

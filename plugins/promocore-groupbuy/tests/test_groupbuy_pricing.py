@@ -4,11 +4,8 @@ import attrs
 from groupbuy_builders import NOW, campaign, cny
 from promocore_groupbuy import group_buy_line
 
-from promocore.campaign import Campaign, Tier
-from promocore.cart import Cart, Customer, LineItem
-from promocore.engine import price
-from promocore.mechanics.tiered_discount import TieredDiscountParams
-from promocore.quote import Reason
+from promocore import Campaign, Cart, Customer, LineItem, Reason, Tier, price
+from promocore.mechanics import TieredDiscountParams
 
 ANN = Customer("ann")
 

@@ -22,7 +22,7 @@ from promocore_groupbuy import (
 from promocore_groupbuy.model import Command
 from promocore_groupbuy.strategies import group_buy_params
 
-from promocore.money import Money, total
+from promocore import Money, total
 
 CUSTOMERS = ("bo", "cy", "di", "ed", "fu", "gu")
 commands = st.lists(

@@ -15,8 +15,7 @@ from promocore_groupbuy import (
     TeamStatus,
 )
 
-from promocore.errors import IllegalTransitionError, ValidationError
-from promocore.money import Money
+from promocore import IllegalTransitionError, Money, ValidationError
 from promocore.state import MemoryStore
 
 

@@ -18,8 +18,7 @@ from promocore_groupbuy import (
     TeamStatus,
 )
 
-from promocore.errors import ValidationError
-from promocore.money import Money
+from promocore import Money, ValidationError
 from promocore.state import MemoryStore
 
 CUSTOMERS = ("ann", "bo", "cy", "di", "ed")

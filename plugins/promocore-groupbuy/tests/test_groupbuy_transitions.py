@@ -27,7 +27,7 @@ from promocore_groupbuy import (
     transition,
 )
 
-from promocore.errors import ValidationError
+from promocore import ValidationError
 
 LATER = NOW + timedelta(minutes=61)
 

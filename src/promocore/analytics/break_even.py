@@ -2,7 +2,7 @@
 
 A product sells with gross margin ``m`` (share of the list price kept after the
 cost of goods). Discounting by ``d`` (a share of the list price) leaves ``m − d``
-per unit, so the discount pays for itself only if volume grows by ``u`` with::
+per unit, so the discount pays for itself only if volume grows by ``u`` with:
 
     (1 + u) · (m − d) · S − F = m · S
 

@@ -1,10 +1,10 @@
 """The ``promocore review`` subcommand: a campaign review from order files or a database.
 
-From CSV or Parquet files, read through DuckDB::
+From CSV or Parquet files, read through DuckDB:
 
     promocore review --orders orders.parquet --campaigns campaigns.toml --html out.html
 
-from tables of a database ibis can reach (PostgreSQL, a warehouse)::
+from tables of a database ibis can reach (PostgreSQL, a warehouse):
 
     promocore review --database postgres://user@host/shop --orders-table orders
         --campaigns campaigns.toml --html out.html
@@ -30,9 +30,19 @@ if TYPE_CHECKING:
     from promocore.analytics.campaign_report import ReviewReport
     from promocore.analytics.order_stats import ReviewStats
     from promocore.analytics.plan import ReviewPlan
+    from promocore.cli import Subparsers
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+DESCRIPTION = """\
+Review campaigns from CSV or Parquet order files (read through DuckDB), from the tables
+of a database (--database URL), or, with neither --orders nor --database, from the
+packaged sample: AOV, repurchase, retention, CLV, CAC and incremental ROI, goals and
+alert lines. Prints a summary; --html writes the full report as one self-contained page
+and --json prints every figure.
+"""
+
+
+def register(subparsers: Subparsers) -> None:
     """Add the ``review`` subcommand to the main parser's subparsers.
 
     Args:
@@ -41,7 +51,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "review",
         help="review campaigns from order files or a database: goals, alerts, charts",
-        description=__doc__.splitlines()[0] if __doc__ else None,
+        description=DESCRIPTION,
     )
     files = parser.add_argument_group("input files (read through DuckDB)")
     files.add_argument("--orders", metavar="FILE", help="orders, CSV or Parquet")

@@ -11,7 +11,7 @@ Lehmann, *Customers as assets*, 2003), estimated from the retention cohorts:
 * ``H``: the horizon in periods (None for no limit).
 
 A newly acquired customer is active in their first period and stays active from one
-period to the next with probability ``r``, so with ``q = r / (1 + d)``::
+period to the next with probability ``r``, so with ``q = r / (1 + d)``:
 
     CLV = m · (1 + q + q² + … + q^(H−1)) = m · (1 − q^H) / (1 − q)
 

@@ -2,7 +2,7 @@
 
 A review plan is a TOML (or JSON) file, the ``--campaigns`` file of ``promocore
 review``, or the same objects built in code. Amounts are strings in major units of
-the plan's currency, rates are strings, instants carry their UTC offset::
+the plan's currency, rates are strings, instants carry their UTC offset:
 
     title = "Campaign review"
     currency = "CNY"

@@ -28,7 +28,7 @@ def system_clock() -> datetime:
 class ManualClock:
     """A clock that only moves when told to; for tests and simulations.
 
-    Example:
+    Examples:
         >>> clock = ManualClock(datetime(2025, 11, 11, tzinfo=UTC))
         >>> clock.advance(timedelta(minutes=5))
         >>> clock().minute

@@ -12,7 +12,7 @@ same answer in every process, on every machine and in every release (see
 in an arm or a holdout at a moment. Files load through
 [`promocore.config.load_experiments`][promocore.config.load_experiments].
 
-Example:
+Examples:
     >>> from promocore.experiments import Arm, Experiment, assign_many
     >>> e = Experiment(id="manjian", arms=[Arm("control"), Arm("treatment")])
     >>> assign_many(e, ["u1", "u2", "u3"]).arms().tolist()

@@ -107,7 +107,7 @@ def assign(experiment: Experiment, unit_id: object) -> Assignment:
     Raises:
         ValidationError: the id is not a text or a 64-bit integer.
 
-    Example:
+    Examples:
         >>> from promocore.experiments import Arm, Experiment
         >>> e = Experiment(id="demo", arms=[Arm("control"), Arm("treatment")])
         >>> assign(e, "customer-1").arm
@@ -155,7 +155,7 @@ def in_arm(experiment: Experiment, arm: str, unit_id: object, at: datetime) -> b
         ValidationError: ``arm`` names no arm of the experiment, ``at`` has no UTC offset,
             or the id is not a valid id.
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timezone
         >>> from promocore.experiments import Arm, Experiment
         >>> e = Experiment(id="demo", arms=[Arm("control"), Arm("treatment")])
@@ -261,7 +261,7 @@ def assign_many(experiment: Experiment, unit_ids: object) -> Assignments:
     Raises:
         ValidationError: the ids are not a 1-D array of integers or of texts.
 
-    Example:
+    Examples:
         >>> from promocore.experiments import Arm, Experiment
         >>> e = Experiment(id="demo", arms=[Arm("control"), Arm("treatment")], traffic="0.5")
         >>> a = assign_many(e, range(100_000))

@@ -8,7 +8,7 @@ for millions.
 
 The definition. All arithmetic is on unsigned 64-bit integers, modulo 2**64:
 
-* ``mix(x)`` is the finaliser of MurmurHash3 (``fmix64``)::
+* ``mix(x)`` is the finaliser of MurmurHash3 (``fmix64``):
 
       x ^= x >> 33;  x *= 0xFF51AFD7ED558CCD
       x ^= x >> 33;  x *= 0xC4CEB9FE1A85EC53
@@ -28,7 +28,7 @@ The definition. All arithmetic is on unsigned 64-bit integers, modulo 2**64:
 
 The output is uniform on 64 bits; assignment reads two independent 32-bit halves of it.
 
-Example:
+Examples:
     >>> hex(unit_hash("experiment:demo", "customer-1"))
     '0x2279db753d775807'
     >>> [hex(h) for h in unit_hashes("experiment:demo", ["customer-1"]).tolist()]

@@ -43,7 +43,7 @@ class ExperimentSet:
             ValidationError: two experiments share an id, two experiments of one layer
                 overlap, or two different holdouts share an id.
 
-        Example:
+        Examples:
             >>> from promocore.experiments import Arm, Experiment, Holdout
             >>> everyone = Holdout(id="global", share="0.05")
             >>> e = Experiment(id="d11", arms=[Arm("control"), Arm("treatment")], holdout=everyone)

@@ -67,7 +67,7 @@ def unit_refund(
     Raises:
         ValidationError: a bad quantity, more units than are kept, or more refunded than paid.
 
-    Example:
+    Examples:
         ¥10.00 paid for three units, returned one at a time:
 
         >>> paid = Money(1_000, "CNY")

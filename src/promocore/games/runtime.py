@@ -20,7 +20,7 @@ A [`Runner`][promocore.games.runtime.Runner] keeps the states of one
 Services keep only their own side effects (ledger holds, tallies) and call the runner for
 every state change. No other module retries compare-and-set writes.
 
-Example:
+Examples:
     >>> import attrs
     >>> from datetime import UTC, datetime
     >>> from promocore.games.game import Game

@@ -20,7 +20,7 @@ Backends: [`MemoryLedger`][promocore.ledger.memory.MemoryLedger] (default, one p
 [`AsyncRedisLedger`][promocore.ledger.redis.AsyncRedisLedger] for asyncio code (imported from
 their modules, so that their drivers load only when used).
 
-Example:
+Examples:
     >>> from datetime import timedelta
     >>> from promocore.money import Money
     >>> ledger = MemoryLedger()

@@ -75,7 +75,7 @@ def define_budgets(
 ) -> None:
     """Create a budget account per campaign id (existing accounts are kept).
 
-    Example:
+    Examples:
         ``define_budgets(ledger, {c.id: c.budget.limit for c in campaigns if c.budget})``
     """
     checks = Checks()

@@ -38,11 +38,11 @@ class AccountKind(enum.Enum):
 class ReservationStatus(enum.Enum):
     """Where a reservation is in its life."""
 
-    #: Drawn and waiting for [`commit`][promocore.ledger.Ledger.commit] or release.
+    #: Drawn and waiting for [`commit`][promocore.ledger.protocol.Ledger.commit] or release.
     HELD = "held"
     #: Spent for good.
     COMMITTED = "committed"
-    #: Given back by [`release`][promocore.ledger.Ledger.release].
+    #: Given back by [`release`][promocore.ledger.protocol.Ledger.release].
     RELEASED = "released"
     #: Given back because it was not committed within its time to live.
     EXPIRED = "expired"
@@ -55,7 +55,8 @@ class AccountSpec:
     Attributes:
         name: The account's unique name, such as ``"budget:double11"``.
         kind: What the account counts.
-        limit: How much may be drawn in all (for `AccountKind.USAGE`, by each
+        limit: How much may be drawn in all (for
+            [`AccountKind.USAGE`][promocore.ledger.model.AccountKind.USAGE], by each
             subject). Integer minor units for budgets, units for stock, uses for usage.
         currency: The ISO 4217 currency of a budget; ``None`` for stock and usage.
     """

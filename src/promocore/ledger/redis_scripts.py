@@ -25,7 +25,7 @@ master owning the slot; the other keys share that slot through the hash tag.
 
 Numbers cross into Redis commands as decimal strings (``fmt``), never as Lua numbers, whose
 default formatting would round them. Arithmetic is in doubles, exact below 2**53, which
-[`MAX_AMOUNT`][promocore.ledger.model.MAX_AMOUNT] keeps to. Expired holds of an account are given
+``MAX_AMOUNT`` (2**53 − 1) keeps to. Expired holds of an account are given
 back before an item of it is refused or shortened, and before its balance is read.
 """
 

@@ -27,14 +27,18 @@ class Basis(enum.Enum):
     """What thresholds are measured in."""
 
     AMOUNT = "amount"
+    """What the lines in scope have left to pay (满300减50)."""
     QUANTITY = "quantity"
+    """Units of the lines in scope (满2件8折)."""
 
 
 class Mode(enum.Enum):
     """How tiers are applied."""
 
     LADDER = "ladder"
+    """The best tier reached applies (满300减50 满500减100)."""
     EVERY = "every"
+    """The reward repeats for every full step, up to a cap (每满100减10 最多减30)."""
 
 
 Threshold = Money | int

@@ -1,9 +1,79 @@
-"""Sample campaign and cart files used by ``promocore demo`` (the shared examples)."""
+"""The sample campaign file, cart and expected quote that ship with promocore.
 
+They are what `promocore demo` prices, what the quick start and the tutorial load, and what
+the test suite checks the command line against; `promocore samples DIR` copies them into a
+folder so that you can edit them and price them with `promocore quote`.
+
+- `campaigns.toml`: a 金卡会员 95折 member price on apparel, a 双11 满300减50 满500减100
+  ladder and a 每满100减10 campaign competing with it in one exclusive group;
+- `cart.json`: two tees and a mug for a gold member on 2026-11-11 at 10:00 (UTC+8);
+- `quote.expected.json`: fields the quote of that cart must have, with their values.
+
+How the expected numbers come about:
+
+- item stage: the gold customer gets 5 % off apparel: 338.00 × 5 % = 16.90;
+- order stage: payable is 321.10 + 45.50 = 366.60. The ladder gives 50.00 (≥ 300); every-100
+  gives min(3 × 10, 30) = 30.00. Both are in group `store`: 50.00 wins;
+- 50.00 is split over the lines by payable: 4379.43 and 620.57 fen; the largest remainder
+  gives the odd fen to `MUG-1` (.57 > .43): 43.79 and 6.21;
+- the next ladder tier (500) is 133.40 of payable goods away and would save 50.00 more.
+
+Examples:
+    >>> from promocore import load_cart
+    >>> load_cart(sample_path("cart.json")).subtotal.display()
+    '¥383.50'
+"""
+
+from __future__ import annotations
+
+import shutil
 from importlib.resources import files
 from pathlib import Path
 
+from promocore.errors import ConfigError, Problem
+
+#: The packaged sample files, in the order `promocore samples` writes them.
+SAMPLE_FILES: tuple[str, ...] = ("campaigns.toml", "cart.json", "quote.expected.json")
+
 
 def sample_path(name: str) -> Path:
-    """Return the path of the packaged sample file ``name``."""
+    """Return the path of the packaged sample file ``name``.
+
+    Args:
+        name: One of [`SAMPLE_FILES`][promocore.samples.SAMPLE_FILES].
+
+    Raises:
+        ConfigError: ``name`` is not a sample file.
+    """
+    if name not in SAMPLE_FILES:
+        known = ", ".join(SAMPLE_FILES)
+        raise ConfigError([Problem("", f"no such sample (the samples are {known})")], name)
     return Path(str(files(__name__).joinpath(name)))
+
+
+def copy_samples(directory: str | Path, *, overwrite: bool = False) -> tuple[Path, ...]:
+    """Copy every sample file into ``directory`` (created if missing); return the new paths.
+
+    Args:
+        directory: Where to write the files.
+        overwrite: Replace files of the same names; by default they are left alone and
+            nothing is written.
+
+    Raises:
+        ConfigError: a file of that name exists and ``overwrite`` is false (then nothing
+            is written), or a file cannot be written.
+    """
+    target = Path(directory)
+    paths = tuple(target / name for name in SAMPLE_FILES)
+    existing = [path for path in paths if path.exists()]
+    if existing and not overwrite:
+        problems = [Problem("", "exists (give --force to replace it)")]
+        raise ConfigError(problems, str(existing[0]))
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for name, path in zip(SAMPLE_FILES, paths, strict=True):
+            shutil.copyfile(sample_path(name), path)
+    except OSError as exc:
+        where = exc.filename if isinstance(exc.filename, str) else str(target)
+        raise ConfigError([Problem("", f"cannot write: {exc.strerror}")], where) from None
+    return paths

@@ -40,7 +40,7 @@ Structuring collects every problem with its path, as
 Nothing on the pricing path imports this module: quotes import it when asked to
 write or read themselves, so pricing a cart loads no cattrs.
 
-Example:
+Examples:
     >>> from promocore.campaign import Budget
     >>> from promocore.money import Money
     >>> structure(Budget, {"limit": 20000}, currency="CNY")

@@ -61,7 +61,7 @@ class Codec(Generic[T]):
             payload of version ``n`` into one of version ``n + 1``. Payloads without
             a version are version 1.
 
-    Example:
+    Examples:
         >>> @attrs.frozen
         ... class Team:
         ...     leader: str
@@ -174,7 +174,7 @@ class Versioned(Generic[T]):
 class TypedStore(Generic[T]):
     """A view of a [`Store`][promocore.state.Store] holding values of one attrs class.
 
-    Example:
+    Examples:
         >>> from promocore.state import MemoryStore
         >>> @attrs.frozen
         ... class Session:

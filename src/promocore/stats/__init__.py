@@ -14,7 +14,7 @@ arrays, print readably and convert to plain values with ``to_dict()``. Bad input
 
 scipy is imported on first use, not by ``import promocore.stats``.
 
-Example:
+Examples:
     >>> from promocore import stats
     >>> r = stats.compare_proportions(10000, 1000, 10000, 1100)
     >>> r.significant, r.method

@@ -102,7 +102,7 @@ def analyze_conversions(
     Raises:
         ValidationError: bad counts or options.
 
-    Example:
+    Examples:
         >>> a = analyze_conversions(10000, 1000, 10000, 1100, tau=0.01, expected_split=(1, 1))
         >>> round(a.difference.p_value, 4), round(a.lift.estimate, 2), a.srm.mismatch
         (0.0211, 0.1, False)

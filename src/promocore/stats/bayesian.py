@@ -27,7 +27,7 @@ More than two arms: give the control as ``(experiments, 1)`` arrays and the trea
 
 Where the models and gbstats differ is listed in the statistics reference.
 
-Example:
+Examples:
     >>> r = bayes_proportions(10000, 1000, 10000, 1100)
     >>> round(r.chance_to_win, 4), [round(x, 5) for x in r.risk]
     (0.9895, [0.01001, 2e-05])
@@ -178,7 +178,7 @@ def bayes_proportions(
     Raises:
         ValidationError: bad counts, options or prior.
 
-    Example:
+    Examples:
         >>> r = bayes_proportions(10000, 1000, 10000, 1100, method="approximate")
         >>> round(r.chance_to_win, 4), [round(b, 4) for b in r.lift.interval]
         (0.9894, [0.0144, 0.1928])
@@ -254,7 +254,7 @@ def bayes_means(
     Raises:
         ValidationError: bad statistics, options or prior.
 
-    Example:
+    Examples:
         >>> r = bayes_means(1000, 50000, 5e6, 1000, 55000, 6e6)
         >>> round(r.chance_to_win, 4), round(r.lift.estimate, 3)
         (0.9793, 0.1)

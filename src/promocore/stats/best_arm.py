@@ -21,7 +21,7 @@ expected losses use the same grid for ``E[X_j]``, so they are consistent with th
 The cost grows with arms² times panels: meant for a few arms of a few experiments, not for
 thousands of experiments at once.
 
-Example:
+Examples:
     >>> r = best_arm_proportions([10000, 10000, 10000], [1000, 1100, 1050])
     >>> [round(float(p), 3) for p in r.chance_to_be_best]
     [0.006, 0.869, 0.125]
@@ -141,7 +141,7 @@ def best_arm_means(n: object, sum: object, sumsq: object) -> BestArmResult:
         ValidationError: bad statistics, no variation in an arm, or fewer than two or more
             than ``MAX_ARMS`` arms.
 
-    Example:
+    Examples:
         >>> r = best_arm_means([1000, 1000], [50000, 55000], [5e6, 6e6])
         >>> [round(float(p), 4) for p in r.chance_to_be_best]
         [0.0163, 0.9837]

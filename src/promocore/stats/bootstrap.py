@@ -58,7 +58,7 @@ def bootstrap_difference(
         ValidationError: bad samples or options, or ``relative`` with a control
             statistic of 0.
 
-    Example:
+    Examples:
         >>> r = bootstrap_difference([1, 2, 3, 4, 5], [2, 3, 4, 5, 6], seed=1)
         >>> r.estimate
         1.0

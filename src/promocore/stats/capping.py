@@ -27,7 +27,7 @@ def capping_threshold(*samples: object, quantile: float = 0.99) -> float:
         ValidationError: no sample or no value was given, a value is not finite,
             or ``quantile`` is outside (0, 1).
 
-    Example:
+    Examples:
         >>> capping_threshold([1, 2, 3], [4, 5, 100], quantile=0.8)
         5.0
     """
@@ -56,7 +56,7 @@ def winsorize(
     Raises:
         ValidationError: a value or bound is not finite, or ``lower > upper``.
 
-    Example:
+    Examples:
         >>> winsorize([1.0, 5.0, 250.0], upper=100.0).tolist()
         [1.0, 5.0, 100.0]
     """

@@ -1,10 +1,10 @@
 """The ``promocore abtest`` subcommand.
 
-From counts on the command line::
+From counts on the command line:
 
     promocore abtest --control 1000/10000 --treatment 1100/10000
 
-or from a CSV of per-arm statistics (see [`promocore.stats.arms_csv`][promocore.stats.arms_csv])::
+or from a CSV of per-arm statistics (see [`promocore.stats.arms_csv`][promocore.stats.arms_csv]):
 
     promocore abtest --csv arms.csv --split 50:50
 
@@ -29,10 +29,18 @@ from promocore.errors import Problem, ValidationError
 from promocore.validation import Checks
 
 if TYPE_CHECKING:
+    from promocore.cli import Subparsers
     from promocore.stats.analysis import Analysis
     from promocore.stats.arms_csv import Arm, Experiment
     from promocore.stats.results import BayesianResult
 
+
+DESCRIPTION = """\
+Is the campaign working? Compare a treatment arm with a control arm, from counts
+(--control 1000/10000 --treatment 1100/10000) or from a CSV with one row per arm
+(--csv arms.csv), and print per experiment the difference, the relative lift and a
+one-line verdict.
+"""
 
 #: Allowed values of the options that name a method.
 _CHOICES: dict[str, tuple[str, ...]] = {
@@ -53,7 +61,7 @@ _CHOICE_HELP: dict[str, tuple[str, str]] = {
 }
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add the ``abtest`` subcommand to the main parser's subparsers.
 
     Args:
@@ -62,7 +70,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "abtest",
         help="is the campaign working? A/B significance test from counts or a CSV",
-        description=__doc__.splitlines()[0] if __doc__ else None,
+        description=DESCRIPTION,
     )
     source = parser.add_argument_group("input (counts or a CSV)")
     source.add_argument("--control", metavar="SUCCESSES/USERS", help="control arm, e.g. 1000/10000")

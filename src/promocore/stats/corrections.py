@@ -87,7 +87,7 @@ def adjust(
         ValidationError: p-values outside [0, 1] or not 1-D, a bad method, or
             estimates without standard errors (or of another length).
 
-    Example:
+    Examples:
         >>> r = adjust([0.01, 0.04, 0.03], method="holm")
         >>> [round(p, 2) for p in r.p_values.tolist()], r.reject.tolist()
         ([0.03, 0.06, 0.06], [True, False, False])

@@ -49,7 +49,7 @@ def summarize_with_covariate(values: object, pre_values: object) -> CovariateSum
     Raises:
         ValidationError: not 1-D finite arrays of the same length.
 
-    Example:
+    Examples:
         >>> summarize_with_covariate([1.0, 2.0], [0.0, 1.0])
         CovariateSummary(n=2, sum=3.0, sumsq=5.0, pre_sum=1.0, pre_sumsq=1.0, cross=2.0)
     """
@@ -94,7 +94,7 @@ class CupedResult(ResultMixin):
     def sufficient_statistics(self) -> tuple[Value, Value, Value, Value, Value, Value]:
         """Return ``(n_a, sum_a, sumsq_a, n_b, sum_b, sumsq_b)`` for the mean tests.
 
-        Example:
+        Examples:
             ``welch_test(*cuped(...).sufficient_statistics())``
         """
         return (self.n_a, self.sum_a, self.sumsq_a, self.n_b, self.sum_b, self.sumsq_b)
@@ -139,7 +139,7 @@ def cuped(
         ValidationError: a statistic not finite, ``n < 2``, or sums of squares
             too small for their sums.
 
-    Example:
+    Examples:
         >>> r = cuped(n_a=3, sum_a=6, sumsq_a=14, pre_sum_a=3, pre_sumsq_a=5, cross_a=8,
         ...           n_b=3, sum_b=9, sumsq_b=29, pre_sum_b=3, pre_sumsq_b=5, cross_b=11)
         >>> round(r.theta, 6)

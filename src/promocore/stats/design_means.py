@@ -50,7 +50,7 @@ def power_means(
     Raises:
         ValidationError: a bad standard deviation, size or option.
 
-    Example:
+    Examples:
         >>> round(power_means(std=1.0, effect=0.1, n_a=1571).power, 3)
         0.8
     """
@@ -101,7 +101,7 @@ def sample_size_means(
     Raises:
         ValidationError: a bad standard deviation, effect or option.
 
-    Example:
+    Examples:
         >>> int(sample_size_means(std=1.0, effect=0.1).n_a)
         1570
     """
@@ -153,7 +153,7 @@ def mde_means(
     Raises:
         ValidationError: a bad standard deviation, size or option.
 
-    Example:
+    Examples:
         >>> round(mde_means(std=1.0, n_a=1571).effect, 3)
         0.1
     """

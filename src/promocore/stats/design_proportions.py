@@ -53,7 +53,7 @@ def power_proportions(
     Raises:
         ValidationError: a rate outside (0, 1) (including ``p_b``), or a bad size or option.
 
-    Example:
+    Examples:
         >>> round(power_proportions(baseline=0.1, effect=0.01, n_a=10000).power, 4)
         0.6356
     """
@@ -106,7 +106,7 @@ def sample_size_proportions(
     Raises:
         ValidationError: bad rates, a zero or wrong-way effect, or a bad option.
 
-    Example:
+    Examples:
         >>> r = sample_size_proportions(baseline=0.1, effect=0.01)
         >>> int(r.n_a), int(r.n_b)
         (14751, 14751)
@@ -172,7 +172,7 @@ def mde_proportions(
     Raises:
         ValidationError: bad rates, sizes or options.
 
-    Example:
+    Examples:
         >>> round(mde_proportions(baseline=0.1, n_a=14751).effect, 4)
         0.01
     """

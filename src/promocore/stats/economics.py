@@ -117,7 +117,7 @@ def campaign_economics(
         ValidationError: statistics not finite, fewer than 2 users in an arm,
             negative costs (fixed cost included), or a margin rate outside [0, 1].
 
-    Example:
+    Examples:
         >>> r = campaign_economics(n_a=1000, revenue_a=50000, revenue_sq_a=5e6,
         ...                        n_b=1000, revenue_b=60000, revenue_sq_b=6.5e6, cost_b=4000)
         >>> round(r.roi.estimate, 2), r.incremental_revenue.estimate

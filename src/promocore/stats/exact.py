@@ -6,8 +6,8 @@ only the experiments that need an exact test pay for one.
 
 Barnard's and Boschloo's tests are unconditional and more powerful than
 Fisher's, but their cost grows with ``n_a · n_b``; beyond
-`UNCONDITIONAL_MAX_CELLS` tables they fall back to Fisher's test, and the
-fallback is reported.
+[`UNCONDITIONAL_MAX_CELLS`][promocore.stats.exact.UNCONDITIONAL_MAX_CELLS] tables they fall
+back to Fisher's test, and the fallback is reported.
 """
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ def lift_proportions(
     Raises:
         ValidationError: bad counts or options.
 
-    Example:
+    Examples:
         >>> r = lift_proportions(10000, 1000, 10000, 1100)
         >>> round(r.estimate, 4), r.p_value < 0.05
         (0.1, True)
@@ -127,7 +127,7 @@ def lift_means(
     Raises:
         ValidationError: bad statistics or options.
 
-    Example:
+    Examples:
         >>> r = lift_means(1000, 50000, 5e6, 1000, 55000, 6e6, method="fieller")
         >>> round(r.estimate, 3)
         0.1

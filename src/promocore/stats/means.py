@@ -39,7 +39,7 @@ def summarize(values: object) -> Summary:
     Raises:
         ValidationError: ``values`` is not a 1-D array of finite numbers.
 
-    Example:
+    Examples:
         >>> summarize([1.0, 2.0, 3.0])
         Summary(n=3, sum=6.0, sumsq=14.0)
     """
@@ -85,7 +85,7 @@ def welch_test(
         ValidationError: a statistic is not finite, ``n < 2``, or a sum of
             squares is smaller than ``sum² / n``.
 
-    Example:
+    Examples:
         >>> r = welch_test(10000, 1000, 1000, 10000, 1100, 1100)
         >>> round(r.p_value, 6)
         0.021075

@@ -50,7 +50,7 @@ def wilson_interval(
         ValidationError: a count is negative, fractional, not finite, or
             ``successes > n``, or ``n`` is 0.
 
-    Example:
+    Examples:
         >>> low, high = wilson_interval(100, 10)
         >>> round(low, 4), round(high, 4)
         (0.0552, 0.1744)

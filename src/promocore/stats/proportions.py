@@ -87,7 +87,7 @@ def compare_proportions(
             conversion count exceeds its arm's users, an arm has no users, or an
             option is unknown or out of range.
 
-    Example:
+    Examples:
         >>> r = compare_proportions(10000, 1000, 10000, 1100, interval="wald")
         >>> round(r.p_value, 6), [round(b, 6) for b in r.interval]
         (0.021075, [0.001504, 0.018496])

@@ -40,7 +40,7 @@ def mann_whitney(
         ValidationError: a sample is not 1-D, has fewer than 2 values or a
             non-finite value.
 
-    Example:
+    Examples:
         >>> r = mann_whitney([1, 2, 3, 4], [5, 6, 7, 8])
         >>> r.estimate, round(r.p_value, 4)
         (1.0, 0.0286)

@@ -5,7 +5,7 @@ Checking a fixed-horizon p-value every day and stopping at the first
 probability ratio test (mSPRT, Johari et al., "Always valid inference") gives a
 p-value that may be checked at every look: with a normal mixture ``N(0, tau²)``
 over the effect, the likelihood ratio of the difference estimate ``d`` with
-variance ``V`` is::
+variance ``V`` is:
 
     Λ = sqrt(V / (V + tau²)) · exp(tau² d² / (2 V (V + tau²)))
 
@@ -67,7 +67,7 @@ def msprt_proportions(
         ValidationError: bad counts or options, users decreasing between looks,
             or ``previous`` made with another ``tau`` or ``alpha``.
 
-    Example:
+    Examples:
         >>> r = msprt_proportions([5000, 10000], [500, 1000], [5000, 10000], [560, 1120], tau=0.01)
         >>> r.looks, r.p_value < 0.05
         (2, False)
@@ -178,7 +178,7 @@ def choose_tau(
         ValidationError: neither or both ways were given, a value is out of
             range, or the past effects are no larger than their noise.
 
-    Example:
+    Examples:
         >>> round(choose_tau(planned_n=10000, baseline_rate=0.1), 5)
         0.01216
     """

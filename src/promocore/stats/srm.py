@@ -82,7 +82,7 @@ def srm_check(
         ValidationError: counts negative, fractional or all zero, fewer than two
             arms, or weights not positive or not one per arm.
 
-    Example:
+    Examples:
         >>> r = srm_check([50000, 48500])
         >>> r.mismatch, r.p_value < 1e-5
         (True, True)

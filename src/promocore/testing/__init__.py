@@ -60,4 +60,6 @@ _EXPORTS = {
 }
 
 __all__ = sorted(_EXPORTS)
+
+
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

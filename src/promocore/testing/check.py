@@ -257,7 +257,7 @@ def law_cases(
 ) -> list[LawCase]:
     """Return one case per mechanic and law, for ``pytest.mark.parametrize``.
 
-    Example:
+    Examples:
         >>> cases = law_cases()  # every registered mechanic
         >>> # @pytest.mark.parametrize("case", cases, ids=str)
         >>> # def test_laws(case): case.check()

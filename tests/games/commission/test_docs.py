@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import tomllib
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -21,16 +19,15 @@ from promocore.games.commission import (
 )
 from promocore.money import Money, Rounding
 from promocore.state import MemoryStore
+from tests.docs.snippets import ROOT, blocks
 from tests.games.commission.builders import CST, cny
 
-HOW_TO = Path(__file__).parents[3] / "docs" / "how-to" / "commission.md"
+HOW_TO = ROOT / "docs" / "how-to" / "commission.md"
 
 
 def program_block() -> str:
-    text = HOW_TO.read_text(encoding="utf-8")
-    match = re.search(r"```toml\n(.*?)```", text, re.S)
-    assert match is not None
-    return match.group(1)
+    (program,) = [b for b in blocks(HOW_TO) if b.saved_as == "share-and-earn.toml"]
+    return program.body
 
 
 def tea(order_id: str, buyer: str, at: datetime) -> PaidOrder:

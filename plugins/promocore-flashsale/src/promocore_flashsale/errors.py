@@ -9,10 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from promocore import errors as base
+from promocore import (
+    IdempotencyConflictError as SharedIdempotencyConflictError,
+)
+from promocore import (
+    IllegalTransitionError,
+    NotFoundError,
+    PromocoreError,
+    UnavailableError,
+)
 
 
-class FlashSaleError(base.PromocoreError):
+class FlashSaleError(PromocoreError):
     """Root of the errors of flash sales."""
 
 
@@ -24,7 +32,7 @@ class NotInSessionError(CheckoutRefusedError):
     """No session of the sale is running now."""
 
 
-class SoldOutError(CheckoutRefusedError, base.UnavailableError):
+class SoldOutError(CheckoutRefusedError, UnavailableError):
     """Too few units are left of some skus; ``skus`` names them."""
 
     def __init__(self, message: str, skus: Iterable[str]) -> None:
@@ -32,7 +40,7 @@ class SoldOutError(CheckoutRefusedError, base.UnavailableError):
         super().__init__(message)
 
 
-class CustomerLimitError(CheckoutRefusedError, base.UnavailableError):
+class CustomerLimitError(CheckoutRefusedError, UnavailableError):
     """The customer would buy more than the per-customer limit."""
 
 
@@ -40,21 +48,21 @@ class OneSkuPerOrderError(CheckoutRefusedError):
     """The sale allows one flash-sale sku per order."""
 
 
-class UnknownSkuError(FlashSaleError, base.NotFoundError):
+class UnknownSkuError(FlashSaleError, NotFoundError):
     """The sku is not on sale."""
 
 
-class OrderClosedError(FlashSaleError, base.IllegalTransitionError):
+class OrderClosedError(FlashSaleError, IllegalTransitionError):
     """The order's hold was released, timed out, or paid already (for a release)."""
 
 
-class IdempotencyConflictError(FlashSaleError, base.IdempotencyConflictError):
+class IdempotencyConflictError(FlashSaleError, SharedIdempotencyConflictError):
     """An order id was used again for different units, or a refund id for another return."""
 
 
-class UnknownOrderError(FlashSaleError, base.NotFoundError):
+class UnknownOrderError(FlashSaleError, NotFoundError):
     """No flash-sale order has this id (in this service's store)."""
 
 
-class NotPaidError(FlashSaleError, base.IllegalTransitionError):
+class NotPaidError(FlashSaleError, IllegalTransitionError):
     """Units come back only from a paid order (cancel an unpaid one)."""

@@ -14,12 +14,21 @@ from typing import Any
 
 import attrs
 
-from promocore.campaign import Campaign, Stage
-from promocore.errors import Problem
-from promocore.hookspecs import hookimpl
-from promocore.mechanic import Context, Decline, LineDiscount, LineView, Mechanic, Proposal
-from promocore.money import Money, total
-from promocore.quote import Reason
+from promocore import (
+    Campaign,
+    Context,
+    Decline,
+    LineDiscount,
+    LineView,
+    Mechanic,
+    Money,
+    Problem,
+    Proposal,
+    Reason,
+    Stage,
+    hookimpl,
+    total,
+)
 from promocore_flashsale.params import FlashSaleParams
 
 #: The name campaigns use in their ``mechanic`` field.

@@ -15,7 +15,7 @@ from datetime import datetime
 
 import attrs
 
-from promocore.money import Money
+from promocore import Money
 
 #: Units per sku, sorted by sku.
 Units = tuple[tuple[str, int], ...]

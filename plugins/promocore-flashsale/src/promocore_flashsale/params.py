@@ -8,8 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import attrs
 
-from promocore.money import Money
-from promocore.validation import Checks
+from promocore import Checks, Money
 
 _CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 _OFFSET = re.compile(r"([+-])(\d{2}):(\d{2})")

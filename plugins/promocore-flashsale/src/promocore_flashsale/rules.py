@@ -14,7 +14,7 @@ from typing import get_args
 
 import attrs
 
-from promocore.errors import ValidationError
+from promocore import ValidationError
 from promocore.games.game import CommandId, Game, missing, send
 from promocore.games.returns import check_return, unit_refund
 from promocore_flashsale.errors import (

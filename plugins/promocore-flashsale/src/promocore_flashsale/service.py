@@ -25,9 +25,7 @@ from datetime import datetime
 
 import attrs
 
-from promocore.campaign import Campaign
-from promocore.cart import Cart
-from promocore.errors import ValidationError
+from promocore import Campaign, Cart, Money, Quote, ValidationError, allocate
 from promocore.games.runtime import Clock, Observer, Outcome, Runner, utc_now
 from promocore.ledger import (
     Draw,
@@ -38,8 +36,6 @@ from promocore.ledger import (
     ReservationStatus,
 )
 from promocore.ledger import Reservation as LedgerReservation
-from promocore.money import Money, allocate
-from promocore.quote import Quote
 from promocore.state import MemoryStore, Store
 from promocore_flashsale.accounts import (
     customer_account,

@@ -7,14 +7,22 @@ An illegal move is an ``IllegalTransitionError`` (a ``RuntimeError``), an unknow
 
 from __future__ import annotations
 
-from promocore import errors as base
+from promocore import (
+    IdempotencyConflictError as SharedIdempotencyConflictError,
+)
+from promocore import (
+    IllegalTransitionError,
+    NotFoundError,
+    PromocoreError,
+    UnavailableError,
+)
 
 
-class GroupBuyError(base.PromocoreError):
+class GroupBuyError(PromocoreError):
     """Root of the errors of group buys."""
 
 
-class IllegalMoveError(GroupBuyError, base.IllegalTransitionError):
+class IllegalMoveError(GroupBuyError, IllegalTransitionError):
     """A team or customer cannot make this move in its current state."""
 
 
@@ -38,7 +46,7 @@ class AlreadyInOpenTeamError(IllegalMoveError):
     """The customer is in another open team of the same activity."""
 
 
-class LimitReachedError(IllegalMoveError, base.UnavailableError):
+class LimitReachedError(IllegalMoveError, UnavailableError):
     """A per-customer or per-order limit would be exceeded."""
 
 
@@ -50,13 +58,13 @@ class NotCompletedError(IllegalMoveError):
     """Units are returned only from a team that succeeded (an expired one is refunded whole)."""
 
 
-class UnknownSkuError(GroupBuyError, base.NotFoundError):
+class UnknownSkuError(GroupBuyError, NotFoundError):
     """The sku is not sold in the activity."""
 
 
-class TeamNotFoundError(GroupBuyError, base.NotFoundError):
+class TeamNotFoundError(GroupBuyError, NotFoundError):
     """No team has this id."""
 
 
-class IdempotencyConflictError(GroupBuyError, base.IdempotencyConflictError):
+class IdempotencyConflictError(GroupBuyError, SharedIdempotencyConflictError):
     """A join id (or team id) was used again for a different request."""

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from promocore.cart import LineItem
-from promocore.money import Money
+from promocore import LineItem, Money
 
 #: Line ref naming the group-buy campaign.
 ACTIVITY_REF = "group_buy"

@@ -18,7 +18,7 @@ from datetime import datetime
 
 import attrs
 
-from promocore.money import Money, total
+from promocore import Money, total
 
 
 class TeamStatus(enum.Enum):

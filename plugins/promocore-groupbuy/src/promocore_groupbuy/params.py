@@ -8,8 +8,7 @@ from decimal import Decimal
 
 import attrs
 
-from promocore.money import Money
-from promocore.validation import Checks
+from promocore import Checks, Money
 
 #: The largest team a group buy may ask for.
 MAX_TEAM_SIZE = 100

@@ -21,11 +21,9 @@ from typing import get_args
 
 import attrs
 
-from promocore.errors import ValidationError
+from promocore import Checks, Money, ValidationError
 from promocore.games.game import CommandId, Game, missing
 from promocore.games.returns import check_return, unit_refund
-from promocore.money import Money
-from promocore.validation import Checks
 from promocore_groupbuy.errors import (
     AlreadyInOpenTeamError,
     AlreadyMemberError,

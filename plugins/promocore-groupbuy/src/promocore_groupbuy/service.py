@@ -17,8 +17,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from promocore.campaign import Campaign
-from promocore.errors import NotFoundError, ValidationError
+from promocore import Campaign, NotFoundError, ValidationError
 from promocore.games.runtime import Observer, Outcome, RetryPolicy, Runner
 from promocore.state import Store
 from promocore_groupbuy.errors import (

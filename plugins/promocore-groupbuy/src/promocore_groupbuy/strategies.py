@@ -13,8 +13,7 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from promocore.campaign import Campaign
-from promocore.cart import Cart, LineItem
+from promocore import Campaign, Cart, LineItem
 from promocore.testing.extra_laws import RESPECTS_UNIT_LIMIT
 from promocore.testing.profiles import register_profile
 from promocore.testing.samples import campaign_carts

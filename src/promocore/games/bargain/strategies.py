@@ -1,8 +1,9 @@
 """Hypothesis strategies for bargaining: valid params, and carts holding session snapshots.
 
-The ``bargain`` mechanic names this module in its ``testing_profile``; `promocore.testing`
-imports it and it registers its profile, so the mechanic conformance laws see priced bargain
-lines, not only refusals. Only the tests import it (it needs hypothesis).
+The ``bargain`` mechanic names this module in its ``testing_profile``;
+[`promocore.testing`][promocore.testing] imports it and it registers its profile, so the
+mechanic conformance laws see priced bargain lines, not only refusals. Only the tests import
+it (it needs hypothesis).
 """
 
 from __future__ import annotations

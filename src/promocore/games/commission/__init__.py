@@ -24,7 +24,7 @@ cancel them and claw back what had settled. The same shape as every game (see
 
 Names are loaded on first use: importing the mechanic loads no service and no store.
 
-Example:
+Examples:
     >>> from datetime import datetime, timezone
     >>> from decimal import Decimal
     >>> from promocore.games.commission import (

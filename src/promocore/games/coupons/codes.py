@@ -27,7 +27,7 @@ def derive_code(template_id: str, key: str, attempt: int = 0, length: int = CODE
         attempt: 0 first; the next number after a collision.
         length: Number of characters, 8 to 24.
 
-    Example:
+    Examples:
         >>> derive_code("new-user-20", "claim-1") == derive_code("new-user-20", "claim-1")
         True
     """

@@ -201,7 +201,8 @@ class CouponService:
         """Issue ``count`` codes nobody holds yet, to hand out as redeem codes (兑换码).
 
         Raises:
-            ValidationError: ``count`` is not between 1 and `MAX_BATCH`.
+            ValidationError: ``count`` is not between 1 and
+                [`MAX_BATCH`][promocore.games.coupons.service.MAX_BATCH].
             CouponsExhaustedError: fewer than ``count`` coupons may still be issued.
         """
         if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_BATCH:

@@ -98,9 +98,11 @@ class RedemptionRule:
     def plan(self, available: int, payable: Money) -> tuple[int, Money]:
         """The points to use and what they pay, with ``available`` points on ``payable``.
 
-        Uses as many whole steps as the points, `max_points` and
-        `max_share` of the payable (rounded down) allow. Returns ``(0, zero)``
-        when that is fewer than `min_points`.
+        Uses as many whole steps as the points,
+        [`max_points`][promocore.games.points.params.RedemptionRule.max_points] and
+        [`max_share`][promocore.games.points.params.RedemptionRule.max_share] of the payable
+        (rounded down) allow. Returns ``(0, zero)`` when that is fewer than
+        [`min_points`][promocore.games.points.params.RedemptionRule.min_points].
         """
         zero = Money.zero(payable.currency)
         cap = payable.percent(self.max_share, Rounding.DOWN)

@@ -4,8 +4,6 @@ No I/O and no clock: ``now`` is an input. Illegal moves raise typed errors and c
 Repeating a payment, a refund or a return with the same id and amount is a no-op (no events), so
 callers may retry safely.
 
-::
-
     created ──PayDeposit──▶ deposit_paid ──PayFinal──▶ final_paid ──Fulfill──▶ fulfilled
        │                        │                         │                      │
        │ Lapse (deposit window  │ Lapse (final window     │ Cancel / Refund      │ Refund

@@ -47,7 +47,8 @@ def compensation(order: PresaleOrder) -> Money:
 def settle(order: PresaleOrder, by: Party) -> Settlement:
     """Divide the money of ``order`` ending now because of ``by``.
 
-    For a lapse (the final window passed unpaid) pass `Party.CUSTOMER`.
+    For a lapse (the final window passed unpaid) pass
+    [`Party.CUSTOMER`][promocore.games.presale.model.Party.CUSTOMER].
     """
     zero = Money.zero(order.currency)
     left = order.refundable

@@ -1,7 +1,8 @@
 """Small default vocabularies (skus, categories, tiers and more) the strategies draw from.
 
 Drawn scopes, audiences and carts use the same few names, so they often meet. A plugin
-drawing its own params picks skus from `SKUS` to meet the default carts.
+drawing its own params picks skus from
+[`SKUS`][promocore.testing.strategies.vocabulary.SKUS] to meet the default carts.
 """
 
 from __future__ import annotations

@@ -1,18 +1,29 @@
-"""``promocore demo``: price the sample cart against the sample campaigns, then a what-if."""
+"""``promocore demo``: price the sample cart against the sample campaigns, then what-ifs."""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING
 
 import attrs
 
+from promocore.commands._demo_plugins import plugin_demo
 from promocore.config import load_campaigns, load_cart
-from promocore.demo_plugins import plugin_demo
 from promocore.engine import Engine
 from promocore.money import Money
 from promocore.render import render_quote
 from promocore.samples import sample_path
+
+if TYPE_CHECKING:
+    from promocore.cli import Subparsers
+
+DESCRIPTION = """\
+Price the packaged sample cart (two tees and a mug for a gold member on 双11) against
+the sample campaigns (a member price, a 满减 ladder and a competing 每满减) and explain
+every decision; then the same cart when the ladder's budget is nearly spent, and a
+bigger cart that reaches the next tier. With the group-buy and flash-sale plugins
+installed, a cart priced by them too. "promocore samples" writes the files to edit.
+"""
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,7 +54,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add the ``demo`` subcommand."""
-    parser = subparsers.add_parser("demo", help="price the sample cart and explain the result")
+    parser = subparsers.add_parser(
+        "demo", help="price the sample cart and explain the result", description=DESCRIPTION
+    )
     parser.set_defaults(handler=run)

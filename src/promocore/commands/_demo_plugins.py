@@ -1,4 +1,4 @@
-"""The part of ``promocore demo`` that shows the plugin mechanics, when they are installed.
+"""The part of `promocore demo` that shows the plugin mechanics, when they are installed.
 
 Group buys (拼团) and flash sales (秒杀) ship as separate distributions under ``plugins/``
 and are found through the ``promocore`` entry-point group; nothing here imports them.

@@ -1,0 +1,1 @@
+"""Tooling for building promocore's documentation site (not part of the package)."""

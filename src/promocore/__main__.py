@@ -1,0 +1,7 @@
+"""``python -m promocore``: the same as the ``promocore`` command."""
+
+import sys
+
+from promocore.cli import main
+
+sys.exit(main())
