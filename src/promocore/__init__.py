@@ -30,9 +30,12 @@ sample files in [`promocore.samples`][promocore.samples].
   [`Bounded`][promocore.mechanic.Bounded], [`Context`][promocore.mechanic.Context],
   [`LineView`][promocore.mechanic.LineView], [`Proposal`][promocore.mechanic.Proposal],
   [`LineDiscount`][promocore.mechanic.LineDiscount], [`Upsell`][promocore.mechanic.Upsell],
-  [`Decline`][promocore.mechanic.Decline], [`spread`][promocore.mechanic.spread]
+  [`Decline`][promocore.mechanic.Decline], [`spread`][promocore.mechanic.spread], and the
+  optional members' [`Floor`][promocore.mechanic.Floor], [`Floored`][promocore.mechanic.Floored]
+  and [`Rated`][promocore.mechanic.Rated]
 - **plugins**: [`hookimpl`][promocore.hookspecs.hookimpl],
-  [`make_host`][promocore.plugins.make_host], [`PluginHost`][promocore.plugins.PluginHost],
+  [`make_host`][promocore.plugins.make_host], [`default_host`][promocore.plugins.default_host],
+  [`PluginHost`][promocore.plugins.PluginHost],
   [`MechanicOrigin`][promocore.plugins.MechanicOrigin]
 - **files**: [`load_campaigns`][promocore.config.load_campaigns],
   [`load_cart`][promocore.config.load_cart],
@@ -106,10 +109,13 @@ if TYPE_CHECKING:
     from promocore.mechanic import Bounded as Bounded
     from promocore.mechanic import Context as Context
     from promocore.mechanic import Decline as Decline
+    from promocore.mechanic import Floor as Floor
+    from promocore.mechanic import Floored as Floored
     from promocore.mechanic import LineDiscount as LineDiscount
     from promocore.mechanic import LineView as LineView
     from promocore.mechanic import Mechanic as Mechanic
     from promocore.mechanic import Proposal as Proposal
+    from promocore.mechanic import Rated as Rated
     from promocore.mechanic import Upsell as Upsell
     from promocore.mechanic import spread as spread
     from promocore.money import Money as Money
@@ -118,6 +124,7 @@ if TYPE_CHECKING:
     from promocore.money import total as total
     from promocore.plugins import MechanicOrigin as MechanicOrigin
     from promocore.plugins import PluginHost as PluginHost
+    from promocore.plugins import default_host as default_host
     from promocore.plugins import make_host as make_host
     from promocore.quote import Adjustment as Adjustment
     from promocore.quote import Applied as Applied
@@ -180,15 +187,18 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "Bounded",
         "Context",
         "Decline",
+        "Floor",
+        "Floored",
         "LineDiscount",
         "LineView",
         "Mechanic",
         "Proposal",
+        "Rated",
         "Upsell",
         "spread",
     ),
     "promocore.money": ("Money", "Rounding", "allocate", "total"),
-    "promocore.plugins": ("MechanicOrigin", "PluginHost", "make_host"),
+    "promocore.plugins": ("MechanicOrigin", "PluginHost", "default_host", "make_host"),
     "promocore.quote": (
         "Adjustment",
         "Applied",
