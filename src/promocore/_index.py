@@ -103,6 +103,7 @@ def _traits_of(campaign: Campaign, mechanic: Mechanic) -> Traits:
         and schedule.ends_at is None
         and campaign.audience.is_everyone
         and campaign.limits.per_customer is None
+        and campaign.limits.per_customer_value is None
         and campaign.budget is None
     )
     return Traits(

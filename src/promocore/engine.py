@@ -25,6 +25,7 @@ from promocore._run import Run
 from promocore._stage import run_stage
 from promocore.campaign import STAGES, Campaign, Stage
 from promocore.cart import Cart
+from promocore.counted import Remaining
 from promocore.errors import Problem, UnknownMechanicError, ValidationError
 from promocore.mechanic import Mechanic
 from promocore.money import Money
@@ -135,8 +136,13 @@ class Engine:
             cart: The cart.
             at: The moment to price at; defaults to ``cart.at``.
             budgets: Remaining budget per campaign id; a budgeted campaign missing
-                here has its whole limit left.
-            usage: Orders each campaign was already used in by this customer.
+                here has its whole spendable budget left. A
+                [`Remaining`][promocore.counted.Remaining] (read from the ledger by
+                [`Resources.remaining`][promocore.ledger.resources.Resources.remaining])
+                also carries the other counted resources: campaigns whose redemptions
+                are used up and the gift stock left.
+            usage: Orders each campaign was already used in by this customer: an
+                optional pre-read (checkout's ledger call is the truth).
             explain_all: Also explain campaigns whose scope names nothing in the
                 cart (``out_of_scope``); by default they are not considered.
 
@@ -155,6 +161,8 @@ class Engine:
             PricingState.start(cart),
             self.search_budget,
         )
+        if isinstance(budgets, Remaining):
+            run.blocked, run.gifts_left = budgets.blocked, budgets.gifts
         touching = self._index.touching(cart)
         logs = []
         for stage in self.stages:

@@ -45,7 +45,6 @@ from promocore.ledger.checkout import (
     Checkout,
     CheckoutConflictError,
     async_checkout,
-    budget_account,
     checkout,
     define_budgets,
     remaining_budgets,
@@ -73,6 +72,7 @@ from promocore.ledger.model import (
     Shortfall,
 )
 from promocore.ledger.protocol import AsyncLedger, Ledger
+from promocore.ledger.resources import Resources, budget_account, give_back, release_contingency
 
 __all__ = [
     "MAX_AMOUNT",
@@ -96,6 +96,7 @@ __all__ = [
     "ReservationClosedError",
     "ReservationRefusedError",
     "ReservationStatus",
+    "Resources",
     "Shortfall",
     "UnknownAccountError",
     "UnknownReservationError",
@@ -103,6 +104,8 @@ __all__ = [
     "budget_account",
     "checkout",
     "define_budgets",
+    "give_back",
+    "release_contingency",
     "remaining_budgets",
     "system_clock",
 ]

@@ -1,0 +1,785 @@
+"""Every counted resource of a set of campaigns as ledger accounts, draws and reads.
+
+A campaign declares counted resources on its [`Budget`][promocore.campaign.Budget] and
+[`Limits`][promocore.campaign.Limits]; a shop may add a
+[`FatigueCap`][promocore.counted.FatigueCap] across campaigns.
+[`Resources`][promocore.ledger.resources.Resources] turns them into ledger accounts
+(``define``), into the draws a quote makes (``draws``,
+reserved by [`checkout`][promocore.ledger.checkout.checkout] in one all-or-nothing call), and
+reads what is left of them as a [`Remaining`][promocore.counted.Remaining] to price with
+(``remaining``: the pre-read; the ledger call at checkout is the truth).
+
+| resource | account | kind | drawn per order |
+| --- | --- | --- | --- |
+| spend budget | ``budget:<id>`` | budget | the value granted |
+| contingency reserve | ``contingency:<id>`` | budget | nothing (released into the budget) |
+| gift stock | ``gift:<id>:<sku>`` | stock | the gift units |
+| "first N" orders | ``redemptions:<id>`` | stock | 1 |
+| per customer | ``uses:<id>`` | usage, per customer | 1 |
+| value per customer | ``customer-value:<id>`` | usage, per customer | the value granted |
+| per period | ``period:<id>:<period>:redemptions`` | usage, per window | 1 |
+| value per period | ``period:<id>:<period>:value`` | usage, per window | the value granted |
+| fatigue | ``fatigue:<period>:campaigns`` | usage, per customer and window | campaigns applied |
+| fatigue value | ``fatigue:<period>:value`` | usage, per customer and window | the value granted |
+
+Returns: cancelling an unpaid order releases its reservation, which gives everything back.
+Refunding a paid order ([`give_back`][promocore.ledger.resources.give_back]) returns the budget
+its returned units took, the gift units that came back and, once every bought unit is back, the
+"first N" redemption. Per-customer counts, per-period counts and promotion fatigue are kept, as
+for every game ([`promocore.games.returns`][promocore.games.returns]): buying and returning
+cannot lift a limit.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+
+import attrs
+
+from promocore.campaign import Campaign
+from promocore.counted import FatigueCap, Period, Remaining, window
+from promocore.errors import ValidationError
+from promocore.ledger.errors import UnknownReservationError
+from promocore.ledger.model import AccountSpec, Balance, Draw, Reservation, ReservationStatus
+from promocore.ledger.protocol import AsyncLedger, Ledger
+from promocore.money import Money, Rounding, round_div
+from promocore.quote import Quote
+from promocore.validation import Checks
+
+__all__ = [
+    "AccountNamer",
+    "BudgetReport",
+    "Counted",
+    "Resource",
+    "Resources",
+    "budget_account",
+    "contingency_account",
+    "customer_uses_account",
+    "customer_value_account",
+    "fatigue_account",
+    "gift_account",
+    "give_back",
+    "granted_value",
+    "period_account",
+    "redemptions_account",
+    "release_contingency",
+]
+
+#: Names the ledger account holding a campaign's budget.
+AccountNamer = Callable[[str], str]
+
+
+def budget_account(campaign: str) -> str:
+    """Return the default name of the account holding ``campaign``'s budget."""
+    return f"budget:{campaign}"
+
+
+def contingency_account(campaign: str) -> str:
+    """Name the account holding ``campaign``'s contingency reserve until released."""
+    return f"contingency:{campaign}"
+
+
+def redemptions_account(campaign: str) -> str:
+    """Name the account counting the orders ``campaign`` may still be used in ("first N")."""
+    return f"redemptions:{campaign}"
+
+
+def customer_uses_account(campaign: str) -> str:
+    """Name the usage account counting each customer's orders with ``campaign``."""
+    return f"uses:{campaign}"
+
+
+def customer_value_account(campaign: str) -> str:
+    """Name the usage account counting the value ``campaign`` granted each customer."""
+    return f"customer-value:{campaign}"
+
+
+def period_account(campaign: str, period: Period, what: str) -> str:
+    """Name the usage account of a periodic cap (``what``: ``redemptions`` or ``value``)."""
+    return f"period:{campaign}:{period.value}:{what}"
+
+
+def gift_account(campaign: str, sku: str) -> str:
+    """Name the stock account of ``campaign``'s gifts of ``sku``."""
+    return f"gift:{campaign}:{sku}"
+
+
+def fatigue_account(period: Period, what: str) -> str:
+    """Name the usage account of the fatigue cap (``what``: ``campaigns`` or ``value``)."""
+    return f"fatigue:{period.value}:{what}"
+
+
+def granted_value(quote: Quote, campaign: str) -> Money:
+    """What ``campaign`` grants in ``quote``, in money: the value its caps count."""
+    return quote.applied_amount(campaign)
+
+
+class Resource(enum.Enum):
+    """What one draw of a checkout counts."""
+
+    BUDGET = "budget"
+    GIFT_STOCK = "gift_stock"
+    REDEMPTIONS = "redemptions"
+    CUSTOMER_USES = "customer_uses"
+    CUSTOMER_VALUE = "customer_value"
+    PERIOD_REDEMPTIONS = "period_redemptions"
+    PERIOD_VALUE = "period_value"
+    FATIGUE_CAMPAIGNS = "fatigue_campaigns"
+    FATIGUE_VALUE = "fatigue_value"
+
+
+@attrs.frozen
+class Counted:
+    """One draw of a checkout, with the resource it counts.
+
+    Attributes:
+        draw: The ledger draw.
+        resource: What it counts.
+        campaign: The campaign it counts for; ``None`` for the fatigue cap.
+        sku: The gift sku, for gift stock.
+        period: The period, for periodic caps and the fatigue cap.
+    """
+
+    draw: Draw
+    resource: Resource
+    campaign: str | None = None
+    sku: str | None = None
+    period: Period | None = None
+
+
+_CUSTOMER = (Resource.CUSTOMER_USES, Resource.CUSTOMER_VALUE)
+
+
+def _campaigns(values: Iterable[Campaign] | Mapping[str, Campaign]) -> dict[str, Campaign]:
+    if isinstance(values, Mapping):
+        return dict(values)
+    return {c.id: c for c in values}
+
+
+@attrs.frozen
+class Resources:
+    """The counted resources of a set of campaigns, and the fatigue cap across them.
+
+    Attributes:
+        campaigns: The campaigns by id (an iterable of campaigns is accepted).
+        fatigue: The per-customer promotion-fatigue cap, if any.
+        account_of: Names the account of a campaign's budget.
+    """
+
+    campaigns: dict[str, Campaign] = attrs.field(factory=dict, converter=_campaigns)
+    fatigue: FatigueCap | None = None
+    account_of: AccountNamer = budget_account
+
+    def __attrs_post_init__(self) -> None:
+        checks = Checks()
+        for cid, campaign in self.campaigns.items():
+            if not isinstance(campaign, Campaign):
+                checks.add(
+                    f"campaigns[{cid!r}]", f"must be a Campaign, got {type(campaign).__name__}"
+                )
+        if self.fatigue is not None and not isinstance(self.fatigue, FatigueCap):
+            checks.add("fatigue", "must be a FatigueCap")
+        checks.raise_if_any()
+
+    def specs(self) -> list[AccountSpec]:
+        """Every account the campaigns' resources need, with their declared limits."""
+        out: list[AccountSpec] = []
+        for cid, campaign in self.campaigns.items():
+            budget, limits = campaign.budget, campaign.limits
+            if budget is not None:
+                out.append(AccountSpec.budget(self.account_of(cid), budget.spendable))
+                if budget.held_back.amount:
+                    out.append(AccountSpec.budget(contingency_account(cid), budget.held_back))
+            for sku, units in limits.gift_stock:
+                out.append(AccountSpec.stock(gift_account(cid, sku), units))
+            if limits.redemptions is not None:
+                out.append(AccountSpec.stock(redemptions_account(cid), limits.redemptions))
+            if limits.per_customer is not None:
+                out.append(AccountSpec.usage(customer_uses_account(cid), limits.per_customer))
+            if limits.per_customer_value is not None:
+                value = limits.per_customer_value.amount
+                out.append(AccountSpec.usage(customer_value_account(cid), value))
+            for cap in limits.periods:
+                if cap.redemptions is not None:
+                    name = period_account(cid, cap.period, "redemptions")
+                    out.append(AccountSpec.usage(name, cap.redemptions))
+                if cap.value is not None:
+                    name = period_account(cid, cap.period, "value")
+                    out.append(AccountSpec.usage(name, cap.value.amount))
+        fatigue = self.fatigue
+        if fatigue is not None:
+            if fatigue.campaigns is not None:
+                name = fatigue_account(fatigue.period, "campaigns")
+                out.append(AccountSpec.usage(name, fatigue.campaigns))
+            if fatigue.value is not None:
+                name = fatigue_account(fatigue.period, "value")
+                out.append(AccountSpec.usage(name, fatigue.value.amount))
+        return out
+
+    def define(self, ledger: Ledger) -> None:
+        """Create every account (existing ones keep their limits)."""
+        for spec in self.specs():
+            ledger.define(spec)
+
+    async def async_define(self, ledger: AsyncLedger) -> None:
+        """[`define`][promocore.ledger.resources.Resources.define] on an asyncio ledger."""
+        for spec in self.specs():
+            await ledger.define(spec)
+
+    def involved(self, quote: Quote) -> list[str]:
+        """The campaigns of ``quote`` whose resources its draws count, in quote order."""
+        out: dict[str, None] = {}
+        for draw in quote.budget_draws:
+            out[draw.campaign] = None
+        for item in quote.applied:
+            if item.campaign in self.campaigns:
+                out[item.campaign] = None
+        return list(out)
+
+    def draws(self, quote: Quote, customer: str | None = None) -> list[Counted]:
+        """Every draw ``quote`` makes on the counted resources, budgets first.
+
+        Raises:
+            ValidationError: a campaign that counts per customer applied and ``customer``
+                is not given.
+        """
+        out: list[Counted] = []
+        amounts: dict[str, Money] = {}
+        for budget_draw in quote.budget_draws:
+            if budget_draw.amount.amount > 0:
+                cid, amount = budget_draw.campaign, budget_draw.amount
+                previous = amounts.get(cid)
+                amounts[cid] = amount if previous is None else previous + amount
+        for cid, amount in amounts.items():
+            out.append(Counted(Draw.budget(self.account_of(cid), amount), Resource.BUDGET, cid))
+        applied = [a for a in quote.applied if a.campaign in self.campaigns]
+        for item in applied:
+            cid = item.campaign
+            limits = self.campaigns[cid].limits
+            value = granted_value(quote, cid).amount
+            gifts: dict[str, int] = {}
+            for sku, units in item.gifts:
+                if limits.gift_units(sku) is not None:
+                    gifts[sku] = gifts.get(sku, 0) + units
+            for sku, units in gifts.items():
+                draw = Draw.stock(gift_account(cid, sku), units)
+                out.append(Counted(draw, Resource.GIFT_STOCK, cid, sku=sku))
+            if limits.redemptions is not None:
+                out.append(
+                    Counted(Draw.stock(redemptions_account(cid), 1), Resource.REDEMPTIONS, cid)
+                )
+            if limits.per_customer is not None or limits.per_customer_value is not None:
+                who = _customer(customer, cid)
+                if limits.per_customer is not None:
+                    draw = Draw.use(customer_uses_account(cid), who)
+                    out.append(Counted(draw, Resource.CUSTOMER_USES, cid))
+                if limits.per_customer_value is not None and value > 0:
+                    draw = Draw(customer_value_account(cid), value, subject=who)
+                    out.append(Counted(draw, Resource.CUSTOMER_VALUE, cid))
+            for cap in limits.periods:
+                when = window(cap.period, quote.at, limits.time_zone)
+                if cap.redemptions is not None:
+                    draw = Draw(period_account(cid, cap.period, "redemptions"), 1, subject=when)
+                    out.append(Counted(draw, Resource.PERIOD_REDEMPTIONS, cid, period=cap.period))
+                if cap.value is not None and value > 0:
+                    draw = Draw(period_account(cid, cap.period, "value"), value, subject=when)
+                    out.append(Counted(draw, Resource.PERIOD_VALUE, cid, period=cap.period))
+        fatigue = self.fatigue
+        if fatigue is not None and customer is not None and quote.applied:
+            subject = _fatigue_subject(fatigue, customer, quote.at)
+            if fatigue.campaigns is not None:
+                count = len(quote.applied)
+                draw = Draw(fatigue_account(fatigue.period, "campaigns"), count, subject=subject)
+                out.append(Counted(draw, Resource.FATIGUE_CAMPAIGNS, period=fatigue.period))
+            total = sum(granted_value(quote, a.campaign).amount for a in quote.applied)
+            if fatigue.value is not None and total > 0:
+                draw = Draw(fatigue_account(fatigue.period, "value"), total, subject=subject)
+                out.append(Counted(draw, Resource.FATIGUE_VALUE, period=fatigue.period))
+        return out
+
+    def reads(
+        self, campaigns: Iterable[str], customer: str | None, at: datetime
+    ) -> list[tuple[str, str | None]]:
+        """The ``(account, subject)`` counters that say what is left for ``campaigns``.
+
+        A campaign not among the known ones is read as a budget only.
+        """
+        out: list[tuple[str, str | None]] = []
+        for cid in campaigns:
+            campaign = self.campaigns.get(cid)
+            if campaign is None:
+                out.append((self.account_of(cid), None))
+                continue
+            limits = campaign.limits
+            if campaign.budget is not None:
+                out.append((self.account_of(cid), None))
+            out.extend((gift_account(cid, sku), None) for sku, _ in limits.gift_stock)
+            if limits.redemptions is not None:
+                out.append((redemptions_account(cid), None))
+            if customer is not None:
+                if limits.per_customer is not None:
+                    out.append((customer_uses_account(cid), customer))
+                if limits.per_customer_value is not None:
+                    out.append((customer_value_account(cid), customer))
+            for cap in limits.periods:
+                when = window(cap.period, at, limits.time_zone)
+                if cap.redemptions is not None:
+                    out.append((period_account(cid, cap.period, "redemptions"), when))
+                if cap.value is not None:
+                    out.append((period_account(cid, cap.period, "value"), when))
+        fatigue = self.fatigue
+        if fatigue is not None and customer is not None:
+            subject = _fatigue_subject(fatigue, customer, at)
+            if fatigue.campaigns is not None:
+                out.append((fatigue_account(fatigue.period, "campaigns"), subject))
+            if fatigue.value is not None:
+                out.append((fatigue_account(fatigue.period, "value"), subject))
+        return list(dict.fromkeys(out))
+
+    def remaining(
+        self,
+        ledger: Ledger,
+        campaigns: Iterable[str] | None = None,
+        *,
+        at: datetime,
+        customer: str | None = None,
+        now: datetime | None = None,
+    ) -> Remaining:
+        """Read what is left for ``campaigns`` (default: all), to price a cart with.
+
+        Pass the result as ``budgets=`` to [`Engine.price`][promocore.engine.Engine.price]:
+        the quote then leaves out what no longer fits. This is a pre-read: checkout's
+        reservation is the truth, and reprices if something ran out meanwhile.
+
+        Args:
+            ledger: Where the resources are.
+            campaigns: Ids of known campaigns; by default every one.
+            at: The moment priced (it picks the periodic windows).
+            customer: The customer priced for (per-customer limits and fatigue).
+            now: The time of the reads (default: the ledger's clock).
+
+        Raises:
+            ValidationError: a campaign id is not among the known ones.
+        """
+        ids = self._known(campaigns)
+        reads = self.reads(ids, customer, at)
+        available = {(a, s): ledger.balance(a, s, now=now).available for a, s in reads}
+        return self.remaining_from(available, ids, customer, at, currency="CNY")
+
+    async def async_remaining(
+        self,
+        ledger: AsyncLedger,
+        campaigns: Iterable[str] | None = None,
+        *,
+        at: datetime,
+        customer: str | None = None,
+        now: datetime | None = None,
+    ) -> Remaining:
+        """[`remaining`][promocore.ledger.resources.Resources.remaining] on an asyncio ledger."""
+        ids = self._known(campaigns)
+        available = {}
+        for a, s in self.reads(ids, customer, at):
+            available[(a, s)] = (await ledger.balance(a, s, now=now)).available
+        return self.remaining_from(available, ids, customer, at, currency="CNY")
+
+    def _known(self, campaigns: Iterable[str] | None) -> list[str]:
+        ids = list(self.campaigns) if campaigns is None else list(campaigns)
+        unknown = [cid for cid in ids if cid not in self.campaigns]
+        if unknown:
+            raise ValidationError.single("campaigns", f"unknown campaign ids {unknown!r}")
+        return ids
+
+    def remaining_from(
+        self,
+        available: Mapping[tuple[str, str | None], int],
+        campaigns: Iterable[str],
+        customer: str | None,
+        at: datetime,
+        *,
+        currency: str,
+        quote: Quote | None = None,
+    ) -> Remaining:
+        """What is left for ``campaigns``, from the counters ``reads`` named.
+
+        Args:
+            available: What is available per counter read.
+            campaigns: The campaigns to say what is left for.
+            customer: The customer priced for.
+            at: The moment priced (periodic windows).
+            currency: The currency of campaigns not among the known ones.
+            quote: The quote being checked out, if any: when the fatigue cap cannot take
+                all its campaigns, the most valuable that fit are kept and the others
+                blocked. Without it, a spent fatigue cap blocks every campaign.
+        """
+        money: dict[str, Money] = {}
+        blocked: dict[str, str] = {}
+        gifts: dict[tuple[str, str], int] = {}
+        ids = list(campaigns)
+        for cid in ids:
+            campaign = self.campaigns.get(cid)
+            if campaign is None:
+                left = max(available.get((self.account_of(cid), None), 0), 0)
+                money[cid] = Money(left, currency)
+                continue
+            self._left_of(campaign, available, customer, at, money, blocked, gifts)
+        fatigue = self.fatigue
+        if fatigue is not None and customer is not None:
+            self._fatigue_left(fatigue, available, customer, at, ids, quote, money, blocked)
+        return Remaining(money, blocked, gifts)
+
+    def _left_of(
+        self,
+        campaign: Campaign,
+        available: Mapping[tuple[str, str | None], int],
+        customer: str | None,
+        at: datetime,
+        money: dict[str, Money],
+        blocked: dict[str, str],
+        gifts: dict[tuple[str, str], int],
+    ) -> None:
+        cid, limits = campaign.id, campaign.limits
+        caps: list[int] = []
+        if campaign.budget is not None:
+            caps.append(
+                available.get((self.account_of(cid), None), campaign.budget.spendable.amount)
+            )
+        for sku, units in limits.gift_stock:
+            gifts[(cid, sku)] = max(available.get((gift_account(cid, sku), None), units), 0)
+        if limits.redemptions is not None:
+            left = available.get((redemptions_account(cid), None), limits.redemptions)
+            if left <= 0:
+                blocked[cid] = f"its first {limits.redemptions} order(s) have used it"
+        if customer is not None:
+            if limits.per_customer is not None:
+                left = available.get((customer_uses_account(cid), customer), limits.per_customer)
+                if left <= 0:
+                    blocked[cid] = f"already used {limits.per_customer} time(s), its limit"
+            if limits.per_customer_value is not None:
+                most = limits.per_customer_value.amount
+                left = available.get((customer_value_account(cid), customer), most)
+                if left <= 0:
+                    blocked[cid] = (
+                        f"already granted this customer {limits.per_customer_value}, its limit"
+                    )
+                caps.append(left)
+        for cap in limits.periods:
+            when = window(cap.period, at, limits.time_zone)
+            if cap.redemptions is not None:
+                name = period_account(cid, cap.period, "redemptions")
+                if available.get((name, when), cap.redemptions) <= 0:
+                    blocked[cid] = f"used up for this {cap.period.value} ({when})"
+            if cap.value is not None:
+                name = period_account(cid, cap.period, "value")
+                left = available.get((name, when), cap.value.amount)
+                if left <= 0:
+                    blocked[cid] = f"granted its {cap.value} for this {cap.period.value} ({when})"
+                caps.append(left)
+        if caps:
+            money[cid] = Money(max(min(caps), 0), campaign.currency)
+
+    def _fatigue_left(
+        self,
+        fatigue: FatigueCap,
+        available: Mapping[tuple[str, str | None], int],
+        customer: str,
+        at: datetime,
+        ids: Sequence[str],
+        quote: Quote | None,
+        money: dict[str, Money],
+        blocked: dict[str, str],
+    ) -> None:
+        subject = _fatigue_subject(fatigue, customer, at)
+        count = value = None
+        if fatigue.campaigns is not None:
+            count = available.get((fatigue_account(fatigue.period, "campaigns"), subject))
+        if fatigue.value is not None:
+            value = available.get((fatigue_account(fatigue.period, "value"), subject))
+        why = f"the customer's promotions for this {fatigue.period.value} are used up"
+        if quote is None:
+            spent = (count is not None and count <= 0) or (value is not None and value <= 0)
+            for cid in ids:
+                if spent:
+                    blocked.setdefault(cid, why)
+                elif value is not None and cid in money:
+                    money[cid] = money[cid].with_amount(min(money[cid].amount, value))
+            return
+        values = [
+            (granted_value(quote, a.campaign).amount, i, a.campaign)
+            for i, a in enumerate(quote.applied)
+        ]
+        kept = 0
+        total = 0
+        for amount, _, cid in sorted(values, key=lambda v: (-v[0], v[1])):
+            fits_count = count is None or kept < count
+            fits_value = value is None or total + amount <= value
+            if fits_count and fits_value:
+                kept += 1
+                total += amount
+            else:
+                blocked.setdefault(cid, why)
+
+    def from_grants(
+        self,
+        held: Reservation,
+        campaigns: Iterable[str],
+        customer: str | None,
+        at: datetime,
+        *,
+        currency: str,
+    ) -> Remaining:
+        """What is left for ``campaigns`` if only what ``held`` holds were available.
+
+        Pricing again with it reproduces the quote a repriced checkout reserved for.
+        """
+        granted: dict[tuple[str, str | None], int] = {}
+        for grant in held.grants:
+            counter = (grant.account, grant.subject)
+            granted[counter] = granted.get(counter, 0) + grant.amount
+        accounts = {account for account, _ in granted}
+        available: dict[tuple[str, str | None], int] = {}
+        blocked: dict[str, str] = {}
+        ids = list(campaigns)
+        for cid in ids:
+            read = self.reads([cid], customer, at)
+            campaign = self.campaigns.get(cid)
+            if campaign is not None and read and not any(a in accounts for a, _ in read):
+                blocked[cid] = "not in the order's reservation"
+            for counter in read:
+                available[counter] = granted.get(counter, 0)
+        remaining = self.remaining_from(available, ids, customer, at, currency=currency)
+        # Only the money and gifts held count: the counters of uses hold what this order
+        # drew, not what was left, and a campaign that drew is not blocked.
+        return Remaining(remaining.money, blocked, remaining.gifts)
+
+
+def _customer(customer: str | None, campaign: str) -> str:
+    if customer is None:
+        raise ValidationError.single(
+            "customer", f"is required: campaign {campaign!r} counts per customer"
+        )
+    return customer
+
+
+def _fatigue_subject(fatigue: FatigueCap, customer: str, at: datetime) -> str:
+    return f"{customer}@{window(fatigue.period, at, fatigue.time_zone)}"
+
+
+@attrs.frozen(kw_only=True)
+class BudgetReport:
+    """A campaign's budget as the ledger holds it, contingency reserve included.
+
+    Attributes:
+        campaign: The campaign's id.
+        limit: The budget declared, contingency included.
+        contingency: The contingency reserve declared.
+        released: How much of the contingency reserve was released into the budget.
+        spendable: What may be spent now: the budget account's limit (declared spendable
+            part, releases, and budget returned by refunds).
+        reserved: Held by checkouts not yet paid.
+        committed: Spent for good.
+        available: What is left to spend: ``spendable - reserved - committed``.
+    """
+
+    campaign: str
+    limit: Money
+    contingency: Money
+    released: Money
+    spendable: Money
+    reserved: Money
+    committed: Money
+    available: Money
+
+    @property
+    def contingency_left(self) -> Money:
+        """The part of the contingency reserve not released yet."""
+        return self.contingency - self.released
+
+
+def _report(campaign: Campaign, budget: Balance, contingency: Balance | None) -> BudgetReport:
+    assert campaign.budget is not None
+    currency = campaign.currency
+    released = contingency.committed if contingency is not None else 0
+    return BudgetReport(
+        campaign=campaign.id,
+        limit=campaign.budget.limit,
+        contingency=campaign.budget.held_back,
+        released=Money(released, currency),
+        spendable=Money(budget.limit, currency),
+        reserved=Money(budget.reserved, currency),
+        committed=Money(budget.committed, currency),
+        available=Money(budget.available, currency),
+    )
+
+
+def _budgeted(resources: Resources, campaign: str) -> Campaign:
+    found = resources.campaigns.get(campaign)
+    if found is None or found.budget is None:
+        raise ValidationError.single("campaign", f"{campaign!r} is not a budgeted campaign here")
+    return found
+
+
+def budget_report(
+    ledger: Ledger, resources: Resources, campaign: str, *, now: datetime | None = None
+) -> BudgetReport:
+    """Report ``campaign``'s budget: declared, held back, released, spent and left.
+
+    Raises:
+        ValidationError: the campaign is unknown to ``resources`` or has no budget.
+    """
+    found = _budgeted(resources, campaign)
+    assert found.budget is not None
+    budget = ledger.balance(resources.account_of(campaign), now=now)
+    contingency = None
+    if found.budget.held_back.amount:
+        contingency = ledger.balance(contingency_account(campaign), now=now)
+    return _report(found, budget, contingency)
+
+
+def release_contingency(
+    ledger: Ledger,
+    resources: Resources,
+    key: str,
+    campaign: str,
+    amount: Money,
+    *,
+    now: datetime | None = None,
+) -> BudgetReport:
+    """Move ``amount`` of ``campaign``'s contingency reserve into its budget; safe to retry.
+
+    Args:
+        ledger: Where the budget is.
+        resources: Knows the campaign.
+        key: The idempotency key of this release.
+        campaign: The campaign's id.
+        amount: How much to release, at most what is left of the reserve.
+        now: The time of the call.
+
+    Returns:
+        The budget report after the release.
+
+    Raises:
+        ValidationError: an unknown or unbudgeted campaign, or a bad amount.
+        ReservationRefusedError: less than ``amount`` is left of the reserve.
+    """
+    found = _budgeted(resources, campaign)
+    if not isinstance(amount, Money) or amount.currency != found.currency or amount.amount <= 0:
+        raise ValidationError.single("amount", f"must be an amount > 0 in {found.currency}")
+    draw = Draw.budget(contingency_account(campaign), amount)
+    ledger.reserve_and_commit(f"{key}:contingency", [draw], now=now)
+    ledger.top_up(f"{key}:budget", resources.account_of(campaign), amount.amount)
+    return budget_report(ledger, resources, campaign, now=now)
+
+
+def _share(amount: int, units: int, before: int, quantity: int) -> int:
+    """The part of ``amount``, spread over ``quantity`` units, that ``units`` more carry."""
+    after = round_div(amount * (before + units), quantity, Rounding.DOWN)
+    return after - round_div(amount * before, quantity, Rounding.DOWN)
+
+
+def returned_resources(
+    quote: Quote,
+    reservation: Reservation,
+    resources: Resources,
+    returned: Mapping[int, int] | None = None,
+    before: Mapping[int, int] | None = None,
+) -> list[tuple[str, int]]:
+    """What a refund gives back to each account: ``(account, amount)`` pairs, pure.
+
+    Args:
+        quote: The quote the order was checked out with.
+        reservation: The order's committed reservation.
+        resources: The resources the checkout drew with.
+        returned: Units coming back now per quote line index (gift lines included);
+            ``None`` for the whole order.
+        before: Units that came back by earlier refunds, per line index.
+    """
+    earlier = dict(before or {})
+    now = {line.index: line.quantity - earlier.get(line.index, 0) for line in quote.lines}
+    if returned is not None:
+        now = dict(returned)
+    granted: dict[str, int] = {}
+    for grant in reservation.grants:
+        if grant.subject is None:
+            granted[grant.account] = granted.get(grant.account, 0) + grant.amount
+    back: dict[str, int] = {}
+    for line in quote.lines:
+        units = now.get(line.index, 0)
+        if not units:
+            continue
+        already = earlier.get(line.index, 0)
+        if line.gift_of is not None and line.gift_of in resources.campaigns:
+            account = gift_account(line.gift_of, line.sku)
+            if account in granted:
+                back[account] = back.get(account, 0) + units
+            continue
+        for adjustment in line.adjustments:
+            account = resources.account_of(adjustment.campaign)
+            if account in granted:
+                share = _share(adjustment.amount.amount, units, already, line.quantity)
+                back[account] = back.get(account, 0) + share
+    kept = [
+        line
+        for line in quote.lines
+        if line.gift_of is None
+        and earlier.get(line.index, 0) + now.get(line.index, 0) < line.quantity
+    ]
+    if not kept:
+        for item in quote.applied:
+            account = redemptions_account(item.campaign)
+            if item.campaign in resources.campaigns and account in granted:
+                back[account] = granted[account]
+    return [
+        (account, min(amount, granted[account])) for account, amount in back.items() if amount > 0
+    ]
+
+
+def give_back(
+    ledger: Ledger,
+    key: str,
+    refund_id: str,
+    quote: Quote,
+    resources: Resources,
+    *,
+    returned: Mapping[int, int] | None = None,
+    before: Mapping[int, int] | None = None,
+    now: datetime | None = None,
+) -> list[tuple[str, int]]:
+    """Give back the counted resources an order's checkout took; safe to retry.
+
+    An order still held (not paid) is released whole: everything comes back. A paid
+    order gets back, per [`returned_resources`][promocore.ledger.resources.returned_resources],
+    the budget its returned units took, the gift units that came back and the "first N"
+    redemption once every unit is back.
+
+    Args:
+        ledger: The ledger the checkout reserved in.
+        key: The checkout's key.
+        refund_id: Names this refund (one key per refund makes retries safe).
+        quote: The quote the order was checked out with.
+        resources: The resources the checkout drew with.
+        returned: Units coming back per quote line index; ``None`` for the whole order.
+        before: Units that came back by earlier refunds.
+        now: The time of the call.
+
+    Returns:
+        What went back, as ``(account, amount)`` pairs.
+
+    Raises:
+        UnknownReservationError: the key holds no reservation.
+        ValidationError: a part of an unpaid order is returned (release it whole).
+    """
+    held = ledger.reservation(key, now=now)
+    if held is None:
+        raise UnknownReservationError(key)
+    if held.status is not ReservationStatus.COMMITTED:
+        if returned is not None:
+            raise ValidationError.single("returned", "an unpaid order is released whole")
+        if held.status is ReservationStatus.HELD:
+            ledger.release(key, now=now)
+        return [(g.account, g.amount) for g in held.grants]
+    back = returned_resources(quote, held, resources, returned, before)
+    for account, amount in back:
+        ledger.top_up(f"{key}:refund:{refund_id}:{account}", account, amount)
+    return back
