@@ -264,7 +264,7 @@ class Limits:
         for sku, units in self.gift_stock:
             checks.check(
                 not isinstance(units, bool) and isinstance(units, int) and units >= 0,
-                f"gift_stock[{sku!r}]",
+                f"gift_stock.{sku}",
                 "must be a whole number >= 0",
             )
         check_time_zone(checks, self.time_zone, "time_zone")

@@ -230,8 +230,14 @@ def _replay(order: _Order) -> _Plan:
         if not unknown and replayed is not quote:
             break
         seen.update(unknown)
+        available = yield _Read(resources.reads(unknown, customer, quote.at))
+        fresh = resources.remaining_from(
+            available, unknown, customer, quote.at, currency=quote.currency, quote=replayed
+        )
         remaining = remaining.updated(
-            resources.from_grants(held, unknown, customer, quote.at, currency=quote.currency)
+            resources.from_grants(
+                held, unknown, customer, quote.at, currency=quote.currency, fresh=fresh
+            )
         )
         replayed = _repriced((yield _Reprice(remaining)))
     items = [*(c.draw for c in resources.draws(replayed, customer)), *order.extra]

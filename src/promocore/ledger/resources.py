@@ -308,27 +308,7 @@ class Resources:
         """
         out: list[tuple[str, str | None]] = []
         for cid in campaigns:
-            campaign = self.campaigns.get(cid)
-            if campaign is None:
-                out.append((self.account_of(cid), None))
-                continue
-            limits = campaign.limits
-            if campaign.budget is not None:
-                out.append((self.account_of(cid), None))
-            out.extend((gift_account(cid, sku), None) for sku, _ in limits.gift_stock)
-            if limits.redemptions is not None:
-                out.append((redemptions_account(cid), None))
-            if customer is not None:
-                if limits.per_customer is not None:
-                    out.append((customer_uses_account(cid), customer))
-                if limits.per_customer_value is not None:
-                    out.append((customer_value_account(cid), customer))
-            for cap in limits.periods:
-                when = window(cap.period, at, limits.time_zone)
-                if cap.redemptions is not None:
-                    out.append((period_account(cid, cap.period, "redemptions"), when))
-                if cap.value is not None:
-                    out.append((period_account(cid, cap.period, "value"), when))
+            out.extend(self._reads_of(cid, customer, at))
         fatigue = self.fatigue
         if fatigue is not None and customer is not None:
             subject = _fatigue_subject(fatigue, customer, at)
@@ -337,6 +317,34 @@ class Resources:
             if fatigue.value is not None:
                 out.append((fatigue_account(fatigue.period, "value"), subject))
         return list(dict.fromkeys(out))
+
+    def _reads_of(
+        self, campaign_id: str, customer: str | None, at: datetime
+    ) -> list[tuple[str, str | None]]:
+        """The counters of one campaign's own resources (the fatigue cap's are not)."""
+        cid = campaign_id
+        campaign = self.campaigns.get(cid)
+        if campaign is None:
+            return [(self.account_of(cid), None)]
+        out: list[tuple[str, str | None]] = []
+        limits = campaign.limits
+        if campaign.budget is not None:
+            out.append((self.account_of(cid), None))
+        out.extend((gift_account(cid, sku), None) for sku, _ in limits.gift_stock)
+        if limits.redemptions is not None:
+            out.append((redemptions_account(cid), None))
+        if customer is not None:
+            if limits.per_customer is not None:
+                out.append((customer_uses_account(cid), customer))
+            if limits.per_customer_value is not None:
+                out.append((customer_value_account(cid), customer))
+        for cap in limits.periods:
+            when = window(cap.period, at, limits.time_zone)
+            if cap.redemptions is not None:
+                out.append((period_account(cid, cap.period, "redemptions"), when))
+            if cap.value is not None:
+                out.append((period_account(cid, cap.period, "value"), when))
+        return out
 
     def remaining(
         self,
@@ -528,10 +536,14 @@ class Resources:
         at: datetime,
         *,
         currency: str,
+        fresh: Remaining | None = None,
     ) -> Remaining:
         """What is left for ``campaigns`` if only what ``held`` holds were available.
 
-        Pricing again with it reproduces the quote a repriced checkout reserved for.
+        Pricing again with it reproduces the quote a repriced checkout reserved for. A
+        campaign ``held`` holds nothing for is blocked for the reason ``fresh`` (what is
+        left now) gives, so the quote explains it as the checkout did; without one, and
+        when only its budget or gift stock is missing, it gets nothing of them.
         """
         granted: dict[tuple[str, str | None], int] = {}
         for grant in held.grants:
@@ -541,17 +553,36 @@ class Resources:
         available: dict[tuple[str, str | None], int] = {}
         blocked: dict[str, str] = {}
         ids = list(campaigns)
+        now = fresh if fresh is not None else Remaining()
         for cid in ids:
-            read = self.reads([cid], customer, at)
+            read = self._reads_of(cid, customer, at)
             campaign = self.campaigns.get(cid)
             if campaign is not None and read and not any(a in accounts for a, _ in read):
-                blocked[cid] = "not in the order's reservation"
+                why = now.blocked.get(cid)
+                if why is None and _blocking(campaign):
+                    why = "not in the order's reservation"
+                if why is not None:
+                    blocked[cid] = why
             for counter in read:
+                available[counter] = granted.get(counter, 0)
+        fatigue = self.fatigue
+        if fatigue is not None and customer is not None:
+            subject = _fatigue_subject(fatigue, customer, at)
+            for what in ("campaigns", "value"):
+                counter = (fatigue_account(fatigue.period, what), subject)
                 available[counter] = granted.get(counter, 0)
         remaining = self.remaining_from(available, ids, customer, at, currency=currency)
         # Only the money and gifts held count: the counters of uses hold what this order
         # drew, not what was left, and a campaign that drew is not blocked.
         return Remaining(remaining.money, blocked, remaining.gifts)
+
+
+def _blocking(campaign: Campaign) -> bool:
+    """True if the campaign counts something that blocks it when used up (not money or gifts)."""
+    limits = campaign.limits
+    return bool(
+        limits.redemptions or limits.per_customer or limits.per_customer_value or limits.periods
+    )
 
 
 def _customer(customer: str | None, campaign: str) -> str:
