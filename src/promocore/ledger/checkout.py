@@ -10,7 +10,7 @@ what no longer fits and reserves that quote's draws, so the customer is shown th
 rather than an error.
 
 Budgets live in ledger accounts named by
-[`budget_account`][promocore.ledger.checkout.budget_account] (``"budget:<id>"``) unless another
+[`budget_account`][promocore.ledger.resources.budget_account] (``"budget:<id>"``) unless another
 naming is given; [`define_budgets`][promocore.ledger.checkout.define_budgets] creates them.
 """
 
@@ -29,7 +29,9 @@ from promocore.ledger.errors import IdempotencyKeyReusedError, ReservationRefuse
 from promocore.ledger.inputs import check_name, check_ttl
 from promocore.ledger.model import AccountSpec, Draw, Reservation
 from promocore.ledger.protocol import AsyncLedger, Ledger
-from promocore.ledger.resources import AccountNamer, Resources, budget_account
+from promocore.ledger.resources import AccountNamer as AccountNamer
+from promocore.ledger.resources import Resources
+from promocore.ledger.resources import budget_account as budget_account
 from promocore.money import Money
 from promocore.quote import Quote
 from promocore.validation import Checks
