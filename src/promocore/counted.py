@@ -15,7 +15,7 @@ calendar month. [`window`][promocore.counted.window] names the window a moment f
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -134,6 +134,43 @@ class FatigueCap:
         checks.raise_if_any()
 
 
+#: Why a campaign is left out of a quote by the promotion-fatigue cap.
+FATIGUE_REASON = "the customer's promotion cap for the period is reached"
+
+
+def over_fatigue(
+    values: Iterable[tuple[str, int]], campaigns: int | None, value: int | None
+) -> list[str]:
+    """The campaigns to leave out so that what is kept fits a fatigue cap.
+
+    Keeps the most valuable first (ties in the order given) while they fit: at most
+    ``campaigns`` of them, worth at most ``value`` minor units in all.
+
+    Args:
+        values: ``(campaign id, value granted)`` per campaign applied, in quote order.
+        campaigns: Campaigns still allowed; ``None`` for no count cap.
+        value: Value still allowed; ``None`` for no value cap.
+
+    Examples:
+        >>> over_fatigue([("a", 100), ("b", 500), ("c", 300)], 2, None)
+        ['a']
+        >>> over_fatigue([("a", 100), ("b", 500), ("c", 300)], None, 450)
+        ['b']
+    """
+    listed = list(values)
+    order = sorted(range(len(listed)), key=lambda i: (-listed[i][1], i))
+    kept = total = 0
+    out: list[str] = []
+    for i in order:
+        cid, amount = listed[i]
+        if (campaigns is None or kept < campaigns) and (value is None or total + amount <= value):
+            kept += 1
+            total += amount
+        else:
+            out.append(cid)
+    return sorted(out, key=lambda cid: next(i for i, (c, _) in enumerate(listed) if c == cid))
+
+
 def _money_map(values: Mapping[str, Money]) -> dict[str, Money]:
     return dict(values)
 
@@ -158,11 +195,31 @@ class Remaining(Mapping[str, Money]):
         money: Money each campaign may still grant.
         blocked: Campaigns that may not apply at all, with why (a redemption cap reached).
         gifts: Gift units left per ``(campaign id, sku)``; a gift not listed is not capped.
+        fatigue_campaigns: Campaigns the customer may still receive in the period, if a
+            fatigue cap counts them; the engine keeps the most valuable that fit.
+        fatigue_value: Value (minor units) the customer may still receive in the period,
+            if a fatigue cap counts it.
     """
 
     money: dict[str, Money] = attrs.field(factory=dict, converter=_money_map)
     blocked: dict[str, str] = attrs.field(factory=dict, converter=_text_map)
     gifts: dict[tuple[str, str], int] = attrs.field(factory=dict, converter=_units_map)
+    fatigue_campaigns: int | None = None
+    fatigue_value: int | None = None
+
+    @property
+    def fatigued(self) -> bool:
+        """True if a fatigue cap limits the quote."""
+        return self.fatigue_campaigns is not None or self.fatigue_value is not None
+
+    def _key(self) -> tuple[object, ...]:
+        return (
+            tuple(sorted(self.money.items())),
+            tuple(sorted(self.blocked.items())),
+            tuple(sorted(self.gifts.items())),
+            self.fatigue_campaigns,
+            self.fatigue_value,
+        )
 
     def __getitem__(self, campaign: str) -> Money:
         return self.money[campaign]
@@ -175,28 +232,22 @@ class Remaining(Mapping[str, Money]):
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Remaining):
-            return (self.money, self.blocked, self.gifts) == (
-                other.money,
-                other.blocked,
-                other.gifts,
-            )
+            return self._key() == other._key()
         if isinstance(other, Mapping):
-            return not self.blocked and not self.gifts and self.money == dict(other)
+            plain = not (self.blocked or self.gifts or self.fatigued)
+            return plain and self.money == dict(other)
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash(
-            (
-                tuple(sorted(self.money.items())),
-                tuple(sorted(self.blocked.items())),
-                tuple(sorted(self.gifts.items())),
-            )
-        )
+        return hash(self._key())
 
     def updated(self, newer: Remaining) -> Remaining:
         """This, with what ``newer`` read in its place; blocks of both are kept."""
+        fatigued = newer.fatigued
         return Remaining(
             {**self.money, **newer.money},
             {**self.blocked, **newer.blocked},
             {**self.gifts, **newer.gifts},
+            newer.fatigue_campaigns if fatigued else self.fatigue_campaigns,
+            newer.fatigue_value if fatigued else self.fatigue_value,
         )

@@ -25,7 +25,7 @@ from promocore._run import Run
 from promocore._stage import run_stage
 from promocore.campaign import STAGES, Campaign, Stage
 from promocore.cart import Cart
-from promocore.counted import Remaining
+from promocore.counted import FATIGUE_REASON, Remaining, over_fatigue
 from promocore.errors import Problem, UnknownMechanicError, ValidationError
 from promocore.mechanic import Mechanic
 from promocore.money import Money
@@ -140,7 +140,9 @@ class Engine:
                 [`Remaining`][promocore.counted.Remaining] (read from the ledger by
                 [`Resources.remaining`][promocore.ledger.resources.Resources.remaining])
                 also carries the other counted resources: campaigns whose redemptions
-                are used up and the gift stock left.
+                are used up, the gift stock left, and what a promotion-fatigue cap
+                still allows (the least valuable campaigns are left out until the rest
+                fits).
             usage: Orders each campaign was already used in by this customer: an
                 optional pre-read (checkout's ledger call is the truth).
             explain_all: Also explain campaigns whose scope names nothing in the
@@ -153,6 +155,34 @@ class Engine:
             ValidationError: no time to price at, or bad budgets or usage.
         """
         when = _check_inputs(cart, at, budgets, usage)
+        blocked: dict[str, str] = {}
+        gifts: Mapping[tuple[str, str], int] = {}
+        if isinstance(budgets, Remaining):
+            blocked, gifts = dict(budgets.blocked), budgets.gifts
+        quote = self._price(cart, when, budgets, usage, blocked, gifts, explain_all)
+        if isinstance(budgets, Remaining) and budgets.fatigued:
+            # Leave out the least valuable campaigns until the rest fits the fatigue cap;
+            # each round leaves out at least one more, so this ends.
+            for _ in range(len(self._index.entries) + 1):
+                values = [(a.campaign, a.amount.amount) for a in quote.applied]
+                out = over_fatigue(values, budgets.fatigue_campaigns, budgets.fatigue_value)
+                if not out:
+                    break
+                blocked.update(dict.fromkeys(out, FATIGUE_REASON))
+                quote = self._price(cart, when, budgets, usage, blocked, gifts, explain_all)
+        self.host.quote_priced(cart, quote)
+        return quote
+
+    def _price(
+        self,
+        cart: Cart,
+        when: datetime,
+        budgets: Mapping[str, Money] | None,
+        usage: Mapping[str, int] | None,
+        blocked: Mapping[str, str],
+        gifts: Mapping[tuple[str, str], int],
+        explain_all: bool,
+    ) -> Quote:
         run = Run(
             cart,
             when,
@@ -160,9 +190,9 @@ class Engine:
             dict(usage or {}),
             PricingState.start(cart),
             self.search_budget,
+            blocked=dict(blocked),
+            gifts_left=gifts,
         )
-        if isinstance(budgets, Remaining):
-            run.blocked, run.gifts_left = budgets.blocked, budgets.gifts
         touching = self._index.touching(cart)
         logs = []
         for stage in self.stages:
@@ -170,9 +200,7 @@ class Engine:
             run_stage(run, stage, touching, self.selection, log)
             logs.append(log)
         explanations = functools.partial(explain, run, self._index, logs, explain_all)
-        quote = _quote(run, explanations)
-        self.host.quote_priced(cart, quote)
-        return quote
+        return _quote(run, explanations)
 
 
 class _Validator:

@@ -284,7 +284,7 @@ def test_the_fatigue_cap_keeps_the_most_valuable_campaigns() -> None:
     shop = Shop(GIFT, FIRST, ONCE, DAILY, fatigue=fatigue)
     first = shop.order("o-1", cart("c-1"))
     assert sorted(applied(first)) == ["first", "once"]  # 10.00 and 5.00 off; 1.00 and a gift left
-    assert "promotions for this day are used up" in next(
+    assert "promotion cap for the period is reached" in next(
         n.message for n in first.not_applied if n.campaign == "daily"
     )
     assert applied(shop.order("o-2", cart("c-1"))) == []

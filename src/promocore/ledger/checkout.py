@@ -205,7 +205,7 @@ def _plan(order: _Order) -> _Plan:
             campaigns = resources.involved(current)
             available = yield _Read(resources.reads(campaigns, customer, current.at))
             now_left = resources.remaining_from(
-                available, campaigns, customer, current.at, currency=current.currency, quote=current
+                available, campaigns, customer, current.at, currency=current.currency
             )
             remaining = remaining.updated(now_left)
             current = _repriced((yield _Reprice(remaining)))
@@ -233,12 +233,9 @@ def _replay(order: _Order) -> _Plan:
             break
         seen.update(unknown)
         available = yield _Read(resources.reads(unknown, customer, quote.at))
-        fresh = resources.remaining_from(
-            available, unknown, customer, quote.at, currency=quote.currency, quote=replayed
-        )
         remaining = remaining.updated(
             resources.from_grants(
-                held, unknown, customer, quote.at, currency=quote.currency, fresh=fresh
+                held, unknown, customer, quote.at, currency=quote.currency, fresh=available
             )
         )
         replayed = _repriced((yield _Reprice(remaining)))

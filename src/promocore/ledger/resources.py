@@ -33,7 +33,7 @@ cannot lift a limit.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 
 import attrs
@@ -407,7 +407,6 @@ class Resources:
         at: datetime,
         *,
         currency: str,
-        quote: Quote | None = None,
     ) -> Remaining:
         """What is left for ``campaigns``, from the counters ``reads`` named.
 
@@ -417,9 +416,6 @@ class Resources:
             customer: The customer priced for.
             at: The moment priced (periodic windows).
             currency: The currency of campaigns not among the known ones.
-            quote: The quote being checked out, if any: when the fatigue cap cannot take
-                all its campaigns, the most valuable that fit are kept and the others
-                blocked. Without it, a spent fatigue cap blocks every campaign.
         """
         money: dict[str, Money] = {}
         blocked: dict[str, str] = {}
@@ -432,10 +428,10 @@ class Resources:
                 money[cid] = Money(left, currency)
                 continue
             self._left_of(campaign, available, customer, at, money, blocked, gifts)
-        fatigue = self.fatigue
-        if fatigue is not None and customer is not None:
-            self._fatigue_left(fatigue, available, customer, at, ids, quote, money, blocked)
-        return Remaining(money, blocked, gifts)
+        count = value = None
+        if self.fatigue is not None and customer is not None:
+            count, value = self._fatigue_left(self.fatigue, available, customer, at)
+        return Remaining(money, blocked, gifts, count, value)
 
     def _left_of(
         self,
@@ -493,40 +489,16 @@ class Resources:
         available: Mapping[tuple[str, str | None], int],
         customer: str,
         at: datetime,
-        ids: Sequence[str],
-        quote: Quote | None,
-        money: dict[str, Money],
-        blocked: dict[str, str],
-    ) -> None:
+    ) -> tuple[int | None, int | None]:
         subject = _fatigue_subject(fatigue, customer, at)
         count = value = None
         if fatigue.campaigns is not None:
-            count = available.get((fatigue_account(fatigue.period, "campaigns"), subject))
+            name = fatigue_account(fatigue.period, "campaigns")
+            count = max(available.get((name, subject), fatigue.campaigns), 0)
         if fatigue.value is not None:
-            value = available.get((fatigue_account(fatigue.period, "value"), subject))
-        why = f"the customer's promotions for this {fatigue.period.value} are used up"
-        if quote is None:
-            spent = (count is not None and count <= 0) or (value is not None and value <= 0)
-            for cid in ids:
-                if spent:
-                    blocked.setdefault(cid, why)
-                elif value is not None and cid in money:
-                    money[cid] = money[cid].with_amount(min(money[cid].amount, value))
-            return
-        values = [
-            (granted_value(quote, a.campaign).amount, i, a.campaign)
-            for i, a in enumerate(quote.applied)
-        ]
-        kept = 0
-        total = 0
-        for amount, _, cid in sorted(values, key=lambda v: (-v[0], v[1])):
-            fits_count = count is None or kept < count
-            fits_value = value is None or total + amount <= value
-            if fits_count and fits_value:
-                kept += 1
-                total += amount
-            else:
-                blocked.setdefault(cid, why)
+            name = fatigue_account(fatigue.period, "value")
+            value = max(available.get((name, subject), fatigue.value.amount), 0)
+        return count, value
 
     def from_grants(
         self,
@@ -536,45 +508,57 @@ class Resources:
         at: datetime,
         *,
         currency: str,
-        fresh: Remaining | None = None,
+        fresh: Mapping[tuple[str, str | None], int] | None = None,
     ) -> Remaining:
         """What is left for ``campaigns`` if only what ``held`` holds were available.
 
         Pricing again with it reproduces the quote a repriced checkout reserved for. A
-        campaign ``held`` holds nothing for is blocked for the reason ``fresh`` (what is
-        left now) gives, so the quote explains it as the checkout did; without one, and
-        when only its budget or gift stock is missing, it gets nothing of them.
+        campaign ``held`` holds nothing for is left out for the reason ``fresh`` (the
+        counters read now) gives, so the quote explains it as the checkout did: nothing
+        of its budget or gift stock, blocked by a used-up limit, or, under a fatigue cap,
+        what is left now for the engine to leave it out again.
         """
         granted: dict[tuple[str, str | None], int] = {}
         for grant in held.grants:
             counter = (grant.account, grant.subject)
             granted[counter] = granted.get(counter, 0) + grant.amount
         accounts = {account for account, _ in granted}
+        now = fresh if fresh is not None else {}
+        ids = list(campaigns)
+        left_now = self.remaining_from(now, ids, customer, at, currency=currency)
+        fatigue = self.fatigue if customer is not None else None
         available: dict[tuple[str, str | None], int] = {}
         blocked: dict[str, str] = {}
-        ids = list(campaigns)
-        now = fresh if fresh is not None else Remaining()
         for cid in ids:
             read = self._reads_of(cid, customer, at)
             campaign = self.campaigns.get(cid)
-            if campaign is not None and read and not any(a in accounts for a, _ in read):
-                why = now.blocked.get(cid)
-                if why is None and _blocking(campaign):
-                    why = "not in the order's reservation"
-                if why is not None:
-                    blocked[cid] = why
-            for counter in read:
-                available[counter] = granted.get(counter, 0)
-        fatigue = self.fatigue
+            if campaign is None or not read or any(a in accounts for a, _ in read):
+                available.update((counter, granted.get(counter, 0)) for counter in read)
+                continue
+            # Left out by the fatigue cap: as much as there is now, for the engine to leave
+            # it out again; otherwise nothing.
+            source = now if fatigue is not None else granted
+            available.update((counter, source.get(counter, 0)) for counter in read)
+            why = left_now.blocked.get(cid)
+            if why is None and fatigue is None and _blocking(campaign):
+                why = "not in the order's reservation"
+            if why is not None:
+                blocked[cid] = why
         if fatigue is not None and customer is not None:
             subject = _fatigue_subject(fatigue, customer, at)
             for what in ("campaigns", "value"):
                 counter = (fatigue_account(fatigue.period, what), subject)
                 available[counter] = granted.get(counter, 0)
         remaining = self.remaining_from(available, ids, customer, at, currency=currency)
-        # Only the money and gifts held count: the counters of uses hold what this order
-        # drew, not what was left, and a campaign that drew is not blocked.
-        return Remaining(remaining.money, blocked, remaining.gifts)
+        # The counters of uses hold what this order drew, not what was left: only the
+        # blocks worked out above count.
+        return Remaining(
+            remaining.money,
+            blocked,
+            remaining.gifts,
+            remaining.fatigue_campaigns,
+            remaining.fatigue_value,
+        )
 
 
 def _blocking(campaign: Campaign) -> bool:
