@@ -36,7 +36,7 @@ orders = st.lists(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(orders=orders, fatigue=st.sampled_from([None, 1, 2]))
 def test_no_order_sequence_passes_a_declared_cap(
     orders: list[tuple[str, int, str, int, bool, bool]], fatigue: int | None

@@ -540,7 +540,9 @@ class Resources:
             source = now if fatigue is not None else granted
             available.update((counter, source.get(counter, 0)) for counter in read)
             why = left_now.blocked.get(cid)
-            if why is None and fatigue is None and _blocking(campaign):
+            money = left_now.money.get(cid)
+            spent = money is not None and money.amount <= 0  # left out as out of budget
+            if why is None and fatigue is None and not spent and _blocking(campaign):
                 why = "not in the order's reservation"
             if why is not None:
                 blocked[cid] = why
