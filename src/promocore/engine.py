@@ -166,7 +166,7 @@ class Engine:
             # Leave out the least valuable campaigns until the rest fits the fatigue cap;
             # each round leaves out at least one more, so this ends.
             for _ in range(len(self._index.entries) + 1):
-                values = [(a.campaign, a.amount.amount) for a in quote.applied]
+                values = [(a.campaign, quote.granted(a.campaign).amount) for a in quote.applied]
                 out = over_fatigue(values, budgets.fatigue_campaigns, budgets.fatigue_value)
                 if not out:
                     break

@@ -31,7 +31,9 @@ def _ladder(cid: str, tier: Tier, **options: object) -> Campaign:
 
 CAMPAIGNS = (
     _ladder(
-        "mug", Tier(cny("100"), gifts=(Gift("mug"),)), limits=Limits(gift_stock={"mug": GIFTS})
+        "mug",
+        Tier(cny("100"), gifts=(Gift("mug", cost=cny("8.00")),)),
+        limits=Limits(gift_stock={"mug": GIFTS}),
     ),
     _ladder(
         "first",

@@ -37,7 +37,11 @@ def off(amount: str) -> Tier:
     return Tier(cny("100"), amount_off=cny(amount))
 
 
-GIFT = ladder("gift", Tier(cny("100"), gifts=(Gift("mug"),)), limits=Limits(gift_stock={"mug": 2}))
+GIFT = ladder(
+    "gift",
+    Tier(cny("100"), gifts=(Gift("mug", cost=cny("8.00")),)),
+    limits=Limits(gift_stock={"mug": 2}),
+)
 FIRST = ladder(
     "first",
     off("10"),
@@ -139,7 +143,7 @@ id = "mug"
 name = "mug with tea"
 mechanic = "tiered_discount"
 budget = { limit = "1000", contingency = "0.1" }
-params = { tiers = [{ threshold = "100", gifts = [{ sku = "mug" }] }] }
+params = { tiers = [{ threshold = "100", gifts = [{ sku = "mug", cost = "8" }] }] }
 
 [campaigns.limits]
 per_customer = 1
@@ -283,7 +287,7 @@ def test_the_fatigue_cap_keeps_the_most_valuable_campaigns() -> None:
     fatigue = FatigueCap(Period.DAY, campaigns=2, time_zone="Asia/Shanghai")
     shop = Shop(GIFT, FIRST, ONCE, DAILY, fatigue=fatigue)
     first = shop.order("o-1", cart("c-1"))
-    assert sorted(applied(first)) == ["first", "once"]  # 10.00 and 5.00 off; 1.00 and a gift left
+    assert sorted(applied(first)) == ["first", "gift"]  # 10.00 off and an 8.00 mug kept
     assert "promotion cap for the period is reached" in next(
         n.message for n in first.not_applied if n.campaign == "daily"
     )
@@ -353,3 +357,23 @@ def test_every_resource_on_a_real_backend(
     assert totals == [cny("129.00"), cny("134.00"), cny("141.00"), cny("150.00")]
     assert shop.left("gift:gift:mug") == 0 and shop.left("budget:first") == 0
     ledger.close()
+
+
+def test_a_returned_gift_gives_its_value_back_to_the_budget() -> None:
+    mugs = ladder(
+        "mugs",
+        Tier(cny("100"), gifts=(Gift("mug", 2, cost=cny("8.00")),)),
+        budget=Budget(cny("100")),
+        limits=Limits(gift_stock={"mug": 5}),
+    )
+    shop = Shop(mugs)
+    done = shop.checkout("o-1", cart("c-1"))
+    shop.ledger.commit("o-1")
+    assert shop.left("budget:mugs") == 10_000 - 1_600 and shop.left("gift:mugs:mug") == 3
+    back = give_back(shop.ledger, "o-1", "r-1", done.quote, shop.resources, returned={1: 1})
+    assert sorted(back) == [("budget:mugs", 800), ("gift:mugs:mug", 1)]
+    whole = give_back(
+        shop.ledger, "o-1", "r-2", done.quote, shop.resources, returned={0: 1, 1: 1}, before={1: 1}
+    )
+    assert sorted(whole) == [("budget:mugs", 800), ("gift:mugs:mug", 1)]
+    assert shop.left("budget:mugs") == 10_000 and shop.left("gift:mugs:mug") == 5

@@ -112,8 +112,11 @@ def fatigue_account(period: Period, what: str) -> str:
 
 
 def granted_value(quote: Quote, campaign: str) -> Money:
-    """What ``campaign`` grants in ``quote``, in money: the value its caps count."""
-    return quote.applied_amount(campaign)
+    """What ``campaign`` grants in ``quote``, in money: the value its caps count.
+
+    The total value of its grants: discounts, gifts and valued effects.
+    """
+    return quote.granted(campaign)
 
 
 class Resource(enum.Enum):
@@ -720,29 +723,32 @@ def returned_resources(
     for grant in reservation.grants:
         if grant.subject is None:
             granted[grant.account] = granted.get(grant.account, 0) + grant.amount
+    bought = [line for line in quote.lines if line.gift_of is None]
+    kept_before = any(earlier.get(line.index, 0) < line.quantity for line in bought)
+    kept_after = any(
+        earlier.get(line.index, 0) + now.get(line.index, 0) < line.quantity for line in bought
+    )
+    completes = kept_before and not kept_after  # this refund brings the last units back
+    quantity = {line.index: line.quantity for line in quote.lines}
     back: dict[str, int] = {}
-    for line in quote.lines:
-        units = now.get(line.index, 0)
-        if not units:
+    for given in quote.grants:  # the budget: what the returned units' grants were worth
+        account = resources.account_of(given.campaign)
+        if account not in granted:
             continue
-        already = earlier.get(line.index, 0)
-        if line.gift_of is not None and line.gift_of in resources.campaigns:
+        if given.line is None:  # an effect of the whole order
+            share = given.value.amount if completes else 0
+        else:
+            units = now.get(given.line, 0)
+            already = earlier.get(given.line, 0)
+            share = _share(given.value.amount, units, already, quantity[given.line])
+        back[account] = back.get(account, 0) + share
+    for line in quote.lines:  # the gift units that came back
+        units = now.get(line.index, 0)
+        if units and line.gift_of is not None and line.gift_of in resources.campaigns:
             account = gift_account(line.gift_of, line.sku)
             if account in granted:
                 back[account] = back.get(account, 0) + units
-            continue
-        for adjustment in line.adjustments:
-            account = resources.account_of(adjustment.campaign)
-            if account in granted:
-                share = _share(adjustment.amount.amount, units, already, line.quantity)
-                back[account] = back.get(account, 0) + share
-    kept = [
-        line
-        for line in quote.lines
-        if line.gift_of is None
-        and earlier.get(line.index, 0) + now.get(line.index, 0) < line.quantity
-    ]
-    if not kept:
+    if completes:
         for item in quote.applied:
             account = redemptions_account(item.campaign)
             if item.campaign in resources.campaigns and account in granted:
@@ -767,8 +773,9 @@ def give_back(
 
     An order still held (not paid) is released whole: everything comes back. A paid
     order gets back, per [`returned_resources`][promocore.ledger.resources.returned_resources],
-    the budget its returned units took, the gift units that came back and the "first N"
-    redemption once every unit is back.
+    the budget the grants of its returned units took (pro rata, rounded down, exact once
+    every unit is back; effects of the whole order once the last unit is back), the gift
+    units that came back and the "first N" redemption once every bought unit is back.
 
     Args:
         ledger: The ledger the checkout reserved in.
