@@ -12,14 +12,15 @@ from datetime import datetime
 
 import attrs
 
+from promocore._grants import gift_grant
 from promocore._index import Entry
-from promocore.campaign import Campaign
+from promocore.campaign import Campaign, Stage
 from promocore.cart import Cart
 from promocore.errors import PluginError
 from promocore.mechanic import Context, Decline, LineView, Proposal
 from promocore.money import Money
 from promocore.pricing_state import Evaluation, PricingState, cap_to_budget
-from promocore.quote import Reason
+from promocore.quote import Grant, Reason
 
 #: Views of the lines built on one state, per scope and exclusivity, shared by campaigns.
 SharedViews = dict[tuple[tuple[int, ...], bool], tuple[LineView, ...]]
@@ -150,32 +151,44 @@ class Run:
         if not isinstance(result, Proposal):
             raise PluginError(f"mechanic {entry.mechanic.name!r} returned {type(result).__name__}")
         result = checked(entry, result, context.lines)
+        short: tuple[Grant, ...] = ()
         if result.gifts and self.gifts_left:
-            result = self.cap_gifts(campaign.id, result)
+            result, short = self.cap_gifts(campaign.id, entry.stage, result)
             if not (result.discounts or result.gifts or result.effects):
                 return Decline(Reason.OUT_OF_STOCK, "its gifts are out of stock")
         evaluation = Evaluation(campaign, entry.stage, result, result.amount(self.cart.currency))
         left = self.budget_left(campaign)
         if left is not None:
             evaluation = cap_to_budget(evaluation, left)
-        return evaluation
+        return attrs.evolve(evaluation, out_of_stock=short) if short else evaluation
 
-    def cap_gifts(self, campaign: str, proposal: Proposal) -> Proposal:
-        """Give at most the gift units left of each sku; say which were cut."""
+    def cap_gifts(
+        self, campaign: str, stage: Stage, proposal: Proposal
+    ) -> tuple[Proposal, tuple[Grant, ...]]:
+        """Give at most the gift units left of each sku; return the units left out."""
         gifts = []
-        cut = []
+        cut: list[Grant] = []
+        left_of = dict(self.gifts_left)
         for gift in proposal.gifts:
-            left = self.gifts_left.get((campaign, gift.sku))
+            key = (campaign, gift.sku)
+            left = left_of.get(key)
             if left is None or gift.quantity <= left:
                 gifts.append(gift)
+                if left is not None:
+                    left_of[key] = left - gift.quantity
                 continue
-            cut.append(gift.sku)
-            if left > 0:
-                gifts.append(attrs.evolve(gift, quantity=left))
+            given = max(left, 0)
+            left_of[key] = 0
+            cut.append(
+                gift_grant(campaign, stage, attrs.evolve(gift, quantity=gift.quantity - given))
+            )
+            if given > 0:
+                gifts.append(attrs.evolve(gift, quantity=given))
         if not cut:
-            return proposal
-        message = f"{proposal.message} (gift {', '.join(cut)} short of stock)"
-        return attrs.evolve(proposal, gifts=tuple(gifts), message=message.strip())
+            return proposal, ()
+        skus = ", ".join(dict.fromkeys(g.sku or "" for g in cut))
+        message = f"{proposal.message} (gift {skus} short of stock)"
+        return attrs.evolve(proposal, gifts=tuple(gifts), message=message.strip()), tuple(cut)
 
 
 def checked(entry: Entry, proposal: Proposal, views: Sequence[LineView]) -> Proposal:

@@ -33,7 +33,16 @@ from promocore.mechanic import Mechanic
 from promocore.money import Money, total
 from promocore.plugins import PluginHost, default_host
 from promocore.pricing_state import PricingState
-from promocore.quote import Applied, BudgetDraw, Effect, Grant, Quote, QuoteLine, Withheld
+from promocore.quote import (
+    Applied,
+    BudgetDraw,
+    Effect,
+    Grant,
+    Quote,
+    QuoteLine,
+    Reason,
+    Withheld,
+)
 from promocore.selection import DEFAULT_SEARCH_BUDGET, Selection
 
 
@@ -380,6 +389,14 @@ def _quote(run: Run, explanations: functools.partial[Any]) -> Quote:
         gift_line += len(proposal.gifts)
         grants.extend(given)
         withheld.extend(withheld_by_budget(run, evaluation))
+        withheld.extend(
+            Withheld(
+                grant=grant,
+                reason=Reason.OUT_OF_STOCK,
+                message=f"gift stock short: {grant.quantity} × {grant.sku} not given",
+            )
+            for grant in evaluation.out_of_stock
+        )
         value = total((g.value for g in given), cart.currency)
         if campaign.budget is not None and value.amount:
             draws.append(BudgetDraw(campaign.id, value))

@@ -377,3 +377,21 @@ def test_a_returned_gift_gives_its_value_back_to_the_budget() -> None:
     )
     assert sorted(whole) == [("budget:mugs", 800), ("gift:mugs:mug", 1)]
     assert shop.left("budget:mugs") == 10_000 and shop.left("gift:mugs:mug") == 5
+
+
+def test_a_gift_short_of_stock_gives_what_is_left_and_says_what_it_withheld() -> None:
+    two = ladder(
+        "two",
+        Tier(cny("100"), amount_off=cny("1"), gifts=(Gift("mug", 2, cost=cny("8.00")),)),
+        limits=Limits(gift_stock={"mug": 5}),
+    )
+    quote = Engine([two]).price(cart(), budgets=Remaining(gifts={("two", "mug"): 1}))
+    assert [(line.sku, line.quantity) for line in quote.lines if line.gift_of] == [("mug", 1)]
+    assert quote.granted("two") == cny("9.00")
+    (withheld,) = quote.withheld
+    assert (withheld.reason, withheld.grant.sku, withheld.grant.quantity) == (
+        Reason.OUT_OF_STOCK,
+        "mug",
+        1,
+    )
+    assert withheld.grant.value == cny("8.00") and "short of stock" in quote.applied[0].message
