@@ -395,3 +395,47 @@ def test_a_gift_short_of_stock_gives_what_is_left_and_says_what_it_withheld() ->
         1,
     )
     assert withheld.grant.value == cny("8.00") and "short of stock" in quote.applied[0].message
+
+
+@pytest.mark.parametrize("backend", ["postgres-async", "redis-async"])
+def test_the_asyncio_twins(
+    request: pytest.FixtureRequest, tmp_path: Path, unique_name: str, backend: str
+) -> None:
+    from promocore.ledger.checkout import async_checkout
+    from promocore.ledger.resources import async_give_back, async_release_contingency
+    from tests.ledger.targets import SyncBridge
+
+    bridge = make_target(request, backend, tmp_path, unique_name).open()
+    assert isinstance(bridge, SyncBridge)
+    ledger = bridge.target
+    engine, resources = Engine([GIFT, FIRST, ONCE]), Resources([GIFT, FIRST, ONCE])
+
+    async def scenario() -> tuple[Quote, Quote, list[tuple[str, int]], Money]:
+        await resources.async_define(ledger)
+        basket = cart("c-1")
+        left = await resources.async_remaining(ledger, at=AT, customer="c-1")
+        quote = engine.price(basket, budgets=left)
+
+        async def reprice(left: Mapping[str, Money]) -> Quote:
+            return engine.price(basket, budgets=left)
+
+        first = await async_checkout(
+            ledger, "o-1", quote, reprice, resources=resources, customer="c-1"
+        )
+        await ledger.commit("o-1")
+        second = await async_checkout(
+            ledger, "o-2", quote, reprice, resources=resources, customer="c-1"
+        )
+        back = await async_give_back(ledger, "o-2", "cancel", second.quote, resources)
+        report = await async_release_contingency(ledger, resources, "rel", "first", cny("1.00"))
+        return first.quote, second.quote, back, report.available
+
+    first, second, back, available = bridge.run(scenario())
+    assert first.total == cny("135.00") and second.reason("once") == Reason.LIMIT_REACHED
+    assert sorted(account for account, _ in back) == [
+        "budget:first",
+        "gift:gift:mug",
+        "redemptions:first",
+    ]
+    assert available == cny("18.00")  # 27.00 - 10.00 + 1.00 released
+    bridge.close()

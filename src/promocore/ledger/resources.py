@@ -54,7 +54,11 @@ __all__ = [
     "Counted",
     "Resource",
     "Resources",
+    "async_budget_report",
+    "async_give_back",
+    "async_release_contingency",
     "budget_account",
+    "budget_report",
     "contingency_account",
     "customer_uses_account",
     "customer_value_account",
@@ -65,6 +69,7 @@ __all__ = [
     "period_account",
     "redemptions_account",
     "release_contingency",
+    "returned_resources",
 ]
 
 #: Names the ledger account holding a campaign's budget.
@@ -657,6 +662,26 @@ def budget_report(
     return _report(found, budget, contingency)
 
 
+async def async_budget_report(
+    ledger: AsyncLedger, resources: Resources, campaign: str, *, now: datetime | None = None
+) -> BudgetReport:
+    """[`budget_report`][promocore.ledger.resources.budget_report] on an asyncio ledger."""
+    found = _budgeted(resources, campaign)
+    assert found.budget is not None
+    budget = await ledger.balance(resources.account_of(campaign), now=now)
+    contingency = None
+    if found.budget.held_back.amount:
+        contingency = await ledger.balance(contingency_account(campaign), now=now)
+    return _report(found, budget, contingency)
+
+
+def _release_draw(resources: Resources, campaign: str, amount: object) -> Draw:
+    found = _budgeted(resources, campaign)
+    if not isinstance(amount, Money) or amount.currency != found.currency or amount.amount <= 0:
+        raise ValidationError.single("amount", f"must be an amount > 0 in {found.currency}")
+    return Draw.budget(contingency_account(campaign), amount)
+
+
 def release_contingency(
     ledger: Ledger,
     resources: Resources,
@@ -683,13 +708,26 @@ def release_contingency(
         ValidationError: an unknown or unbudgeted campaign, or a bad amount.
         ReservationRefusedError: less than ``amount`` is left of the reserve.
     """
-    found = _budgeted(resources, campaign)
-    if not isinstance(amount, Money) or amount.currency != found.currency or amount.amount <= 0:
-        raise ValidationError.single("amount", f"must be an amount > 0 in {found.currency}")
-    draw = Draw.budget(contingency_account(campaign), amount)
+    draw = _release_draw(resources, campaign, amount)
     ledger.reserve_and_commit(f"{key}:contingency", [draw], now=now)
     ledger.top_up(f"{key}:budget", resources.account_of(campaign), amount.amount)
     return budget_report(ledger, resources, campaign, now=now)
+
+
+async def async_release_contingency(
+    ledger: AsyncLedger,
+    resources: Resources,
+    key: str,
+    campaign: str,
+    amount: Money,
+    *,
+    now: datetime | None = None,
+) -> BudgetReport:
+    """[`release_contingency`][promocore.ledger.resources.release_contingency], asyncio."""
+    draw = _release_draw(resources, campaign, amount)
+    await ledger.reserve_and_commit(f"{key}:contingency", [draw], now=now)
+    await ledger.top_up(f"{key}:budget", resources.account_of(campaign), amount.amount)
+    return await async_budget_report(ledger, resources, campaign, now=now)
 
 
 def _share(amount: int, units: int, before: int, quantity: int) -> int:
@@ -794,12 +832,8 @@ def give_back(
         UnknownReservationError: the key holds no reservation.
         ValidationError: a part of an unpaid order is returned (release it whole).
     """
-    held = ledger.reservation(key, now=now)
-    if held is None:
-        raise UnknownReservationError(key)
+    held = _refundable(key, ledger.reservation(key, now=now), returned)
     if held.status is not ReservationStatus.COMMITTED:
-        if returned is not None:
-            raise ValidationError.single("returned", "an unpaid order is released whole")
         if held.status is ReservationStatus.HELD:
             ledger.release(key, now=now)
         return [(g.account, g.amount) for g in held.grants]
@@ -807,3 +841,36 @@ def give_back(
     for account, amount in back:
         ledger.top_up(f"{key}:refund:{refund_id}:{account}", account, amount)
     return back
+
+
+async def async_give_back(
+    ledger: AsyncLedger,
+    key: str,
+    refund_id: str,
+    quote: Quote,
+    resources: Resources,
+    *,
+    returned: Mapping[int, int] | None = None,
+    before: Mapping[int, int] | None = None,
+    now: datetime | None = None,
+) -> list[tuple[str, int]]:
+    """[`give_back`][promocore.ledger.resources.give_back] on an asyncio ledger."""
+    held = _refundable(key, await ledger.reservation(key, now=now), returned)
+    if held.status is not ReservationStatus.COMMITTED:
+        if held.status is ReservationStatus.HELD:
+            await ledger.release(key, now=now)
+        return [(g.account, g.amount) for g in held.grants]
+    back = returned_resources(quote, held, resources, returned, before)
+    for account, amount in back:
+        await ledger.top_up(f"{key}:refund:{refund_id}:{account}", account, amount)
+    return back
+
+
+def _refundable(
+    key: str, held: Reservation | None, returned: Mapping[int, int] | None
+) -> Reservation:
+    if held is None:
+        raise UnknownReservationError(key)
+    if held.status is not ReservationStatus.COMMITTED and returned is not None:
+        raise ValidationError.single("returned", "an unpaid order is released whole")
+    return held
