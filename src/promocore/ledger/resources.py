@@ -128,14 +128,23 @@ class Resource(enum.Enum):
     """What one draw of a checkout counts."""
 
     BUDGET = "budget"
+    """The campaign's spend budget: the value of its grants."""
     GIFT_STOCK = "gift_stock"
+    """Gift units of one sku."""
     REDEMPTIONS = "redemptions"
+    """One of the "first N" orders."""
     CUSTOMER_USES = "customer_uses"
+    """One of the customer's orders with the campaign."""
     CUSTOMER_VALUE = "customer_value"
+    """Value granted to the customer."""
     PERIOD_REDEMPTIONS = "period_redemptions"
+    """One of the period's orders with the campaign."""
     PERIOD_VALUE = "period_value"
+    """Value granted in the period."""
     FATIGUE_CAMPAIGNS = "fatigue_campaigns"
+    """Campaigns the customer received in the period, across campaigns."""
     FATIGUE_VALUE = "fatigue_value"
+    """Value the customer received in the period, across campaigns."""
 
 
 @attrs.frozen
@@ -155,9 +164,6 @@ class Counted:
     campaign: str | None = None
     sku: str | None = None
     period: Period | None = None
-
-
-_CUSTOMER = (Resource.CUSTOMER_USES, Resource.CUSTOMER_VALUE)
 
 
 def _campaigns(values: Iterable[Campaign] | Mapping[str, Campaign]) -> dict[str, Campaign]:
