@@ -222,7 +222,8 @@ class Limits:
 
     Attributes:
         per_order: At most this many units are discounted in one order.
-        per_customer: A customer may use the campaign in at most this many orders.
+        per_customer: A customer may use the campaign in at most this many orders
+            (counted in the ledger at checkout; ``usage=`` at pricing is a pre-read).
         redemptions: The campaign may be used in at most this many orders in all
             ("the first N orders").
         per_customer_value: The most the campaign may grant one customer over all orders.
