@@ -170,7 +170,7 @@ class Budget:
         limit: The most the campaign may grant over all orders, in its currency.
         contingency: The share of ``limit`` held back as a contingency reserve
             (``Decimal("0.1")`` for 10 %): it is only spent once released
-            ([`release_contingency`][promocore.ledger.resources.release_contingency]);
+            ([`release_contingency`][promocore.ledger.contingency.release_contingency]);
             ``None`` for none.
     """
 

@@ -17,7 +17,7 @@ from promocore.counted import FatigueCap, Period, PeriodCap, Remaining, window
 from promocore.engine import Engine
 from promocore.errors import ConfigError, ValidationError
 from promocore.ledger import Checkout, Ledger, MemoryLedger, ReservationStatus, Resources, give_back
-from promocore.ledger.resources import budget_report, release_contingency
+from promocore.ledger.contingency import budget_report, release_contingency
 from promocore.mechanics.tiered_discount import TieredDiscountParams
 from promocore.money import Money
 from promocore.quote import Quote, Reason
@@ -402,7 +402,8 @@ def test_the_asyncio_twins(
     request: pytest.FixtureRequest, tmp_path: Path, unique_name: str, backend: str
 ) -> None:
     from promocore.ledger.checkout import async_checkout
-    from promocore.ledger.resources import async_give_back, async_release_contingency
+    from promocore.ledger.contingency import async_release_contingency
+    from promocore.ledger.refunds import async_give_back
     from tests.ledger.targets import SyncBridge
 
     bridge = make_target(request, backend, tmp_path, unique_name).open()

@@ -284,7 +284,7 @@ def checkout(
     draws are reserved instead, up to ``attempts`` quotes in all. The reservation is
     made under ``key`` whichever quote it is for, so retrying a checkout never draws
     twice; commit it with ``ledger.commit(key)`` once the order is paid, or release
-    it (cancel); [`give_back`][promocore.ledger.resources.give_back] returns what a
+    it (cancel); [`give_back`][promocore.ledger.refunds.give_back] returns what a
     refund gives back.
 
     Args:

@@ -23,7 +23,7 @@ reads what is left of them as a [`Remaining`][promocore.counted.Remaining] to pr
 | fatigue value | ``fatigue:<period>:value`` | usage, per customer and window | the value granted |
 
 Returns: cancelling an unpaid order releases its reservation, which gives everything back.
-Refunding a paid order ([`give_back`][promocore.ledger.resources.give_back]) returns the budget
+Refunding a paid order ([`give_back`][promocore.ledger.refunds.give_back]) returns the budget
 its returned units took, the gift units that came back and, once every bought unit is back, the
 "first N" redemption. Per-customer counts, per-period counts and promotion fatigue are kept, as
 for every game ([`promocore.games.returns`][promocore.games.returns]): buying and returning
@@ -41,35 +41,26 @@ import attrs
 from promocore.campaign import Campaign
 from promocore.counted import FatigueCap, Period, Remaining, window
 from promocore.errors import ValidationError
-from promocore.ledger.errors import UnknownReservationError
-from promocore.ledger.model import AccountSpec, Balance, Draw, Reservation, ReservationStatus
+from promocore.ledger.model import AccountSpec, Draw, Reservation
 from promocore.ledger.protocol import AsyncLedger, Ledger
-from promocore.money import Money, Rounding, round_div
+from promocore.money import Money
 from promocore.quote import Quote
 from promocore.validation import Checks
 
 __all__ = [
     "AccountNamer",
-    "BudgetReport",
     "Counted",
     "Resource",
     "Resources",
-    "async_budget_report",
-    "async_give_back",
-    "async_release_contingency",
     "budget_account",
-    "budget_report",
     "contingency_account",
     "customer_uses_account",
     "customer_value_account",
     "fatigue_account",
     "gift_account",
-    "give_back",
     "granted_value",
     "period_account",
     "redemptions_account",
-    "release_contingency",
-    "returned_resources",
 ]
 
 #: Names the ledger account holding a campaign's budget.
@@ -595,288 +586,3 @@ def _customer(customer: str | None, campaign: str) -> str:
 
 def _fatigue_subject(fatigue: FatigueCap, customer: str, at: datetime) -> str:
     return f"{customer}@{window(fatigue.period, at, fatigue.time_zone)}"
-
-
-@attrs.frozen(kw_only=True)
-class BudgetReport:
-    """A campaign's budget as the ledger holds it, contingency reserve included.
-
-    Attributes:
-        campaign: The campaign's id.
-        limit: The budget declared, contingency included.
-        contingency: The contingency reserve declared.
-        released: How much of the contingency reserve was released into the budget.
-        spendable: What may be spent now: the budget account's limit (declared spendable
-            part, releases, and budget returned by refunds).
-        reserved: Held by checkouts not yet paid.
-        committed: Spent for good.
-        available: What is left to spend: ``spendable - reserved - committed``.
-    """
-
-    campaign: str
-    limit: Money
-    contingency: Money
-    released: Money
-    spendable: Money
-    reserved: Money
-    committed: Money
-    available: Money
-
-    @property
-    def contingency_left(self) -> Money:
-        """The part of the contingency reserve not released yet."""
-        return self.contingency - self.released
-
-
-def _report(campaign: Campaign, budget: Balance, contingency: Balance | None) -> BudgetReport:
-    assert campaign.budget is not None
-    currency = campaign.currency
-    released = contingency.committed if contingency is not None else 0
-    return BudgetReport(
-        campaign=campaign.id,
-        limit=campaign.budget.limit,
-        contingency=campaign.budget.held_back,
-        released=Money(released, currency),
-        spendable=Money(budget.limit, currency),
-        reserved=Money(budget.reserved, currency),
-        committed=Money(budget.committed, currency),
-        available=Money(budget.available, currency),
-    )
-
-
-def _budgeted(resources: Resources, campaign: str) -> Campaign:
-    found = resources.campaigns.get(campaign)
-    if found is None or found.budget is None:
-        raise ValidationError.single("campaign", f"{campaign!r} is not a budgeted campaign here")
-    return found
-
-
-def budget_report(
-    ledger: Ledger, resources: Resources, campaign: str, *, now: datetime | None = None
-) -> BudgetReport:
-    """Report ``campaign``'s budget: declared, held back, released, spent and left.
-
-    Raises:
-        ValidationError: the campaign is unknown to ``resources`` or has no budget.
-    """
-    found = _budgeted(resources, campaign)
-    assert found.budget is not None
-    budget = ledger.balance(resources.account_of(campaign), now=now)
-    contingency = None
-    if found.budget.held_back.amount:
-        contingency = ledger.balance(contingency_account(campaign), now=now)
-    return _report(found, budget, contingency)
-
-
-async def async_budget_report(
-    ledger: AsyncLedger, resources: Resources, campaign: str, *, now: datetime | None = None
-) -> BudgetReport:
-    """[`budget_report`][promocore.ledger.resources.budget_report] on an asyncio ledger."""
-    found = _budgeted(resources, campaign)
-    assert found.budget is not None
-    budget = await ledger.balance(resources.account_of(campaign), now=now)
-    contingency = None
-    if found.budget.held_back.amount:
-        contingency = await ledger.balance(contingency_account(campaign), now=now)
-    return _report(found, budget, contingency)
-
-
-def _release_draw(resources: Resources, campaign: str, amount: object) -> Draw:
-    found = _budgeted(resources, campaign)
-    if not isinstance(amount, Money) or amount.currency != found.currency or amount.amount <= 0:
-        raise ValidationError.single("amount", f"must be an amount > 0 in {found.currency}")
-    return Draw.budget(contingency_account(campaign), amount)
-
-
-def release_contingency(
-    ledger: Ledger,
-    resources: Resources,
-    key: str,
-    campaign: str,
-    amount: Money,
-    *,
-    now: datetime | None = None,
-) -> BudgetReport:
-    """Move ``amount`` of ``campaign``'s contingency reserve into its budget; safe to retry.
-
-    Args:
-        ledger: Where the budget is.
-        resources: Knows the campaign.
-        key: The idempotency key of this release.
-        campaign: The campaign's id.
-        amount: How much to release, at most what is left of the reserve.
-        now: The time of the call.
-
-    Returns:
-        The budget report after the release.
-
-    Raises:
-        ValidationError: an unknown or unbudgeted campaign, or a bad amount.
-        ReservationRefusedError: less than ``amount`` is left of the reserve.
-    """
-    draw = _release_draw(resources, campaign, amount)
-    ledger.reserve_and_commit(f"{key}:contingency", [draw], now=now)
-    ledger.top_up(f"{key}:budget", resources.account_of(campaign), amount.amount)
-    return budget_report(ledger, resources, campaign, now=now)
-
-
-async def async_release_contingency(
-    ledger: AsyncLedger,
-    resources: Resources,
-    key: str,
-    campaign: str,
-    amount: Money,
-    *,
-    now: datetime | None = None,
-) -> BudgetReport:
-    """[`release_contingency`][promocore.ledger.resources.release_contingency], asyncio."""
-    draw = _release_draw(resources, campaign, amount)
-    await ledger.reserve_and_commit(f"{key}:contingency", [draw], now=now)
-    await ledger.top_up(f"{key}:budget", resources.account_of(campaign), amount.amount)
-    return await async_budget_report(ledger, resources, campaign, now=now)
-
-
-def _share(amount: int, units: int, before: int, quantity: int) -> int:
-    """The part of ``amount``, spread over ``quantity`` units, that ``units`` more carry."""
-    after = round_div(amount * (before + units), quantity, Rounding.DOWN)
-    return after - round_div(amount * before, quantity, Rounding.DOWN)
-
-
-def returned_resources(
-    quote: Quote,
-    reservation: Reservation,
-    resources: Resources,
-    returned: Mapping[int, int] | None = None,
-    before: Mapping[int, int] | None = None,
-) -> list[tuple[str, int]]:
-    """What a refund gives back to each account: ``(account, amount)`` pairs, pure.
-
-    Args:
-        quote: The quote the order was checked out with.
-        reservation: The order's committed reservation.
-        resources: The resources the checkout drew with.
-        returned: Units coming back now per quote line index (gift lines included);
-            ``None`` for the whole order.
-        before: Units that came back by earlier refunds, per line index.
-    """
-    earlier = dict(before or {})
-    now = {line.index: line.quantity - earlier.get(line.index, 0) for line in quote.lines}
-    if returned is not None:
-        now = dict(returned)
-    granted: dict[str, int] = {}
-    for grant in reservation.grants:
-        if grant.subject is None:
-            granted[grant.account] = granted.get(grant.account, 0) + grant.amount
-    bought = [line for line in quote.lines if line.gift_of is None]
-    kept_before = any(earlier.get(line.index, 0) < line.quantity for line in bought)
-    kept_after = any(
-        earlier.get(line.index, 0) + now.get(line.index, 0) < line.quantity for line in bought
-    )
-    completes = kept_before and not kept_after  # this refund brings the last units back
-    quantity = {line.index: line.quantity for line in quote.lines}
-    back: dict[str, int] = {}
-    for given in quote.grants:  # the budget: what the returned units' grants were worth
-        account = resources.account_of(given.campaign)
-        if account not in granted:
-            continue
-        if given.line is None:  # an effect of the whole order
-            share = given.value.amount if completes else 0
-        else:
-            units = now.get(given.line, 0)
-            already = earlier.get(given.line, 0)
-            share = _share(given.value.amount, units, already, quantity[given.line])
-        back[account] = back.get(account, 0) + share
-    for line in quote.lines:  # the gift units that came back
-        units = now.get(line.index, 0)
-        if units and line.gift_of is not None and line.gift_of in resources.campaigns:
-            account = gift_account(line.gift_of, line.sku)
-            if account in granted:
-                back[account] = back.get(account, 0) + units
-    if completes:
-        for item in quote.applied:
-            account = redemptions_account(item.campaign)
-            if item.campaign in resources.campaigns and account in granted:
-                back[account] = granted[account]
-    return [
-        (account, min(amount, granted[account])) for account, amount in back.items() if amount > 0
-    ]
-
-
-def give_back(
-    ledger: Ledger,
-    key: str,
-    refund_id: str,
-    quote: Quote,
-    resources: Resources,
-    *,
-    returned: Mapping[int, int] | None = None,
-    before: Mapping[int, int] | None = None,
-    now: datetime | None = None,
-) -> list[tuple[str, int]]:
-    """Give back the counted resources an order's checkout took; safe to retry.
-
-    An order still held (not paid) is released whole: everything comes back. A paid
-    order gets back, per [`returned_resources`][promocore.ledger.resources.returned_resources],
-    the budget the grants of its returned units took (pro rata, rounded down, exact once
-    every unit is back; effects of the whole order once the last unit is back), the gift
-    units that came back and the "first N" redemption once every bought unit is back.
-
-    Args:
-        ledger: The ledger the checkout reserved in.
-        key: The checkout's key.
-        refund_id: Names this refund (one key per refund makes retries safe).
-        quote: The quote the order was checked out with.
-        resources: The resources the checkout drew with.
-        returned: Units coming back per quote line index; ``None`` for the whole order.
-        before: Units that came back by earlier refunds.
-        now: The time of the call.
-
-    Returns:
-        What went back, as ``(account, amount)`` pairs.
-
-    Raises:
-        UnknownReservationError: the key holds no reservation.
-        ValidationError: a part of an unpaid order is returned (release it whole).
-    """
-    held = _refundable(key, ledger.reservation(key, now=now), returned)
-    if held.status is not ReservationStatus.COMMITTED:
-        if held.status is ReservationStatus.HELD:
-            ledger.release(key, now=now)
-        return [(g.account, g.amount) for g in held.grants]
-    back = returned_resources(quote, held, resources, returned, before)
-    for account, amount in back:
-        ledger.top_up(f"{key}:refund:{refund_id}:{account}", account, amount)
-    return back
-
-
-async def async_give_back(
-    ledger: AsyncLedger,
-    key: str,
-    refund_id: str,
-    quote: Quote,
-    resources: Resources,
-    *,
-    returned: Mapping[int, int] | None = None,
-    before: Mapping[int, int] | None = None,
-    now: datetime | None = None,
-) -> list[tuple[str, int]]:
-    """[`give_back`][promocore.ledger.resources.give_back] on an asyncio ledger."""
-    held = _refundable(key, await ledger.reservation(key, now=now), returned)
-    if held.status is not ReservationStatus.COMMITTED:
-        if held.status is ReservationStatus.HELD:
-            await ledger.release(key, now=now)
-        return [(g.account, g.amount) for g in held.grants]
-    back = returned_resources(quote, held, resources, returned, before)
-    for account, amount in back:
-        await ledger.top_up(f"{key}:refund:{refund_id}:{account}", account, amount)
-    return back
-
-
-def _refundable(
-    key: str, held: Reservation | None, returned: Mapping[int, int] | None
-) -> Reservation:
-    if held is None:
-        raise UnknownReservationError(key)
-    if held.status is not ReservationStatus.COMMITTED and returned is not None:
-        raise ValidationError.single("returned", "an unpaid order is released whole")
-    return held
