@@ -68,3 +68,23 @@ class Moody:
         if next(_calls) % 2 or view.base.amount == 0:
             return Decline("no_discount", "not today")
         return Proposal((LineDiscount(view.index, Money(1, context.currency), 1),), "a fen off")
+
+
+_seen: set[tuple[str, int]] = set()
+
+
+@attrs.frozen
+class WelcomeOnce:
+    """Gives one minor unit off an item the first time it sees it, remembering in a module set."""
+
+    name: str = "welcome_once"
+    stage: Stage = Stage.ITEM
+    params_type: type[Any] = EmptyParams
+
+    def evaluate(self, context: Context) -> Proposal | Decline:
+        view = context.lines[0]
+        key = (view.line.sku, view.line.unit_price.amount)
+        if key in _seen or view.base.amount == 0:
+            return Decline("no_discount", "welcomed before")
+        _seen.add(key)
+        return Proposal((LineDiscount(view.index, Money(1, context.currency), 1),), "welcome")

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import attrs
 import hypothesis
 from hypothesis import HealthCheck, Phase
 from hypothesis import strategies as st
-from hypothesis.errors import HypothesisException
+from hypothesis.errors import Flaky, HypothesisException
 
 from promocore.errors import PromocoreError
 from promocore.hookspecs import hookimpl
@@ -127,6 +128,8 @@ def check_law(
     """
     subject, plugins = resolve(mechanic, host)
     drawn = examples(subject, host=plugins, params=params, carts=carts)
+    fresh = _fresh_copies(subject)
+    first: list[LawViolation] = []  # the first violation seen, for a flaky report
 
     def run(data: st.DataObject) -> None:
         example: Example = data.draw(drawn, label="example")
@@ -138,6 +141,7 @@ def check_law(
             example.at,
             example.context,
             data.draw,
+            fresh=fresh,
         )
         try:
             with warnings.catch_warnings():
@@ -146,16 +150,51 @@ def check_law(
         except HypothesisException:
             raise
         except AssertionError as exc:
-            raise LawViolation(subject.name, law.name, str(exc), sample) from exc
+            raise _first(LawViolation(subject.name, law.name, str(exc), sample)) from exc
         except Exception as exc:
             detail = f"raised {type(exc).__name__}: {exc}"
-            raise LawViolation(subject.name, law.name, detail, sample) from exc
+            raise _first(LawViolation(subject.name, law.name, detail, sample)) from exc
+
+    def _first(violation: LawViolation) -> LawViolation:
+        if not first:
+            first.append(violation)
+        return violation
 
     test = hypothesis.given(st.data())(run)
     inner = getattr(getattr(test, "hypothesis", None), "inner_test", None)
     if inner is not None:
         inner._hypothesis_internal_add_digest = f"{subject.name}/{law.name}".encode()
-    _settings(settings, max_examples)(test)()
+    try:
+        _settings(settings, max_examples)(test)()
+    except Flaky as exc:
+        if not first:
+            raise
+        # The example broke the law once and not when run again: the mechanic (or its
+        # strategies) depends on something besides the example, such as state kept across calls.
+        seen = first[0]
+        detail = (
+            "the same example broke the law once and obeyed it when run again, so the answers "
+            "depend on more than the example (state kept across calls?); it first broke it "
+            f"with: {seen.detail}"
+        )
+        raise LawViolation(subject.name, law.name, detail, seen.sample) from exc
+
+
+def _fresh_copies(mechanic: Mechanic) -> Callable[[], Mechanic]:
+    """Return a maker of copies of ``mechanic`` as it is now, before the law uses it.
+
+    A mechanic that cannot be deep-copied is handed out as it is.
+    """
+    try:
+        pristine = copy.deepcopy(mechanic)
+    except Exception:  # a lock, a module, a connection: nothing to compare against
+        return lambda: mechanic
+
+    def make() -> Mechanic:
+        made: Mechanic = copy.deepcopy(pristine)
+        return made
+
+    return make
 
 
 def check_mechanic(

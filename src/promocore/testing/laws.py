@@ -20,6 +20,12 @@ from promocore.money import Money
 from promocore.quote import Reason
 from promocore.testing._pricing import adjustments_of, ask, per_line, price
 from promocore.testing.law import Law, LawBroken, Sample
+from promocore.testing.probe_laws import (
+    BOUND_COVERS_GRANT,
+    HINTS_ARE_EXACT,
+    KEEPS_NO_STATE,
+    MATCHES_REFERENCE,
+)
 from promocore.testing.profiles import profile_of
 
 if TYPE_CHECKING:
@@ -54,6 +60,12 @@ def _payable_never_negative(sample: Sample) -> None:
                     f"line {index}: discount {amount} exceeds the payable {view.payable}, "
                     f"leaving {view.payable - amount}"
                 )
+        for effect in result.effects:
+            worth = effect.amount
+            if worth is not None and (
+                worth.currency != sample.context.currency or worth.amount < 0
+            ):
+                raise LawBroken(f"effect {effect.kind!r} is worth {worth}")
     for line in price(sample).lines:
         if line.total.amount < 0:
             raise LawBroken(f"quote line {line.index} pays {line.total}")
@@ -202,7 +214,7 @@ DETERMINISTIC = Law(
 )
 PAYABLE_NEVER_NEGATIVE = Law(
     "payable_never_negative",
-    "No discount is negative and no line is discounted below zero.",
+    "No discount or effect is worth less than zero and no line is discounted below zero.",
     _payable_never_negative,
 )
 WITHIN_BASE = Law(
@@ -248,6 +260,10 @@ STANDARD_LAWS: tuple[Law, ...] = (
     EXPLAINS_ITSELF,
     RESPECTS_BUDGET,
     CONFIG_ROUND_TRIP,
+    KEEPS_NO_STATE,
+    BOUND_COVERS_GRANT,
+    HINTS_ARE_EXACT,
+    MATCHES_REFERENCE,
 )
 
 
