@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import itertools
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import attrs
 
 from promocore.campaign import Stage
-from promocore.mechanic import Context, Decline, LineDiscount, Proposal
-from promocore.money import Money
+from promocore.errors import ValidationError
+from promocore.mechanic import Context, Decline, LineDiscount, Proposal, Upsell, spread
+from promocore.money import Money, minor_units
+from promocore.testing import register_profile
 
 
 @attrs.frozen
@@ -88,3 +91,111 @@ class WelcomeOnce:
             return Decline("no_discount", "welcomed before")
         _seen.add(key)
         return Proposal((LineDiscount(view.index, Money(1, context.currency), 1),), "welcome")
+
+
+#: The planted percent mechanics' rate: 15% off.
+PERCENT = Decimal(15)
+
+
+def _percent_of(amount: Money) -> Money:
+    """15% of ``amount``, half up, worked out in Decimal: what the planted mechanics promise."""
+    exact = Decimal(amount.amount) * PERCENT / 100
+    return amount.with_amount(int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+
+
+@attrs.frozen
+class PercentEachLine:
+    """Takes 15% off the order, half up, but rounds each line's share on its own.
+
+    Three lines of 0.10 get 0.02 each (0.015 rounded up), 0.06 in all, where 15% of 0.30 is
+    0.05: a minor unit created. Its quote still adds up, so only a reference catches it.
+    """
+
+    name: str = "percent_each_line"
+    stage: Stage = Stage.ORDER
+    params_type: type[Any] = EmptyParams
+
+    def evaluate(self, context: Context) -> Proposal | Decline:
+        discounts = tuple(
+            LineDiscount(view.index, _percent_of(view.base), view.units)
+            for view in context.lines
+            if _percent_of(view.base).amount
+        )
+        if not discounts:
+            return Decline("no_discount", "nothing to take 15% off")
+        return Proposal(discounts, "15% off the order")
+
+
+def _order_percent(context: Context) -> Money:
+    return _percent_of(context.base)
+
+
+register_profile("percent_each_line", reference=_order_percent)
+
+
+@attrs.frozen
+class ThresholdParams:
+    """满 ``threshold`` 减 ``amount_off``."""
+
+    threshold: Money
+    amount_off: Money
+
+    def __attrs_post_init__(self) -> None:
+        if self.threshold.amount <= 0 or self.amount_off.amount <= 0:
+            raise ValidationError.single("threshold", "threshold and amount_off must be > 0")
+
+
+@attrs.frozen
+class ThresholdOffByOne:
+    """满减 whose threshold needs one minor unit more than it says, in yen (no decimals) only."""
+
+    name: str = "threshold_off_by_one"
+    stage: Stage = Stage.ORDER
+    params_type: type[Any] = ThresholdParams
+
+    def evaluate(self, context: Context) -> Proposal | Decline:
+        params: ThresholdParams = context.campaign.params
+        base = context.base
+        reached = base > params.threshold if minor_units(base.currency) == 0 else None
+        if reached is None:
+            reached = base >= params.threshold
+        if not reached:
+            gap = params.threshold - base
+            saving = params.amount_off.min(params.threshold)
+            return Decline(
+                "below_threshold",
+                f"spend {params.threshold.display()}",
+                Upsell(extra_saving=saving, add_amount=gap.max(Money(1, base.currency))),
+            )
+        amount = params.amount_off.min(base)
+        return Proposal(spread(amount, context.lines), f"{amount.display()} off")
+
+    def params_strategy(self, currency: str) -> Any:
+        from hypothesis import strategies as st
+
+        amounts = st.integers(1, 50_000).map(lambda n: Money(n, currency))
+        return st.builds(ThresholdParams, threshold=amounts, amount_off=amounts)
+
+
+@attrs.frozen
+class BoundTooLow:
+    """One minor unit off every unit, with a bound of one minor unit whatever the units."""
+
+    name: str = "bound_too_low"
+    stage: Stage = Stage.ITEM
+    params_type: type[Any] = EmptyParams
+
+    def evaluate(self, context: Context) -> Proposal | Decline:
+        discounts = tuple(
+            LineDiscount(
+                view.index, Money(min(view.units, view.base.amount), context.currency), view.units
+            )
+            for view in context.lines
+            if view.base.amount
+        )
+        if not discounts:
+            return Decline("no_discount", "nothing left to pay")
+        return Proposal(discounts, "a minor unit off every unit")
+
+    def bound(self, context: Context) -> Money:
+        return Money(1, context.currency)
