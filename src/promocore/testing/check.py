@@ -291,6 +291,7 @@ def law_cases(
     mechanics: Iterable[Mechanic | str] | None = None,
     *,
     host: PluginHost | None = None,
+    laws: Iterable[Law | str] | None = None,
     settings: hypothesis.settings | None = None,
     max_examples: int | None = None,
 ) -> list[LawCase]:
@@ -304,15 +305,16 @@ def law_cases(
     Args:
         mechanics: Mechanics or names; every mechanic of ``host`` by default.
         host: Where mechanics come from; built-ins plus entry points by default.
+        laws: Laws (or law names) to check; by default each mechanic's own laws.
         settings: Hypothesis settings to start from.
         max_examples: Examples per law.
     """
     plugins = host if host is not None else make_host()
     chosen = list(plugins.mechanics.values()) if mechanics is None else list(mechanics)
+    wanted = None if laws is None else tuple(laws)
     cases: list[LawCase] = []
     for item in chosen:
         subject, own = resolve(item, plugins)
-        cases.extend(
-            LawCase(subject, law, own, settings, max_examples) for law in laws_for(subject)
-        )
+        chosen_laws = _choose(subject, wanted)
+        cases.extend(LawCase(subject, law, own, settings, max_examples) for law in chosen_laws)
     return cases
