@@ -12,6 +12,7 @@ from promocore.campaign import Stage
 from promocore.errors import ValidationError
 from promocore.mechanic import Context, Decline, LineDiscount, Proposal, Upsell, spread
 from promocore.money import Money, minor_units
+from promocore.quote import Effect, GrantKind
 from promocore.testing import register_profile
 
 
@@ -199,3 +200,25 @@ class BoundTooLow:
 
     def bound(self, context: Context) -> Money:
         return Money(1, context.currency)
+
+
+@attrs.frozen
+class CashBack:
+    """Pays 15% of the order back after it, as a ``cash_back`` effect worth that much.
+
+    ``declares_value=False`` is the planted bug: the effect says what it is about but not
+    what it gives away, so no budget counts the money.
+    """
+
+    name: str = "cash_back_15"
+    stage: Stage = Stage.ORDER
+    params_type: type[Any] = EmptyParams
+    declares_value: bool = True
+
+    def evaluate(self, context: Context) -> Proposal | Decline:
+        back = _percent_of(context.base)
+        if not back.amount:
+            return Decline("no_discount", "nothing to pay back")
+        value = back if self.declares_value else None
+        effect = Effect(context.campaign.id, GrantKind.CASH_BACK, back, value=value)
+        return Proposal(effects=(effect,), message=f"{back.display()} back after the order")

@@ -17,7 +17,9 @@ from promocore.testing.laws import (
     ALLOCATIONS_SUM_EXACTLY,
     DETERMINISTIC,
     EXPLAINS_ITSELF,
+    GRANTS_ARE_VALUED,
     PAYABLE_NEVER_NEGATIVE,
+    RESPECTS_BUDGET,
 )
 from promocore.testing.probe_laws import (
     BOUND_COVERS_GRANT,
@@ -27,6 +29,7 @@ from promocore.testing.probe_laws import (
 )
 from tests.testing.broken_mechanics import (
     BoundTooLow,
+    CashBack,
     FlatOffEveryLine,
     Moody,
     PercentEachLine,
@@ -135,3 +138,20 @@ def test_a_bound_below_what_the_mechanic_grants_is_caught() -> None:
 def test_the_standard_laws_have_unique_names() -> None:
     names = [law.name for law in STANDARD_LAWS]
     assert len(names) == len(set(names))
+
+
+def test_cash_back_that_declares_no_value_is_caught() -> None:
+    # without a value the budget cannot count the money: respects_budget sees nothing granted
+    uncounted = CashBack(name="cash_back_uncounted", declares_value=False)
+    check_law(uncounted, RESPECTS_BUDGET, settings=QUICK)
+    with pytest.raises(LawViolation, match="declares no value, so no budget counts it"):
+        check_law(uncounted, GRANTS_ARE_VALUED, settings=QUICK)
+
+
+def test_cash_back_with_its_value_is_kept_within_the_budget() -> None:
+    report = check_mechanic(
+        CashBack(),
+        laws=[RESPECTS_BUDGET, GRANTS_ARE_VALUED, ALLOCATIONS_SUM_EXACTLY],
+        settings=QUICK,
+    )
+    assert len(report.laws) == 3
