@@ -148,17 +148,23 @@ class ThresholdParams:
 
 @attrs.frozen
 class ThresholdOffByOne:
-    """满减 whose threshold needs one minor unit more than it says, in yen (no decimals) only."""
+    """满减 whose threshold needs one minor unit more than it says, in one currency exponent.
+
+    ``wrong_exponent`` is the number of decimals of the currencies it gets wrong (0 for yen,
+    2 for yuan, 3 for dinars); in the others it is right.
+    """
 
     name: str = "threshold_off_by_one"
     stage: Stage = Stage.ORDER
     params_type: type[Any] = ThresholdParams
+    wrong_exponent: int = 0
 
     def evaluate(self, context: Context) -> Proposal | Decline:
         params: ThresholdParams = context.campaign.params
         base = context.base
-        reached = base > params.threshold if minor_units(base.currency) == 0 else None
-        if reached is None:
+        if minor_units(base.currency) == self.wrong_exponent:
+            reached = base > params.threshold
+        else:
             reached = base >= params.threshold
         if not reached:
             gap = params.threshold - base

@@ -120,11 +120,18 @@ def test_the_probing_laws_pass_lawful_mechanics(mechanic: str) -> None:
     assert report.laws == tuple(law.name for law in laws)
 
 
-def test_a_threshold_off_by_one_minor_unit_in_yen_only_is_caught() -> None:
+@pytest.mark.parametrize("exponent", [0, 2, 3])
+def test_a_threshold_off_by_one_minor_unit_in_one_currency_exponent_is_caught(
+    exponent: int,
+) -> None:
     with pytest.raises(LawViolation, match="still declines") as caught:
-        check_law(ThresholdOffByOne(), HINTS_ARE_EXACT, settings=QUICK)
-    # only the currency without decimals is wrong, and the shrunk example says so
-    assert minor_units(caught.value.sample.campaign.currency) == 0
+        check_law(ThresholdOffByOne(wrong_exponent=exponent), HINTS_ARE_EXACT, settings=QUICK)
+    # only currencies of that exponent are wrong, and the shrunk example is in one
+    assert minor_units(caught.value.sample.campaign.currency) == exponent
+
+
+def test_the_threshold_probes_pass_a_threshold_right_in_every_currency() -> None:
+    check_law(ThresholdOffByOne(wrong_exponent=-1), HINTS_ARE_EXACT, settings=QUICK)
 
 
 def test_a_bound_below_what_the_mechanic_grants_is_caught() -> None:
