@@ -125,6 +125,11 @@ def check_law(
 
     Args are as for [`check_mechanic`][promocore.testing.check.check_mechanic]. Do not call it
     inside a ``@given`` test.
+
+    Raises:
+        LawViolation: an example broke the law. An example that broke it once and not when
+            hypothesis ran it again (answers that depend on more than the example, such as
+            state kept across calls) is reported too, with the example as first drawn.
     """
     subject, plugins = resolve(mechanic, host)
     drawn = examples(subject, host=plugins, params=params, carts=carts)
@@ -150,12 +155,12 @@ def check_law(
         except HypothesisException:
             raise
         except AssertionError as exc:
-            raise _first(LawViolation(subject.name, law.name, str(exc), sample)) from exc
+            raise remember(LawViolation(subject.name, law.name, str(exc), sample)) from exc
         except Exception as exc:
             detail = f"raised {type(exc).__name__}: {exc}"
-            raise _first(LawViolation(subject.name, law.name, detail, sample)) from exc
+            raise remember(LawViolation(subject.name, law.name, detail, sample)) from exc
 
-    def _first(violation: LawViolation) -> LawViolation:
+    def remember(violation: LawViolation) -> LawViolation:
         if not first:
             first.append(violation)
         return violation
