@@ -193,6 +193,10 @@ def _plan(order: _Order) -> _Plan:
         counted = resources.draws(current, customer)
         items = [*(c.draw for c in counted), *order.extra]
         if not items:
+            # Another call with this key (a racing retry) may hold a reservation: replay it,
+            # so that every call with the key returns the same quote.
+            if (yield _Lookup()) is not None:
+                return (yield from _replay(order))
             return Checkout(current, None, current != order.quote)
         try:
             reservation = yield _Reserve(items)
