@@ -368,7 +368,15 @@ def _check_conditions(checks: Checks, conditions: object, time_zone: object) -> 
         return
     if conditions is None and time_zone == DEFAULT_TIME_ZONE:
         return  # nothing reads it: no time zone database needed
+    problem = time_zone_problem(time_zone)
+    if problem is not None:
+        checks.add("time_zone", problem)
+
+
+def time_zone_problem(name: str) -> str | None:
+    """What is wrong with the time zone ``name``, or ``None`` if it is a known IANA zone."""
     try:
-        ZoneInfo(time_zone)
+        ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        checks.add("time_zone", f"unknown time zone {time_zone!r} (an IANA name: Asia/Shanghai)")
+        return f"unknown time zone {name!r} (an IANA name: Asia/Shanghai)"
+    return None

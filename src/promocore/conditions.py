@@ -72,6 +72,9 @@ MAX_ITEMS = 10_000
 #: The default scope of amount and quantity conditions: every line of the cart.
 ALL_LINES = Scope()
 
+#: Steps taken to find when the time windows of an ``all`` open together.
+_MAX_STEPS = 1000
+
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -229,6 +232,10 @@ class Facts:
         """``amount`` minor units in the cart's currency."""
         return Money(amount, self.cart.currency)
 
+    def moved(self, at: datetime) -> Facts:
+        """The same facts at another moment (to find when time windows open)."""
+        return Facts(self.cart, at, self.zone, self.experiments, self._measures)
+
 
 @runtime_checkable
 class Condition(Protocol):
@@ -343,11 +350,33 @@ class AllOf:
         return all(facts.holds(c) for c in self.conditions)
 
     def unmet(self, facts: Facts) -> Unmet | None:
-        """The explanation of the first condition that does not hold."""
+        """The explanation of the first condition that does not hold.
+
+        When it is a time window, its gap is the next moment every time window of the
+        combination holds (会员日 Wednesday *and* 19:00–21:00: "starts Wednesday 19:00").
+        """
         for condition in self.conditions:
             if not facts.holds(condition):
-                return condition.unmet(facts)
+                unmet = condition.unmet(facts)
+                if unmet is not None and unmet.gap is not None and unmet.gap.starts_at:
+                    return attrs.evolve(unmet, gap=self._opening(facts, unmet.gap))
+                return unmet
         return None
+
+    def _opening(self, facts: Facts, gap: Gap) -> Gap:
+        timed = [c for c in self.conditions if getattr(c, "timed", False)]
+        start = gap.starts_at
+        for _ in range(_MAX_STEPS):
+            assert start is not None
+            later = facts.moved(start)
+            blocking = next((c for c in timed if not c.holds(later)), None)
+            if blocking is None:
+                return _starts(start, facts)
+            unmet = blocking.unmet(later)
+            if unmet is None or unmet.gap is None or unmet.gap.starts_at is None:
+                break
+            start = unmet.gap.starts_at
+        return gap
 
     def describe(self) -> str:
         """Every condition's description, joined by "and"."""
@@ -766,6 +795,7 @@ class BirthdayWindow(Leaf):
     """
 
     kind: ClassVar[str] = "birthday"
+    timed: ClassVar[bool] = True
     days_before: int = 0
     days_after: int = 0
     whole_month: bool = False
@@ -831,6 +861,7 @@ class Weekdays(Leaf):
     """
 
     kind: ClassVar[str] = "weekdays"
+    timed: ClassVar[bool] = True
     days: frozenset[int] = attrs.field(converter=_ints)
 
     def __attrs_post_init__(self) -> None:
@@ -870,6 +901,7 @@ class MonthDays(Leaf):
     """
 
     kind: ClassVar[str] = "month_days"
+    timed: ClassVar[bool] = True
     days: frozenset[int] = attrs.field(converter=_ints)
 
     def __attrs_post_init__(self) -> None:
@@ -913,6 +945,7 @@ class TimeOfDay(Leaf):
     """
 
     kind: ClassVar[str] = "time_of_day"
+    timed: ClassVar[bool] = True
     start: time
     end: time
 
@@ -961,6 +994,7 @@ class OnDates(Leaf):
     """
 
     kind: ClassVar[str] = "dates"
+    timed: ClassVar[bool] = True
     dates: frozenset[date] = attrs.field(converter=_dates)
 
     def __attrs_post_init__(self) -> None:
@@ -1003,6 +1037,7 @@ class Blackout(Leaf):
     """
 
     kind: ClassVar[str] = "blackout"
+    timed: ClassVar[bool] = True
     dates: frozenset[date] = attrs.field(converter=_dates)
 
     def __attrs_post_init__(self) -> None:

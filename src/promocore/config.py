@@ -39,6 +39,7 @@ from promocore.campaign import (
     Schedule,
     Scope,
     Stage,
+    time_zone_problem,
 )
 from promocore.cart import Cart, Customer, LineItem
 from promocore.conditions import COMBINATIONS, MAX_CONDITIONS, MAX_DEPTH, AllOf, Condition, Not
@@ -104,6 +105,10 @@ def campaign_from_dict(
     for key, typ in (("priority", int), ("exclusive_group", str), ("time_zone", str)):
         if key in raw:
             _try(checks, fields, key, typ, raw[key], own_currency, _at(path, key))
+    if "time_zone" in fields:
+        problem = time_zone_problem(fields["time_zone"])
+        if problem is not None:
+            checks.add(_at(path, "time_zone"), problem)
     if "conditions" in raw:
         try:
             fields["conditions"] = conditions_from_data(
