@@ -824,7 +824,8 @@ class BirthdayWindow(Leaf):
         if birthday is None:
             return Unmet(
                 ConditionReason.NOT_BIRTHDAY,
-                "for the customer's birthday; the customer's birthday is not known",
+                f"for the customer's {self.describe().removeprefix('the ')}; "
+                "the customer's birthday is not known",
             )
         today = facts.local.date()
         starts = []
@@ -920,7 +921,7 @@ class MonthDays(Leaf):
         assert day is not None  # every day of the month comes back within two months
         return Unmet(
             ConditionReason.OUTSIDE_DAYS,
-            f"on day {_listed(self.days)} of the month only; today is the {today.day}",
+            f"on day {_listed(self.days)} of the month only; today is day {today.day}",
             _starts(_midnight(day, facts.zone), facts),
         )
 
