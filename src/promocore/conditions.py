@@ -222,8 +222,11 @@ class Facts:
         return found
 
     def holds(self, condition: Condition) -> bool:
-        """Does ``condition`` hold? (answered once per condition)."""
-        answer = self._answers.get(condition)
+        """Does ``condition`` hold? (answered once per condition, if it is hashable)."""
+        try:
+            answer = self._answers.get(condition)
+        except TypeError:  # a plugin's unhashable condition: asked every time
+            return bool(condition.holds(self))
         if answer is None:
             answer = self._answers[condition] = bool(condition.holds(self))
         return answer

@@ -4,23 +4,30 @@ from __future__ import annotations
 
 import json
 import textwrap
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import ClassVar
+from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from promocore.campaign import Campaign
 from promocore.cart import Cart, Customer
 from promocore.conditions import (
     AllOf,
+    AnyOf,
+    Condition,
     Facts,
     InArm,
     InChannel,
     Leaf,
     MinQuantity,
+    Not,
     OutsideHoldout,
+    TimeOfDay,
     Unmet,
     Weekdays,
 )
@@ -347,3 +354,44 @@ def test_campaign_conditions_keep_plain_campaigns_plain() -> None:
     assert data["conditions"] == {"kind": "weekdays", "days": [3]}
     assert data["time_zone"] == "Europe/Berlin"
     assert isinstance(campaign_from_dict(data), Campaign)
+
+
+_LEAVES = st.one_of(
+    st.frozensets(st.integers(1, 7), min_size=1).map(Weekdays),
+    st.integers(1, 6).map(MinQuantity),
+    st.sampled_from(["live", "app"]).map(lambda c: InChannel({c})),
+    st.integers(1, 24).map(lambda h: TimeOfDay(time(h - 1), time(h % 24))),
+)
+_TREES = st.recursive(
+    _LEAVES,
+    lambda inner: st.one_of(
+        st.lists(inner, min_size=1, max_size=3).map(AllOf),
+        st.lists(inner, min_size=1, max_size=3).map(AnyOf),
+        inner.map(Not),
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    conditions=_TREES,
+    units=st.integers(1, 5),
+    hours=st.integers(0, 24 * 14),
+    channel=st.sampled_from([None, "live", "app"]),
+)
+def test_a_campaign_applies_exactly_when_its_conditions_hold(
+    conditions: Condition, units: int, hours: int, channel: str | None
+) -> None:
+    at = WEDNESDAY + timedelta(hours=hours)
+    cart = Cart("CNY", [line("A", "100.00", units)], Customer("u"), at, channel=channel)
+    campaign = ladder("c", ("10.00", "1.00"), conditions=conditions)
+    quote = Engine([campaign]).price(cart)
+    facts = Facts(cart, at, ZoneInfo("Asia/Shanghai"))
+    unmet = conditions.unmet(facts)
+    if conditions.holds(facts):
+        assert unmet is None and quote.applied_amount("c") == cny("1.00")
+    else:
+        assert unmet is not None and quote.applied == ()
+        (item,) = quote.not_applied
+        assert (item.reason, item.message, item.gap) == (unmet.reason, unmet.message, unmet.gap)
