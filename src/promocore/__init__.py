@@ -24,7 +24,8 @@ sample files in [`promocore.samples`][promocore.samples].
   [`NotApplied`][promocore.quote.NotApplied], [`Reason`][promocore.quote.Reason],
   [`Hint`][promocore.quote.Hint], [`Gap`][promocore.quote.Gap],
   [`BudgetDraw`][promocore.quote.BudgetDraw],
-  [`Effect`][promocore.quote.Effect]
+  [`Effect`][promocore.quote.Effect], [`Grant`][promocore.quote.Grant],
+  [`GrantKind`][promocore.quote.GrantKind], [`Withheld`][promocore.quote.Withheld]
 - **money**: [`Money`][promocore.money.Money], [`Rounding`][promocore.money.Rounding],
   [`allocate`][promocore.money.allocate], [`total`][promocore.money.total]
 - **mechanics**: [`Mechanic`][promocore.mechanic.Mechanic],
@@ -134,11 +135,14 @@ if TYPE_CHECKING:
     from promocore.quote import BudgetDraw as BudgetDraw
     from promocore.quote import Effect as Effect
     from promocore.quote import Gap as Gap
+    from promocore.quote import Grant as Grant
+    from promocore.quote import GrantKind as GrantKind
     from promocore.quote import Hint as Hint
     from promocore.quote import NotApplied as NotApplied
     from promocore.quote import Quote as Quote
     from promocore.quote import QuoteLine as QuoteLine
     from promocore.quote import Reason as Reason
+    from promocore.quote import Withheld as Withheld
     from promocore.selection import Selection as Selection
     from promocore.validation import Checks as Checks
 
@@ -210,11 +214,14 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "BudgetDraw",
         "Effect",
         "Gap",
+        "Grant",
+        "GrantKind",
         "Hint",
         "NotApplied",
         "Quote",
         "QuoteLine",
         "Reason",
+        "Withheld",
     ),
     "promocore.selection": ("Selection",),
     "promocore.validation": ("Checks",),
