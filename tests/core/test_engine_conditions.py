@@ -44,6 +44,7 @@ from promocore.experiments import Arm, Experiment, ExperimentSet, Holdout, assig
 from promocore.hookspecs import hookimpl
 from promocore.plugins import make_host
 from promocore.quote import Gap, Quote
+from promocore.testing import strategies
 
 from .builders import cny, ladder, line
 
@@ -395,3 +396,19 @@ def test_a_campaign_applies_exactly_when_its_conditions_hold(
         assert unmet is not None and quote.applied == ()
         (item,) = quote.not_applied
         assert (item.reason, item.message, item.gap) == (unmet.reason, unmet.message, unmet.gap)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    campaign=strategies.campaigns(mechanic="tiered_discount", conditions=strategies.conditions()),
+    cart=strategies.carts(currency="CNY"),
+)
+def test_drawn_campaigns_with_conditions_apply_only_when_the_conditions_hold(
+    campaign: Campaign, cart: Cart
+) -> None:
+    assert campaign.conditions is not None
+    at = cart.at or WEDNESDAY
+    quote = Engine([campaign]).price(cart, at=at, explain_all=True)
+    holds = campaign.conditions.holds(Facts(cart, at, ZoneInfo(campaign.time_zone)))
+    if not holds:
+        assert quote.applied == ()
