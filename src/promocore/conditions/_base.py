@@ -228,24 +228,28 @@ class Leaf:
 
 
 def strings(values: Iterable[str]) -> frozenset[str]:
+    """A set of texts; one text is a set of one."""
     if isinstance(values, str):
         return frozenset([values])
     return frozenset(values)
 
 
 def ints(values: Iterable[int]) -> frozenset[int]:
+    """A set of whole numbers; one number is a set of one."""
     if isinstance(values, int):
         return frozenset([values])
     return frozenset(values)
 
 
 def dates(values: Iterable[date]) -> frozenset[date]:
+    """A set of dates; one date is a set of one."""
     if isinstance(values, date):
         return frozenset([values])
     return frozenset(values)
 
 
 def check_items(checks: Checks, name: str, values: frozenset[Any], kind: type) -> None:
+    """Record a problem unless ``values`` lists 1 to ``MAX_ITEMS`` non-empty ``kind`` values."""
     if not values:
         checks.add(name, "must list at least one item")
     elif len(values) > MAX_ITEMS:
@@ -260,10 +264,12 @@ def check_items(checks: Checks, name: str, values: frozenset[Any], kind: type) -
 
 
 def listed(values: Iterable[Any]) -> str:
+    """The values, sorted and joined by commas, for messages."""
     return ", ".join(str(v) for v in sorted(values))
 
 
 def whole(checks: Checks, name: str, value: object) -> None:
+    """Record a problem unless ``value`` is a whole number >= 1."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         checks.add(name, "must be a whole number >= 1")
 
@@ -272,6 +278,7 @@ def whole(checks: Checks, name: str, value: object) -> None:
 
 
 def midnight(day: date, zone: tzinfo) -> datetime:
+    """The start of ``day`` in ``zone``."""
     return datetime.combine(day, time(0, 0), tzinfo=zone)
 
 
@@ -284,6 +291,7 @@ def _when(moment: datetime, now: datetime) -> str:
 
 
 def starting(moment: datetime, facts: Facts) -> Gap:
+    """The gap of a window that opens at ``moment`` (``"starts Wednesday 00:00"``)."""
     return Gap(f"starts {_when(moment, facts.local)}", starts_at=moment)
 
 
