@@ -404,6 +404,11 @@ class Quote:
             self.currency,
         )
 
+    @property
+    def arms(self) -> tuple[tuple[str, str], ...]:
+        """Every ``(experiment, arm)`` pair an applied campaign was served by, sorted."""
+        return tuple(sorted({pair for item in self.applied for pair in item.arms}))
+
     def reason(self, campaign: str) -> str | None:
         """The reason code ``campaign`` did not apply, or ``None``."""
         for item in self.not_applied:

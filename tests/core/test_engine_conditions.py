@@ -143,6 +143,7 @@ def test_one_campaign_per_arm_and_nothing_for_the_holdout() -> None:
     assert served[None] == []  # the holdout gets neither arm, nor the campaigns naming it
     quote = engine.price(_cart(who=_unit(experiments, "treatment")))
     assert quote.to_dict()["applied"][0]["arms"] == {"d11": "treatment"}
+    assert quote.arms == (("d11", "treatment"),)
     assert engine.with_campaigns(removed=["x"]).experiments is experiments
 
 
