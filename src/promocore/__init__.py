@@ -102,10 +102,10 @@ if TYPE_CHECKING:
     from promocore.errors import PluginError as PluginError
     from promocore.errors import Problem as Problem
     from promocore.errors import PromocoreError as PromocoreError
+    from promocore.errors import RefRefusedError as RefRefusedError
     from promocore.errors import RetriesExhaustedError as RetriesExhaustedError
     from promocore.errors import UnavailableError as UnavailableError
     from promocore.errors import UnknownMechanicError as UnknownMechanicError
-    from promocore.errors import RefRefusedError as RefRefusedError
     from promocore.errors import ValidationError as ValidationError
     from promocore.errors import VersionConflictError as VersionConflictError
     from promocore.hookspecs import hookimpl as hookimpl

@@ -10,7 +10,7 @@ from promocore.engine import Engine
 from promocore.errors import RefRefusedError, ValidationError
 from promocore.games.bargain import BargainService, SessionSnapshot, Status
 from promocore.state import MemoryStore
-from tests.games.bargain.builders import T0, campaign, cny, minutes, terms
+from tests.games.bargain.builders import T0, campaign, cny, minutes
 
 KAN = campaign()
 LATER = T0 + minutes(30)
