@@ -174,3 +174,18 @@ def test_grants_and_withheld_survive_the_converter() -> None:
     }
     assert data["withheld"][0]["reason"] == "budget_exhausted"
     assert Quote.from_dict(data) == quote
+
+
+def test_an_edited_grant_or_draw_is_refused_when_read_back() -> None:
+    quote = price(cart(line("A", "150.00")), [gift_campaign("100.00", TOTE, amount_off="10.00")])
+    data = quote.to_dict()
+    data["budget_draws"][0]["amount"] = "1.00"
+    data["grants"][0]["value"] = "9.00"
+    data["grants"][1]["quantity"] = 1
+    with pytest.raises(ValidationError) as refused:
+        Quote.from_dict(data)
+    assert [(p.path, p.message) for p in refused.value.problems] == [
+        ("grants", "grant 9.00 off line 0 by gwp, its adjustments say 10.00"),
+        ("grants", "the gift grants are not the gift lines"),
+        ("budget_draws[0].amount", "is 69.00 by the grants of gwp, not 1.00"),
+    ]
