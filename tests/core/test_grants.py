@@ -111,7 +111,9 @@ def test_a_gift_that_does_not_fit_is_not_given_and_the_quote_says_why() -> None:
     assert [ln.sku for ln in quote.lines] == ["A"]
     assert quote.grants == () and quote.budget_draws == ()
     assert quote.reason("gwp") == Reason.BUDGET_EXHAUSTED
-    assert "TOTE × 2" in quote.not_applied[0].message
+    assert quote.not_applied[0].message == (
+        "its budget (¥1.00 left) does not cover gift TOTE × 2 (¥60.00)"
+    )
 
 
 def test_a_gift_needs_a_value() -> None:
