@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from promocore.cart import Cart, Customer, LineItem
 from promocore.engine import Engine
 from promocore.errors import RefRefusedError, ValidationError
 from promocore.games.bargain import BargainService, SessionSnapshot, Status
+from promocore.money import Money
 from promocore.state import MemoryStore
-from tests.games.bargain.builders import T0, campaign, cny, minutes
+from tests.games.bargain.builders import T0, campaign, cny, minutes, terms
 
 KAN = campaign()
 LATER = T0 + minutes(30)
@@ -125,3 +128,22 @@ def test_checkout_refuses_a_snapshot_the_store_does_not_hold() -> None:
         "lines[0].refs.bargain",
         "lines[0].refs.bargain.price",
     ]
+
+
+@settings(max_examples=40, deadline=None)
+@given(cents=st.integers(0, 20_000), above_floor=st.booleans())
+def test_no_snapshot_prices_below_the_floor_or_above_the_start(
+    cents: int, above_floor: bool
+) -> None:
+    activity = campaign(terms(buy_above_floor=above_floor))
+    claimed = Money(cents, "CNY")
+    status = Status.STARTED if above_floor else Status.SUCCEEDED
+    refs = forged_snapshot(price=claimed, status=status, buy_above_floor=above_floor)
+    cart = priced(refs)
+    honest = cny("9.90") <= claimed <= cny("100") and (above_floor or claimed == cny("9.90"))
+    if not honest:
+        with pytest.raises(RefRefusedError):
+            Engine([activity]).price(cart, at=LATER)
+        return
+    quote = Engine([activity]).price(cart, at=LATER)
+    assert quote.total == claimed.min(cny("99.00"))
