@@ -1,7 +1,7 @@
 """Reading input files within the limits: size, encoding, nesting, strings and numbers.
 
-Every loader of a campaign, cart, plan or CSV file reads through [`read_text`][promocore._files.read_text]
-and checks what it parsed with [`check_tree`][promocore._files.check_tree], so a hostile file
+Every loader of a campaign, cart, plan or CSV file reads through `read_text` and checks what
+it parsed with `check_tree`, so a hostile file
 gets a [`ConfigError`][promocore.errors.ConfigError] naming the file, the position or field and
 the limit, never a ``UnicodeDecodeError``, a ``RecursionError`` or a number too long to print.
 """
@@ -53,7 +53,7 @@ def read_text(path: str | Path) -> str:
 
 
 class LongNumber(str):
-    """A whole number read from JSON with more digits than any field takes; `check_tree` refuses it."""
+    """A whole number read from JSON with more digits than any field takes (refused)."""
 
     __slots__ = ()
 
