@@ -25,6 +25,7 @@ import attrs
 
 from promocore._files import read_text
 from promocore.errors import ConfigError, Problem
+from promocore.limits import unsafe_character
 
 #: A number as written in the file: ASCII digits, a sign, a point and an exponent.
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?", re.ASCII)
@@ -124,6 +125,11 @@ def _parse(text: str, source: str, control_arm: str | None) -> list[Experiment]:
                 values[column] = number
         if not record.get("arm"):
             problems.append(Problem(f"line {line}.arm", "is empty"))
+        for column in ("arm", "experiment"):
+            bad = unsafe_character(record.get(column, ""))
+            if bad is not None:
+                problems.append(Problem(f"line {line}.{column}", f"must not contain {bad}"))
+                record[column] = ""
         if len(values) == len(needed) - 1 and record.get("arm"):
             arm = Arm(
                 name=record["arm"],

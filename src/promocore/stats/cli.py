@@ -169,7 +169,9 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(_finite(outputs), indent=2, ensure_ascii=False))
     else:
-        print("\n\n".join(texts))
+        from promocore._console import escape_lines
+
+        print(escape_lines("\n\n".join(texts)))
     return 0
 
 
