@@ -1,8 +1,8 @@
-"""Human-readable rendering of a quote: a table of lines, then the explanations.
+r"""Human-readable rendering of a quote: a table of lines, then the explanations.
 
 Amounts separate thousands with commas (``¥12,345.00``); columns line up for wide (CJK)
 characters. Control characters in ids, names and messages (ESC, CR, LF) are escaped
-(``\\x1b``), so a campaign file cannot forge output lines or send terminal escapes. The
+(``\x1b``), so a campaign file cannot forge output lines or send terminal escapes. The
 command line makes the symbols (✓ ✗ → −) fall back to ASCII on terminals that cannot show
 them.
 """
