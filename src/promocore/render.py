@@ -95,7 +95,8 @@ def _report(quote: Quote) -> list[str]:
         lines += ["", "Not applied:"]
         for n in quote.not_applied:
             lines.append(
-                f"  ✗ {escape(n.campaign)} [{n.stage.value}] {escape(n.reason)}: {escape(n.message)}"
+                f"  ✗ {escape(n.campaign)} [{n.stage.value}] "
+                f"{escape(n.reason)}: {escape(n.message)}"
             )
     if quote.hints:
         lines += ["", "Hints:"]
