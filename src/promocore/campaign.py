@@ -13,6 +13,7 @@ import attrs
 from promocore.cart import Customer, LineItem, check_aware
 from promocore.errors import PromocoreError, ValidationError
 from promocore.limits import (
+    MAX_PRIORITY,
     MAX_QUANTITY,
     check_decimal,
     check_id,
@@ -44,10 +45,6 @@ class Stage(enum.Enum):
 
 #: The default order of the stages.
 STAGES: tuple[Stage, ...] = (Stage.ITEM, Stage.ORDER, Stage.COUPON, Stage.PAYMENT, Stage.POST)
-
-
-#: Largest priority, either way.
-MAX_PRIORITY = 10**9
 
 
 @attrs.frozen
@@ -236,7 +233,9 @@ class Gift:
     def __attrs_post_init__(self) -> None:
         checks = Checks()
         check_id(checks, "sku", self.sku)
-        check_whole(checks, "quantity", self.quantity, minimum=1, maximum=MAX_QUANTITY)
+        check_whole(
+            checks, "quantity", self.quantity, minimum=1, maximum=MAX_QUANTITY, limit="MAX_QUANTITY"
+        )
         check_text(checks, "name", self.name)
         checks.raise_if_any()
 
@@ -306,7 +305,14 @@ class Tier:
         if isinstance(self.threshold, Money):
             checks.check(self.threshold.amount > 0, "threshold", "must be > 0")
         elif isinstance(self.threshold, int) and not isinstance(self.threshold, bool):
-            check_whole(checks, "threshold", self.threshold, minimum=1, maximum=MAX_QUANTITY)
+            check_whole(
+                checks,
+                "threshold",
+                self.threshold,
+                minimum=1,
+                maximum=MAX_QUANTITY,
+                limit="MAX_QUANTITY",
+            )
         else:
             kind = type(self.threshold).__name__
             checks.add_type("threshold", f"must be Money or a whole number, got {kind}")
@@ -378,7 +384,14 @@ class Campaign:
             ("limits", Limits),
         ):
             check_instance(checks, name, getattr(self, name), cls, f"a {cls.__name__}")
-        check_whole(checks, "priority", self.priority, minimum=-MAX_PRIORITY, maximum=MAX_PRIORITY)
+        check_whole(
+            checks,
+            "priority",
+            self.priority,
+            minimum=-MAX_PRIORITY,
+            maximum=MAX_PRIORITY,
+            limit="MAX_PRIORITY",
+        )
         budget = self.budget
         if (
             check_instance(checks, "budget", budget, Budget | None, "a Budget or None")

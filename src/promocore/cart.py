@@ -108,7 +108,9 @@ class LineItem:
         check_id(checks, "sku", self.sku)
         if check_instance(checks, "unit_price", self.unit_price, Money, "Money"):
             checks.check(self.unit_price.amount >= 0, "unit_price", "must be >= 0")
-        if check_whole(checks, "quantity", self.quantity, maximum=MAX_QUANTITY):
+        if check_whole(
+            checks, "quantity", self.quantity, maximum=MAX_QUANTITY, limit="MAX_QUANTITY"
+        ):
             checks.check(self.quantity >= 1, "quantity", "must be a whole number >= 1")
         check_labels(checks, "categories", self.categories)
         check_labels(checks, "tags", self.tags)
@@ -156,7 +158,10 @@ class Cart:
             )
             checks.raise_if_any()
         if len(self.lines) > MAX_LINES:
-            checks.add_limit("lines", f"at most {MAX_LINES} lines, got {len(self.lines)}")
+            checks.add_limit(
+                "lines",
+                f"at most {MAX_LINES} lines (promocore.limits.MAX_LINES), got {len(self.lines)}",
+            )
             checks.raise_if_any()
         check_instance(checks, "customer", self.customer, Customer | None, "a Customer or None")
         try:
@@ -181,7 +186,9 @@ class Cart:
             subtotal = sum(line.unit_price.amount * line.quantity for line in self.lines)
             if subtotal > MAX_AMOUNT:
                 checks.add_limit(
-                    "lines", f"the subtotal passes the largest amount, {MAX_AMOUNT} minor units"
+                    "lines",
+                    f"the subtotal passes the largest amount, {MAX_AMOUNT} minor units "
+                    "(promocore.limits.MAX_AMOUNT)",
                 )
         checks.raise_if_any()
 

@@ -18,6 +18,7 @@ field and the limit; see the loader's reference page for the list and the error 
 | `MAX_WHOLE_DIGITS` | 18 | digits of a whole number in a file |
 | `MAX_AMOUNT` | 2^53 − 1 minor units | every `Money` and cart total |
 | `MAX_QUANTITY` | 1,000,000 | units of one cart line or gift |
+| `MAX_PRIORITY` | 10^9 | a campaign's priority, either way |
 | `MAX_LINES` | 1,000 | lines of one cart |
 | `MAX_CAMPAIGNS` | 10,000 | campaigns of one file |
 
@@ -50,6 +51,7 @@ __all__ = [
     "MAX_LINES",
     "MAX_LIST_ITEMS",
     "MAX_NUMBER_DIGITS",
+    "MAX_PRIORITY",
     "MAX_QUANTITY",
     "MAX_TEXT_LENGTH",
     "MAX_WHOLE_DIGITS",
@@ -87,6 +89,8 @@ MAX_WHOLE_DIGITS = 18
 MAX_AMOUNT = 2**53 - 1
 #: Most units of one cart line or gift.
 MAX_QUANTITY = 1_000_000
+#: Largest priority of a campaign, either way.
+MAX_PRIORITY = 10**9
 #: Most lines of one cart.
 MAX_LINES = 1_000
 #: Most campaigns of one file.
@@ -133,7 +137,8 @@ def check_text(
         return False
     assert isinstance(value, str)
     if len(value) > max_length:
-        checks.add_limit(path, f"at most {max_length} characters, got {len(value)}")
+        named = " (promocore.limits.MAX_TEXT_LENGTH)" if max_length == MAX_TEXT_LENGTH else ""
+        checks.add_limit(path, f"at most {max_length} characters{named}, got {len(value)}")
         return False
     bad = unsafe_character(value, control=False)
     if bad is not None:
@@ -158,7 +163,11 @@ def check_id(checks: Checks, path: str, value: object, *, optional: bool = False
         checks.add(path, "must not be empty")
         return False
     if len(value) > MAX_ID_LENGTH:
-        checks.add_limit(path, f"at most {MAX_ID_LENGTH} characters, got {len(value)}")
+        checks.add_limit(
+            path,
+            f"at most {MAX_ID_LENGTH} characters (promocore.limits.MAX_ID_LENGTH), "
+            f"got {len(value)}",
+        )
         return False
     bad = unsafe_character(value)
     if bad is not None:
@@ -173,7 +182,10 @@ def check_labels(checks: Checks, path: str, values: object) -> None:
         return
     assert isinstance(values, frozenset)
     if len(values) > MAX_LIST_ITEMS:
-        checks.add_limit(path, f"at most {MAX_LIST_ITEMS} items, got {len(values)}")
+        checks.add_limit(
+            path,
+            f"at most {MAX_LIST_ITEMS} items (promocore.limits.MAX_LIST_ITEMS), got {len(values)}",
+        )
         return
     for value in sorted(values, key=repr):
         if not check_id(checks, path, value):
@@ -188,8 +200,12 @@ def check_whole(
     minimum: int | None = None,
     maximum: int | None = None,
     optional: bool = False,
+    limit: str = "",
 ) -> bool:
-    """Record a problem unless ``value`` is an int (not a bool) in ``[minimum, maximum]``."""
+    """Record a problem unless ``value`` is an int (not a bool) in ``[minimum, maximum]``.
+
+    ``limit`` names the constant ``maximum`` comes from, for the message.
+    """
     if value is None and optional:
         return True
     if isinstance(value, bool) or not isinstance(value, int):
@@ -200,7 +216,8 @@ def check_whole(
         checks.add(path, f"must be >= {minimum}")
         return False
     if maximum is not None and value > maximum:
-        checks.add_limit(path, f"must be <= {maximum}")
+        named = f" (promocore.limits.{limit})" if limit else ""
+        checks.add_limit(path, f"must be <= {maximum}{named}")
         return False
     return True
 
@@ -234,11 +251,14 @@ def decimal_problem(value: Decimal) -> str | None:
     _, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)
     if len(digits) > MAX_NUMBER_DIGITS:
-        return f"at most {MAX_NUMBER_DIGITS} significant digits, got {len(digits)}"
+        return (
+            f"at most {MAX_NUMBER_DIGITS} significant digits "
+            f"(promocore.limits.MAX_NUMBER_DIGITS), got {len(digits)}"
+        )
     if exponent > MAX_EXPONENT or exponent + len(digits) - 1 > MAX_EXPONENT:
-        return f"at most 10^{MAX_EXPONENT} in magnitude"
+        return f"at most 10^{MAX_EXPONENT} in magnitude (promocore.limits.MAX_EXPONENT)"
     if exponent < -MAX_EXPONENT:
-        return f"at most {MAX_EXPONENT} decimals"
+        return f"at most {MAX_EXPONENT} decimals (promocore.limits.MAX_EXPONENT)"
     return None
 
 

@@ -186,13 +186,19 @@ def to_decimal(value: object, what: str = "value") -> Decimal:
         result = value
     elif isinstance(value, int):
         if value.bit_length() > _INT_BITS:
-            raise LimitExceededError.single("", f"{what}: too many digits")
+            raise LimitExceededError.single(
+                "",
+                f"{what}: more than {MAX_NUMBER_DIGITS} digits "
+                "(promocore.limits.MAX_NUMBER_DIGITS)",
+            )
         result = Decimal(value)
     elif isinstance(value, str):
         text = value.strip()
         if len(text) > MAX_TEXT_LENGTH:
             raise LimitExceededError.single(
-                "", f"{what}: at most {MAX_NUMBER_DIGITS} significant digits, got {len(text)}"
+                "",
+                f"{what}: at most {MAX_NUMBER_DIGITS} significant digits "
+                f"(promocore.limits.MAX_NUMBER_DIGITS), got {len(text)} characters",
             )
         if not _NUMBER.fullmatch(text):
             shown = repr(value) if len(value) <= 40 else f"{value[:40]!r}..."
@@ -201,7 +207,8 @@ def to_decimal(value: object, what: str = "value") -> Decimal:
             result = Decimal(text)
         except ArithmeticError:  # an exponent beyond what Decimal holds
             raise LimitExceededError.single(
-                "", f"{what}: at most 10^{MAX_EXPONENT} in magnitude"
+                "",
+                f"{what}: at most 10^{MAX_EXPONENT} in magnitude (promocore.limits.MAX_EXPONENT)",
             ) from None
     else:
         raise WrongTypeError.single(
