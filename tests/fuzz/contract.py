@@ -62,7 +62,7 @@ def assert_refused(result: tuple[int, str, str], *expected: str) -> None:
     lines = err.strip().splitlines()
     assert lines, "no message"
     assert all(
-        line.startswith("promocore ") and (": error: " in line or line.startswith("usage:"))
+        line.startswith("promocore") and "error: " in line
         for line in lines
         if not line.startswith(("usage:", " "))
     ), err
