@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.analytics.review_builders import sample_path as analytics_sample
 from promocore.samples import sample_path
+from tests.analytics.review_builders import sample_path as analytics_sample
 
 from .contract import FUZZ, JSON_DATA, JSON_LEAVES, assert_refused, inside, run_cli
 
