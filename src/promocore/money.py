@@ -298,7 +298,7 @@ class Money:
         if scaled.denominator != 1:
             shown = repr(value) if len(str(value)) <= 40 else "the amount"
             raise ValidationError.single(
-                "", f"{shown} has more than {exponent} decimals for {currency}"
+                "", f"amount: {shown} has more than {exponent} decimals for {currency}"
             )
         amount = scaled.numerator
         if not -MAX_AMOUNT <= amount <= MAX_AMOUNT:
@@ -584,6 +584,8 @@ def allocate(
         if isinstance(w, Money) and w.currency != currency:
             raise CurrencyError(f"cannot mix {currency} and {w.currency}")
     ints = _integer_weights(weights)
+    if caps is not None and (isinstance(caps, str | bytes) or not isinstance(caps, Sequence)):
+        raise WrongTypeError.single("caps", f"must be a sequence, got {type(caps).__name__}")
     if caps is not None and len(caps) != len(ints):
         raise AllocationError("caps must have one entry per weight")
     sign = -1 if amount.amount < 0 else 1
@@ -608,7 +610,7 @@ def allocate(
     while True:
         if not active:
             raise AllocationError(
-                f"cannot allocate {amount}: no part with positive weight has room left"
+                f"weights: cannot allocate {amount}: no part with positive weight has room left"
             )
         whole = sum(ints[i] for i in active)
         over = [
