@@ -15,6 +15,7 @@ from promocore.errors import PromocoreError, ValidationError
 from promocore.limits import (
     MAX_PRIORITY,
     MAX_QUANTITY,
+    check_amount,
     check_decimal,
     check_id,
     check_instance,
@@ -192,7 +193,7 @@ class Budget:
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
-        if check_instance(checks, "limit", self.limit, Money, "Money"):
+        if check_amount(checks, "limit", self.limit):
             checks.check(self.limit.amount > 0, "limit", "must be > 0")
         checks.raise_if_any()
 
@@ -260,7 +261,7 @@ class Reward:
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
-        check_instance(checks, "amount_off", self.amount_off, Money | None, "Money or None")
+        check_amount(checks, "amount_off", self.amount_off, optional=True, what="Money or None")
         check_decimal(checks, "percent_off", self.percent_off, optional=True)
         if not isinstance(self.gifts, tuple):
             checks.add_type("gifts", f"must be a sequence of Gift, got {type(self.gifts).__name__}")
@@ -303,7 +304,8 @@ class Tier:
     def __attrs_post_init__(self) -> None:
         checks = Checks()
         if isinstance(self.threshold, Money):
-            checks.check(self.threshold.amount > 0, "threshold", "must be > 0")
+            if check_amount(checks, "threshold", self.threshold):
+                checks.check(self.threshold.amount > 0, "threshold", "must be > 0")
         elif isinstance(self.threshold, int) and not isinstance(self.threshold, bool):
             check_whole(
                 checks,

@@ -12,6 +12,7 @@ from promocore.limits import (
     MAX_AMOUNT,
     MAX_LINES,
     MAX_QUANTITY,
+    check_amount,
     check_id,
     check_instance,
     check_labels,
@@ -42,7 +43,9 @@ def _refs(values: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple[
 
 
 def _check_refs(checks: Checks, refs: object) -> None:
-    if not isinstance(refs, tuple):
+    if not isinstance(refs, tuple) or not all(
+        isinstance(pair, tuple) and len(pair) == 2 for pair in refs
+    ):
         checks.add_type("refs", "must map names to str values (pairs of str)")
         return
     for key, value in refs:
@@ -106,7 +109,7 @@ class LineItem:
     def __attrs_post_init__(self) -> None:
         checks = Checks()
         check_id(checks, "sku", self.sku)
-        if check_instance(checks, "unit_price", self.unit_price, Money, "Money"):
+        if check_amount(checks, "unit_price", self.unit_price):
             checks.check(self.unit_price.amount >= 0, "unit_price", "must be >= 0")
         if check_whole(
             checks, "quantity", self.quantity, maximum=MAX_QUANTITY, limit="MAX_QUANTITY"

@@ -16,19 +16,19 @@ field and the limit; see the loader's reference page for the list and the error 
 | `MAX_NUMBER_DIGITS` | 40 | significant digits |
 | `MAX_EXPONENT` | 40 | decimal exponent of a number |
 | `MAX_WHOLE_DIGITS` | 18 | digits of a whole number in a file |
-| `MAX_AMOUNT` | 2^53 − 1 minor units | every `Money` and cart total |
+| `MAX_AMOUNT` | 2^53 − 1 minor units | every amount given, and a cart's subtotal |
+| `MAX_SUM` | 10^40 − 1 minor units | any `Money`, sums of analytics included |
 | `MAX_QUANTITY` | 1,000,000 | units of one cart line or gift |
 | `MAX_PRIORITY` | 10^9 | a campaign's priority, either way |
 | `MAX_LINES` | 1,000 | lines of one cart |
 | `MAX_CAMPAIGNS` | 10,000 | campaigns of one file |
 
 Examples:
-    >>> from promocore.limits import MAX_AMOUNT
     >>> from promocore import Money
-    >>> Money(MAX_AMOUNT + 1, "CNY")
+    >>> Money.parse("90071992547409.92", "CNY")
     Traceback (most recent call last):
     ...
-    promocore.errors.LimitExceededError: amount: at most 9007199254740991 minor units ...
+    promocore.errors.LimitExceededError: amount: at most 90071992547409.91 CNY ...
 """
 
 from __future__ import annotations
@@ -53,8 +53,10 @@ __all__ = [
     "MAX_NUMBER_DIGITS",
     "MAX_PRIORITY",
     "MAX_QUANTITY",
+    "MAX_SUM",
     "MAX_TEXT_LENGTH",
     "MAX_WHOLE_DIGITS",
+    "check_amount",
     "check_decimal",
     "check_id",
     "check_instance",
@@ -87,6 +89,9 @@ MAX_WHOLE_DIGITS = 18
 #: Largest amount of money, in minor units, positive or negative: what the ledger counts
 #: exactly in every backend (¥90,071,992,547,409.91).
 MAX_AMOUNT = 2**53 - 1
+#: Largest magnitude a `Money` holds, in minor units: a sum over many orders (analytics)
+#: may pass `MAX_AMOUNT`, but nothing prints or computes slowly.
+MAX_SUM = 10**MAX_NUMBER_DIGITS - 1
 #: Most units of one cart line or gift.
 MAX_QUANTITY = 1_000_000
 #: Largest priority of a campaign, either way.
@@ -220,6 +225,32 @@ def check_whole(
         checks.add_limit(path, f"must be <= {maximum}{named}")
         return False
     return True
+
+
+def check_amount(
+    checks: Checks, path: str, value: object, *, optional: bool = False, what: str = "Money"
+) -> bool:
+    """Record a problem unless ``value`` is ``Money`` of at most `MAX_AMOUNT` minor units.
+
+    What a price, a budget or a param may be: what the ledger can count.
+    """
+    if value is None and optional:
+        return True
+    if not check_instance(checks, path, value, _money_type(), what):
+        return False
+    amount = value.amount  # type: ignore[attr-defined]
+    if not -MAX_AMOUNT <= amount <= MAX_AMOUNT:
+        checks.add_limit(
+            path, f"at most {MAX_AMOUNT} minor units in magnitude (promocore.limits.MAX_AMOUNT)"
+        )
+        return False
+    return True
+
+
+def _money_type() -> type:
+    from promocore.money import Money
+
+    return Money
 
 
 def check_decimal(checks: Checks, path: str, value: object, *, optional: bool = False) -> bool:

@@ -40,6 +40,7 @@ from promocore.limits import (
     MAX_AMOUNT,
     MAX_EXPONENT,
     MAX_NUMBER_DIGITS,
+    MAX_SUM,
     MAX_TEXT_LENGTH,
     decimal_problem,
 )
@@ -259,11 +260,11 @@ def _check_amount(_: object, __: object, value: int) -> None:
         raise WrongTypeError.single(
             "amount", f"must be integer minor units, got {type(value).__name__}"
         )
-    if not -MAX_AMOUNT <= value <= MAX_AMOUNT:
+    if not -MAX_SUM <= value <= MAX_SUM:
         raise LimitExceededError.single("amount", _TOO_LARGE)
 
 
-_TOO_LARGE = f"at most {MAX_AMOUNT} minor units in magnitude (promocore.limits.MAX_AMOUNT)"
+_TOO_LARGE = f"at most {MAX_NUMBER_DIGITS} digits of minor units (promocore.limits.MAX_SUM)"
 
 
 @attrs.frozen(order=False)

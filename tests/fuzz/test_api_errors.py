@@ -35,7 +35,8 @@ def _off(percent: str, cid: str = "c", **options: Any) -> Campaign:
     [
         (lambda: Money("100", "CNY"), WrongTypeError, "amount"),  # type: ignore[arg-type]
         (lambda: Money(100, 5), WrongTypeError, "currency"),  # type: ignore[arg-type]
-        (lambda: Money(MAX_AMOUNT + 1, "CNY"), LimitExceededError, "amount"),
+        (lambda: Money(10**40, "CNY"), LimitExceededError, "amount"),
+        (lambda: LineItem("A", Money(MAX_AMOUNT + 1, "CNY")), LimitExceededError, "unit_price"),
         (lambda: Campaign(id=5, name="n", mechanic="price_off", params=None), WrongTypeError, "id"),  # type: ignore[arg-type]
         (lambda: price(CART, [], at="2026-11-11"), WrongTypeError, "at"),  # type: ignore[arg-type]
         (lambda: Engine([], selection="cheapest"), ValidationError, "selection"),

@@ -13,7 +13,7 @@ import attrs
 
 from promocore.campaign import Campaign, Stage
 from promocore.hookspecs import hookimpl
-from promocore.limits import check_decimal, check_instance
+from promocore.limits import check_amount, check_decimal, check_instance
 from promocore.mechanic import Context, Decline, Floor, LineDiscount, Mechanic, Proposal
 from promocore.money import Money, Rounding, ratio, round_div, total
 from promocore.quote import Reason
@@ -40,7 +40,7 @@ class PriceOffParams:
         checks = Checks()
         check_decimal(checks, "percent_off", self.percent_off, optional=True)
         for name in ("amount_off", "unit_price"):
-            check_instance(checks, name, getattr(self, name), Money | None, "Money or None")
+            check_amount(checks, name, getattr(self, name), optional=True, what="Money or None")
         check_instance(checks, "rounding", self.rounding, Rounding, "a Rounding")
         checks.raise_if_any()
         given = [

@@ -16,7 +16,7 @@ import attrs
 
 from promocore.campaign import Campaign, Stage, Tier
 from promocore.hookspecs import hookimpl
-from promocore.limits import check_instance, items
+from promocore.limits import check_amount, check_instance, items
 from promocore.measure import decides_measure
 from promocore.mechanic import Context, Decline, Floor, Mechanic, Proposal, Upsell, spread
 from promocore.money import Money, Rounding
@@ -82,7 +82,7 @@ class TieredDiscountParams:
         check_instance(checks, "mode", self.mode, Mode, "a Mode")
         check_instance(checks, "rounding", self.rounding, Rounding, "a Rounding")
         for name in ("amount_off", "cap"):
-            check_instance(checks, name, getattr(self, name), Money | None, "Money or None")
+            check_amount(checks, name, getattr(self, name), optional=True, what="Money or None")
         if not isinstance(self.tiers, tuple):
             checks.add_type("tiers", f"must be a sequence of Tier, got {type(self.tiers).__name__}")
         else:
