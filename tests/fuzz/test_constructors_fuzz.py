@@ -63,7 +63,7 @@ CASES: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
     ),
     "Budget": (Budget, {"limit": TEN}),
     "Limits": (Limits, {"per_order": 1, "per_customer": None}),
-    "Gift": (Gift, {"sku": "G", "quantity": 1, "name": "gift"}),
+    "Gift": (Gift, {"sku": "G", "quantity": 1, "name": "gift", "list_price": TEN, "cost": None}),
     "Reward": (Reward, {"amount_off": TEN, "percent_off": None, "gifts": ()}),
     "Tier": (Tier, {"threshold": TEN, "amount_off": TEN, "percent_off": None, "gifts": ()}),
     "PriceOffParams": (
