@@ -21,7 +21,12 @@ from decimal import (
     ROUND_HALF_EVEN,
     ROUND_HALF_UP,
     ROUND_UP,
+    Context,
     Decimal,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+    Rounded,
 )
 from fractions import Fraction
 from typing import Self
@@ -73,6 +78,15 @@ SYMBOLS: dict[str, str] = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "
 Rate = Decimal | int | str
 
 _SCALE = {exponent: 10**exponent for exponent in range(5)}
+
+#: The decimal context of parsing: wide enough for every number within the limits, and any
+#: rounding it would do raises instead (the caller's own context is never used).
+_EXACT = Context(
+    prec=2 * MAX_NUMBER_DIGITS + 2 * MAX_EXPONENT,
+    Emax=4 * MAX_EXPONENT,
+    Emin=-4 * MAX_EXPONENT,
+    traps=[Inexact, Rounded, InvalidOperation, Overflow],
+)
 
 
 class Rounding(enum.Enum):
@@ -295,13 +309,13 @@ class Money:
         """
         exponent = minor_units(currency)
         number = to_decimal(value, "amount")
-        scaled = Fraction(number) * _SCALE[exponent]  # exact: no decimal context involved
-        if scaled.denominator != 1:
+        scaled = _EXACT.scaleb(number, exponent)  # exact: its own context, never rounding
+        if scaled != _EXACT.to_integral_value(scaled):
             shown = repr(value) if len(str(value)) <= 40 else "the amount"
             raise ValidationError.single(
                 "", f"amount: {shown} has more than {exponent} decimals for {currency}"
             )
-        amount = scaled.numerator
+        amount = int(scaled)
         if not -MAX_AMOUNT <= amount <= MAX_AMOUNT:
             largest = _format(MAX_AMOUNT, currency)
             raise LimitExceededError.single(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import warnings
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -117,6 +118,21 @@ def test_money_parsing_is_exact_at_any_number_of_digits() -> None:
     assert Money.parse("1e2", "CNY").amount == 10000
     with pytest.raises(ValidationError, match="more than 2 decimals"):
         Money.parse("12345678901234.561", "CNY")
+    with decimal.localcontext(decimal.Context(prec=3, rounding=decimal.ROUND_DOWN)):
+        assert Money.parse("12345678901234.56", "CNY").amount == 1234567890123456
+        assert Money.parse(Decimal("169.99"), "CNY").amount == 16999
+
+
+@given(
+    number=st.decimals(
+        min_value=-MAX_AMOUNT // 100, max_value=MAX_AMOUNT // 100, places=2, allow_nan=False
+    )
+)
+@FUZZ
+def test_parsing_any_amount_in_range_round_trips_exactly(number: Decimal) -> None:
+    money = Money.parse(str(number), "CNY")
+    assert Decimal(money.amount) / 100 == number
+    assert Money.parse(money.format(), "CNY") == money
 
 
 @pytest.mark.parametrize(
