@@ -125,7 +125,7 @@ def test_money_parsing_is_exact_at_any_number_of_digits() -> None:
 
 @given(
     number=st.decimals(
-        min_value=-MAX_AMOUNT // 100, max_value=MAX_AMOUNT // 100, places=2, allow_nan=False
+        min_value=-(MAX_AMOUNT // 100), max_value=MAX_AMOUNT // 100, places=2, allow_nan=False
     )
 )
 @FUZZ
