@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 
 import attrs
 
@@ -70,12 +70,14 @@ class Customer:
         tier: Member tier (``"gold"``), or ``None`` for non-members.
         segments: Marketing segments the customer belongs to.
         is_new: True for a customer who has never ordered.
+        birthday: The customer's birthday, if known (birthday conditions read it).
     """
 
     id: str
     tier: str | None = None
     segments: frozenset[str] = attrs.field(default=frozenset(), converter=labels)
     is_new: bool = False
+    birthday: date | None = None
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
@@ -83,6 +85,12 @@ class Customer:
         check_id(checks, "tier", self.tier, optional=True)
         check_labels(checks, "segments", self.segments)
         check_instance(checks, "is_new", self.is_new, bool, "a bool")
+        checks.check(
+            self.birthday is None
+            or (isinstance(self.birthday, date) and not isinstance(self.birthday, datetime)),
+            "birthday",
+            "must be a date",
+        )
         checks.raise_if_any()
 
 
@@ -146,12 +154,17 @@ class Cart:
         lines: The lines, in the order the shopper sees them.
         customer: Who is buying; ``None`` for an anonymous cart.
         at: The moment to price at (campaign schedules are checked against it).
+        channel: Where the order is placed (``"live"``, ``"mini_program"``), if known;
+            channel conditions read it.
+        store: The store the order is for, if any; store conditions read it.
     """
 
     currency: str
     lines: tuple[LineItem, ...] = attrs.field(converter=_lines)
     customer: Customer | None = None
     at: datetime | None = None
+    channel: str | None = None
+    store: str | None = None
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
@@ -185,6 +198,14 @@ class Cart:
         for i, line in enumerate(self.lines):
             check_instance(checks, f"lines[{i}]", line, LineItem, "a LineItem")
         check_aware(checks, "at", self.at)
+        for name in ("channel", "store"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                checks.add_type(name, "must be a non-empty text or None")
+            elif value is not None and not value.strip():
+                checks.add(name, "must be a non-empty text or None")
+            else:
+                check_id(checks, name, value, optional=True)
         if not checks.problems:
             subtotal = sum(line.unit_price.amount * line.quantity for line in self.lines)
             if subtotal > MAX_AMOUNT:

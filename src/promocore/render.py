@@ -87,16 +87,18 @@ def _report(quote: Quote) -> list[str]:
     if quote.applied:
         lines += ["", "Applied:"]
         for a in quote.applied:
+            served = "".join(f" (experiment {e}, arm {arm})" for e, arm in a.arms)
             lines.append(
                 f"  ✓ {escape(a.campaign)} [{a.stage.value}] −{_money(a.amount)}  "
-                f"{escape(a.message)}"
+                f"{escape(a.message)}{escape(served)}"
             )
     if quote.not_applied:
         lines += ["", "Not applied:"]
         for n in quote.not_applied:
+            gap = f" ({n.gap.text})" if n.gap is not None else ""
             lines.append(
                 f"  ✗ {escape(n.campaign)} [{n.stage.value}] "
-                f"{escape(n.reason)}: {escape(n.message)}"
+                f"{escape(n.reason)}: {escape(n.message)}{escape(gap)}"
             )
     if quote.hints:
         lines += ["", "Hints:"]
