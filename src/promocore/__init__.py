@@ -54,6 +54,8 @@ sample files in [`promocore.samples`][promocore.samples].
   [`ConfigError`][promocore.errors.ConfigError], [`Problem`][promocore.errors.Problem],
   [`Checks`][promocore.validation.Checks], [`CurrencyError`][promocore.errors.CurrencyError],
   [`FloatRefusedError`][promocore.errors.FloatRefusedError],
+  [`WrongTypeError`][promocore.errors.WrongTypeError],
+  [`LimitExceededError`][promocore.errors.LimitExceededError],
   [`AllocationError`][promocore.errors.AllocationError],
   [`UnknownMechanicError`][promocore.errors.UnknownMechanicError],
   [`PluginError`][promocore.errors.PluginError],
@@ -104,6 +106,7 @@ if TYPE_CHECKING:
     from promocore.errors import FloatRefusedError as FloatRefusedError
     from promocore.errors import IdempotencyConflictError as IdempotencyConflictError
     from promocore.errors import IllegalTransitionError as IllegalTransitionError
+    from promocore.errors import LimitExceededError as LimitExceededError
     from promocore.errors import NotFoundError as NotFoundError
     from promocore.errors import PluginError as PluginError
     from promocore.errors import Problem as Problem
@@ -114,6 +117,7 @@ if TYPE_CHECKING:
     from promocore.errors import UnknownMechanicError as UnknownMechanicError
     from promocore.errors import ValidationError as ValidationError
     from promocore.errors import VersionConflictError as VersionConflictError
+    from promocore.errors import WrongTypeError as WrongTypeError
     from promocore.hookspecs import hookimpl as hookimpl
     from promocore.mechanic import Bounded as Bounded
     from promocore.mechanic import Context as Context
@@ -187,6 +191,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "FloatRefusedError",
         "IdempotencyConflictError",
         "IllegalTransitionError",
+        "LimitExceededError",
         "NotFoundError",
         "PluginError",
         "Problem",
@@ -197,6 +202,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "UnknownMechanicError",
         "ValidationError",
         "VersionConflictError",
+        "WrongTypeError",
     ),
     "promocore.hookspecs": ("hookimpl",),
     "promocore.mechanic": (

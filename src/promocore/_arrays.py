@@ -25,10 +25,12 @@ they return an empty array when the input cannot be converted at all.
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Iterable, Iterator, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from numbers import Integral
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +38,26 @@ import numpy.typing as npt
 from promocore.errors import CurrencyError, ValidationError
 from promocore.money import Money, minor_units
 from promocore.validation import Checks
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def quiet(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run ``function`` with numpy's floating-point warnings off and none passed on.
+
+    Every public statistical function is wrapped: overflow in extreme inputs turns into
+    infinities or NaN that the result reports, never a ``RuntimeWarning`` for the caller.
+    """
+
+    @functools.wraps(function)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return function(*args, **kwargs)
+
+    return run
+
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -116,7 +138,7 @@ def to_1d(values: object, name: str, checks: Checks) -> npt.NDArray[Any] | None:
     if isinstance(values, np.ndarray):
         array = values
     elif isinstance(values, str | bytes) or not isinstance(values, Iterable):
-        checks.add(name, f"expected an array or a sequence, got {type(values).__name__}")
+        checks.add_type(name, f"expected an array or a sequence, got {type(values).__name__}")
         return None
     else:
         items = list(values)
@@ -167,7 +189,7 @@ def int_array(values: object, name: str, checks: Checks, *, minimum: int | None 
             return np.zeros(0, dtype=np.int64)
         result = np.array([int(v) for v in items], dtype=np.int64)  # type: ignore[call-overload]
     else:
-        checks.add(name, f"expected whole numbers, got {array.dtype}")
+        checks.add_type(name, f"expected whole numbers, got {array.dtype}")
         return np.zeros(0, dtype=np.int64)
     if minimum is not None:
         report(checks, name, result < minimum, f"must be >= {minimum}", result)
@@ -197,7 +219,7 @@ def float_array(
             return np.zeros(0, dtype=np.float64)
         result = np.array([float(_plain(v)) for v in array], dtype=np.float64)  # type: ignore[arg-type]
     else:
-        checks.add(name, f"expected numbers, got {array.dtype}")
+        checks.add_type(name, f"expected numbers, got {array.dtype}")
         return np.zeros(0, dtype=np.float64)
     bad = np.isnan(result) if allow_inf else ~np.isfinite(result)
     if report(checks, name, bad, "must be a finite number" if not allow_inf else "must not be NaN"):
@@ -220,7 +242,7 @@ def bool_array(values: object, name: str, checks: Checks) -> BoolArray:
         return array.astype(bool)
     items = [_plain(v) for v in array] if array.dtype.kind == "O" else None
     if items is None:
-        checks.add(name, f"expected true/false flags, got {array.dtype}")
+        checks.add_type(name, f"expected true/false flags, got {array.dtype}")
         return np.zeros(0, dtype=bool)
     ok = np.array([isinstance(v, bool) or v in (0, 1) for v in items], dtype=bool)
     if report(checks, name, ~ok, "must be true or false", array):
@@ -239,10 +261,10 @@ def label_array(values: object, name: str, checks: Checks) -> npt.NDArray[Any]:
     if array.size == 0 or array.dtype.kind in "iuU":
         return array
     if array.dtype.kind == "b":
-        checks.add(name, "expected labels (str or int), got booleans")
+        checks.add_type(name, "expected labels (str or int), got booleans")
         return np.zeros(0, dtype=np.int64)
     if array.dtype.kind != "O":
-        checks.add(name, f"expected labels (str or int), got {array.dtype}")
+        checks.add_type(name, f"expected labels (str or int), got {array.dtype}")
         return np.zeros(0, dtype=np.int64)
     items = [_plain(v) for v in array]
     is_str = np.array([isinstance(v, str) for v in items], dtype=bool)
@@ -287,7 +309,9 @@ class CurrencyTracker:
         self.source = "currency"
         if explicit is not None:
             if not isinstance(explicit, str):
-                checks.add("currency", f"expected an ISO 4217 code, got {type(explicit).__name__}")
+                checks.add_type(
+                    "currency", f"expected an ISO 4217 code, got {type(explicit).__name__}"
+                )
                 return
             try:
                 minor_units(explicit)
@@ -317,7 +341,7 @@ class CurrencyTracker:
 
 
 def _float_refused(checks: Checks, path: str) -> None:
-    checks.add(path, "floats are refused for money; pass integer minor units or Money")
+    checks.add_type(path, "floats are refused for money; pass integer minor units or Money")
 
 
 def exact_sum(values: IntArray) -> int:
@@ -358,7 +382,7 @@ def amount_total(value: object, name: str, checks: Checks, tracker: CurrencyTrac
         tracker.see(value.currency, name)
         return value.amount
     if isinstance(value, bool):
-        checks.add(name, "expected Money or integer minor units, got a bool")
+        checks.add_type(name, "expected Money or integer minor units, got a bool")
         return 0
     if isinstance(value, Integral):
         return int(value)
@@ -376,7 +400,9 @@ def amount_total(value: object, name: str, checks: Checks, tracker: CurrencyTrac
             return sum(int(v) for v in value.tolist())
         return exact_sum(value.astype(np.int64))
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        checks.add(name, f"expected Money, int or an array of them, got {type(value).__name__}")
+        checks.add_type(
+            name, f"expected Money, int or an array of them, got {type(value).__name__}"
+        )
         return 0
     result = 0
     for i, item in enumerate(value):
@@ -405,7 +431,7 @@ def amount_array(
     elif array.dtype.kind == "O":
         result = _object_amounts(array, name, checks, tracker)
     else:
-        checks.add(name, f"expected Money or integer minor units, got {array.dtype}")
+        checks.add_type(name, f"expected Money or integer minor units, got {array.dtype}")
         return np.zeros(0, dtype=np.int64)
     if minimum is not None:
         report(checks, name, result < minimum, f"must be >= {minimum}", result)
@@ -428,7 +454,7 @@ def _object_amounts(
                 if isinstance(item, float):
                     _float_refused(checks, path)
                 else:
-                    checks.add(path, f"expected Money or integer minor units, got {item!r}")
+                    checks.add_type(path, f"expected Money or integer minor units, got {item!r}")
             continue
         if abs(int(item)) >= _LIMIT:
             checks.add(path, "amount must fit in a signed 64-bit integer")
@@ -508,11 +534,15 @@ class Inputs:
             return self._refuse(name, "expected a number or an array of numbers", raw.shape)
         try:
             return raw.astype(np.float64)
+        except OverflowError:
+            self.checks.add_limit(name, "a number is too large to compute with")
+            self._bad[name] = np.ones(raw.shape, dtype=bool)
+            return np.full(raw.shape, np.nan)
         except (TypeError, ValueError):
             return self._refuse(name, "expected a number or an array of numbers", raw.shape)
 
     def _refuse(self, name: str, message: str, shape: tuple[int, ...]) -> FloatArray:
-        self.checks.add(name, message)
+        self.checks.add_type(name, message)
         self._bad[name] = np.ones(shape, dtype=bool)
         return np.full(shape, np.nan)
 

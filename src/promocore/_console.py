@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 from collections.abc import Callable
 from typing import IO, Any
 
@@ -75,3 +76,30 @@ def use_fallbacks(*streams: IO[Any]) -> None:
         if codecs.lookup(encoding).name == "utf-8":
             continue
         stream.reconfigure(errors=error_handler(encoding))
+
+
+#: What human output never writes raw: control characters (ESC, CR, LF, ...), lone
+#: surrogates, line and paragraph separators and the bidirectional overrides.
+_UNSAFE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f]"
+)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape(text: str) -> str:
+    r"""``text`` with every character that could forge or garble a terminal line escaped.
+
+    Examples:
+        >>> escape("A\x1b[31m\nB")
+        'A\\x1b[31m\\x0aB'
+    """
+    return _UNSAFE.sub(_escaped, text)
+
+
+def escape_lines(text: str) -> str:
+    """``text`` with each of its lines escaped as by `escape`; the line breaks are kept."""
+    return "\n".join(escape(line) for line in text.split("\n"))

@@ -13,7 +13,20 @@ import attrs
 
 from promocore.cart import Customer, LineItem, check_aware
 from promocore.counted import Period, PeriodCap, check_time_zone
-from promocore.errors import ValidationError
+from promocore.errors import PromocoreError, ValidationError
+from promocore.limits import (
+    MAX_PRIORITY,
+    MAX_QUANTITY,
+    check_amount,
+    check_decimal,
+    check_id,
+    check_instance,
+    check_labels,
+    check_text,
+    check_whole,
+    items,
+    labels,
+)
 from promocore.money import Money, Rounding
 from promocore.validation import Checks
 
@@ -41,12 +54,6 @@ class Stage(enum.Enum):
 
 #: The default order of the stages.
 STAGES: tuple[Stage, ...] = (Stage.ITEM, Stage.ORDER, Stage.COUPON, Stage.PAYMENT, Stage.POST)
-
-
-def _strings(values: Iterable[str]) -> frozenset[str]:
-    if isinstance(values, str):
-        return frozenset([values])
-    return frozenset(values)
 
 
 @attrs.frozen
@@ -105,10 +112,17 @@ class Audience:
         customer_ids: Specific customers admitted (a whitelist).
     """
 
-    tiers: frozenset[str] = attrs.field(default=frozenset(), converter=_strings)
-    segments: frozenset[str] = attrs.field(default=frozenset(), converter=_strings)
+    tiers: frozenset[str] = attrs.field(default=frozenset(), converter=labels)
+    segments: frozenset[str] = attrs.field(default=frozenset(), converter=labels)
     customers: CustomerKind = CustomerKind.ANY
-    customer_ids: frozenset[str] = attrs.field(default=frozenset(), converter=_strings)
+    customer_ids: frozenset[str] = attrs.field(default=frozenset(), converter=labels)
+
+    def __attrs_post_init__(self) -> None:
+        checks = Checks()
+        for name in ("tiers", "segments", "customer_ids"):
+            check_labels(checks, name, getattr(self, name))
+        check_instance(checks, "customers", self.customers, CustomerKind, "a CustomerKind")
+        checks.raise_if_any()
 
     @property
     def is_everyone(self) -> bool:
@@ -150,10 +164,16 @@ class Scope:
         exclude_categories: Categories never covered.
     """
 
-    skus: frozenset[str] = attrs.field(default=frozenset(), converter=_strings)
-    categories: frozenset[str] = attrs.field(default=frozenset(), converter=_strings)
-    exclude_skus: frozenset[str] = attrs.field(default=frozenset(), converter=_strings)
-    exclude_categories: frozenset[str] = attrs.field(default=frozenset(), converter=_strings)
+    skus: frozenset[str] = attrs.field(default=frozenset(), converter=labels)
+    categories: frozenset[str] = attrs.field(default=frozenset(), converter=labels)
+    exclude_skus: frozenset[str] = attrs.field(default=frozenset(), converter=labels)
+    exclude_categories: frozenset[str] = attrs.field(default=frozenset(), converter=labels)
+
+    def __attrs_post_init__(self) -> None:
+        checks = Checks()
+        for name in ("skus", "categories", "exclude_skus", "exclude_categories"):
+            check_labels(checks, name, getattr(self, name))
+        checks.raise_if_any()
 
     @property
     def is_everything(self) -> bool:
@@ -186,9 +206,8 @@ class Budget:
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
-        checks.check(
-            isinstance(self.limit, Money) and self.limit.amount > 0, "limit", "must be > 0"
-        )
+        if check_amount(checks, "limit", self.limit):
+            checks.check(self.limit.amount > 0, "limit", "must be > 0")
         share = self.contingency
         checks.check(
             share is None or (isinstance(share, Decimal) and share.is_finite() and 0 < share < 1),
@@ -251,30 +270,20 @@ class Limits:
     def __attrs_post_init__(self) -> None:
         checks = Checks()
         for name in ("per_order", "per_customer", "redemptions"):
-            value = getattr(self, name)
-            checks.check(
-                value is None or (isinstance(value, int) and value >= 1), name, "must be >= 1"
-            )
+            check_whole(checks, name, getattr(self, name), minimum=1, optional=True)
         value = self.per_customer_value
-        checks.check(
-            value is None or (isinstance(value, Money) and value.amount > 0),
-            "per_customer_value",
-            "must be an amount > 0",
-        )
+        if check_amount(checks, "per_customer_value", value, optional=True) and value is not None:
+            checks.check(value.amount > 0, "per_customer_value", "must be an amount > 0")
         seen: set[Period] = set()
         for i, cap in enumerate(self.periods):
             if not isinstance(cap, PeriodCap):
-                checks.add(f"periods[{i}]", "must be a PeriodCap")
+                checks.add_type(f"periods[{i}]", "must be a PeriodCap")
             elif cap.period in seen:
                 checks.add(f"periods[{i}].period", f"{cap.period.value!r} is capped twice")
             else:
                 seen.add(cap.period)
         for sku, units in self.gift_stock:
-            checks.check(
-                not isinstance(units, bool) and isinstance(units, int) and units >= 0,
-                f"gift_stock.{sku}",
-                "must be a whole number >= 0",
-            )
+            check_whole(checks, f"gift_stock.{sku}", units, minimum=0)
         check_time_zone(checks, self.time_zone, "time_zone")
         checks.raise_if_any()
 
@@ -321,14 +330,17 @@ class Gift:
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
-        checks.check(bool(self.sku.strip()), "sku", "must not be empty")
-        checks.check(self.quantity >= 1, "quantity", "must be >= 1")
+        check_id(checks, "sku", self.sku)
+        check_whole(
+            checks, "quantity", self.quantity, minimum=1, maximum=MAX_QUANTITY, limit="MAX_QUANTITY"
+        )
+        check_text(checks, "name", self.name)
         if self.list_price is None and self.cost is None:
             checks.add("list_price", "give list_price or cost: a gift is valued like any grant")
         for name in ("list_price", "cost"):
             value = getattr(self, name)
-            if value is not None:
-                checks.check(isinstance(value, Money) and value.amount >= 0, name, "must be >= 0")
+            if check_amount(checks, name, value, optional=True, what="Money or None") and value:
+                checks.check(value.amount >= 0, name, "must be >= 0")
         if (
             isinstance(self.list_price, Money)
             and isinstance(self.cost, Money)
@@ -350,8 +362,8 @@ class Gift:
         return self.unit_value * self.quantity
 
 
-def _gifts(items: Iterable[Gift]) -> tuple[Gift, ...]:
-    return tuple(items)
+def _gifts(values: Iterable[Gift]) -> tuple[Gift, ...]:
+    return items(values)  # type: ignore[no-any-return]
 
 
 @attrs.frozen
@@ -370,6 +382,15 @@ class Reward:
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
+        check_amount(checks, "amount_off", self.amount_off, optional=True, what="Money or None")
+        check_decimal(checks, "percent_off", self.percent_off, optional=True)
+        if not isinstance(self.gifts, tuple):
+            checks.add_type("gifts", f"must be a sequence of Gift, got {type(self.gifts).__name__}")
+        else:
+            for i, gift in enumerate(self.gifts):
+                check_instance(checks, f"gifts[{i}]", gift, Gift, "a Gift")
+        if checks.problems:
+            checks.raise_if_any()
         if self.amount_off is not None and self.percent_off is not None:
             checks.add("percent_off", "give amount_off or percent_off, not both")
         if self.amount_off is None and self.percent_off is None and not self.gifts:
@@ -403,8 +424,21 @@ class Tier:
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
-        value = self.threshold.amount if isinstance(self.threshold, Money) else self.threshold
-        checks.check(value > 0, "threshold", "must be > 0")
+        if isinstance(self.threshold, Money):
+            if check_amount(checks, "threshold", self.threshold):
+                checks.check(self.threshold.amount > 0, "threshold", "must be > 0")
+        elif isinstance(self.threshold, int) and not isinstance(self.threshold, bool):
+            check_whole(
+                checks,
+                "threshold",
+                self.threshold,
+                minimum=1,
+                maximum=MAX_QUANTITY,
+                limit="MAX_QUANTITY",
+            )
+        else:
+            kind = type(self.threshold).__name__
+            checks.add_type("threshold", f"must be Money or a whole number, got {kind}")
         try:
             self.reward  # noqa: B018 - validates the reward
         except ValidationError as exc:
@@ -461,20 +495,45 @@ class Campaign:
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
-        checks.check(bool(self.id.strip()), "id", "must not be empty")
+        check_id(checks, "id", self.id)
         _check_conditions(checks, self.conditions, self.time_zone)
-        checks.check(bool(self.mechanic.strip()), "mechanic", "must not be empty")
+        check_text(checks, "name", self.name)
+        check_id(checks, "mechanic", self.mechanic)
         try:
             Money.zero(self.currency)
-        except ValueError as exc:
-            checks.add("currency", str(exc))
-        if self.budget is not None and self.budget.limit.currency != self.currency:
-            checks.add("budget.limit", f"is in {self.budget.limit.currency}, not {self.currency}")
-        for path, amount in self._amounts():
-            if amount.currency != self.currency:
-                checks.add(path, f"is in {amount.currency}, not {self.currency}")
-        if self.exclusive_group is not None:
-            checks.check(bool(self.exclusive_group.strip()), "exclusive_group", "must not be empty")
+        except PromocoreError as exc:
+            if isinstance(exc, TypeError):
+                checks.add_type("currency", f"must be a str, got {type(self.currency).__name__}")
+            else:
+                checks.add("currency", str(exc))
+        check_instance(checks, "stage", self.stage, Stage | None, "a Stage or None")
+        for name, cls in (
+            ("schedule", Schedule),
+            ("audience", Audience),
+            ("scope", Scope),
+            ("limits", Limits),
+        ):
+            check_instance(checks, name, getattr(self, name), cls, f"a {cls.__name__}")
+        check_whole(
+            checks,
+            "priority",
+            self.priority,
+            minimum=-MAX_PRIORITY,
+            maximum=MAX_PRIORITY,
+            limit="MAX_PRIORITY",
+        )
+        budget = self.budget
+        if (
+            check_instance(checks, "budget", budget, Budget | None, "a Budget or None")
+            and budget is not None
+            and budget.limit.currency != self.currency
+        ):
+            checks.add("budget.limit", f"is in {budget.limit.currency}, not {self.currency}")
+        if isinstance(self.limits, Limits):
+            for path, amount in self._amounts():
+                if amount.currency != self.currency:
+                    checks.add(path, f"is in {amount.currency}, not {self.currency}")
+        check_id(checks, "exclusive_group", self.exclusive_group, optional=True)
         checks.raise_if_any()
 
     def _amounts(self) -> Iterable[tuple[str, Money]]:

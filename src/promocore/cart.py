@@ -7,25 +7,57 @@ from datetime import date, datetime
 
 import attrs
 
-from promocore.errors import CurrencyError
+from promocore.errors import PromocoreError
+from promocore.limits import (
+    MAX_AMOUNT,
+    MAX_LINES,
+    MAX_QUANTITY,
+    check_amount,
+    check_id,
+    check_instance,
+    check_labels,
+    check_whole,
+    items,
+    labels,
+)
 from promocore.money import Money, total
 from promocore.validation import Checks
 
 
-def _strings(values: Iterable[str]) -> frozenset[str]:
-    if isinstance(values, str):
-        return frozenset([values])
-    return frozenset(values)
-
-
 def _refs(values: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-    items = values.items() if isinstance(values, Mapping) else values
-    return tuple(sorted((str(k), str(v)) for k, v in items))
+    """The references as sorted ``(name, value)`` pairs; anything malformed is left as it is.
+
+    What is left is refused by the line's own check, naming ``refs``.
+    """
+    pairs = values.items() if isinstance(values, Mapping) else values
+    if isinstance(pairs, str | bytes) or not isinstance(pairs, Iterable):
+        return values  # type: ignore[unused-ignore, return-value]
+    out = []
+    for pair in pairs:
+        if not (isinstance(pair, tuple | list) and len(pair) == 2):
+            return values  # type: ignore[unused-ignore, return-value]
+        out.append((pair[0], pair[1]))
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in out):
+        return values  # type: ignore[return-value]
+    return tuple(sorted(out))
+
+
+def _check_refs(checks: Checks, refs: object) -> None:
+    if not isinstance(refs, tuple) or not all(
+        isinstance(pair, tuple) and len(pair) == 2 for pair in refs
+    ):
+        checks.add_type("refs", "must map names to str values (pairs of str)")
+        return
+    for key, value in refs:
+        check_id(checks, f"refs[{key!r}]", key)
+        check_id(checks, f"refs[{key!r}]", value)
 
 
 def check_aware(checks: Checks, path: str, value: datetime | None) -> None:
-    """Record a problem if ``value`` is a naive datetime (no UTC offset)."""
-    if value is not None and value.utcoffset() is None:
+    """Record a problem if ``value`` is a naive datetime (no UTC offset), or not a datetime."""
+    if value is not None and not isinstance(value, datetime):
+        checks.add_type(path, f"must be a datetime or None, got {type(value).__name__}")
+    elif value is not None and value.utcoffset() is None:
         checks.add(path, "must carry a UTC offset (e.g. 2026-11-11T10:00:00+08:00)")
 
 
@@ -43,13 +75,16 @@ class Customer:
 
     id: str
     tier: str | None = None
-    segments: frozenset[str] = attrs.field(default=frozenset(), converter=_strings)
+    segments: frozenset[str] = attrs.field(default=frozenset(), converter=labels)
     is_new: bool = False
     birthday: date | None = None
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
-        checks.check(isinstance(self.id, str) and bool(self.id.strip()), "id", "must not be empty")
+        check_id(checks, "id", self.id)
+        check_id(checks, "tier", self.tier, optional=True)
+        check_labels(checks, "segments", self.segments)
+        check_instance(checks, "is_new", self.is_new, bool, "a bool")
         checks.check(
             self.birthday is None
             or (isinstance(self.birthday, date) and not isinstance(self.birthday, datetime)),
@@ -75,25 +110,22 @@ class LineItem:
     sku: str
     unit_price: Money
     quantity: int = 1
-    categories: frozenset[str] = attrs.field(default=frozenset(), converter=_strings)
-    tags: frozenset[str] = attrs.field(default=frozenset(), converter=_strings)
+    categories: frozenset[str] = attrs.field(default=frozenset(), converter=labels)
+    tags: frozenset[str] = attrs.field(default=frozenset(), converter=labels)
     refs: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_refs)
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
-        checks.check(
-            isinstance(self.sku, str) and bool(self.sku.strip()), "sku", "must not be empty"
-        )
-        checks.check(isinstance(self.unit_price, Money), "unit_price", "must be Money")
-        if isinstance(self.unit_price, Money):
+        check_id(checks, "sku", self.sku)
+        if check_amount(checks, "unit_price", self.unit_price):
             checks.check(self.unit_price.amount >= 0, "unit_price", "must be >= 0")
-        checks.check(
-            isinstance(self.quantity, int)
-            and not isinstance(self.quantity, bool)
-            and self.quantity >= 1,
-            "quantity",
-            "must be a whole number >= 1",
-        )
+        if check_whole(
+            checks, "quantity", self.quantity, maximum=MAX_QUANTITY, limit="MAX_QUANTITY"
+        ):
+            checks.check(self.quantity >= 1, "quantity", "must be a whole number >= 1")
+        check_labels(checks, "categories", self.categories)
+        check_labels(checks, "tags", self.tags)
+        _check_refs(checks, self.refs)
         checks.raise_if_any()
 
     @property
@@ -109,8 +141,8 @@ class LineItem:
         return None
 
 
-def _lines(items: Iterable[LineItem]) -> tuple[LineItem, ...]:
-    return tuple(items)
+def _lines(values: Iterable[LineItem]) -> tuple[LineItem, ...]:
+    return items(values)  # type: ignore[no-any-return]
 
 
 @attrs.frozen
@@ -136,10 +168,25 @@ class Cart:
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
+        if not isinstance(self.lines, tuple):
+            checks.add_type(
+                "lines", f"must be a sequence of LineItem, got {type(self.lines).__name__}"
+            )
+            checks.raise_if_any()
+        if len(self.lines) > MAX_LINES:
+            checks.add_limit(
+                "lines",
+                f"at most {MAX_LINES} lines (promocore.limits.MAX_LINES), got {len(self.lines)}",
+            )
+            checks.raise_if_any()
+        check_instance(checks, "customer", self.customer, Customer | None, "a Customer or None")
         try:
             Money.zero(self.currency)
-        except CurrencyError as exc:
-            checks.add("currency", str(exc))
+        except PromocoreError as exc:
+            if isinstance(exc, TypeError):
+                checks.add_type("currency", f"must be a str, got {type(self.currency).__name__}")
+            else:
+                checks.add("currency", str(exc))
         else:
             for i, line in enumerate(self.lines):
                 if isinstance(line, LineItem) and line.unit_price.currency != self.currency:
@@ -149,15 +196,24 @@ class Cart:
                     )
         checks.check(len(self.lines) > 0, "lines", "a cart needs at least one line")
         for i, line in enumerate(self.lines):
-            checks.check(isinstance(line, LineItem), f"lines[{i}]", "must be a LineItem")
+            check_instance(checks, f"lines[{i}]", line, LineItem, "a LineItem")
         check_aware(checks, "at", self.at)
         for name in ("channel", "store"):
             value = getattr(self, name)
-            checks.check(
-                value is None or (isinstance(value, str) and bool(value.strip())),
-                name,
-                "must be a non-empty text or None",
-            )
+            if value is not None and not isinstance(value, str):
+                checks.add_type(name, "must be a non-empty text or None")
+            elif value is not None and not value.strip():
+                checks.add(name, "must be a non-empty text or None")
+            else:
+                check_id(checks, name, value, optional=True)
+        if not checks.problems:
+            subtotal = sum(line.unit_price.amount * line.quantity for line in self.lines)
+            if subtotal > MAX_AMOUNT:
+                checks.add_limit(
+                    "lines",
+                    f"the subtotal passes the largest amount, {MAX_AMOUNT} minor units "
+                    "(promocore.limits.MAX_AMOUNT)",
+                )
         checks.raise_if_any()
 
     @property

@@ -3,7 +3,9 @@
 Each subcommand lives in its own module, listed in
 [`SUBCOMMAND_MODULES`][promocore.cli.SUBCOMMAND_MODULES], whose ``register(subparsers)``
 adds it (see [`promocore.commands`][promocore.commands]). Bad input never shows a
-traceback: the problem is printed with its file and field and the exit status is 2.
+traceback: each problem is printed on a line of its own as ``file: field: problem`` (control
+characters escaped) and the exit status is 2. An unexpected failure (a bug) prints one line
+too, and exits 70.
 Output falls back to ASCII symbols on terminals that cannot show ✓, ✗ or ¥.
 """
 
@@ -15,7 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from promocore.errors import PromocoreError
+from promocore.errors import ConfigError, PromocoreError, ValidationError
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -94,12 +96,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except PromocoreError as exc:
-        print(f"promocore {args.command}: error: {exc}", file=sys.stderr)
+        _report(args.command, "error", problem_lines(exc))
         return 2
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:
         return 130
+    except RecursionError:
+        _report(args.command, "error", ["the input is nested too deeply"])
+        return 2
+    except Exception as exc:  # a bug: one line, no traceback
+        _report(args.command, "internal error", [f"{type(exc).__name__}: {exc}"])
+        return INTERNAL_ERROR
+
+
+#: Exit status of an unexpected failure (``EX_SOFTWARE``).
+INTERNAL_ERROR = 70
+
+
+def problem_lines(error: PromocoreError) -> list[str]:
+    """The lines an error is shown as: ``file: field: problem``, one per problem.
+
+    A file error names its file first; a problem without a field leaves it out.
+    """
+    from promocore._console import escape
+
+    if isinstance(error, ValidationError):
+        where = [error.source] if isinstance(error, ConfigError) and error.source else []
+        return [
+            escape(": ".join([*where, *([p.path] if p.path else []), p.message]))
+            for p in error.problems
+        ]
+    return [escape(line) for line in str(error).split("\n")]
+
+
+def _report(command: str, kind: str, lines: list[str]) -> None:
+    from promocore._console import escape
+
+    for line in lines:
+        print(f"promocore {command}: {kind}: {escape(line)}", file=sys.stderr)
 
 
 if __name__ == "__main__":

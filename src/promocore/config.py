@@ -30,6 +30,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from promocore._files import check_tree, parse_int, read_text, too_deep
 from promocore.campaign import (
     DEFAULT_TIME_ZONE,
     Audience,
@@ -43,9 +44,16 @@ from promocore.campaign import (
 )
 from promocore.cart import Cart, Customer, LineItem
 from promocore.conditions import COMBINATIONS, MAX_CONDITIONS, MAX_DEPTH, AllOf, Condition, Not
-from promocore.errors import ConfigError, Problem, UnknownMechanicError, ValidationError
+from promocore.errors import (
+    ConfigError,
+    LimitExceededError,
+    Problem,
+    UnknownMechanicError,
+    ValidationError,
+)
 from promocore.experiments.model import Experiment, Holdout
 from promocore.experiments.registry import ExperimentSet
+from promocore.limits import MAX_CAMPAIGNS, MAX_LINES, MAX_WHOLE_DIGITS
 from promocore.plugins import PluginHost, make_host
 from promocore.serialize import structure, unstructure
 from promocore.validation import Checks
@@ -271,6 +279,11 @@ def campaigns_from_dicts(
     Raises:
         ValidationError: every problem found, or duplicate ids.
     """
+    if len(items) > MAX_CAMPAIGNS:
+        raise LimitExceededError.single(
+            "campaigns",
+            f"at most {MAX_CAMPAIGNS} campaigns (promocore.limits.MAX_CAMPAIGNS), got {len(items)}",
+        )
     host = host if host is not None else make_host()
     checks = Checks()
     out: list[Campaign] = []
@@ -333,27 +346,33 @@ class _WrittenFloat(float):
 
 
 def _read(path: Path) -> tuple[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError([Problem("", f"cannot read: {exc.strerror}")], str(path)) from None
-    except UnicodeDecodeError as exc:
-        message = f"not UTF-8 text (byte {exc.start}: {exc.reason})"
-        raise ConfigError([Problem("", message)], str(path)) from None
+    """Read and parse a file within the limits of [`promocore.limits`][promocore.limits]."""
+    source = str(path)
+    text = read_text(path)
     if path.suffix.lower() == ".toml":
         try:
-            return "toml", tomllib.loads(text, parse_float=_WrittenFloat)
+            data = tomllib.loads(text, parse_float=_WrittenFloat)
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError([Problem("", f"invalid TOML: {exc}")], str(path)) from None
-        except ValueError as exc:  # a number too long for Python to read
-            raise ConfigError([Problem("", f"invalid TOML: {exc}")], str(path)) from None
-    try:
-        return "json", json.loads(text, parse_float=_WrittenFloat)
-    except json.JSONDecodeError as exc:
-        message = f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        raise ConfigError([Problem("", message)], str(path)) from None
-    except (ValueError, RecursionError) as exc:  # a number too long, nesting too deep
-        raise ConfigError([Problem("", f"invalid JSON: {exc}")], str(path)) from None
+            raise ConfigError([Problem("", f"invalid TOML: {exc}")], source) from None
+        except RecursionError:
+            raise too_deep(text, source) from None
+        except ValueError:  # a whole number too long for Python to read
+            message = f"a number has more than {MAX_WHOLE_DIGITS} digits"
+            raise ConfigError([Problem("", f"invalid TOML: {message}")], source) from None
+        kind = "toml"
+    else:
+        try:
+            data = json.loads(text, parse_float=_WrittenFloat, parse_int=parse_int)
+        except json.JSONDecodeError as exc:
+            message = f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+            raise ConfigError([Problem("", message)], source) from None
+        except RecursionError:
+            raise too_deep(text, source) from None
+        except ValueError as exc:
+            raise ConfigError([Problem("", f"invalid JSON: {exc}")], source) from None
+        kind = "json"
+    check_tree(data, source)
+    return kind, data
 
 
 def load_campaigns(
@@ -506,6 +525,9 @@ def cart_from_dict(raw: object) -> Cart:
     lines = raw.get("lines")
     if not isinstance(lines, list) or not lines:
         checks.add("lines", "a cart needs a list of at least one line")
+    elif len(lines) > MAX_LINES:
+        message = f"at most {MAX_LINES} lines (promocore.limits.MAX_LINES), got {len(lines)}"
+        checks.add_limit("lines", message)
     else:
         parsed = []
         for i, line in enumerate(lines):

@@ -30,7 +30,7 @@ from promocore.cart import Cart
 from promocore.conditions import ArmLookup, arms_of
 from promocore.conditions import problems as condition_problems
 from promocore.counted import FATIGUE_REASON, Remaining, over_fatigue
-from promocore.errors import Problem, UnknownMechanicError, ValidationError
+from promocore.errors import Problem, UnknownMechanicError, ValidationError, WrongTypeError
 from promocore.mechanic import Mechanic
 from promocore.money import Money, total
 from promocore.plugins import PluginHost, default_host
@@ -304,7 +304,7 @@ class _Kept(Container[str]):
 
 def _listed(values: Iterable[Any], name: str) -> list[Any]:
     if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-        raise ValidationError.single(name, f"must be an iterable, got {type(values).__name__}")
+        raise WrongTypeError.single(name, f"must be an iterable, got {type(values).__name__}")
     return list(values)
 
 
@@ -349,14 +349,17 @@ def _check_inputs(
 ) -> datetime:
     problems: list[Problem] = []
     if not isinstance(cart, Cart):
-        raise ValidationError.single("cart", "must be a Cart")
+        raise WrongTypeError.single("cart", f"must be a Cart, got {type(cart).__name__}")
     when = at if at is not None else cart.at
     if when is None:
         problems.append(Problem("at", "give a time to price at (argument or cart.at)"))
     elif not isinstance(when, datetime):
-        problems.append(Problem("at", f"must be a datetime, got {type(when).__name__}"))
+        raise WrongTypeError.single("at", f"must be a datetime, got {type(when).__name__}")
     elif when.utcoffset() is None:
         problems.append(Problem("at", "must carry a UTC offset"))
+    for name, given in (("budgets", budgets), ("usage", usage)):
+        if given is not None and not isinstance(given, Mapping):
+            raise WrongTypeError.single(name, f"must be a mapping, got {type(given).__name__}")
     for cid, left in (budgets or {}).items():
         if not isinstance(left, Money):
             problems.append(Problem(f"budgets[{cid!r}]", "must be Money"))

@@ -85,6 +85,21 @@ class ValidationError(PromocoreError, ValueError):
         return type(self)(p.prefixed(prefix) for p in self.problems)
 
 
+class WrongTypeError(ValidationError, TypeError):
+    """An argument of the wrong type was given; ``problems`` names each one.
+
+    It is a ``TypeError`` and, being a [`ValidationError`][promocore.errors.ValidationError],
+    a ``ValueError`` too: ``Money("100", "CNY")`` and ``Campaign(id=5, ...)`` raise it.
+    """
+
+
+class LimitExceededError(ValidationError):
+    """An input is larger than a documented limit of [`promocore.limits`][promocore.limits].
+
+    Each problem names the field and the limit (``lines: at most 1000 lines, got 1001``).
+    """
+
+
 class ConfigError(ValidationError):
     """A campaign or cart file could not be loaded; ``source`` names the file."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import functools
 import math
+import re
 from collections.abc import Iterable, Sequence
 from decimal import (
     ROUND_CEILING,
@@ -20,15 +21,34 @@ from decimal import (
     ROUND_HALF_EVEN,
     ROUND_HALF_UP,
     ROUND_UP,
+    Context,
     Decimal,
+    Inexact,
     InvalidOperation,
+    Overflow,
+    Rounded,
 )
 from fractions import Fraction
 from typing import Self
 
 import attrs
 
-from promocore.errors import AllocationError, CurrencyError, FloatRefusedError, ValidationError
+from promocore.errors import (
+    AllocationError,
+    CurrencyError,
+    FloatRefusedError,
+    LimitExceededError,
+    ValidationError,
+    WrongTypeError,
+)
+from promocore.limits import (
+    MAX_AMOUNT,
+    MAX_EXPONENT,
+    MAX_NUMBER_DIGITS,
+    MAX_SUM,
+    MAX_TEXT_LENGTH,
+    decimal_problem,
+)
 
 #: Minor-unit exponent of the currencies promocore knows (ISO 4217).
 MINOR_UNITS: dict[str, int] = {
@@ -59,6 +79,15 @@ Rate = Decimal | int | str
 
 _SCALE = {exponent: 10**exponent for exponent in range(5)}
 
+#: The decimal context of parsing: wide enough for every number within the limits, and any
+#: rounding it would do raises instead (the caller's own context is never used).
+_EXACT = Context(
+    prec=2 * MAX_NUMBER_DIGITS + 2 * MAX_EXPONENT,
+    Emax=4 * MAX_EXPONENT,
+    Emin=-4 * MAX_EXPONENT,
+    traps=[Inexact, Rounded, InvalidOperation, Overflow],
+)
+
 
 class Rounding(enum.Enum):
     """How a fraction of a minor unit is resolved; every rounding names one."""
@@ -80,7 +109,14 @@ class Rounding(enum.Enum):
 
 
 def round_div(numerator: int, denominator: int, rounding: Rounding) -> int:
-    """Divide two integers exactly and round the quotient to an integer with ``rounding``."""
+    """Divide two integers exactly and round the quotient to an integer with ``rounding``.
+
+    Raises:
+        WrongTypeError: ``rounding`` is not a [`Rounding`][promocore.money.Rounding] (or the
+            exact value of one, ``"ROUND_HALF_UP"``).
+    """
+    if type(rounding) is not Rounding:
+        rounding = as_rounding(rounding)
     if denominator < 0:
         numerator, denominator = -numerator, -denominator
     quotient, remainder = divmod(numerator, denominator)  # floor division
@@ -105,6 +141,23 @@ def round_div(numerator: int, denominator: int, rounding: Rounding) -> int:
     return quotient + 1 if negative else quotient  # HALF_DOWN
 
 
+def as_rounding(value: object, what: str = "rounding") -> Rounding:
+    """``value`` as a [`Rounding`][promocore.money.Rounding]: a member or its exact value.
+
+    Raises:
+        WrongTypeError: anything else (``"HALF_UP"`` and ``"half_up"`` included: names are
+            read from files by the loader, not here).
+    """
+    if isinstance(value, Rounding):
+        return value
+    if isinstance(value, str):
+        for member in Rounding:
+            if member.value == value:
+                return member
+    known = ", ".join(f"Rounding.{m.name}" for m in Rounding)
+    raise WrongTypeError.single(what, f"must be a Rounding ({known}), got {value!r}")
+
+
 def minor_units(currency: str) -> int:
     """Return the minor-unit exponent of ``currency``.
 
@@ -113,39 +166,80 @@ def minor_units(currency: str) -> int:
     """
     try:
         return MINOR_UNITS[currency]
-    except KeyError:
-        raise CurrencyError(f"unknown currency {currency!r}") from None
+    except (KeyError, TypeError):
+        if not isinstance(currency, str):
+            raise WrongTypeError.single(
+                "currency", f"must be a str, got {type(currency).__name__}"
+            ) from None
+        raise CurrencyError(f"unknown currency {currency[:20]!r}") from None
+
+
+#: A number as people write it: ASCII digits, an optional sign, point and exponent.
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
 
 
 def to_decimal(value: object, what: str = "value") -> Decimal:
     """Convert ``str``, ``int`` or ``Decimal`` to ``Decimal``; refuse floats and junk.
 
+    The conversion is exact. Strings are ASCII numbers (``"7.5"``, ``"-3"``, ``"1e3"``);
+    numbers beyond the limits of [`promocore.limits`][promocore.limits] (40 significant
+    digits, magnitudes up to 10^40) are refused rather than rounded.
+
     Raises:
         FloatRefusedError: ``value`` is a float.
+        WrongTypeError: ``value`` is not a str, int or Decimal.
         ValidationError: ``value`` is not a finite number.
+        LimitExceededError: ``value`` has too many digits or is too large or too small.
     """
     if isinstance(value, float):
         raise FloatRefusedError(
             f"{what}: floats are refused, pass a str or Decimal (got {value!r})"
         )
     if isinstance(value, bool):
-        raise ValidationError.single("", f"{what}: expected a number, got a bool")
+        raise WrongTypeError.single("", f"{what}: expected a number, got a bool")
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):
+        if value.bit_length() > _INT_BITS:
+            raise LimitExceededError.single(
+                "",
+                f"{what}: more than {MAX_NUMBER_DIGITS} digits "
+                "(promocore.limits.MAX_NUMBER_DIGITS)",
+            )
         result = Decimal(value)
     elif isinstance(value, str):
+        text = value.strip()
+        if len(text) > MAX_TEXT_LENGTH:
+            raise LimitExceededError.single(
+                "",
+                f"{what}: at most {MAX_NUMBER_DIGITS} significant digits "
+                f"(promocore.limits.MAX_NUMBER_DIGITS), got {len(text)} characters",
+            )
+        if not _NUMBER.fullmatch(text):
+            shown = repr(value) if len(value) <= 40 else f"{value[:40]!r}..."
+            raise ValidationError.single("", f"{what}: {shown} is not a number")
         try:
-            result = Decimal(value.strip())
-        except InvalidOperation:
-            raise ValidationError.single("", f"{what}: {value!r} is not a number") from None
+            result = Decimal(text)
+        except ArithmeticError:  # an exponent beyond what Decimal holds
+            raise LimitExceededError.single(
+                "",
+                f"{what}: at most 10^{MAX_EXPONENT} in magnitude (promocore.limits.MAX_EXPONENT)",
+            ) from None
     else:
-        raise ValidationError.single(
+        raise WrongTypeError.single(
             "", f"{what}: expected str, int or Decimal, got {type(value).__name__}"
         )
-    if not result.is_finite():
-        raise ValidationError.single("", f"{what}: {value!r} is not a finite number")
+    problem = decimal_problem(result)
+    if problem is not None:
+        error = LimitExceededError if result.is_finite() else ValidationError
+        if not result.is_finite():
+            problem = f"{value!r} is not a finite number"
+        raise error.single("", f"{what}: {problem}")
     return result
+
+
+#: Bits of an int with 41 digits: beyond them it is not even converted.
+_INT_BITS = 137
 
 
 def ratio(value: object, what: str = "value") -> tuple[int, int]:
@@ -155,7 +249,10 @@ def ratio(value: object, what: str = "value") -> tuple[int, int]:
     are remembered.
     """
     if type(value) in (Decimal, int, str):
-        return _ratio(value, what)
+        try:
+            return _ratio(value, what)
+        except TypeError:  # unhashable: a signalling NaN
+            pass
     return to_decimal(value, what).as_integer_ratio()
 
 
@@ -174,7 +271,14 @@ def _check_amount(_: object, __: object, value: int) -> None:
             raise FloatRefusedError(
                 f"Money amount must be integer minor units, got float {value!r}"
             )
-        raise TypeError(f"Money amount must be integer minor units, got {type(value).__name__}")
+        raise WrongTypeError.single(
+            "amount", f"must be integer minor units, got {type(value).__name__}"
+        )
+    if not -MAX_SUM <= value <= MAX_SUM:
+        raise LimitExceededError.single("amount", _TOO_LARGE)
+
+
+_TOO_LARGE = f"at most {MAX_NUMBER_DIGITS} digits of minor units (promocore.limits.MAX_SUM)"
 
 
 @attrs.frozen(order=False)
@@ -198,16 +302,26 @@ class Money:
 
         Raises:
             FloatRefusedError: ``value`` is a float.
-            ValidationError: not a number, or more decimals than the currency has.
+            ValidationError: not a number, or more decimals than the currency has: the
+                parse is exact at any number of digits and never rounds.
+            LimitExceededError: more than [`MAX_AMOUNT`][promocore.limits.MAX_AMOUNT]
+                minor units, or beyond the digit limits of a number.
         """
         exponent = minor_units(currency)
         number = to_decimal(value, "amount")
-        scaled = number.scaleb(exponent)
-        if scaled != scaled.to_integral_value():
+        scaled = _EXACT.scaleb(number, exponent)  # exact: its own context, never rounding
+        if scaled != _EXACT.to_integral_value(scaled):
+            shown = repr(value) if len(str(value)) <= 40 else "the amount"
             raise ValidationError.single(
-                "", f"{value!r} has more than {exponent} decimals for {currency}"
+                "", f"amount: {shown} has more than {exponent} decimals for {currency}"
             )
-        return cls(int(scaled), currency)
+        amount = int(scaled)
+        if not -MAX_AMOUNT <= amount <= MAX_AMOUNT:
+            largest = _format(MAX_AMOUNT, currency)
+            raise LimitExceededError.single(
+                "", f"amount: at most {largest} {currency} (promocore.limits.MAX_AMOUNT)"
+            )
+        return cls._trusted_new(amount, currency)
 
     @classmethod
     def zero(cls, currency: str) -> Self:
@@ -224,7 +338,7 @@ class Money:
 
     def _same(self, other: object) -> Money:
         if not isinstance(other, Money):
-            raise TypeError(f"expected Money, got {type(other).__name__}")
+            raise WrongTypeError.single("", f"expected Money, got {type(other).__name__}")
         if other.currency != self.currency:
             raise CurrencyError(f"cannot mix {self.currency} and {other.currency}")
         return other
@@ -264,7 +378,9 @@ class Money:
         if type(quantity) is not int and (
             isinstance(quantity, bool) or not isinstance(quantity, int)
         ):
-            raise TypeError("Money * needs an int; use Money.multiply(rate, rounding) for rates")
+            raise WrongTypeError.single(
+                "", "Money * needs an int; use Money.multiply(rate, rounding) for rates"
+            )
         return self._new(self.amount * quantity)
 
     __rmul__ = __mul__
@@ -293,12 +409,20 @@ class Money:
         return self.amount != 0
 
     def multiply(self, rate: Rate, rounding: Rounding) -> Money:
-        """Multiply by ``rate`` and round to a minor unit with ``rounding``."""
+        """Multiply by ``rate`` and round to a minor unit with ``rounding``.
+
+        Raises:
+            WrongTypeError: ``rounding`` is not a `Rounding` (or its exact value).
+        """
+        if type(rounding) is not Rounding:
+            rounding = as_rounding(rounding)
         numerator, denominator = ratio(rate, "rate")
         return self._new(round_div(self.amount * numerator, denominator, rounding))
 
     def percent(self, percent: Rate, rounding: Rounding) -> Money:
         """Return ``percent`` % of this amount, rounded with ``rounding``."""
+        if type(rounding) is not Rounding:
+            rounding = as_rounding(rounding)
         numerator, denominator = ratio(percent, "percent")
         return self._new(round_div(self.amount * numerator, denominator * 100, rounding))
 
@@ -401,13 +525,22 @@ def _weight(value: object, index: int) -> Fraction:
         number = Fraction(value.amount)
     elif isinstance(value, float):
         raise FloatRefusedError(f"weights[{index}]: floats are refused")
-    elif isinstance(value, int | Decimal):
-        number = Fraction(value)
+    elif isinstance(value, int | Decimal) and not isinstance(value, bool):
+        try:
+            number = Fraction(to_decimal(value, "weight"))
+        except ValidationError as exc:
+            raise type(exc).single(f"weights[{index}]", _bare(exc)) from None
     else:
-        raise TypeError(f"weights[{index}]: expected int, Decimal or Money")
+        raise WrongTypeError.single(
+            f"weights[{index}]", f"expected int, Decimal or Money, got {type(value).__name__}"
+        )
     if number < 0:
         raise AllocationError(f"weights[{index}]: must be >= 0, got {value}")
     return number
+
+
+def _bare(error: ValidationError) -> str:
+    return str(error).removeprefix("weight: ")
 
 
 def _integer_weights(weights: Sequence[object]) -> list[int]:
@@ -457,11 +590,17 @@ def allocate(
         AllocationError: no weight is positive while ``amount`` is not zero, or
             the caps of the positive-weight parts sum to less than ``amount``.
     """
+    if not isinstance(amount, Money):
+        raise WrongTypeError.single("amount", f"must be Money, got {type(amount).__name__}")
+    if isinstance(weights, str | bytes) or not isinstance(weights, Sequence):
+        raise WrongTypeError.single("weights", f"must be a sequence, got {type(weights).__name__}")
     currency = amount.currency
     for w in weights:
         if isinstance(w, Money) and w.currency != currency:
             raise CurrencyError(f"cannot mix {currency} and {w.currency}")
     ints = _integer_weights(weights)
+    if caps is not None and (isinstance(caps, str | bytes) or not isinstance(caps, Sequence)):
+        raise WrongTypeError.single("caps", f"must be a sequence, got {type(caps).__name__}")
     if caps is not None and len(caps) != len(ints):
         raise AllocationError("caps must have one entry per weight")
     sign = -1 if amount.amount < 0 else 1
@@ -473,6 +612,10 @@ def allocate(
     if caps is not None:
         for i, given in enumerate(caps):
             if given is not None:
+                if not isinstance(given, Money):
+                    raise WrongTypeError.single(
+                        f"caps[{i}]", f"must be Money or None, got {type(given).__name__}"
+                    )
                 if given.currency != currency:
                     raise CurrencyError(f"cannot mix {currency} and {given.currency}")
                 if given.amount < 0:
@@ -482,7 +625,7 @@ def allocate(
     while True:
         if not active:
             raise AllocationError(
-                f"cannot allocate {amount}: no part with positive weight has room left"
+                f"weights: cannot allocate {amount}: no part with positive weight has room left"
             )
         whole = sum(ints[i] for i in active)
         over = [

@@ -1,8 +1,10 @@
-"""Human-readable rendering of a quote: a table of lines, then the explanations.
+r"""Human-readable rendering of a quote: a table of lines, then the explanations.
 
 Amounts separate thousands with commas (``¥12,345.00``); columns line up for wide (CJK)
-characters. The command line makes the symbols (✓ ✗ → −) fall back to ASCII on
-terminals that cannot show them.
+characters. Control characters in ids, names and messages (ESC, CR, LF) are escaped
+(``\x1b``), so a campaign file cannot forge output lines or send terminal escapes. The
+command line makes the symbols (✓ ✗ → −) fall back to ASCII on terminals that cannot show
+them.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Collection, Sequence
 
+from promocore._console import escape
 from promocore.money import Money
 from promocore.quote import Quote
 
@@ -33,6 +36,8 @@ def table(
         rows: The cells, one sequence per row, as many as the header has.
         numeric: Indices of the columns aligned to the right.
     """
+    header = [escape(cell) for cell in header]
+    rows = [[escape(cell) for cell in row] for row in rows]
     widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
     out = []
     for n, row in enumerate([header, *rows]):
@@ -52,7 +57,14 @@ def _money(value: Money) -> str:
 
 
 def render_quote(quote: Quote) -> str:
-    """Return a plain-text report of ``quote``: lines, totals, decisions and hints."""
+    """Return a plain-text report of ``quote``: lines, totals, decisions and hints.
+
+    Every id, name and message is escaped (see the module's description).
+    """
+    return "\n".join(_report(quote))
+
+
+def _report(quote: Quote) -> list[str]:
     rows = []
     for line in quote.lines:
         sku = line.sku + (f" (gift of {line.gift_of})" if line.gift_of else "")
@@ -77,25 +89,29 @@ def render_quote(quote: Quote) -> str:
         for a in quote.applied:
             served = "".join(f" (experiment {e}, arm {arm})" for e, arm in a.arms)
             lines.append(
-                f"  ✓ {a.campaign} [{a.stage.value}] −{_money(a.amount)}  {a.message}{served}"
+                f"  ✓ {escape(a.campaign)} [{a.stage.value}] −{_money(a.amount)}  "
+                f"{escape(a.message)}{escape(served)}"
             )
     if quote.not_applied:
         lines += ["", "Not applied:"]
         for n in quote.not_applied:
             gap = f" ({n.gap.text})" if n.gap is not None else ""
-            lines.append(f"  ✗ {n.campaign} [{n.stage.value}] {n.reason}: {n.message}{gap}")
+            lines.append(
+                f"  ✗ {escape(n.campaign)} [{n.stage.value}] "
+                f"{escape(n.reason)}: {escape(n.message)}{escape(gap)}"
+            )
     if quote.hints:
         lines += ["", "Hints:"]
         for h in quote.hints:
-            lines.append(f"  → {h.message}")
+            lines.append(f"  → {escape(h.message)}")
     if quote.budget_draws:
         lines += ["", "Budget draws:"]
         for d in quote.budget_draws:
-            lines.append(f"  {d.campaign}: {_money(d.amount)}")
+            lines.append(f"  {escape(d.campaign)}: {_money(d.amount)}")
     if quote.effects:
         lines += ["", "Effects:"]
         for e in quote.effects:
             amount = f" {_money(e.amount)}" if e.amount is not None else ""
             detail = ", ".join(f"{k}={v}" for k, v in e.detail)
-            lines.append(f"  {e.campaign}: {e.kind}{amount} {detail}".rstrip())
-    return "\n".join(lines)
+            lines.append(escape(f"  {e.campaign}: {e.kind}{amount} {detail}".rstrip()))
+    return lines

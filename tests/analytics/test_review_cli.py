@@ -87,12 +87,12 @@ def test_a_database_url_and_table_names(tmp_path: Path, capsys: pytest.CaptureFi
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
-        (("--orders", "missing.parquet"), "missing.parquet:\n  no such file"),
+        (("--orders", "missing.parquet"), "missing.parquet: no such file"),
         (("--orders", "{orders_no_amount}"), "amount: column is missing"),
         (("--orders", "{orders_bad_time}"), "orders: query failed: "),
         (("--campaigns", "{bad_plan}"), "campaigns[0].reserve: must be in [0, 1)"),
-        (("--html", "/nonexistent/dir/out.html"), "/nonexistent/dir/out.html:\n  cannot write"),
-        (("--database", "nope://x"), "nope://x:\n  cannot open"),
+        (("--html", "/nonexistent/dir/out.html"), "/nonexistent/dir/out.html: cannot write"),
+        (("--database", "nope://x"), "nope://x: cannot open"),
     ],
 )
 def test_bad_input_exits_2_naming_the_file(

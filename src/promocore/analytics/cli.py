@@ -108,7 +108,9 @@ def run(args: argparse.Namespace) -> int:
 
         print(json.dumps(_finite(report.to_dict()), ensure_ascii=False, indent=2))
     else:
-        print(summary(report, sample=sample, html=args.html))
+        from promocore._console import escape_lines
+
+        print(escape_lines(summary(report, sample=sample, html=args.html)))
     if args.alerts_to_plugins:
         from promocore.analytics.alerts import emit_alerts
         from promocore.plugins import make_host

@@ -43,6 +43,7 @@ from typing import Any
 
 import attrs
 
+from promocore._files import check_tree, parse_int, read_text, too_deep
 from promocore.analytics.funnel import DEFAULT_STAGES
 from promocore.analytics.order_stats import (
     MAX_REPURCHASE_DAYS,
@@ -330,18 +331,18 @@ def load_review_plan(path: str | Path) -> ReviewPlan:
             the error names the file and each problem's path.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError([Problem("", f"cannot read: {exc.strerror}")], str(path)) from None
+    text = read_text(path)
     data: Any
     try:
         if path.suffix.lower() == ".toml":
             data = tomllib.loads(text)
         else:
-            data = json.loads(text, parse_float=str)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+            data = json.loads(text, parse_float=str, parse_int=parse_int)
+    except RecursionError:
+        raise too_deep(text, str(path)) from None
+    except ValueError as exc:  # a syntax error, or a whole number too long to read
         raise ConfigError([Problem("", f"cannot be parsed: {exc}")], str(path)) from None
+    check_tree(data, str(path))
     try:
         return review_plan_from_dict(data)
     except ValidationError as exc:

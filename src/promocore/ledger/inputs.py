@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from promocore.backends.names import MAX_NAME_LENGTH, check_moment, check_name
+from promocore.limits import MAX_AMOUNT
 from promocore.validation import Checks
 
 __all__ = [
@@ -20,9 +21,8 @@ __all__ = [
     "check_ttl",
 ]
 
-#: Largest amount, limit or counter a ledger accepts: every backend counts it exactly
-#: (Redis scripts compute in IEEE doubles, exact up to 2**53).
-MAX_AMOUNT = 2**53 - 1
+# MAX_AMOUNT (promocore.limits): the largest amount, limit or counter a ledger accepts; every
+# backend counts it exactly (Redis scripts compute in IEEE doubles, exact up to 2**53).
 
 
 def check_amount(checks: Checks, value: object, path: str, *, minimum: int = 1) -> None:

@@ -13,6 +13,7 @@ import attrs
 
 from promocore.campaign import Campaign, Stage
 from promocore.hookspecs import hookimpl
+from promocore.limits import check_amount, check_decimal, check_instance
 from promocore.mechanic import Context, Decline, Floor, LineDiscount, Mechanic, Proposal
 from promocore.money import Money, Rounding, ratio, round_div, total
 from promocore.quote import Reason
@@ -37,6 +38,11 @@ class PriceOffParams:
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
+        check_decimal(checks, "percent_off", self.percent_off, optional=True)
+        for name in ("amount_off", "unit_price"):
+            check_amount(checks, name, getattr(self, name), optional=True, what="Money or None")
+        check_instance(checks, "rounding", self.rounding, Rounding, "a Rounding")
+        checks.raise_if_any()
         given = [
             n for n in ("percent_off", "amount_off", "unit_price") if getattr(self, n) is not None
         ]

@@ -17,6 +17,7 @@ import attrs
 from promocore.campaign import Campaign, Stage, Tier
 from promocore.errors import Problem
 from promocore.hookspecs import hookimpl
+from promocore.limits import check_amount, check_instance, items
 from promocore.measure import decides_measure
 from promocore.mechanic import Context, Decline, Floor, Mechanic, Proposal, Upsell, spread
 from promocore.money import Money, Rounding
@@ -45,8 +46,8 @@ class Mode(enum.Enum):
 Threshold = Money | int
 
 
-def _tiers(items: Iterable[Tier]) -> tuple[Tier, ...]:
-    return tuple(items)
+def _tiers(values: Iterable[Tier]) -> tuple[Tier, ...]:
+    return items(values)  # type: ignore[no-any-return]
 
 
 @attrs.frozen
@@ -78,6 +79,18 @@ class TieredDiscountParams:
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
+        check_instance(checks, "basis", self.basis, Basis, "a Basis")
+        check_instance(checks, "mode", self.mode, Mode, "a Mode")
+        check_instance(checks, "rounding", self.rounding, Rounding, "a Rounding")
+        for name in ("amount_off", "cap"):
+            check_amount(checks, name, getattr(self, name), optional=True, what="Money or None")
+        if not isinstance(self.tiers, tuple):
+            checks.add_type("tiers", f"must be a sequence of Tier, got {type(self.tiers).__name__}")
+        else:
+            for i, tier in enumerate(self.tiers):
+                check_instance(checks, f"tiers[{i}]", tier, Tier, "a Tier")
+        check_instance(checks, "step", self.step, Money | int | None, "Money, an int or None")
+        checks.raise_if_any()
         want = Money if self.basis is Basis.AMOUNT else int
         unit = "an amount" if self.basis is Basis.AMOUNT else "a whole number of units"
         if self.mode is Mode.LADDER:

@@ -59,7 +59,8 @@ from typing import Any, TypeVar
 
 import cattrs
 
-from promocore.serialize._human import CURRENCY, MAX_WHOLE_DIGITS
+from promocore.limits import MAX_WHOLE_DIGITS
+from promocore.serialize._human import CURRENCY
 from promocore.serialize._human import make_converter as _make_human
 from promocore.serialize._problems import problems_of, validation_error
 from promocore.serialize._quotes import register_quote_hooks

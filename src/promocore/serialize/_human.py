@@ -20,6 +20,7 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from promocore.errors import FloatRefusedError, Problem, PromocoreError, ValidationError
+from promocore.limits import MAX_WHOLE_DIGITS
 from promocore.measure import measure_choices
 from promocore.money import Money, Rounding, to_decimal
 from promocore.serialize._problems import problems_of
@@ -42,8 +43,6 @@ MEASURE: contextvars.ContextVar[type | None] = contextvars.ContextVar(
     "promocore_measure", default=None
 )
 
-#: Whole numbers written as strings have at most this many digits.
-MAX_WHOLE_DIGITS = 18
 _WHOLE = re.compile(rf"[+-]?[0-9]{{1,{MAX_WHOLE_DIGITS}}}")
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from promocore._arrays import quiet
 from promocore.errors import ValidationError
 from promocore.stats.lift import lift_means, lift_proportions
 from promocore.stats.means import welch_test
@@ -62,6 +63,7 @@ class Analysis:
         }
 
 
+@quiet
 def analyze_conversions(
     n_a: object,
     successes_a: object,
@@ -129,6 +131,7 @@ def analyze_conversions(
     return Analysis("conversion", difference, lift, sequential, _srm(n_a, n_b, expected_split))
 
 
+@quiet
 def analyze_means(
     n_a: object,
     sum_a: object,

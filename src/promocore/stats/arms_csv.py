@@ -17,11 +17,18 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+import re
 from pathlib import Path
 
 import attrs
 
+from promocore._files import read_text
 from promocore.errors import ConfigError, Problem
+from promocore.limits import unsafe_character
+
+#: A number as written in the file: ASCII digits, a sign, a point and an exponent.
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?", re.ASCII)
 
 #: Names recognised as the control arm when none is given.
 CONTROL_NAMES = ("control", "a")
@@ -64,11 +71,12 @@ def read_arms_csv(path: str | Path, *, control_arm: str | None = None) -> list[E
     """
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ConfigError(
-            [Problem("", f"cannot read the file: {exc.strerror or exc}")], source
-        ) from None
+        text = read_text(path)
+    except ConfigError as exc:
+        if exc.problems[0].message.startswith("cannot read: "):
+            reason = exc.problems[0].message.removeprefix("cannot read: ")
+            raise ConfigError([Problem("", f"cannot read the file: {reason}")], source) from None
+        raise
     return parse_arms_csv(text, source=source, control_arm=control_arm)
 
 
@@ -76,6 +84,13 @@ def parse_arms_csv(
     text: str, *, source: str = "<csv>", control_arm: str | None = None
 ) -> list[Experiment]:
     """Parse per-arm CSV text; see [`read_arms_csv`][promocore.stats.arms_csv.read_arms_csv]."""
+    try:
+        return _parse(text, source, control_arm)
+    except csv.Error as exc:
+        raise ConfigError([Problem("", f"not a CSV file: {exc}")], source) from None
+
+
+def _parse(text: str, source: str, control_arm: str | None) -> list[Experiment]:
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     problems: list[Problem] = []
@@ -96,11 +111,25 @@ def parse_arms_csv(
         for column in needed[1:]:
             raw = record.get(column, "")
             try:
-                values[column] = float(raw)
+                number = float(raw) if _NUMBER.fullmatch(raw) else math.nan
             except ValueError:
-                problems.append(Problem(f"line {line}.{column}", f"{raw!r} is not a number"))
+                number = math.nan
+            if not math.isfinite(number):
+                shown = repr(raw) if len(raw) <= 40 else f"{raw[:40]!r}..."
+                problems.append(Problem(f"line {line}.{column}", f"{shown} is not a number"))
+            elif column in ("n", "successes") and not (number >= 0 and number.is_integer()):
+                problems.append(
+                    Problem(f"line {line}.{column}", f"{raw!r} is not a whole number >= 0")
+                )
+            else:
+                values[column] = number
         if not record.get("arm"):
             problems.append(Problem(f"line {line}.arm", "is empty"))
+        for column in ("arm", "experiment"):
+            bad = unsafe_character(record.get(column, ""))
+            if bad is not None:
+                problems.append(Problem(f"line {line}.{column}", f"must not contain {bad}"))
+                record[column] = ""
         if len(values) == len(needed) - 1 and record.get("arm"):
             arm = Arm(
                 name=record["arm"],

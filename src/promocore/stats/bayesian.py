@@ -41,7 +41,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from promocore._arrays import BoolArray, FloatArray, Inputs
+from promocore._arrays import BoolArray, FloatArray, Inputs, quiet
 from promocore.errors import ValidationError
 from promocore.stats._dist import norm_cdf, norm_ppf
 from promocore.stats._inputs import conversions, mean_stats
@@ -145,6 +145,7 @@ def _priors(prior: object) -> tuple[BetaPrior, BetaPrior]:
     )
 
 
+@quiet
 def bayes_proportions(
     n_a: object,
     successes_a: object,
@@ -221,6 +222,7 @@ def bayes_proportions(
     return _beta_binomial(a1, b1, a2, b2, prior_a, prior_b, method, level, data.scalar)
 
 
+@quiet
 def bayes_means(
     n_a: object,
     sum_a: object,

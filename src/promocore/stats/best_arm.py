@@ -35,7 +35,7 @@ from collections.abc import Callable
 import attrs
 import numpy as np
 
-from promocore._arrays import FloatArray, Inputs
+from promocore._arrays import FloatArray, Inputs, quiet
 from promocore.stats._notes import Notes
 from promocore.stats.bayesian import BetaPrior
 from promocore.stats.results import ResultMixin, Value, finish, fmt
@@ -75,6 +75,7 @@ class BestArmResult(ResultMixin):
         return f"BestArmResult({text})"
 
 
+@quiet
 def best_arm_proportions(
     n: object, successes: object, *, prior: BetaPrior | None = None
 ) -> BestArmResult:
@@ -126,6 +127,7 @@ def best_arm_proportions(
     return attrs.evolve(result, model="beta-binomial")
 
 
+@quiet
 def best_arm_means(n: object, sum: object, sumsq: object) -> BestArmResult:
     """Chance to be best and expected loss of each arm's mean (normal posteriors, flat prior).
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from promocore._arrays import FloatArray, Inputs
+from promocore._arrays import FloatArray, Inputs, quiet
 from promocore.stats._notes import Notes
 from promocore.stats._samples import samples
 from promocore.stats.results import ComparisonResult
@@ -20,6 +20,7 @@ STATISTICS = ("mean", "median")
 MAX_RESAMPLES = 1_000_000
 
 
+@quiet
 def bootstrap_difference(
     a: object,
     b: object,
@@ -90,6 +91,9 @@ def bootstrap_difference(
     bad = ~np.isfinite(draws)
     notes.add(f"{int(bad.sum())} resamples had a control {statistic} of 0 and were dropped", bad)
     draws = draws[~bad]
+    if draws.size == 0:
+        v.checks.add("a", f"every resample's {statistic} overflowed: the values are too large")
+        v.done()
     tail = level / 2 if alternative == "two-sided" else level
     low = float(np.quantile(draws, tail)) if alternative != "less" else -np.inf
     high = float(np.quantile(draws, 1 - tail)) if alternative != "greater" else np.inf

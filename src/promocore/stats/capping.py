@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from promocore._arrays import FloatArray, Inputs
+from promocore._arrays import FloatArray, Inputs, quiet
 
 
+@quiet
 def capping_threshold(*samples: object, quantile: float = 0.99) -> float:
     """Return the ``quantile`` of all samples pooled, to be used as a common cap.
 
@@ -40,6 +41,7 @@ def capping_threshold(*samples: object, quantile: float = 0.99) -> float:
     return float(np.quantile(np.concatenate(arrays), float(level)))
 
 
+@quiet
 def winsorize(
     values: object, *, upper: float | None = None, lower: float | None = None
 ) -> FloatArray:

@@ -25,7 +25,7 @@ import json
 import math
 from typing import TYPE_CHECKING, Any
 
-from promocore.errors import Problem, ValidationError
+from promocore.errors import ConfigError, Problem, ValidationError
 from promocore.validation import Checks
 
 if TYPE_CHECKING:
@@ -149,7 +149,8 @@ def run(args: argparse.Namespace) -> int:
             bayesian = _bayesian(experiment, args, bayes) if args.bayesian else None
         except ValidationError as exc:
             if args.csv:
-                raise (exc.prefixed(experiment.name) if experiment.name else exc) from None
+                found = exc.prefixed(experiment.name) if experiment.name else exc
+                raise ConfigError(found.problems, args.csv) from None
             raise _in_option_terms(exc) from None
         names = (experiment.control.name, experiment.treatment.name)
         text = _render(
@@ -169,7 +170,9 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(_finite(outputs), indent=2, ensure_ascii=False))
     else:
-        print("\n\n".join(texts))
+        from promocore._console import escape_lines
+
+        print(escape_lines("\n\n".join(texts)))
     return 0
 
 

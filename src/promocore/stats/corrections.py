@@ -25,7 +25,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from promocore._arrays import FloatArray, Inputs
+from promocore._arrays import FloatArray, Inputs, quiet
 from promocore.stats._dist import norm_ppf
 from promocore.stats.results import ResultMixin
 
@@ -62,6 +62,7 @@ class CorrectionResult(ResultMixin):
         )
 
 
+@quiet
 def adjust(
     p_values: object,
     *,

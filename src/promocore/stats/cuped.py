@@ -20,7 +20,7 @@ from typing import NamedTuple
 import attrs
 import numpy as np
 
-from promocore._arrays import FloatArray, Inputs, is_scalar
+from promocore._arrays import FloatArray, Inputs, is_scalar, quiet
 from promocore.stats._notes import Notes
 from promocore.stats.results import ResultMixin, Value, finish, fmt
 
@@ -36,6 +36,7 @@ class CovariateSummary(NamedTuple):
     cross: float
 
 
+@quiet
 def summarize_with_covariate(values: object, pre_values: object) -> CovariateSummary:
     """Return the statistics [`cuped`][promocore.stats.cuped.cuped] needs from raw per-user values.
 
@@ -108,6 +109,7 @@ class CupedResult(ResultMixin):
         return f"CupedResult({body})"
 
 
+@quiet
 def cuped(
     *,
     n_a: object,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from promocore._arrays import Inputs, is_scalar
+from promocore._arrays import Inputs, is_scalar, quiet
 from promocore.stats._design import (
     STEPS,
     baseline_mean_of,
@@ -23,6 +23,7 @@ from promocore.stats._dist import norm_ppf
 from promocore.stats.design import DesignResult
 
 
+@quiet
 def power_means(
     *,
     std: object,
@@ -70,6 +71,7 @@ def power_means(
     )
 
 
+@quiet
 def sample_size_means(
     *,
     std: object,
@@ -126,6 +128,7 @@ def sample_size_means(
     )
 
 
+@quiet
 def mde_means(
     *,
     std: object,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from promocore._arrays import Inputs, is_scalar
+from promocore._arrays import Inputs, is_scalar, quiet
 from promocore.stats._design import (
     STEPS,
     absolute_effects,
@@ -26,6 +26,7 @@ from promocore.stats._notes import Notes
 from promocore.stats.design import DesignResult
 
 
+@quiet
 def power_proportions(
     *,
     baseline: object,
@@ -73,6 +74,7 @@ def power_proportions(
     )
 
 
+@quiet
 def sample_size_proportions(
     *,
     baseline: object,
@@ -142,6 +144,7 @@ def sample_size_proportions(
     )
 
 
+@quiet
 def mde_proportions(
     *,
     baseline: object,

@@ -28,7 +28,7 @@ from __future__ import annotations
 import attrs
 import numpy as np
 
-from promocore._arrays import BoolArray, FloatArray, Inputs, is_scalar
+from promocore._arrays import BoolArray, FloatArray, Inputs, is_scalar, quiet
 from promocore.stats._dist import p_from_z, z_critical
 from promocore.stats._inputs import sample_variance
 from promocore.stats._notes import Notes
@@ -69,6 +69,7 @@ class EconomicsResult(ResultMixin):
         )
 
 
+@quiet
 def campaign_economics(
     *,
     n_a: object,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from promocore._arrays import FloatArray, Inputs
+from promocore._arrays import FloatArray, Inputs, quiet
 from promocore.stats._dist import p_from_z, z_critical
 from promocore.stats._inputs import conversions, mean_stats
 from promocore.stats._notes import ILL_CONDITIONED, ZERO_VARIANCE, Notes
@@ -28,6 +28,7 @@ from promocore.stats.results import ComparisonResult, finish
 METHODS = ("delta-log", "fieller")
 
 
+@quiet
 def lift_proportions(
     n_a: object,
     successes_a: object,
@@ -90,6 +91,7 @@ def lift_proportions(
     )
 
 
+@quiet
 def lift_means(
     n_a: object,
     sum_a: object,

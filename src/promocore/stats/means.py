@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from promocore._arrays import Inputs, require
+from promocore._arrays import Inputs, quiet, require
 from promocore.stats._dist import p_from_t, t_ppf
 from promocore.stats._inputs import mean_stats
 from promocore.stats._notes import ILL_CONDITIONED, ZERO_VARIANCE, Notes
@@ -27,6 +27,7 @@ class Summary(NamedTuple):
     sumsq: float
 
 
+@quiet
 def summarize(values: object) -> Summary:
     """Return ``(n, sum, sum of squares)`` of raw per-user values.
 
@@ -50,6 +51,7 @@ def summarize(values: object) -> Summary:
     return Summary(int(array.size), float(array.sum()), float(np.dot(array, array)))
 
 
+@quiet
 def welch_test(
     n_a: object,
     sum_a: object,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from promocore._arrays import FloatArray, Inputs
+from promocore._arrays import FloatArray, Inputs, quiet
 from promocore.stats._dist import z_critical
 
 #: Bisection steps of the score interval: 2**-80 (about 1e-24) keeps bounds of rare-event
@@ -33,6 +33,7 @@ def wilson_bounds(successes: FloatArray, n: FloatArray, z: float) -> tuple[Float
     return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
 
 
+@quiet
 def wilson_interval(
     n: object, successes: object, *, alpha: float = 0.05
 ) -> tuple[float | FloatArray, float | FloatArray]:

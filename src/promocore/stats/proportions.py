@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from promocore._arrays import BoolArray, FloatArray, Inputs
+from promocore._arrays import BoolArray, FloatArray, Inputs, quiet
 from promocore.stats._dist import p_from_t, p_from_z, z_critical
 from promocore.stats._inputs import Conversions, conversions
 from promocore.stats._notes import Notes
@@ -33,6 +33,7 @@ TESTS = (*ASYMPTOTIC_TESTS, *EXACT_TESTS)
 INTERVALS = ("newcombe", "wald", "score")
 
 
+@quiet
 def compare_proportions(
     n_a: object,
     successes_a: object,

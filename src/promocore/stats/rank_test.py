@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from promocore._arrays import Inputs
+from promocore._arrays import Inputs, quiet
 from promocore.stats._dist import z_critical
 from promocore.stats._notes import Notes
 from promocore.stats._samples import samples
 from promocore.stats.results import ComparisonResult
 
 
+@quiet
 def mann_whitney(
     a: object, b: object, *, alpha: float = 0.05, alternative: str = "two-sided"
 ) -> ComparisonResult:

@@ -25,7 +25,7 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from promocore._arrays import FloatArray, Inputs
+from promocore._arrays import FloatArray, Inputs, quiet
 from promocore.stats._inputs import conversions, mean_stats
 from promocore.stats._notes import ILL_CONDITIONED, NO_EVIDENCE_YET, ZERO_VARIANCE, Notes
 from promocore.stats.results import SequentialResult, finish
@@ -33,6 +33,7 @@ from promocore.stats.results import SequentialResult, finish
 T = TypeVar("T", bound=np.generic)
 
 
+@quiet
 def msprt_proportions(
     n_a: object,
     successes_a: object,
@@ -94,6 +95,7 @@ def msprt_proportions(
     return _sequential(p_b - p_a, variance, mix, level, axis, previous, data.scalar, notes)
 
 
+@quiet
 def msprt_means(
     n_a: object,
     sum_a: object,
@@ -140,6 +142,7 @@ def msprt_means(
     )
 
 
+@quiet
 def choose_tau(
     *,
     alpha: float = 0.05,
@@ -246,7 +249,12 @@ def _options(
     v: Inputs, tau: float, alpha: float, previous: SequentialResult | None
 ) -> tuple[float, float]:
     level = v.alpha(alpha)
-    mix = float(v.number("tau", tau))
+    given = v.number("tau", tau)
+    mix = math.nan
+    if np.ndim(given) != 0:
+        v.checks.add_type("tau", "must be a single number, not an array")
+    else:
+        mix = float(given)
     if np.isfinite(mix) and mix <= 0:
         v.checks.add("tau", f"must be > 0 (got {tau!r})")
     if previous is not None and not isinstance(previous, SequentialResult):

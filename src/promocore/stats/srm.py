@@ -13,7 +13,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from promocore._arrays import Inputs
+from promocore._arrays import Inputs, quiet
 from promocore.stats._dist import chi2_sf
 from promocore.stats._notes import Notes
 from promocore.stats.results import ResultMixin, Value, finish, fmt
@@ -60,6 +60,7 @@ class SRMResult(ResultMixin):
         return f"SRMResult({body})"
 
 
+@quiet
 def srm_check(
     counts: object,
     expected: object = None,
