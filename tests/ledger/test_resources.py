@@ -111,7 +111,7 @@ def test_declarations_refuse_bad_values() -> None:
     ]
     with pytest.raises(ValidationError, match="capped twice"):
         Limits(periods=[PeriodCap(Period.DAY, 1), PeriodCap(Period.DAY, value=cny("1"))])
-    with pytest.raises(ValidationError, match=r"gift_stock\.mug: must be a whole number >= 0"):
+    with pytest.raises(ValidationError, match=r"gift_stock\.mug: must be >= 0"):
         Limits(gift_stock={"mug": -1})
     with pytest.raises(ValidationError, match="needs redemptions or value"):
         PeriodCap(Period.WEEK)
