@@ -393,7 +393,8 @@ class Index:
         """The scopes that name something in ``cart``, with the lines each covers.
 
         A scope whose exclusions leave it no line is listed with none, so that its
-        campaigns are explained as out of scope.
+        campaigns are explained as out of scope. A scope covering some line also covers the
+        shipping line, if the cart has one (it is open to the ``shipping`` stage only).
         """
         lines = cart.lines
         hits: dict[int, list[int]] = {n: list(range(len(lines))) for n in self.everywhere}
@@ -409,13 +410,17 @@ class Index:
                     elif covered[-1] != i:
                         covered.append(i)
         out: Touching = []
+        shipping = len(lines) - 1 if lines and lines[-1].is_shipping else None
         for number, covered in hits.items():
             slot = self.slot(number)
             if slot.excluding:
                 scope = slot.scope
-                out.append((slot, tuple(i for i in covered if scope.includes(lines[i]))))
+                kept = [i for i in covered if scope.includes(lines[i])]
             else:
-                out.append((slot, tuple(covered)))
+                kept = covered
+            if shipping is not None and kept and kept[-1] != shipping:
+                kept = [*kept, shipping]  # every scope with goods covers their shipping
+            out.append((slot, tuple(kept)))
         return out
 
     # -- canonical order (worked out when first needed) -------------------------------------

@@ -25,6 +25,8 @@ class Stage(enum.Enum):
     """Order-level deals: 满减 / 满折 / 每满减 ladders, gifts with purchase."""
     COUPON = "coupon"
     """Coupons the customer holds or enters."""
+    SHIPPING = "shipping"
+    """The cart's shipping fee: 包邮 thresholds, shipping discounts, member free shipping."""
     PAYMENT = "payment"
     """What pays part of the price: points, a presale deposit, stored value."""
     POST = "post"
@@ -32,7 +34,14 @@ class Stage(enum.Enum):
 
 
 #: The default order of the stages.
-STAGES: tuple[Stage, ...] = (Stage.ITEM, Stage.ORDER, Stage.COUPON, Stage.PAYMENT, Stage.POST)
+STAGES: tuple[Stage, ...] = (
+    Stage.ITEM,
+    Stage.ORDER,
+    Stage.COUPON,
+    Stage.SHIPPING,
+    Stage.PAYMENT,
+    Stage.POST,
+)
 
 
 def _strings(values: Iterable[str]) -> frozenset[str]:

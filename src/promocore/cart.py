@@ -23,6 +23,12 @@ def _refs(values: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple[
     return tuple(sorted((str(k), str(v)) for k, v in items))
 
 
+#: The sku of the line a cart's shipping fee is priced on (see `Cart.with_shipping_line`).
+SHIPPING_SKU = "shipping"
+#: The tag that marks the shipping line; cart lines may not carry it.
+SHIPPING_TAG = "promocore:shipping"
+
+
 def check_aware(checks: Checks, path: str, value: datetime | None) -> None:
     """Record a problem if ``value`` is a naive datetime (no UTC offset)."""
     if value is not None and value.utcoffset() is None:
@@ -93,12 +99,28 @@ class LineItem:
         """Unit price times quantity."""
         return self.unit_price * self.quantity
 
+    @property
+    def is_shipping(self) -> bool:
+        """True for the line the engine prices the cart's shipping fee on."""
+        return SHIPPING_TAG in self.tags
+
     def ref(self, name: str) -> str | None:
         """Return the reference named ``name`` (``"bargain"``), or ``None``."""
         for key, value in self.refs:
             if key == name:
                 return value
         return None
+
+
+def _check_shipping(checks: Checks, fee: object, currency: str) -> None:
+    if fee is None:
+        return
+    if not isinstance(fee, Money):
+        checks.add("shipping", "must be Money")
+    elif fee.currency != currency:
+        checks.add("shipping", f"is in {fee.currency}, the cart is in {currency}")
+    elif fee.amount < 0:
+        checks.add("shipping", "must be >= 0")
 
 
 def _lines(items: Iterable[LineItem]) -> tuple[LineItem, ...]:
@@ -114,12 +136,16 @@ class Cart:
         lines: The lines, in the order the shopper sees them.
         customer: Who is buying; ``None`` for an anonymous cart.
         at: The moment to price at (campaign schedules are checked against it).
+        shipping: The shipping fee of the whole cart (运费), or ``None`` for none. The
+            engine prices it as a line of its own after the cart's lines (see
+            `with_shipping_line`), open only to the ``shipping`` stage.
     """
 
     currency: str
     lines: tuple[LineItem, ...] = attrs.field(converter=_lines)
     customer: Customer | None = None
     at: datetime | None = None
+    shipping: Money | None = None
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
@@ -137,8 +163,31 @@ class Cart:
         checks.check(len(self.lines) > 0, "lines", "a cart needs at least one line")
         for i, line in enumerate(self.lines):
             checks.check(isinstance(line, LineItem), f"lines[{i}]", "must be a LineItem")
+            if isinstance(line, LineItem) and line.is_shipping:
+                last = i == len(self.lines) - 1 and self.shipping is None
+                checks.check(
+                    last and line.sku == SHIPPING_SKU and line.quantity == 1,
+                    f"lines[{i}].tags",
+                    f"{SHIPPING_TAG!r} marks only the shipping line of a priced cart "
+                    "(give the fee as shipping)",
+                )
         check_aware(checks, "at", self.at)
+        _check_shipping(checks, self.shipping, self.currency)
         checks.raise_if_any()
+
+    def with_shipping_line(self) -> Cart:
+        """The cart as the engine prices it: the shipping fee as a last line of its own.
+
+        The line has sku [`SHIPPING_SKU`][promocore.cart.SHIPPING_SKU], one unit at the fee
+        and the tag [`SHIPPING_TAG`][promocore.cart.SHIPPING_TAG]; the returned cart has no
+        ``shipping`` of its own, so the fee is counted once (only such a last line may carry
+        the tag). A cart without a fee is returned as it is; a zero fee adds no line.
+        """
+        fee = self.shipping
+        if fee is None or fee.amount == 0:
+            return self if fee is None else attrs.evolve(self, shipping=None)
+        line = LineItem(SHIPPING_SKU, fee, 1, tags=frozenset([SHIPPING_TAG]))
+        return attrs.evolve(self, lines=(*self.lines, line), shipping=None)
 
     @property
     def subtotal(self) -> Money:

@@ -35,6 +35,7 @@ from promocore.cart import Cart, Customer, LineItem
 from promocore.errors import ConfigError, Problem, UnknownMechanicError, ValidationError
 from promocore.experiments.model import Experiment, Holdout
 from promocore.experiments.registry import ExperimentSet
+from promocore.money import Money
 from promocore.plugins import PluginHost, make_host
 from promocore.serialize import structure, unstructure
 from promocore.validation import Checks
@@ -362,13 +363,15 @@ def cart_from_dict(raw: object) -> Cart:
     if not isinstance(currency, str):
         raise ValidationError.single("currency", "is required (an ISO 4217 code such as CNY)")
     for key in raw:
-        if key not in ("currency", "at", "customer", "lines"):
+        if key not in ("currency", "at", "customer", "lines", "shipping"):
             checks.add(str(key), "unknown field")
     fields: dict[str, Any] = {"currency": currency}
     if "at" in raw:
         _try(checks, fields, "at", datetime, raw["at"], currency, "at")
     if "customer" in raw and raw["customer"] is not None:
         _try(checks, fields, "customer", Customer, raw["customer"], currency, "customer")
+    if "shipping" in raw and raw["shipping"] is not None:
+        _try(checks, fields, "shipping", Money, raw["shipping"], currency, "shipping")
     lines = raw.get("lines")
     if not isinstance(lines, list) or not lines:
         checks.add("lines", "a cart needs a list of at least one line")

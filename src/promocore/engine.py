@@ -147,15 +147,16 @@ class Engine:
             ValidationError: no time to price at, or bad budgets or usage.
         """
         when = _check_inputs(cart, at, budgets, usage)
+        priced = cart.with_shipping_line()
         run = Run(
-            cart,
+            priced,
             when,
             dict(budgets or {}),
             dict(usage or {}),
-            PricingState.start(cart),
+            PricingState.start(priced),
             self.search_budget,
         )
-        touching = self._index.touching(cart)
+        touching = self._index.touching(priced)
         logs = []
         for stage in self.stages:
             log = StageLog(stage, run.state)
@@ -307,7 +308,14 @@ def _check_inputs(
 def _quote(run: Run, explanations: functools.partial[Any]) -> Quote:
     cart, state = run.cart, run.state
     lines = [
-        QuoteLine(i, line.sku, line.quantity, line.unit_price, state.lines[i].adjustments)
+        QuoteLine(
+            i,
+            line.sku,
+            line.quantity,
+            line.unit_price,
+            state.lines[i].adjustments,
+            shipping=line.is_shipping,
+        )
         for i, line in enumerate(cart.lines)
     ]
     zero = Money.zero(cart.currency)

@@ -73,6 +73,8 @@ class QuoteLine:
         unit_price: List price of one unit.
         adjustments: Discounts, in the order they were applied.
         gift_of: For a gift line, the campaign that granted it.
+        shipping: True for the cart's shipping fee (one unit at the fee, after the cart's
+            lines); its adjustments are the shipping discounts (包邮 and the like).
     """
 
     index: int
@@ -81,6 +83,7 @@ class QuoteLine:
     unit_price: Money
     adjustments: tuple[Adjustment, ...] = ()
     gift_of: str | None = None
+    shipping: bool = False
 
     @property
     def subtotal(self) -> Money:
@@ -213,7 +216,8 @@ class Quote:
     Attributes:
         currency: The cart's currency.
         at: The moment it was priced at.
-        lines: Every line with its adjustments, the cart's lines first, then gift lines.
+        lines: Every line with its adjustments: the cart's lines, then the shipping line (if
+            the cart has a fee), then gift lines.
         applied: The campaigns that applied, in the order they ran.
         not_applied: The campaigns considered that did not apply, each with a reason.
         hints: What adding to the cart would earn.
@@ -276,8 +280,16 @@ class Quote:
 
     @property
     def subtotal(self) -> Money:
-        """Sum of the line subtotals."""
+        """Sum of the line subtotals (the shipping fee included)."""
         return total((line.subtotal for line in self.lines), self.currency)
+
+    @property
+    def shipping(self) -> QuoteLine | None:
+        """The shipping line, or ``None`` if the cart has no shipping fee."""
+        for line in self.lines:
+            if line.shipping:
+                return line
+        return None
 
     @property
     def discount(self) -> Money:

@@ -1,0 +1,319 @@
+"""``bundle``: 套餐 / 组合购: groups of skus with quantities at a bundle price or a discount.
+
+A set takes ``quantity`` units from each group (a group names its skus; a bundle of one group
+without skus takes any units in scope: 99元任选3件). A set costs ``price``, or is
+``amount_off`` or ``percent_off`` cheaper than its units. The bundle repeats as often as the
+cart allows, up to ``max_sets`` and the per-order unit limit.
+
+Which units and how many sets: what a bundle saves depends only on how many sets it forms and
+on what their units have left to pay in all. Groups share no sku, so for any number of sets
+the dearest units of each group give the most; the number of sets is then the one saving the
+most (for a fixed price, each further set saves less, and one that costs more than its units
+is not formed). The saving is spread over the units used by what they have left to pay,
+exactly; units used but saving nothing are still taken by an exclusive bundle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, ClassVar
+
+import attrs
+
+from promocore.campaign import Campaign, Stage
+from promocore.hookspecs import hookimpl
+from promocore.mechanic import Context, Decline, Floor, LineView, Mechanic, Proposal, Upsell
+from promocore.mechanics._units import Picked, base_of, first, merge, ranked, spread_over_units
+from promocore.money import Money, Rounding, total
+from promocore.quote import Reason
+from promocore.validation import Checks
+
+
+def _skus(values: Iterable[str]) -> frozenset[str]:
+    return frozenset([values]) if isinstance(values, str) else frozenset(values)
+
+
+@attrs.frozen
+class BundleGroup:
+    """One part of a bundle: ``quantity`` units of any of ``skus``.
+
+    Attributes:
+        skus: The skus that may fill the part; empty for any line in scope (only in a
+            bundle of one group).
+        quantity: Units of the part in one set.
+    """
+
+    skus: frozenset[str] = attrs.field(default=frozenset(), converter=_skus)
+    quantity: int = 1
+
+    def __attrs_post_init__(self) -> None:
+        checks = Checks()
+        checks.check(1 <= self.quantity <= 1000, "quantity", "must be >= 1 and <= 1000")
+        for sku in self.skus:
+            checks.check(isinstance(sku, str) and bool(sku.strip()), "skus", "must not be empty")
+        checks.raise_if_any()
+
+    def covers(self, view: LineView) -> bool:
+        """True if the line may fill this part."""
+        return not view.line.is_shipping and (not self.skus or view.line.sku in self.skus)
+
+
+def _groups(items: Iterable[BundleGroup]) -> tuple[BundleGroup, ...]:
+    return tuple(items)
+
+
+@attrs.frozen
+class BundleParams:
+    """Params of ``bundle``; give exactly one of ``price``, ``amount_off``, ``percent_off``.
+
+    Attributes:
+        groups: The parts of one set; no sku in two parts.
+        price: What one set costs (套餐价).
+        amount_off: What one set saves.
+        percent_off: Percent off the units of a set.
+        max_sets: At most this many sets in one order.
+        rounding: How a percent discount is rounded to the minor unit.
+    """
+
+    groups: tuple[BundleGroup, ...] = attrs.field(converter=_groups)
+    price: Money | None = None
+    amount_off: Money | None = None
+    percent_off: Decimal | None = None
+    max_sets: int | None = None
+    rounding: Rounding = Rounding.HALF_UP
+
+    def __attrs_post_init__(self) -> None:
+        checks = Checks()
+        given = [n for n in ("price", "amount_off", "percent_off") if getattr(self, n) is not None]
+        if len(given) != 1:
+            checks.add("", "give exactly one of price, amount_off, percent_off")
+        checks.check(bool(self.groups), "groups", "a bundle needs at least one group")
+        checks.check(len(self.groups) <= 20, "groups", "at most 20 groups")
+        seen: dict[str, int] = {}
+        for i, group in enumerate(self.groups):
+            if not group.skus and len(self.groups) > 1:
+                checks.add(f"groups[{i}].skus", "name the skus (only a lone group may take any)")
+            for sku in sorted(group.skus):
+                if sku in seen:
+                    checks.add(f"groups[{i}].skus", f"{sku!r} is also in groups[{seen[sku]}]")
+                seen.setdefault(sku, i)
+        if self.price is not None:
+            checks.check(self.price.amount >= 0, "price", "must be >= 0")
+        if self.amount_off is not None:
+            checks.check(self.amount_off.amount > 0, "amount_off", "must be > 0")
+        if self.percent_off is not None:
+            checks.check(0 < self.percent_off <= 100, "percent_off", "must be > 0 and <= 100")
+        if self.max_sets is not None:
+            checks.check(self.max_sets >= 1, "max_sets", "must be >= 1")
+        checks.raise_if_any()
+
+    @property
+    def size(self) -> int:
+        """Units in one set."""
+        return sum(group.quantity for group in self.groups)
+
+    def saving(self, base: Money, sets: int) -> Money:
+        """What ``sets`` sets whose units have ``base`` left to pay save (never below zero)."""
+        if self.price is not None:
+            return base.with_amount(max(base.amount - self.price.amount * sets, 0))
+        if self.amount_off is not None:
+            return (self.amount_off * sets).min(base)
+        assert self.percent_off is not None
+        return base.percent(self.percent_off, self.rounding)
+
+    def label(self) -> str:
+        """The offer in words."""
+        parts = " + ".join(
+            f"{g.quantity} × {'/'.join(sorted(g.skus)) or 'any'}" for g in self.groups
+        )
+        if self.price is not None:
+            return f"{parts} for {self.price.display()}"
+        if self.amount_off is not None:
+            return f"{parts}, {self.amount_off.display()} off"
+        return f"{parts}, {self.percent_off}% off"
+
+
+@attrs.frozen
+class _Parts:
+    """Each group's lines in scope, dearest units first, and how many sets they allow."""
+
+    lines: tuple[tuple[LineView, ...], ...]
+    most: int
+
+    @classmethod
+    def of(cls, params: BundleParams, views: Sequence[LineView]) -> _Parts:
+        lines = tuple(tuple(ranked(v for v in views if g.covers(v))) for g in params.groups)
+        most = min(
+            sum(v.units for v in members) // g.quantity
+            for g, members in zip(params.groups, lines, strict=True)
+        )
+        return cls(lines, most)
+
+    def picked(self, params: BundleParams, sets: int) -> Picked:
+        """The dearest units of each group that ``sets`` sets use."""
+        return merge(
+            *(
+                first(members, sets * g.quantity)
+                for g, members in zip(params.groups, self.lines, strict=True)
+            )
+        )
+
+    def base(self, params: BundleParams, sets: int, by_index: dict[int, LineView]) -> Money:
+        """What the units of ``sets`` sets have left to pay."""
+        picked = self.picked(params, sets)
+        amounts = [base_of(by_index[i], k) for i, k in picked.items()]
+        return total(amounts, next(iter(by_index.values())).base.currency)
+
+    def missing(self, params: BundleParams, sets: int) -> list[tuple[BundleGroup, int]]:
+        """What each group lacks for ``sets`` sets."""
+        out = []
+        for g, members in zip(params.groups, self.lines, strict=True):
+            short = sets * g.quantity - sum(v.units for v in members)
+            if short > 0:
+                out.append((g, short))
+        return out
+
+
+def _best_sets(
+    params: BundleParams, parts: _Parts, most: int, by_index: dict[int, LineView]
+) -> tuple[int, Money]:
+    """The number of sets saving the most (the fewest on a tie), and the saving."""
+
+    def saving(sets: int) -> Money:
+        return params.saving(parts.base(params, sets, by_index), sets)
+
+    if params.price is None:
+        return most, saving(most)  # the saving only grows with the sets
+    # A fixed price: the k-th set adds the k-th dearest units of each group less the price,
+    # which shrinks as k grows. Find the last set that adds more than the price.
+    price = params.price.amount
+    lo, hi = 0, most
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        added = parts.base(params, mid, by_index) - parts.base(params, mid - 1, by_index)
+        if added.amount > price:
+            lo = mid
+        else:
+            hi = mid - 1
+    best, amount = lo, saving(lo)
+    for sets in (lo - 1, lo + 1):  # rounding of the line shares may shift it by one
+        if 0 <= sets <= most:
+            other = saving(sets)
+            if other > amount or (other == amount and sets < best):
+                best, amount = sets, other
+    return best, amount
+
+
+def _evaluate(context: Context) -> tuple[int, Money, Picked, _Parts, int]:
+    """The sets formed, their saving, the units they use, the parts, the sets allowed."""
+    params: BundleParams = context.campaign.params
+    parts = _Parts.of(params, context.lines)
+    most = parts.most
+    if params.max_sets is not None:
+        most = min(most, params.max_sets)
+    if context.unit_limit is not None:
+        most = min(most, context.unit_limit // params.size)
+    if most <= 0:
+        return 0, context.zero(), {}, parts, 0
+    by_index = {view.index: view for view in context.lines}
+    sets, amount = _best_sets(params, parts, most, by_index)
+    return sets, amount, parts.picked(params, sets) if sets else {}, parts, most
+
+
+def _missing_words(missing: list[tuple[BundleGroup, int]]) -> str:
+    return ", ".join(
+        f"{short} more of {'/'.join(sorted(g.skus)) or 'any item'}" for g, short in missing
+    )
+
+
+@attrs.frozen
+class Bundle:
+    """The ``bundle`` mechanic."""
+
+    name: str = "bundle"
+    stage: Stage = Stage.ORDER
+    params_type: type[Any] = BundleParams
+    bound_is_exact: ClassVar[bool] = True
+
+    def evaluate(self, context: Context) -> Proposal | Decline:
+        """Form the sets saving the most and spread the saving over their units."""
+        params: BundleParams = context.campaign.params
+        sets, amount, picked, parts, allowed = _evaluate(context)
+        if sets == 0 or amount.amount <= 0:
+            if parts.most == 0:
+                missing = parts.missing(params, 1)
+                short = sum(n for _, n in missing)
+                upsell = self._upsell(params, context, short)
+                return Decline(
+                    Reason.BELOW_THRESHOLD,
+                    f"{params.label()}: add {_missing_words(missing)} for a set",
+                    upsell,
+                )
+            if allowed == 0:
+                return Decline(Reason.LIMIT_REACHED, "the per-order limit allows no set")
+            return Decline(Reason.NO_DISCOUNT, "the items cost no more than the bundle price")
+        discounts = spread_over_units(amount, context.lines, picked, keep_zero=context.exclusive)
+        upsell = None
+        capped = (params.max_sets is not None and sets >= params.max_sets) or (
+            context.unit_limit is not None and (sets + 1) * params.size > context.unit_limit
+        )
+        if not capped and sets == parts.most:
+            missing = parts.missing(params, sets + 1)
+            upsell = self._upsell(params, context, sum(n for _, n in missing), per_set=True)
+        return Proposal(
+            discounts=discounts,
+            message=f"{context.campaign.name}: {sets} × {params.label()}, {amount.display()} off",
+            upsell=upsell,
+        )
+
+    @staticmethod
+    def _upsell(
+        params: BundleParams, context: Context, short: int, *, per_set: bool = False
+    ) -> Upsell | None:
+        """One more set, if what it saves can be told (amount off, or the units known)."""
+        if short <= 0:
+            return None
+        if params.amount_off is not None:
+            extra = params.amount_off
+        else:
+            values = [Fraction(v.base.amount, v.units) for v in context.lines if v.units]
+            if not values:
+                return None
+            guess = Money(int(max(values) * params.size), context.currency)
+            extra = params.saving(guess, 1)
+        if extra.amount <= 0:
+            return None
+        what = "one more set" if per_set else "the bundle"
+        return Upsell(
+            extra_saving=extra,
+            add_quantity=short,
+            message=f"add {short} more unit(s) for {what} ({params.label()})",
+        )
+
+    def floor(self, campaign: Campaign) -> Floor:
+        """One set's units; with a fixed price, more left to pay than the price."""
+        params: BundleParams = campaign.params
+        least = 0 if params.price is None else params.price.amount
+        return Floor(amount=Money(least + 1, campaign.currency), units=params.size)
+
+    def rate(self, campaign: Campaign, unit_price: Money) -> Fraction | None:
+        """The percent; a fixed price or amount has no rate per unit."""
+        params: BundleParams = campaign.params
+        if params.percent_off is not None:
+            return Fraction(params.percent_off) / 100
+        return None
+
+    def bound(self, context: Context) -> Money:
+        """Exactly what `evaluate` grants (zero when it declines)."""
+        return _evaluate(context)[1]
+
+
+MECHANIC: Mechanic = Bundle()
+
+
+@hookimpl
+def promocore_mechanics() -> list[Mechanic]:
+    """Provide ``bundle``."""
+    return [MECHANIC]
