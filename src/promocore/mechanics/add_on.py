@@ -133,6 +133,15 @@ def _list_saving(offer: AddOnOffer, units: int, context: Context) -> Money:
     return (price - offer.price) * units
 
 
+def _upsell(
+    saving: Money, message: str, *, add_amount: Money | None = None, add_quantity: int | None = None
+) -> Upsell | None:
+    """The hint, when what it saves is known (a list price, or the add-on's price in the cart)."""
+    if saving.amount <= 0:
+        return None
+    return Upsell(saving, add_amount=add_amount, add_quantity=add_quantity, message=message)
+
+
 @attrs.frozen
 class AddOn:
     """The ``add_on`` mechanic."""
@@ -154,29 +163,26 @@ class AddOn:
             offers = "; ".join(o.words() for o in params.offers)
             return Decline(
                 Reason.BELOW_THRESHOLD,
-                f"the other items come to {reached.display()}, below {params.threshold.display()}",
-                Upsell(
-                    extra_saving=saving,
-                    add_amount=gap,
-                    message=f"add {gap.display()} more to buy {offers}",
-                ),
+                f"the other items come to {reached.display()}, below {params.threshold.display()}"
+                f" (add {gap.display()} more to buy {offers})",
+                _upsell(saving, f"add {gap.display()} more to buy {offers}", add_amount=gap),
             )
         discounts, room = _discounts(params, context)
         open_offers = [o for o in params.offers if room.get(o.sku, 0) > 0]
         upsell = None
         if open_offers and (context.unit_limit is None or context.unit_limit > 0):
             units = {o.sku: room[o.sku] for o in open_offers}
-            upsell = Upsell(
-                extra_saving=total(
-                    (_list_saving(o, units[o.sku], context) for o in open_offers),
-                    context.currency,
-                ),
-                add_quantity=min(units.values()),
-                message="you may add " + "; ".join(o.words(units[o.sku]) for o in open_offers),
+            saving = total(
+                (_list_saving(o, units[o.sku], context) for o in open_offers), context.currency
             )
+            words = "you may add " + "; ".join(o.words(units[o.sku]) for o in open_offers)
+            upsell = _upsell(saving, words, add_quantity=min(units.values()))
         if not discounts:
+            offers = "; ".join(o.words() for o in params.offers)
             return Decline(
-                NO_ADD_ON, f"reached {params.threshold.display()}; no add-on in the cart", upsell
+                NO_ADD_ON,
+                f"reached {params.threshold.display()}: you may add {offers}",
+                upsell,
             )
         saved = total((d.amount for d in discounts), context.currency)
         units_done = sum(d.units for d in discounts)

@@ -98,6 +98,7 @@ def _carts(
     max_lines: int,
     customers_: st.SearchStrategy[Customer | None],
     at: st.SearchStrategy[datetime | None],
+    shipping: st.SearchStrategy[int | None],
 ) -> Cart:
     if lines is None:
         code = currency if isinstance(currency, str) else draw(currency or currencies())
@@ -110,7 +111,14 @@ def _carts(
         if len(wanted) != 1:
             raise InvalidArgument(f"cart lines must share one currency, got {sorted(wanted)}")
         code = wanted.pop()
-    return Cart(code, tuple(items), customer=draw(customers_), at=draw(at))
+    fee = draw(shipping)
+    return Cart(
+        code,
+        tuple(items),
+        customer=draw(customers_),
+        at=draw(at),
+        shipping=None if fee is None else Money(fee, code),
+    )
 
 
 def carts(
@@ -121,6 +129,7 @@ def carts(
     max_lines: int = 5,
     customers: st.SearchStrategy[Customer | None] | None = None,
     at: st.SearchStrategy[datetime | None] | None = None,
+    shipping: st.SearchStrategy[int | None] | None = None,
 ) -> st.SearchStrategy[Cart]:
     """Draw valid carts.
 
@@ -133,6 +142,8 @@ def carts(
         max_lines: Most lines.
         customers: The buyer; a drawn customer or ``None`` (anonymous) by default.
         at: The cart's pricing moment; a drawn moment by default.
+        shipping: Shipping fees in minor units of the cart's currency, ``None`` for none;
+            none by default.
 
     Raises:
         InvalidArgument: ``min_lines`` is below 1 or above ``max_lines``.
@@ -146,6 +157,7 @@ def carts(
         max_lines,
         customers if customers is not None else st.none() | _default_customers(),
         at if at is not None else moments(),
+        shipping if shipping is not None else st.none(),
     )
 
 
