@@ -240,10 +240,7 @@ def declined(
     """The not-applied entry, and hint, of a campaign its mechanic declined."""
     if isinstance(outcome, Decline):
         item = not_applied(entry, outcome.reason, outcome.message)
-        hint = None
-        if outcome.reason == Reason.BELOW_THRESHOLD:
-            hint = hint_of(entry.campaign, outcome.upsell, winner)
-        return item, hint
+        return item, hint_of(entry.campaign, outcome.upsell, winner)
     return not_applied(entry, Reason.NO_DISCOUNT, "nothing to discount"), None
 
 
