@@ -11,7 +11,9 @@ if TYPE_CHECKING:
 DESCRIPTION = """\
 Write the sample campaign file (campaigns.toml), cart (cart.json) and expected quote
 (quote.expected.json) that promocore demo prices into DIRECTORY, the current folder by
-default. Then: promocore quote --campaigns campaigns.toml --cart cart.json
+default, and the same three for the pricing shapes (shapes.toml, shapes-cart.json,
+shapes-quote.expected.json: a bundle, a multibuy, an add-on deal and free shipping).
+Then: promocore quote --campaigns campaigns.toml --cart cart.json
 """
 
 

@@ -126,7 +126,8 @@ class BundleParams:
     def label(self) -> str:
         """The offer in words."""
         parts = " + ".join(
-            f"{g.quantity} × {'/'.join(sorted(g.skus)) or 'any'}" for g in self.groups
+            ("" if g.quantity == 1 else f"{g.quantity} × ") + ("/".join(sorted(g.skus)) or "any")
+            for g in self.groups
         )
         if self.price is not None:
             return f"{parts} for {self.price.display()}"
@@ -264,7 +265,10 @@ class Bundle:
             upsell = self._upsell(params, context, sum(n for _, n in missing), per_set=True)
         return Proposal(
             discounts=discounts,
-            message=f"{context.campaign.name}: {sets} × {params.label()}, {amount.display()} off",
+            message=(
+                f"{context.campaign.name}: {sets} set(s) of {params.label()}, "
+                f"{amount.display()} off"
+            ),
             upsell=upsell,
         )
 

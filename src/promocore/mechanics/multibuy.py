@@ -131,7 +131,7 @@ class MultibuyParams:
         return value
 
     def label(self) -> str:
-        """The offer in words (``买2件 第3件50% off``)."""
+        """The offer in words (``buy 2 get 1 50% off``)."""
         if self.unit_price is not None:
             reward = f"at {self.unit_price.display()}"
         elif self.percent_off is not None:
@@ -340,7 +340,9 @@ class Multibuy:
             return Decline(Reason.NO_DISCOUNT, "the units are already at or below the offer")
         return Proposal(
             discounts=discounts,
-            message=f"{context.campaign.name}: {sets} × {params.label()}, {saved.display()} off",
+            message=(
+                f"{context.campaign.name}: {sets} set(s) of {params.label()}, {saved.display()} off"
+            ),
             upsell=upsell,
         )
 
