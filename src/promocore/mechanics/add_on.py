@@ -163,8 +163,8 @@ class AddOn:
             offers = "; ".join(o.words() for o in params.offers)
             return Decline(
                 Reason.BELOW_THRESHOLD,
-                f"the other items come to {reached.display()}, below {params.threshold.display()}"
-                f" (add {gap.display()} more to buy {offers})",
+                f"the items other than add-ons come to {reached.display()}, "
+                f"{gap.display()} short of {params.threshold.display()}",
                 _upsell(saving, f"add {gap.display()} more to buy {offers}", add_amount=gap),
             )
         discounts, room = _discounts(params, context)
