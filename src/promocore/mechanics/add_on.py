@@ -95,9 +95,7 @@ class AddOnParams:
 
 def _qualifying(params: AddOnParams, context: Context) -> Money:
     skus = params.skus
-    amounts = (
-        v.payable for v in context.lines if v.line.sku not in skus and not v.line.is_shipping
-    )
+    amounts = (v.base for v in context.lines if v.line.sku not in skus and not v.line.is_shipping)
     return total(amounts, context.currency)
 
 

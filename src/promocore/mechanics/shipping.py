@@ -4,7 +4,8 @@ The fee is the cart's ``shipping`` ([`Cart.shipping`][promocore.cart.Cart.shippi
 engine prices it as a line of its own, open only to the ``shipping`` stage. A campaign gives
 free shipping (包邮, the default), an amount off the fee, a percent off it, or a fixed fee,
 once the goods in its scope have ``threshold`` left to pay (满99包邮) and hold ``min_units``
-units (满2件包邮). Member free shipping is a campaign without threshold whose audience names
+units (满2件包邮), after the earlier stages (for an exclusive campaign, the goods units no
+other exclusive campaign of the stage took). Member free shipping is a campaign without threshold whose audience names
 the member tiers.
 """
 
@@ -110,12 +111,12 @@ def _label(params: ShippingParams) -> str:
 
 
 def _goods(context: Context) -> tuple[Money, int]:
-    """What the goods in scope have left to pay, and their units."""
+    """What the goods in scope offered to the campaign have left to pay, and their units."""
     amount = units = 0
     for view in context.lines:
         if not view.line.is_shipping:
-            amount += view.payable.amount
-            units += view.line.quantity
+            amount += view.base.amount
+            units += view.units
     return Money(amount, context.currency), units
 
 
