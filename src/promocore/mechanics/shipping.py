@@ -5,8 +5,8 @@ engine prices it as a line of its own, open only to the ``shipping`` stage. A ca
 free shipping (包邮, the default), an amount off the fee, a percent off it, or a fixed fee,
 once the goods in its scope have ``threshold`` left to pay (满99包邮) and hold ``min_units``
 units (满2件包邮), after the earlier stages (for an exclusive campaign, the goods units no
-other exclusive campaign of the stage took). Member free shipping is a campaign without threshold whose audience names
-the member tiers.
+other exclusive campaign of the stage took). Member free shipping is a campaign without
+threshold whose audience names the member tiers.
 """
 
 from __future__ import annotations
