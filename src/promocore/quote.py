@@ -136,6 +136,8 @@ class GrantKind(enum.StrEnum):
 
     DISCOUNT = "discount"
     """An amount off one line, valued at the amount."""
+    SHIPPING = "shipping"
+    """An amount off the cart's shipping fee (包邮, a shipping discount), valued at the amount."""
     GIFT = "gift"
     """Gift units (满赠), valued at their declared cost, else their list price."""
     POINTS = "points_earned"

@@ -93,6 +93,13 @@ def test_the_budget_counts_shipping_grants() -> None:
     cart = goods(("TEE", "120.00", 1), shipping="10.00")
     q = engine.price(cart)
     assert [(d.campaign, d.amount) for d in q.budget_draws] == [("free99", cny("10.00"))]
+    (grant,) = q.grants
+    assert (grant.kind, grant.value, grant.sku, grant.line) == (
+        "shipping",
+        cny("10.00"),
+        "shipping",
+        1,
+    )
     capped = engine.price(cart, budgets={"free99": cny("3.50")})
     assert capped.applied_amount("free99") == cny("3.50") and capped.applied[0].budget_capped
 

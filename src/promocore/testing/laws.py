@@ -126,7 +126,11 @@ def _allocations_sum_exactly(sample: Sample) -> None:
         if spread != applied.amount:
             raise LawBroken(f"applied {applied.amount} but its line adjustments sum to {spread}")
     discounts = sum(
-        (g.value for g in quote.grants if g.campaign == campaign.id and g.kind == "discount"),
+        (
+            g.value
+            for g in quote.grants
+            if g.campaign == campaign.id and g.kind in ("discount", "shipping")
+        ),
         zero,
     )
     if discounts != quote.applied_amount(campaign.id):
