@@ -397,9 +397,10 @@ class Index:
         shipping line, if the cart has one (it is open to the ``shipping`` stage only).
         """
         lines = cart.lines
+        shipping = len(lines) - 1 if lines and lines[-1].is_shipping else None
         hits: dict[int, list[int]] = {n: list(range(len(lines))) for n in self.everywhere}
         by_sku, by_category = self.by_sku, self.by_category
-        for i, line in enumerate(lines):
+        for i, line in enumerate(lines if shipping is None else lines[:shipping]):
             named = [by_sku.get(line.sku, ())]
             named.extend(by_category.get(category, ()) for category in line.categories)
             for numbers in named:
@@ -410,7 +411,6 @@ class Index:
                     elif covered[-1] != i:
                         covered.append(i)
         out: Touching = []
-        shipping = len(lines) - 1 if lines and lines[-1].is_shipping else None
         for number, covered in hits.items():
             slot = self.slot(number)
             if slot.excluding:

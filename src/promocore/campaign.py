@@ -162,7 +162,13 @@ class Scope:
         return not (self.skus or self.categories)
 
     def includes(self, line: LineItem) -> bool:
-        """True if ``line`` is covered."""
+        """True if ``line`` is covered; the shipping line is goods of no scope.
+
+        (The engine offers the shipping line to the ``shipping`` stage of every scope that
+        covers some goods of the cart: see [`Cart.shipping`][promocore.cart.Cart].)
+        """
+        if line.is_shipping:
+            return False
         if line.sku in self.exclude_skus or (line.categories & self.exclude_categories):
             return False
         if self.is_everything:

@@ -133,3 +133,21 @@ def test_carts_load_and_refuse_shipping_fees() -> None:
 def test_a_zero_fee_adds_no_line() -> None:
     q = quote(goods(("TEE", "100.00", 1), shipping="0"), FREE_OVER_99)
     assert q.shipping is None and len(q.lines) == 1
+
+
+def test_no_scope_covers_the_shipping_line_as_goods() -> None:
+    # A scope naming the shipping line's sku covers nothing: shipping is not goods.
+    from promocore.campaign import Scope
+    from tests.core.builders import percent_off
+
+    odd = percent_off("odd", "50", scope=Scope(skus={"shipping"}))
+    q = quote(goods(("TEE", "100.00", 1), shipping="10.00"), odd, FREE_OVER_99)
+    assert q.reason("odd") == Reason.OUT_OF_SCOPE
+    assert q.total == cny("100.00")
+    # a 满减 over every line never counts or touches the fee
+    ladder = campaign(
+        "tiered_discount", TieredDiscountParams(tiers=[Tier(cny("105"), amount_off=cny("5"))])
+    )
+    q = quote(goods(("TEE", "100.00", 1), shipping="10.00"), ladder)
+    assert q.reason("tiered_discount") == Reason.BELOW_THRESHOLD
+    assert q.total == cny("110.00")
