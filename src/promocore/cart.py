@@ -112,6 +112,66 @@ class LineItem:
         return None
 
 
+@attrs.frozen(kw_only=True)
+class ShippingRule:
+    """A shop's shipping fee by rule: 首件 (the first units) and 续件 (each further unit).
+
+    ``fee(lines)`` is ``first`` for up to ``first_units`` units of goods, plus
+    ``per_extra_unit`` for each further unit, at most ``max_fee``; a cart takes it as its
+    ``shipping`` through `apply`. A flat fee per cart is a rule with ``first`` only (or
+    simply ``Cart.shipping``).
+
+    Attributes:
+        first: The fee for the first ``first_units`` units.
+        first_units: How many units ``first`` covers, at least 1.
+        per_extra_unit: The fee for each further unit, or ``None`` for none.
+        max_fee: The most the fee comes to, or ``None``.
+
+    Examples:
+        >>> yuan = lambda text: Money.parse(text, "CNY")
+        >>> rule = ShippingRule(first=yuan("8"), per_extra_unit=yuan("2"))
+        >>> rule.fee([LineItem("TEE", yuan("99"), 3)]).display()
+        '¥12.00'
+    """
+
+    first: Money
+    first_units: int = 1
+    per_extra_unit: Money | None = None
+    max_fee: Money | None = None
+
+    def __attrs_post_init__(self) -> None:
+        checks = Checks()
+        currency = self.first.currency if isinstance(self.first, Money) else None
+        for name in ("first", "per_extra_unit", "max_fee"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if not isinstance(value, Money):
+                checks.add(name, "must be Money")
+            elif value.amount < 0:
+                checks.add(name, "must be >= 0")
+            elif value.currency != currency:
+                checks.add(name, f"is in {value.currency}, first is in {currency}")
+        checks.check(
+            isinstance(self.first_units, int) and self.first_units >= 1,
+            "first_units",
+            "must be a whole number >= 1",
+        )
+        checks.raise_if_any()
+
+    def fee(self, lines: Iterable[LineItem]) -> Money:
+        """The shipping fee of ``lines`` (the shipping line, if any, is not goods)."""
+        units = sum(line.quantity for line in lines if not line.is_shipping)
+        fee = self.first
+        if self.per_extra_unit is not None and units > self.first_units:
+            fee = fee + self.per_extra_unit * (units - self.first_units)
+        return fee.min(self.max_fee) if self.max_fee is not None else fee
+
+    def apply(self, cart: Cart) -> Cart:
+        """``cart`` with its ``shipping`` set to the rule's fee for its lines."""
+        return attrs.evolve(cart, shipping=self.fee(cart.lines))
+
+
 def _check_shipping(checks: Checks, fee: object, currency: str) -> None:
     if fee is None:
         return

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from promocore.campaign import Audience, Budget, Campaign, Limits, Schedule, Scope, Stage
-from promocore.cart import Cart, Customer, LineItem
+from promocore.cart import Cart, Customer, LineItem, ShippingRule
 from promocore.errors import ConfigError, Problem, UnknownMechanicError, ValidationError
 from promocore.experiments.model import Experiment, Holdout
 from promocore.experiments.registry import ExperimentSet
@@ -353,6 +353,11 @@ _LINE_KEYS = {"sku", "unit_price", "quantity", "categories", "tags", "refs"}
 def cart_from_dict(raw: object) -> Cart:
     """Build a cart from plain data (amounts in major units of the cart's currency).
 
+    ``shipping`` is the cart's shipping fee (``"10.00"``), or a
+    [`ShippingRule`][promocore.cart.ShippingRule] table
+    (``{"first": "8", "per_extra_unit": "2", "max_fee": "20"}``) whose fee for the lines
+    the cart takes.
+
     Raises:
         ValidationError: every problem found, with its path (``lines[1].quantity``).
     """
@@ -370,7 +375,10 @@ def cart_from_dict(raw: object) -> Cart:
         _try(checks, fields, "at", datetime, raw["at"], currency, "at")
     if "customer" in raw and raw["customer"] is not None:
         _try(checks, fields, "customer", Customer, raw["customer"], currency, "customer")
-    if "shipping" in raw and raw["shipping"] is not None:
+    rule: dict[str, Any] = {}
+    if isinstance(raw.get("shipping"), Mapping):  # a fee by rule: first / per_extra_unit
+        _try(checks, rule, "rule", ShippingRule, raw["shipping"], currency, "shipping")
+    elif "shipping" in raw and raw["shipping"] is not None:
         _try(checks, fields, "shipping", Money, raw["shipping"], currency, "shipping")
     lines = raw.get("lines")
     if not isinstance(lines, list) or not lines:
@@ -384,6 +392,8 @@ def cart_from_dict(raw: object) -> Cart:
                 parsed.append(holder["line"])
         fields["lines"] = tuple(parsed)
     checks.raise_if_any()
+    if "rule" in rule:
+        fields["shipping"] = rule["rule"].fee(fields["lines"])
     try:
         return Cart(**fields)
     except ValidationError as exc:

@@ -151,3 +151,23 @@ def test_no_scope_covers_the_shipping_line_as_goods() -> None:
     q = quote(goods(("TEE", "100.00", 1), shipping="10.00"), ladder)
     assert q.reason("tiered_discount") == Reason.BELOW_THRESHOLD
     assert q.total == cny("110.00")
+
+
+def test_a_fee_by_rule_first_and_further_units_capped() -> None:
+    from promocore.cart import ShippingRule
+
+    rule = ShippingRule(first=cny("8"), first_units=2, per_extra_unit=cny("3"), max_fee=cny("15"))
+    one = goods(("TEE", "10.00", 1))
+    assert rule.fee(one.lines) == cny("8.00")  # 首2件 ¥8
+    assert rule.fee(goods(("TEE", "10.00", 3)).lines) == cny("11.00")  # + 续件 ¥3
+    assert rule.fee(goods(("TEE", "10.00", 9)).lines) == cny("15.00")  # at most ¥15
+    assert rule.apply(one).shipping == cny("8.00")
+    raw = {
+        "currency": "CNY",
+        "lines": [{"sku": "TEE", "unit_price": "99.00", "quantity": 4}],
+        "shipping": {"first": "8", "first_units": 2, "per_extra_unit": "3", "max_fee": "15"},
+    }
+    assert cart_from_dict(raw).shipping == cny("14.00")
+    with pytest.raises(ValidationError) as caught:
+        cart_from_dict({**raw, "shipping": {"first": "8", "first_units": 0}})
+    assert caught.value.problems[0].path == "shipping.first_units"
