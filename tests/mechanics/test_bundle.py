@@ -5,11 +5,12 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from promocore.campaign import Limits
+from promocore.campaign import Limits, Scope
 from promocore.cart import Cart, Customer, LineItem
 from promocore.errors import ValidationError
 from promocore.mechanics import BundleGroup, BundleParams
@@ -182,3 +183,21 @@ def test_the_bundle_saves_what_the_best_choice_of_units_saves(
     q = quote(cart, campaign("bundle", params))
     assert q.applied_amount("bundle") == brute_force(cart, params)
     assert sum(line.discount.amount for line in q.lines) == q.applied_amount("bundle").amount
+
+
+def test_exclusive_shapes_of_two_groups_do_not_share_units() -> None:
+    # Two tees at ¥100 and a mug at ¥50, at the order stage: 买一送一 on tees (group a)
+    # uses both tees, the paid one too, so the tee + mug set for ¥120 (group b) finds no
+    # free tee. 100 off beats the set's 30 off with 买一送一 out of the tees: the best
+    # combination is the multibuy alone.
+    from promocore.campaign import Stage
+    from promocore.mechanics import MultibuyParams
+
+    cart = goods(("TEE", "100.00", 2), ("MUG", "50.00", 1))
+    bogo = campaign("multibuy", MultibuyParams(), "bogo", stage=Stage.ORDER, exclusive_group="a")
+    bogo = attrs.evolve(bogo, scope=Scope(skus={"TEE"}))
+    bundle = campaign("bundle", tee_and_mug(price=cny("120")), "set", exclusive_group="b")
+    q = quote(cart, bogo, bundle)
+    assert q.applied_amount("bogo") == cny("100.00")
+    assert q.reason("set") == Reason.UNITS_TAKEN
+    assert q.total == cny("150.00")
