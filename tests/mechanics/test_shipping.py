@@ -171,3 +171,12 @@ def test_a_fee_by_rule_first_and_further_units_capped() -> None:
     with pytest.raises(ValidationError) as caught:
         cart_from_dict({**raw, "shipping": {"first": "8", "first_units": 0}})
     assert caught.value.problems[0].path == "shipping.first_units"
+
+
+def test_a_campaign_skipped_by_its_floor_is_still_explained() -> None:
+    # ¥50 of goods and ¥10 shipping are below the ¥99 floor: the engine skips the campaign
+    # while pricing, and reading the explanations asks the mechanic.
+    q = Engine([FREE_OVER_99]).price(goods(("TEE", "50.00", 1), shipping="10.00"))
+    assert q.total == cny("60.00")
+    assert q.reason("free99") == Reason.BELOW_THRESHOLD
+    assert q.hints[0].add_amount == cny("49.00")
