@@ -6,11 +6,14 @@ without skus takes any units in scope: 99元任选3件). A set costs ``price``, 
 cart allows, up to ``max_sets`` and the per-order unit limit.
 
 Which units and how many sets: what a bundle saves depends only on how many sets it forms and
-on what their units have left to pay in all. Groups share no sku, so for any number of sets
-the dearest units of each group give the most; the number of sets is then the one saving the
-most (for a fixed price, each further set saves less, and one that costs more than its units
-is not formed). The saving is spread over the units used by what they have left to pay,
-exactly; units used but saving nothing are still taken by an exclusive bundle.
+on what their units have left to pay in all. For any number of sets, the units that can fill
+their slots together form a matroid (groups may share skus: a unit fills one slot of one
+group it belongs to), so taking lines dearest first and from each as many units as still fit
+gives the dearest units that fill the sets (`promocore.mechanics._assign`). The number of
+sets is then the one saving the most (for a fixed price, each further set saves less, and one
+whose units cost less than the price is not formed). The saving is spread over the units
+used by what they have left to pay, exactly; units used but saving nothing are still taken
+by an exclusive bundle.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ import attrs
 from promocore.campaign import Campaign, Stage
 from promocore.hookspecs import hookimpl
 from promocore.mechanic import Context, Decline, Floor, LineView, Mechanic, Proposal, Upsell
-from promocore.mechanics._units import Picked, base_of, first, merge, ranked, spread_over_units
+from promocore.mechanics._assign import fits
+from promocore.mechanics._units import Picked, base_of, ranked, spread_over_units
 from promocore.money import Money, Rounding, total
 from promocore.quote import Reason
 from promocore.validation import Checks
@@ -69,7 +73,7 @@ class BundleParams:
     """Params of ``bundle``; give exactly one of ``price``, ``amount_off``, ``percent_off``.
 
     Attributes:
-        groups: The parts of one set; no sku in two parts.
+        groups: The parts of one set; a sku may fill several parts (one unit fills one).
         price: What one set costs (套餐价).
         amount_off: What one set saves.
         percent_off: Percent off the units of a set.
@@ -91,14 +95,9 @@ class BundleParams:
             checks.add("", "give exactly one of price, amount_off, percent_off")
         checks.check(bool(self.groups), "groups", "a bundle needs at least one group")
         checks.check(len(self.groups) <= 20, "groups", "at most 20 groups")
-        seen: dict[str, int] = {}
         for i, group in enumerate(self.groups):
             if not group.skus and len(self.groups) > 1:
                 checks.add(f"groups[{i}].skus", "name the skus (only a lone group may take any)")
-            for sku in sorted(group.skus):
-                if sku in seen:
-                    checks.add(f"groups[{i}].skus", f"{sku!r} is also in groups[{seen[sku]}]")
-                seen.setdefault(sku, i)
         if self.price is not None:
             checks.check(self.price.amount >= 0, "price", "must be >= 0")
         if self.amount_off is not None:
@@ -138,28 +137,51 @@ class BundleParams:
 
 @attrs.frozen
 class _Parts:
-    """Each group's lines in scope, dearest units first, and how many sets they allow."""
+    """The lines some group covers, dearest units first, and how many sets they allow."""
 
-    lines: tuple[tuple[LineView, ...], ...]
+    lines: tuple[LineView, ...]
+    eligible: tuple[tuple[int, ...], ...]  # per line, the groups it may fill
+    quantities: tuple[int, ...]
     most: int
+    _picked: dict[int, Picked] = attrs.field(factory=dict, eq=False)
 
     @classmethod
     def of(cls, params: BundleParams, views: Sequence[LineView]) -> _Parts:
-        lines = tuple(tuple(ranked(v for v in views if g.covers(v))) for g in params.groups)
-        most = min(
-            sum(v.units for v in members) // g.quantity
-            for g, members in zip(params.groups, lines, strict=True)
-        )
-        return cls(lines, most)
+        groups = params.groups
+        covered = [v for v in views if any(g.covers(v) for g in groups)]
+        lines = tuple(ranked(covered))
+        eligible = tuple(tuple(k for k, g in enumerate(groups) if g.covers(v)) for v in lines)
+        quantities = tuple(g.quantity for g in groups)
+        supply = [v.units for v in lines]
+        lo, hi = 0, sum(supply) // params.size
+        while lo < hi:  # the most sets whose slots all the units can fill
+            mid = (lo + hi + 1) // 2
+            slots = [mid * q for q in quantities]
+            if fits(supply, eligible, slots) == sum(slots):
+                lo = mid
+            else:
+                hi = mid - 1
+        return cls(lines, eligible, quantities, lo)
 
     def picked(self, params: BundleParams, sets: int) -> Picked:
-        """The dearest units of each group that ``sets`` sets use."""
-        return merge(
-            *(
-                first(members, sets * g.quantity)
-                for g, members in zip(params.groups, self.lines, strict=True)
-            )
-        )
+        """The dearest units that fill the slots of ``sets`` sets (at most `most`)."""
+        found = self._picked.get(sets)
+        if found is not None:
+            return found
+        slots = [sets * q for q in self.quantities]
+        need = sum(slots)
+        chosen = [0] * len(self.lines)
+        placed = 0
+        for k, view in enumerate(self.lines):
+            if placed >= need:
+                break
+            chosen[k] = view.units
+            fitted = fits(chosen, self.eligible, slots)
+            chosen[k] = fitted - placed
+            placed = fitted
+        found = {v.index: n for v, n in zip(self.lines, chosen, strict=True) if n}
+        self._picked[sets] = found
+        return found
 
     def base(self, params: BundleParams, sets: int, by_index: dict[int, LineView]) -> Money:
         """What the units of ``sets`` sets have left to pay."""
@@ -168,12 +190,21 @@ class _Parts:
         return total(amounts, next(iter(by_index.values())).base.currency)
 
     def missing(self, params: BundleParams, sets: int) -> list[tuple[BundleGroup, int]]:
-        """What each group lacks for ``sets`` sets."""
+        """What each group lacks for ``sets`` sets, counting every unit it could take."""
         out = []
-        for g, members in zip(params.groups, self.lines, strict=True):
-            short = sets * g.quantity - sum(v.units for v in members)
+        for k, g in enumerate(params.groups):
+            has = sum(
+                v.units for v, groups in zip(self.lines, self.eligible, strict=True) if k in groups
+            )
+            short = sets * g.quantity - has
             if short > 0:
                 out.append((g, short))
+        if not out:  # shared units: enough for each group, not for all of them at once
+            supply = [v.units for v in self.lines]
+            slots = [sets * q for q in self.quantities]
+            short = sum(slots) - fits(supply, self.eligible, slots)
+            if short > 0:
+                out.append((BundleGroup(quantity=1), short))
         return out
 
 

@@ -82,19 +82,16 @@ _PERCENTS = rates(min_value=Decimal("0.1"), max_value=100, places=1)
 
 @st.composite
 def _bundle_params(draw: st.DrawFn, currency: str) -> BundleParams:
-    skus = draw(st.permutations(SKUS))
-    count = draw(st.integers(1, 3))
-    if count == 1 and draw(st.booleans()):
+    if draw(st.booleans()):
         groups = [BundleGroup(quantity=draw(st.integers(1, 4)))]  # 任选 N 件
-    else:
-        cuts = sorted(draw(st.lists(st.integers(1, 4), min_size=count, max_size=count)))
-        at = 0
-        groups = []
-        for width in cuts[:count]:
-            groups.append(BundleGroup(skus[at : at + width], quantity=draw(st.integers(1, 3))))
-            at += width
-            if at >= len(skus):
-                break
+    else:  # groups may share skus
+        groups = [
+            BundleGroup(
+                draw(st.frozensets(st.sampled_from(SKUS), min_size=1, max_size=3)),
+                quantity=draw(st.integers(1, 3)),
+            )
+            for _ in range(draw(st.integers(1, 3)))
+        ]
     kind = draw(st.sampled_from(["price", "amount_off", "percent_off"]))
     reward: dict[str, Any] = {}
     if kind == "percent_off":
