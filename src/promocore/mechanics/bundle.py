@@ -28,7 +28,7 @@ import attrs
 from promocore.campaign import Campaign, Stage
 from promocore.hookspecs import hookimpl
 from promocore.mechanic import Context, Decline, Floor, LineView, Mechanic, Proposal, Upsell
-from promocore.mechanics._assign import fits
+from promocore.mechanics._assign import fill, fits
 from promocore.mechanics._units import Picked, base_of, ranked, spread_over_units
 from promocore.money import Money, Rounding, total
 from promocore.quote import Reason
@@ -169,16 +169,7 @@ class _Parts:
         if found is not None:
             return found
         slots = [sets * q for q in self.quantities]
-        need = sum(slots)
-        chosen = [0] * len(self.lines)
-        placed = 0
-        for k, view in enumerate(self.lines):
-            if placed >= need:
-                break
-            chosen[k] = view.units
-            fitted = fits(chosen, self.eligible, slots)
-            chosen[k] = fitted - placed
-            placed = fitted
+        chosen = fill([v.units for v in self.lines], self.eligible, slots)
         found = {v.index: n for v, n in zip(self.lines, chosen, strict=True) if n}
         self._picked[sets] = found
         return found
