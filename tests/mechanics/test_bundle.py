@@ -75,13 +75,20 @@ def test_max_sets_and_the_unit_limit_cap_the_sets() -> None:
 
 
 def test_a_missing_part_is_explained_with_a_hint() -> None:
-    cart = goods(("TEE", "169.00", 2))
-    q = quote(cart, campaign("bundle", tee_and_mug(amount_off=cny("30"))))
+    # No mug: the message says what is missing; no line of the cart could be added to.
+    q = quote(goods(("TEE", "169.00", 2)), campaign("bundle", tee_and_mug(amount_off=cny("30"))))
     assert q.reason("bundle") == Reason.BELOW_THRESHOLD
     (item,) = q.not_applied
     assert "add 1 more of MUG for a set" in item.message
+    assert not q.hints
+    # A set of a tee and two mugs, one mug in the cart: one more mug forms it.
+    params = BundleParams(
+        [BundleGroup({"TEE"}), BundleGroup({"MUG"}, quantity=2)], amount_off=cny("30")
+    )
+    q = quote(goods(("TEE", "169.00", 1), ("MUG", "45.50", 1)), campaign("bundle", params))
     (hint,) = q.hints
     assert hint.add_quantity == 1 and hint.extra_saving == cny("30.00")
+    assert hint.message == "bundle: add 1 more of MUG for a set (TEE + 2 × MUG, ¥30.00 off)"
 
 
 def test_an_exclusive_bundle_takes_the_units_it_uses() -> None:

@@ -140,6 +140,35 @@ def _upsell(
     return Upsell(saving, add_amount=add_amount, add_quantity=add_quantity, message=message)
 
 
+def _more(params: AddOnParams, context: Context, room: dict[str, int]) -> Upsell | None:
+    """More units of an add-on the cart holds, up to its quantity: the one saving the most."""
+    if context.unit_limit is not None:
+        return None  # the units left are shared with the other add-ons
+    best: tuple[Money, AddOnOffer, int] | None = None
+    for offer in params.offers:
+        units = room.get(offer.sku, 0)
+        prices = [v.line.unit_price for v in context.lines if v.line.sku == offer.sku]
+        if units <= 0 or not prices:
+            continue
+        saving = (max(prices) - offer.price) * units
+        if saving.amount > 0 and (best is None or saving > best[0]):
+            best = (saving, offer, units)
+    if best is None:
+        return None
+    saving, offer, units = best
+    return Upsell(saving, add_quantity=units, message=f"you may add {offer.words(units)}")
+
+
+def _absent(params: AddOnParams, context: Context, listed: Money) -> Upsell | None:
+    """The add-ons the cart does not hold, named, when their list prices tell the saving."""
+    held = {v.line.sku for v in context.lines}
+    absent = [o for o in params.offers if o.sku not in held]
+    saving = total((_list_saving(o, o.quantity, context) for o in absent), context.currency)
+    if not absent or saving.amount <= 0:
+        return None
+    return _upsell(saving, "you may add " + "; ".join(o.words() for o in absent))
+
+
 @attrs.frozen
 class AddOn:
     """The ``add_on`` mechanic."""
@@ -153,34 +182,30 @@ class AddOn:
         """Sell the add-ons at their price once the rest of the order reaches the threshold."""
         params: AddOnParams = context.campaign.params
         reached = _qualifying(params, context)
+        offers = "; ".join(o.words() for o in params.offers)
+        listed = total(
+            (_list_saving(o, o.quantity, context) for o in params.offers), context.currency
+        )
         if reached < params.threshold:
             gap = params.threshold - reached
-            saving = total(
-                (_list_saving(o, o.quantity, context) for o in params.offers), context.currency
-            )
-            offers = "; ".join(o.words() for o in params.offers)
+            # the gap is in other goods: hinted as an amount when the cart holds some
+            others = any(v.line.sku not in params.skus for v in context.lines)
             return Decline(
                 Reason.BELOW_THRESHOLD,
                 f"the items other than add-ons come to {reached.display()}, "
                 f"{gap.display()} short of {params.threshold.display()}",
-                _upsell(saving, f"add {gap.display()} more to buy {offers}", add_amount=gap),
+                _upsell(
+                    listed,
+                    f"add {gap.display()} more to buy {offers}",
+                    add_amount=gap if others else None,
+                ),
             )
         discounts, room = _discounts(params, context)
-        open_offers = [o for o in params.offers if room.get(o.sku, 0) > 0]
-        upsell = None
-        if open_offers and (context.unit_limit is None or context.unit_limit > 0):
-            units = {o.sku: room[o.sku] for o in open_offers}
-            saving = total(
-                (_list_saving(o, units[o.sku], context) for o in open_offers), context.currency
-            )
-            words = "you may add " + "; ".join(o.words(units[o.sku]) for o in open_offers)
-            upsell = _upsell(saving, words, add_quantity=min(units.values()))
         if not discounts:
-            offers = "; ".join(o.words() for o in params.offers)
             return Decline(
                 NO_ADD_ON,
                 f"reached {params.threshold.display()}: you may add {offers}",
-                upsell,
+                _upsell(listed, f"you may add {offers}"),  # names skus, not an amount
             )
         saved = total((d.amount for d in discounts), context.currency)
         units_done = sum(d.units for d in discounts)
@@ -190,7 +215,7 @@ class AddOn:
                 f"{context.campaign.name}: {units_done} add-on unit(s) at the special price, "
                 f"{saved.display()} off"
             ),
-            upsell=upsell,
+            upsell=_more(params, context, room) or _absent(params, context, listed),
         )
 
     def floor(self, campaign: Campaign) -> Floor:

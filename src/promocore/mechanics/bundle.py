@@ -29,7 +29,7 @@ from promocore.campaign import Campaign, Stage
 from promocore.hookspecs import hookimpl
 from promocore.mechanic import Context, Decline, Floor, LineView, Mechanic, Proposal, Upsell
 from promocore.mechanics._assign import fill, fits
-from promocore.mechanics._units import Picked, base_of, ranked, spread_over_units
+from promocore.mechanics._units import Picked, base_of, ranked, spread_over_units, unit_value
 from promocore.money import Money, Rounding, total
 from promocore.quote import Reason
 from promocore.validation import Checks
@@ -245,6 +245,51 @@ def _evaluate(context: Context) -> tuple[int, Money, Picked, _Parts, int]:
     return sets, amount, parts.picked(params, sets) if sets else {}, parts, most
 
 
+def _upsell(
+    params: BundleParams,
+    context: Context,
+    parts: _Parts,
+    missing: list[tuple[BundleGroup, int]],
+) -> Upsell | None:
+    """The hint for a first set: more units of a line the cart holds, when that is enough.
+
+    Given when one group lacks units and adding them to one line it covers forms a set;
+    what the set would save is estimated with the dearest unit of each group (the amount
+    off exactly).
+    """
+    if len(missing) != 1 or missing[0][0] not in params.groups:
+        return None
+    group, short = missing[0]
+    k = params.groups.index(group)
+    supply = [v.units for v in parts.lines]
+    slots = list(parts.quantities)
+    values: list[Fraction] = []
+    fills = False
+    for i in range(len(parts.lines)):
+        if k in parts.eligible[i] and not fills:
+            supply[i] += short
+            fills = fits(supply, parts.eligible, slots) == sum(slots)
+            supply[i] -= short
+    if not fills:
+        return None
+    for g, members in enumerate(params.groups):
+        prices = [
+            max(unit_value(v), Fraction(v.line.unit_price.amount) if g == k else Fraction(0))
+            for i, v in enumerate(parts.lines)
+            if g in parts.eligible[i]
+        ]
+        values.append(max(prices) * members.quantity if prices else Fraction(0))
+    guess = Money(int(sum(values)), context.currency)
+    extra = params.saving(guess, 1)
+    if extra.amount <= 0:
+        return None
+    return Upsell(
+        extra_saving=extra,
+        add_quantity=short,
+        message=f"add {_missing_words(missing)} for a set ({params.label()})",
+    )
+
+
 def _missing_words(missing: list[tuple[BundleGroup, int]]) -> str:
     return ", ".join(
         f"{short} more of {'/'.join(sorted(g.skus)) or 'any item'}" for g, short in missing
@@ -267,55 +312,21 @@ class Bundle:
         if sets == 0 or amount.amount <= 0:
             if parts.most == 0:
                 missing = parts.missing(params, 1)
-                short = sum(n for _, n in missing)
-                upsell = self._upsell(params, context, short)
                 return Decline(
                     Reason.BELOW_THRESHOLD,
                     f"{params.label()}: add {_missing_words(missing)} for a set",
-                    upsell,
+                    _upsell(params, context, parts, missing),
                 )
             if allowed == 0:
                 return Decline(Reason.LIMIT_REACHED, "the per-order limit allows no set")
             return Decline(Reason.NO_DISCOUNT, "the items cost no more than the bundle price")
         discounts = spread_over_units(amount, context.lines, picked, keep_zero=context.exclusive)
-        upsell = None
-        capped = (params.max_sets is not None and sets >= params.max_sets) or (
-            context.unit_limit is not None and (sets + 1) * params.size > context.unit_limit
-        )
-        if not capped and sets == parts.most:
-            missing = parts.missing(params, sets + 1)
-            upsell = self._upsell(params, context, sum(n for _, n in missing), per_set=True)
         return Proposal(
             discounts=discounts,
             message=(
                 f"{context.campaign.name}: {sets} set(s) of {params.label()}, "
                 f"{amount.display()} off"
             ),
-            upsell=upsell,
-        )
-
-    @staticmethod
-    def _upsell(
-        params: BundleParams, context: Context, short: int, *, per_set: bool = False
-    ) -> Upsell | None:
-        """One more set, if what it saves can be told (amount off, or the units known)."""
-        if short <= 0:
-            return None
-        if params.amount_off is not None:
-            extra = params.amount_off
-        else:
-            values = [Fraction(v.base.amount, v.units) for v in context.lines if v.units]
-            if not values:
-                return None
-            guess = Money(int(max(values) * params.size), context.currency)
-            extra = params.saving(guess, 1)
-        if extra.amount <= 0:
-            return None
-        what = "one more set" if per_set else "the bundle"
-        return Upsell(
-            extra_saving=extra,
-            add_quantity=short,
-            message=f"add {short} more unit(s) for {what} ({params.label()})",
         )
 
     def floor(self, campaign: Campaign) -> Floor:

@@ -276,21 +276,27 @@ def _discounts(
     return tuple(discounts), sum(counts), pools, counts
 
 
-def _short_by(params: MultibuyParams, pools: list[_Pool]) -> int:
-    """Fewest units a pool needs to form one more set."""
+def _short_by(params: MultibuyParams, pools: list[_Pool]) -> int | None:
+    """Fewest units one line more would need to hold for a pool to form a set.
+
+    ``None`` when no single line can do it (buy X get Y short of both kinds of units).
+    """
     needs = []
     for pool in pools:
         if pool.same:
             units = sum(v.units for v in pool.get_lines)
             needs.append(params.size - units % params.size)
-        else:
-            buy_units = sum(v.units for v in pool.buy_lines)
-            get_units = sum(v.units for v in pool.get_lines)
-            more = pool.sets + 1
-            needs.append(
-                max(params.buy * more - buy_units, 0) + max(params.get * more - get_units, 0)
-            )
-    return min(needs) if needs else params.size
+            continue
+        buy_units = sum(v.units for v in pool.buy_lines)
+        get_units = sum(v.units for v in pool.get_lines)
+        more = pool.sets + 1
+        short = [max(params.buy * more - buy_units, 0), max(params.get * more - get_units, 0)]
+        lines = [pool.buy_lines, pool.get_lines]
+        if sum(1 for n in short if n) == 1:
+            side = 0 if short[0] else 1
+            if lines[side]:  # a line of that kind to add units like
+                needs.append(short[side])
+    return min(needs) if needs else None
 
 
 def _next_saving(params: MultibuyParams, pools: list[_Pool], currency: str) -> Money:
@@ -317,24 +323,21 @@ class Multibuy:
         discounts, sets, pools, _ = _discounts(params, context)
         saved = total((d.amount for d in discounts), context.currency)
         capped = sum(pool.sets for pool in pools) > sets
-        upsell = None
-        if not capped:
+        if sets == 0:
+            if capped:
+                return Decline(Reason.LIMIT_REACHED, "the per-order limit allows no set")
             short = _short_by(params, pools)
             extra = _next_saving(params, pools, context.currency)
-            if extra.amount > 0:
+            upsell = None
+            if short is not None and extra.amount > 0:
                 upsell = Upsell(
                     extra_saving=extra,
                     add_quantity=short,
-                    message=f"add {short} more unit(s) for one more set ({params.label()})",
+                    message=f"add {short} more unit(s) for a set ({params.label()})",
                 )
-        if sets == 0:
-            short = _short_by(params, pools)
-            if capped:
-                return Decline(Reason.LIMIT_REACHED, "the per-order limit allows no set")
+            needed = f"{short} more unit(s)" if short is not None else "more units"
             return Decline(
-                Reason.BELOW_THRESHOLD,
-                f"{params.label()}: {short} more unit(s) needed for a set",
-                upsell,
+                Reason.BELOW_THRESHOLD, f"{params.label()}: {needed} needed for a set", upsell
             )
         if saved.amount <= 0:
             return Decline(Reason.NO_DISCOUNT, "the units are already at or below the offer")
@@ -343,7 +346,6 @@ class Multibuy:
             message=(
                 f"{context.campaign.name}: {sets} set(s) of {params.label()}, {saved.display()} off"
             ),
-            upsell=upsell,
         )
 
     def floor(self, campaign: Campaign) -> Floor:

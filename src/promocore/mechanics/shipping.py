@@ -149,32 +149,28 @@ class Shipping:
 
     @staticmethod
     def _short(params: ShippingParams, goods: Money, units: int, amount: Money) -> Decline | None:
+        """The decline of goods short of the threshold or the units, with the gap to add.
+
+        Short of both, no single gap is enough: the message names both, without a hint.
+        """
         threshold = params.threshold
-        if threshold is not None and goods < threshold:
-            gap = threshold - goods
-            upsell = Upsell(
-                extra_saving=amount,
-                add_amount=gap,
-                message=f"add {gap.display()} more for {_label(params)}",
-            )
-            return Decline(
-                Reason.BELOW_THRESHOLD,
-                f"goods {goods.display()} are below {threshold.display()}",
-                upsell if amount.amount > 0 else None,
-            )
-        if units < params.min_units:
-            gap_units = params.min_units - units
-            upsell = Upsell(
-                extra_saving=amount,
-                add_quantity=gap_units,
-                message=f"add {gap_units} more unit(s) for {_label(params)}",
-            )
-            return Decline(
-                Reason.BELOW_THRESHOLD,
-                f"{units} unit(s) of goods, {params.min_units} needed",
-                upsell if amount.amount > 0 else None,
-            )
-        return None
+        gap = threshold - goods if threshold is not None and goods < threshold else None
+        gap_units = params.min_units - units if units < params.min_units else 0
+        if gap is None and not gap_units:
+            return None
+        short = []
+        if gap is not None and threshold is not None:
+            short.append(f"goods {goods.display()} are below {threshold.display()}")
+        if gap_units:
+            short.append(f"{units} unit(s) of goods, {params.min_units} needed")
+        upsell = None
+        if amount.amount > 0 and gap is not None and not gap_units:
+            message = f"add {gap.display()} more for {_label(params)}"
+            upsell = Upsell(extra_saving=amount, add_amount=gap, message=message)
+        elif amount.amount > 0 and gap is None:
+            message = f"add {gap_units} more unit(s) for {_label(params)}"
+            upsell = Upsell(extra_saving=amount, add_quantity=gap_units, message=message)
+        return Decline(Reason.BELOW_THRESHOLD, "; ".join(short), upsell)
 
     def floor(self, campaign: Campaign) -> Floor:
         """The threshold (the shipping line counts towards it: a lower floor is safe)."""

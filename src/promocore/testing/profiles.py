@@ -14,6 +14,9 @@ A mechanic may carry any of these optional attributes:
   the defaults);
 * ``laws``: extra [`Law`][promocore.testing.law.Law] objects it promises to obey.
 
+A registered profile may also give a ``reference``: what the mechanic should grant in a
+context, worked out independently of its code, for the ``matches_reference`` law.
+
 For a mechanic you cannot change, [`register_profile`][promocore.testing.profiles.register_profile]
 records the same things by mechanic name. Attributes on the mechanic win over a registered profile;
 whatever neither gives is derived (params from ``params_type``) or left out.
@@ -37,7 +40,8 @@ import attrs
 
 from promocore.campaign import Campaign
 from promocore.cart import Cart
-from promocore.mechanic import Mechanic
+from promocore.mechanic import Context, Mechanic
+from promocore.money import Money
 from promocore.plugins import PluginHost
 from promocore.testing.law import Law
 
@@ -52,6 +56,9 @@ CampaignsFactory = Callable[[PluginHost], "SearchStrategy[Campaign]"]
 RefsFactory = Callable[[Campaign], "SearchStrategy[Mapping[str, str]]"]
 #: Builds a strategy of carts for a campaign.
 CartsFactory = Callable[[Campaign], "SearchStrategy[Cart]"]
+#: What a mechanic should grant in a context, worked out independently of it: the amount
+#: off each line by index, or the total off, or ``None`` where the reference has no answer.
+Reference = Callable[[Context], "Mapping[int, Money] | Money | None"]
 
 
 def _laws(items: Iterable[Law]) -> tuple[Law, ...]:
@@ -71,6 +78,10 @@ class MechanicProfile:
         carts: Builds a strategy of carts for a campaign; ``None`` draws the default
             carts (with ``refs`` on their lines).
         laws: Laws the mechanic obeys beyond the standard ones.
+        reference: Works out what the mechanic should grant in a context, independently of
+            its code (exact ``Decimal`` or ``Fraction`` arithmetic, rounded as its params
+            say), so the ``matches_reference`` law can catch a minor unit lost or created
+            by the mechanic's own rounding.
     """
 
     params: ParamsFactory | None = None
@@ -78,6 +89,7 @@ class MechanicProfile:
     refs: RefsFactory | None = None
     carts: CartsFactory | None = None
     laws: tuple[Law, ...] = attrs.field(default=(), converter=_laws)
+    reference: Reference | None = None
 
 
 _REGISTRY: dict[str, MechanicProfile] = {}
@@ -93,6 +105,7 @@ def register_profile(
     refs: RefsFactory | None = None,
     carts: CartsFactory | None = None,
     laws: Iterable[Law] = (),
+    reference: Reference | None = None,
 ) -> MechanicProfile:
     """Record testing knowledge for the mechanic called ``name`` (replacing any before).
 
@@ -103,11 +116,13 @@ def register_profile(
         refs: Builds a strategy of line refs for a campaign.
         carts: Builds a strategy of carts for a campaign.
         laws: Extra laws the mechanic obeys.
+        reference: Works out what the mechanic should grant in a context (see
+            [`MechanicProfile`][promocore.testing.profiles.MechanicProfile]).
 
     Returns:
         The recorded profile.
     """
-    profile = MechanicProfile(params, campaigns, refs, carts, tuple(laws))
+    profile = MechanicProfile(params, campaigns, refs, carts, tuple(laws), reference)
     _REGISTRY[name] = profile
     return profile
 
@@ -151,4 +166,5 @@ def profile_of(mechanic: Mechanic) -> MechanicProfile:
         refs=own("refs_strategy", registered.refs),
         carts=own("carts_strategy", registered.carts),
         laws=laws,
+        reference=registered.reference,
     )
