@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 
 import attrs
 
@@ -44,16 +44,24 @@ class Customer:
         tier: Member tier (``"gold"``), or ``None`` for non-members.
         segments: Marketing segments the customer belongs to.
         is_new: True for a customer who has never ordered.
+        birthday: The customer's birthday, if known (birthday conditions read it).
     """
 
     id: str
     tier: str | None = None
     segments: frozenset[str] = attrs.field(default=frozenset(), converter=_strings)
     is_new: bool = False
+    birthday: date | None = None
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
         checks.check(isinstance(self.id, str) and bool(self.id.strip()), "id", "must not be empty")
+        checks.check(
+            self.birthday is None
+            or (isinstance(self.birthday, date) and not isinstance(self.birthday, datetime)),
+            "birthday",
+            "must be a date",
+        )
         checks.raise_if_any()
 
 
@@ -196,6 +204,9 @@ class Cart:
         lines: The lines, in the order the shopper sees them.
         customer: Who is buying; ``None`` for an anonymous cart.
         at: The moment to price at (campaign schedules are checked against it).
+        channel: Where the order is placed (``"live"``, ``"mini_program"``), if known;
+            channel conditions read it.
+        store: The store the order is for, if any; store conditions read it.
         shipping: The shipping fee of the whole cart (运费), or ``None`` for none. The
             engine prices it as a line of its own after the cart's lines (see
             `with_shipping_line`), open only to the ``shipping`` stage.
@@ -205,6 +216,8 @@ class Cart:
     lines: tuple[LineItem, ...] = attrs.field(converter=_lines)
     customer: Customer | None = None
     at: datetime | None = None
+    channel: str | None = None
+    store: str | None = None
     shipping: Money | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -232,6 +245,13 @@ class Cart:
                     "(give the fee as shipping)",
                 )
         check_aware(checks, "at", self.at)
+        for name in ("channel", "store"):
+            value = getattr(self, name)
+            checks.check(
+                value is None or (isinstance(value, str) and bool(value.strip())),
+                name,
+                "must be a non-empty text or None",
+            )
         _check_shipping(checks, self.shipping, self.currency)
         checks.raise_if_any()
 

@@ -155,3 +155,22 @@ def promocore_alert(alert: Alert) -> None:
     Args:
         alert: The alert.
     """
+
+
+@hookspec
+def promocore_condition_kinds() -> list[type]:  # type: ignore[empty-body]
+    """Return the campaign condition classes this plugin provides.
+
+    Each class is an attrs class with a ``kind`` class variable, unique across the
+    built-in kinds and every plugin, that campaign files name (``{kind = "weather",
+    ...}``); its fields are read from the rest of the table like any other value, and it
+    implements [`Condition`][promocore.conditions.Condition] (``holds``, ``unmet``,
+    ``describe``; subclass [`Leaf`][promocore.conditions.Leaf] to get ``holds``). An
+    optional ``problems(currency, experiments)`` method reports what the engine should
+    refuse. Conditions built in code need no registration; files do.
+
+    Returns:
+        The classes, possibly none.
+
+    Added in promocore 0.1.0.
+    """

@@ -27,6 +27,7 @@ import pluggy
 from promocore import hookspecs
 from promocore.campaign import Campaign
 from promocore.cart import Cart
+from promocore.conditions import BUILTIN_KINDS, COMBINATIONS
 from promocore.errors import PluginError, Problem, UnknownMechanicError
 from promocore.mechanic import Mechanic
 from promocore.mechanics import BUILTIN_PLUGINS
@@ -101,6 +102,7 @@ class PluginHost:
         self._mechanics: dict[str, Mechanic] | None = None
         self._shared = False
         self._origins: dict[str, MechanicOrigin] = {}
+        self._kinds: dict[str, type] | None = None
 
     def register(self, plugin: object, name: str | None = None) -> None:
         """Register one more plugin (a module or an object with hook implementations).
@@ -117,6 +119,7 @@ class PluginHost:
             )
         self.manager.register(plugin, name=name)
         self._mechanics = None
+        self._kinds = None
 
     @property
     def mechanics(self) -> Mapping[str, Mechanic]:
@@ -187,6 +190,36 @@ class PluginHost:
         except KeyError:
             known = ", ".join(self.mechanics) or "none"
             raise UnknownMechanicError(f"unknown mechanic {name!r} (registered: {known})") from None
+
+    @property
+    def condition_kinds(self) -> Mapping[str, type]:
+        """Every condition class campaign files may name, by kind: built-in and plugins'.
+
+        Raises:
+            PluginError: a plugin gives a class without a text ``kind`` or not an attrs
+                class, or a kind another plugin (or a built-in) already has.
+        """
+        if self._kinds is None:
+            found: dict[str, type] = dict(BUILTIN_KINDS)
+            owners = dict.fromkeys(found, "promocore")
+            owners.update(dict.fromkeys(COMBINATIONS, "promocore"))
+            for impl in self.manager.hook.promocore_condition_kinds.get_hookimpls():
+                for cls in cast("Iterable[object]", impl.function()):
+                    kind = getattr(cls, "kind", None)
+                    if not (isinstance(cls, type) and attrs.has(cls) and isinstance(kind, str)):
+                        raise PluginError(
+                            f"plugin {impl.plugin_name!r}: {cls!r} is not an attrs class "
+                            "with a text kind"
+                        )
+                    if kind in owners:
+                        raise PluginError(
+                            f"two plugins provide a condition kind {kind!r}: "
+                            f"{owners[kind]!r} and {impl.plugin_name!r}"
+                        )
+                    owners[kind] = impl.plugin_name
+                    found[kind] = cls
+            self._kinds = dict(sorted(found.items()))
+        return self._kinds
 
     def validate_campaign(self, campaign: Campaign) -> list[Problem]:
         """Collect the problems plugins find with ``campaign``."""

@@ -15,7 +15,8 @@ prints and the ``to_dict()`` of analytics results use it.
 - Rates and percentages (``Decimal``) are read from strings or integers.
 - Floats are refused for all three: ``300.5`` has no exact binary value, so the
   problem says to write it as a string (``"300.50"``).
-- Times are ISO 8601 with a UTC offset; enums their value (``"amount"``) or name in
+- Times are ISO 8601 with a UTC offset; times of day (``"19:00"``) and dates
+  (``"2026-10-01"``) without; enums their value (``"amount"``) or name in
   any case (``half_up``); sets are sorted lists; ``tuple[tuple[str, X], ...]`` pairs
   (a line's ``refs``) are objects.
 - A ``Money | int`` threshold takes the type the class's deciding field names (see
