@@ -66,6 +66,25 @@ def test_the_shapes_sample_gives_its_expected_quote(capsys: pytest.CaptureFixtur
     _contains(actual, expected)
 
 
+def test_the_member_day_sample_gives_its_expected_quote(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = main(
+        [
+            "quote",
+            "--campaigns",
+            str(sample_path("member-day.toml")),
+            "--cart",
+            str(sample_path("member-day-cart.json")),
+            "--json",
+        ]
+    )
+    assert code == 0
+    actual = json.loads(capsys.readouterr().out)
+    expected = json.loads(sample_path("member-day-quote.expected.json").read_text(encoding="utf-8"))
+    _contains(actual, expected)
+
+
 def test_human_output_explains(capsys: pytest.CaptureFixture[str]) -> None:
     main(
         [
@@ -150,6 +169,8 @@ def test_demo_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert "袜子第二件半价: 1 set(s) of buy 1 get 1 50% off, ¥15.00 off" in out
     assert "满99包邮: free shipping, ¥10.00 off" in out and "total ¥253.90" in out
     assert "满99包邮: add ¥8.50 more for free shipping" in out
+    assert "会员日 满300 第二件半价: 1 set(s) of buy 1 get 1 50% off, ¥84.50 off" in out
+    assert "outside_days: on Wednesday only; today is Thursday" in out
 
 
 def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:

@@ -11,6 +11,9 @@ folder so that you can edit them and price them with `promocore quote`.
 - `shapes.toml`, `shapes-cart.json` and `shapes-quote.expected.json`: the same for the
   pricing shapes: 第二件半价 on socks, a tee + mug 套餐 for ¥199, a 满199 加9.9元换购 cap and
   满99包邮, on a cart of a tee, a mug, two pairs of socks and a cap with ¥10 shipping.
+- `member-day.toml`, `member-day-cart.json` and `member-day-quote.expected.json`: 每周三会员日,
+  满300 且 第二件半价, 满99包邮, written with conditions and no code, on a member's cart of two
+  tees and a pair of socks with ¥10 shipping on Wednesday 2026-12-02.
 
 How the expected numbers come about:
 
@@ -31,6 +34,15 @@ And for the shapes:
   (.55 > .44): 12.21 and 3.29;
 - shipping stage: the goods have 309.50 − 10.00 − 15.00 − 15.10 − 15.50 = 253.90 left, at
   least 99.00: the ¥10.00 shipping is free. The customer pays 253.90.
+
+And for the member day (conditions: a Wednesday in Asia/Shanghai, the `member` segment, and
+for the half price 满300 on list prices, 338.00 + 30.00 = 368.00):
+
+- item stage: 第二件半价 per sku: the second tee is 169.00 × 50 % = 84.50 off; one pair of
+  socks makes no pair;
+- shipping stage: the goods have 368.00 − 84.50 = 283.50 left, at least 99.00: the ¥10.00
+  shipping is free. The customer pays 283.50. On Thursday neither applies (`outside_days`,
+  "starts Wednesday 00:00").
 
 Examples:
     >>> from promocore import load_cart
@@ -54,6 +66,9 @@ SAMPLE_FILES: tuple[str, ...] = (
     "shapes.toml",
     "shapes-cart.json",
     "shapes-quote.expected.json",
+    "member-day.toml",
+    "member-day-cart.json",
+    "member-day-quote.expected.json",
 )
 
 
