@@ -53,7 +53,8 @@ sample files in [`promocore.samples`][promocore.samples].
   [`FloatRefusedError`][promocore.errors.FloatRefusedError],
   [`AllocationError`][promocore.errors.AllocationError],
   [`UnknownMechanicError`][promocore.errors.UnknownMechanicError],
-  [`PluginError`][promocore.errors.PluginError]; the shared bases of the games' errors:
+  [`PluginError`][promocore.errors.PluginError],
+  [`RefRefusedError`][promocore.errors.RefRefusedError]; the shared bases of the games' errors:
   [`NotFoundError`][promocore.errors.NotFoundError],
   [`IllegalTransitionError`][promocore.errors.IllegalTransitionError],
   [`IdempotencyConflictError`][promocore.errors.IdempotencyConflictError],
@@ -105,6 +106,7 @@ if TYPE_CHECKING:
     from promocore.errors import PluginError as PluginError
     from promocore.errors import Problem as Problem
     from promocore.errors import PromocoreError as PromocoreError
+    from promocore.errors import RefRefusedError as RefRefusedError
     from promocore.errors import RetriesExhaustedError as RetriesExhaustedError
     from promocore.errors import UnavailableError as UnavailableError
     from promocore.errors import UnknownMechanicError as UnknownMechanicError
@@ -186,6 +188,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "PluginError",
         "Problem",
         "PromocoreError",
+        "RefRefusedError",
         "RetriesExhaustedError",
         "UnavailableError",
         "UnknownMechanicError",

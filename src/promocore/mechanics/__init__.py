@@ -1,7 +1,7 @@
 """Built-in mechanics. Each module is a plugin registered exactly like a third-party one.
 
 The stateless pricing shapes live here (``price_off``, ``tiered_discount``, ``bundle``,
-``multibuy``, ``add_on``, ``shipping``), and their
+``multibuy``, ``add_on``, ``shipping``, and the post-stage ``order_reward``), and their
 params are importable from here (``from promocore.mechanics import PriceOffParams``), each
 loaded on first use; the mechanics of the promotion games live in their game's
 ``mechanic`` module ([`promocore.games`][promocore.games]).
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from promocore.mechanics.bundle import BundleParams as BundleParams
     from promocore.mechanics.multibuy import Discounted as Discounted
     from promocore.mechanics.multibuy import MultibuyParams as MultibuyParams
+    from promocore.mechanics.order_reward import CouponReward as CouponReward
+    from promocore.mechanics.order_reward import OrderRewardParams as OrderRewardParams
     from promocore.mechanics.price_off import PriceOffParams as PriceOffParams
     from promocore.mechanics.shipping import ShippingParams as ShippingParams
     from promocore.mechanics.tiered_discount import Basis as Basis
@@ -36,6 +38,7 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "promocore.coupon": "promocore.games.coupons.mechanic",
     "promocore.invite": "promocore.games.invites.mechanic",
     "promocore.multibuy": "promocore.mechanics.multibuy",
+    "promocore.order_reward": "promocore.mechanics.order_reward",
     "promocore.points": "promocore.games.points.mechanic",
     "promocore.presale": "promocore.games.presale.mechanic",
     "promocore.price_off": "promocore.mechanics.price_off",
@@ -51,6 +54,8 @@ _EXPORTS: dict[str, str] = {
     "Discounted": "promocore.mechanics.multibuy",
     "MultibuyParams": "promocore.mechanics.multibuy",
     "ShippingParams": "promocore.mechanics.shipping",
+    "CouponReward": "promocore.mechanics.order_reward",
+    "OrderRewardParams": "promocore.mechanics.order_reward",
     "PriceOffParams": "promocore.mechanics.price_off",
     "Basis": "promocore.mechanics.tiered_discount",
     "Mode": "promocore.mechanics.tiered_discount",

@@ -4,7 +4,7 @@
 multibuys and add-on deals name skus the drawn carts hold; the extra laws record what the
 built-in shapes promise beyond the standard ones. The references work out what
 ``tiered_discount`` and ``price_off`` grant in ``Decimal``, apart from their code, for the
-``matches_reference`` law.
+``matches_reference`` law. ``order_reward`` params give exactly one reward.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from promocore.mechanic import Context
 from promocore.mechanics.add_on import AddOnOffer, AddOnParams
 from promocore.mechanics.bundle import BundleGroup, BundleParams
 from promocore.mechanics.multibuy import Discounted, MultibuyParams
+from promocore.mechanics.order_reward import CouponReward, OrderRewardParams
 from promocore.mechanics.price_off import PriceOffParams
 from promocore.mechanics.shipping import ShippingParams
 from promocore.mechanics.tiered_discount import Basis, Mode, TieredDiscountParams
@@ -229,6 +230,33 @@ register_profile(
     reference=_tiered_reference,
 )
 register_profile("price_off", laws=[RESPECTS_UNIT_LIMIT], reference=_price_off_reference)
+
+
+@st.composite
+def _reward_params(draw: st.DrawFn, currency: str) -> OrderRewardParams:
+    threshold = draw(st.none() | money(currency=currency, min_value=1, max_value=300_000))
+    kind = draw(st.sampled_from(["coupon", "cash_back", "cash_back_percent"]))
+    if kind == "coupon":
+        face = draw(money(currency=currency, min_value=1, max_value=50_000))
+        cost = draw(st.none() | money(currency=currency, min_value=0, max_value=50_000))
+        coupon = CouponReward("tpl-1", face, cost, draw(st.integers(1, 3)))
+        return OrderRewardParams(threshold, coupon=coupon)
+    if kind == "cash_back":
+        cash = draw(money(currency=currency, min_value=1, max_value=50_000))
+        return OrderRewardParams(threshold, cash_back=cash)
+    return OrderRewardParams(
+        threshold,
+        cash_back_percent=draw(rates(min_value=Decimal("0.1"), max_value=100, places=1)),
+        cap=draw(st.none() | money(currency=currency, min_value=1, max_value=50_000)),
+        rounding=draw(st.sampled_from(Rounding)),
+    )
+
+
+def _order_reward(currency: str) -> st.SearchStrategy[OrderRewardParams]:
+    return _reward_params(currency)
+
+
+register_profile("order_reward", params=_order_reward)
 register_profile("bundle", params=_bundles, laws=[RESPECTS_UNIT_LIMIT, MONOTONE_IN_CART_VALUE])
 register_profile("multibuy", params=_multibuys, laws=[RESPECTS_UNIT_LIMIT])
 register_profile("add_on", params=_add_ons, laws=[RESPECTS_UNIT_LIMIT])
