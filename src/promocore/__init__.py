@@ -19,6 +19,9 @@ sample files in [`promocore.samples`][promocore.samples].
   [`Budget`][promocore.campaign.Budget], [`Limits`][promocore.campaign.Limits],
   [`Tier`][promocore.campaign.Tier], [`Reward`][promocore.campaign.Reward],
   [`Gift`][promocore.campaign.Gift]
+- **counted resources**: [`PeriodCap`][promocore.counted.PeriodCap],
+  [`Period`][promocore.counted.Period], [`FatigueCap`][promocore.counted.FatigueCap],
+  [`Remaining`][promocore.counted.Remaining] (reserved by [`promocore.ledger`][promocore.ledger])
 - **quotes**: [`Quote`][promocore.quote.Quote], [`QuoteLine`][promocore.quote.QuoteLine],
   [`Adjustment`][promocore.quote.Adjustment], [`Applied`][promocore.quote.Applied],
   [`NotApplied`][promocore.quote.NotApplied], [`Reason`][promocore.quote.Reason],
@@ -176,6 +179,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "load_cart",
         "load_experiments",
     ),
+    "promocore.counted": ("FatigueCap", "Period", "PeriodCap", "Remaining"),
     "promocore.engine": ("Engine", "price"),
     "promocore.errors": (
         "AllocationError",

@@ -104,6 +104,7 @@ def _traits_of(campaign: Campaign, mechanic: Mechanic) -> Traits:
         and campaign.audience.is_everyone
         and campaign.conditions is None
         and campaign.limits.per_customer is None
+        and campaign.limits.per_customer_value is None
         and campaign.budget is None
     )
     return Traits(

@@ -13,15 +13,16 @@ from datetime import datetime
 
 import attrs
 
+from promocore._grants import gift_grant
 from promocore._index import Entry
-from promocore.campaign import Campaign, Scope
+from promocore.campaign import Campaign, Scope, Stage
 from promocore.cart import Cart
 from promocore.conditions import ArmLookup, Facts, Measure, Unmet, zone
 from promocore.errors import PluginError
 from promocore.mechanic import Context, Decline, LineView, Proposal
 from promocore.money import Money
 from promocore.pricing_state import Evaluation, PricingState, cap_to_budget
-from promocore.quote import Reason
+from promocore.quote import Grant, Reason
 
 #: Views of the lines built on one state, per scope and exclusivity, shared by campaigns.
 SharedViews = dict[tuple[tuple[int, ...], bool], tuple[LineView, ...]]
@@ -40,6 +41,8 @@ class Run:
         budgets: Remaining budget per campaign id.
         usage: Orders each campaign was already used in by this customer.
         state: The state so far.
+        blocked: Campaigns a counted resource keeps from applying, with why.
+        gifts_left: Gift units left per ``(campaign id, sku)``.
         search_left: Steps the exclusive-group search may still take in this quote.
         proven: No exclusive-group search stopped at its budget.
         unproven: Ids of campaigns chosen by a search that stopped at its budget.
@@ -53,6 +56,8 @@ class Run:
     usage: Mapping[str, int]
     state: PricingState
     search_left: int
+    blocked: Mapping[str, str] = attrs.field(factory=dict)
+    gifts_left: Mapping[tuple[str, str], int] = attrs.field(factory=dict)
     proven: bool = True
     unproven: set[str] = attrs.field(factory=set)
     experiments: ArmLookup | None = None
@@ -82,7 +87,7 @@ class Run:
                 Reason.CURRENCY_MISMATCH,
                 f"priced in {campaign.currency}, the cart is in {self.cart.currency}",
             )
-        if entry.traits.plain and in_scope:
+        if entry.traits.plain and in_scope and not self.constrained(campaign.id):
             return None
         schedule = campaign.schedule
         if schedule.not_started(self.at):
@@ -116,16 +121,32 @@ class Run:
             used = self.usage.get(campaign.id, 0)
             if used >= limit:
                 return Reason.LIMIT_REACHED, f"already used {used} of {limit} time(s)"
+        if campaign.limits.per_customer_value is not None and self.cart.customer is None:
+            return Reason.LIMIT_REACHED, "limited per customer; the cart has no customer"
+        why = self.blocked.get(campaign.id)
+        if why is not None:
+            return Reason.LIMIT_REACHED, why
         left = self.budget_left(campaign)
         if left is not None and left.amount <= 0:
             return Reason.BUDGET_EXHAUSTED, "the campaign's budget is spent"
         return None
 
+    def constrained(self, campaign: str) -> bool:
+        """True if a counted resource given to this pricing limits the campaign."""
+        return campaign in self.blocked or campaign in self.budgets
+
     def budget_left(self, campaign: Campaign) -> Money | None:
-        """What the campaign's budget has left, or ``None`` if it has no budget."""
+        """What the campaign may still grant, or ``None`` if nothing caps it.
+
+        The amount given in ``budgets`` (the budget left, or less when another counted
+        resource leaves less), else the budget's spendable part.
+        """
+        left = self.budgets.get(campaign.id)
+        if left is not None:
+            return left
         if campaign.budget is None:
             return None
-        return self.budgets.get(campaign.id, campaign.budget.limit)
+        return campaign.budget.spendable
 
     def context(
         self,
@@ -168,11 +189,44 @@ class Run:
         if not isinstance(result, Proposal):
             raise PluginError(f"mechanic {entry.mechanic.name!r} returned {type(result).__name__}")
         result = checked(entry, result, context.lines)
+        short: tuple[Grant, ...] = ()
+        if result.gifts and self.gifts_left:
+            result, short = self.cap_gifts(campaign.id, entry.stage, result)
+            if not (result.discounts or result.gifts or result.effects):
+                return Decline(Reason.OUT_OF_STOCK, "its gifts are out of stock")
         evaluation = Evaluation(campaign, entry.stage, result, result.amount(self.cart.currency))
         left = self.budget_left(campaign)
         if left is not None:
             evaluation = cap_to_budget(evaluation, left)
-        return evaluation
+        return attrs.evolve(evaluation, out_of_stock=short) if short else evaluation
+
+    def cap_gifts(
+        self, campaign: str, stage: Stage, proposal: Proposal
+    ) -> tuple[Proposal, tuple[Grant, ...]]:
+        """Give at most the gift units left of each sku; return the units left out."""
+        gifts = []
+        cut: list[Grant] = []
+        left_of = dict(self.gifts_left)
+        for gift in proposal.gifts:
+            key = (campaign, gift.sku)
+            left = left_of.get(key)
+            if left is None or gift.quantity <= left:
+                gifts.append(gift)
+                if left is not None:
+                    left_of[key] = left - gift.quantity
+                continue
+            given = max(left, 0)
+            left_of[key] = 0
+            cut.append(
+                gift_grant(campaign, stage, attrs.evolve(gift, quantity=gift.quantity - given))
+            )
+            if given > 0:
+                gifts.append(attrs.evolve(gift, quantity=given))
+        if not cut:
+            return proposal, ()
+        skus = ", ".join(dict.fromkeys(g.sku or "" for g in cut))
+        message = f"{proposal.message} (gift {skus} short of stock)"
+        return attrs.evolve(proposal, gifts=tuple(gifts), message=message.strip()), tuple(cut)
 
 
 def checked(entry: Entry, proposal: Proposal, views: Sequence[LineView]) -> Proposal:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 
 from promocore.cart import Customer, LineItem, check_aware
+from promocore.counted import Period, PeriodCap, check_time_zone
 from promocore.errors import ValidationError
-from promocore.money import Money
+from promocore.money import Money, Rounding
 from promocore.validation import Checks
 
 if TYPE_CHECKING:
@@ -189,36 +190,126 @@ class Budget:
 
     Attributes:
         limit: The most the campaign may grant over all orders, in its currency.
+        contingency: The share of ``limit`` held back as a contingency reserve
+            (``Decimal("0.1")`` for 10 %): it is only spent once released
+            ([`release_contingency`][promocore.ledger.contingency.release_contingency]);
+            ``None`` for none.
     """
 
     limit: Money
+    contingency: Decimal | None = None
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
         checks.check(
             isinstance(self.limit, Money) and self.limit.amount > 0, "limit", "must be > 0"
         )
+        share = self.contingency
+        checks.check(
+            share is None or (isinstance(share, Decimal) and share.is_finite() and 0 < share < 1),
+            "contingency",
+            "must be a share > 0 and < 1, such as 0.1",
+        )
         checks.raise_if_any()
 
+    @property
+    def held_back(self) -> Money:
+        """The contingency reserve: ``limit`` times ``contingency``, rounded down."""
+        if self.contingency is None:
+            return Money.zero(self.limit.currency)
+        return self.limit.multiply(self.contingency, Rounding.DOWN)
 
-@attrs.frozen
+    @property
+    def spendable(self) -> Money:
+        """What may be spent before any of the contingency reserve is released."""
+        return self.limit - self.held_back
+
+
+def _gift_stock(
+    values: Mapping[str, int] | Iterable[tuple[str, int]],
+) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(dict(values).items()))
+
+
+def _period_caps(items: Iterable[PeriodCap]) -> tuple[PeriodCap, ...]:
+    return tuple(items)
+
+
+@attrs.frozen(kw_only=True)
 class Limits:
-    """Usage limits.
+    """Usage limits and counted resources other than the budget.
+
+    Checkout reserves every one of them together with the budget, in one all-or-nothing
+    ledger call (see [`promocore.ledger.resources`][promocore.ledger.resources]).
 
     Attributes:
         per_order: At most this many units are discounted in one order.
-        per_customer: A customer may use the campaign in at most this many orders.
+        per_customer: A customer may use the campaign in at most this many orders
+            (counted in the ledger at checkout; ``usage=`` at pricing is a pre-read).
+        redemptions: The campaign may be used in at most this many orders in all
+            ("the first N orders").
+        per_customer_value: The most the campaign may grant one customer over all orders.
+        periods: Caps per day, week or month (in ``time_zone``).
+        gift_stock: Gift units the campaign may give per gift sku (a mapping is accepted);
+            gifts of skus not listed are not counted.
+        time_zone: The campaign's IANA time zone, in which periods are counted.
     """
 
     per_order: int | None = None
     per_customer: int | None = None
+    redemptions: int | None = None
+    per_customer_value: Money | None = None
+    periods: tuple[PeriodCap, ...] = attrs.field(default=(), converter=_period_caps)
+    gift_stock: tuple[tuple[str, int], ...] = attrs.field(default=(), converter=_gift_stock)
+    time_zone: str = "UTC"
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
-        for name in ("per_order", "per_customer"):
+        for name in ("per_order", "per_customer", "redemptions"):
             value = getattr(self, name)
-            checks.check(value is None or value >= 1, name, "must be >= 1")
+            checks.check(
+                value is None or (isinstance(value, int) and value >= 1), name, "must be >= 1"
+            )
+        value = self.per_customer_value
+        checks.check(
+            value is None or (isinstance(value, Money) and value.amount > 0),
+            "per_customer_value",
+            "must be an amount > 0",
+        )
+        seen: set[Period] = set()
+        for i, cap in enumerate(self.periods):
+            if not isinstance(cap, PeriodCap):
+                checks.add(f"periods[{i}]", "must be a PeriodCap")
+            elif cap.period in seen:
+                checks.add(f"periods[{i}].period", f"{cap.period.value!r} is capped twice")
+            else:
+                seen.add(cap.period)
+        for sku, units in self.gift_stock:
+            checks.check(
+                not isinstance(units, bool) and isinstance(units, int) and units >= 0,
+                f"gift_stock.{sku}",
+                "must be a whole number >= 0",
+            )
+        check_time_zone(checks, self.time_zone, "time_zone")
         checks.raise_if_any()
+
+    @property
+    def counted(self) -> bool:
+        """True if the limits declare anything checkout reserves."""
+        return bool(
+            self.per_customer
+            or self.redemptions
+            or self.per_customer_value
+            or self.periods
+            or self.gift_stock
+        )
+
+    def gift_units(self, sku: str) -> int | None:
+        """The gift stock declared for ``sku``, or ``None`` if its gifts are not counted."""
+        for name, units in self.gift_stock:
+            if name == sku:
+                return units
+        return None
 
 
 @attrs.frozen
@@ -394,9 +485,20 @@ class Campaign:
             checks.add("currency", str(exc))
         if self.budget is not None and self.budget.limit.currency != self.currency:
             checks.add("budget.limit", f"is in {self.budget.limit.currency}, not {self.currency}")
+        for path, amount in self._amounts():
+            if amount.currency != self.currency:
+                checks.add(path, f"is in {amount.currency}, not {self.currency}")
         if self.exclusive_group is not None:
             checks.check(bool(self.exclusive_group.strip()), "exclusive_group", "must not be empty")
         checks.raise_if_any()
+
+    def _amounts(self) -> Iterable[tuple[str, Money]]:
+        limits = self.limits
+        if isinstance(limits.per_customer_value, Money):
+            yield "limits.per_customer_value", limits.per_customer_value
+        for i, cap in enumerate(limits.periods):
+            if isinstance(cap, PeriodCap) and cap.value is not None:
+                yield f"limits.periods[{i}].value", cap.value
 
     @property
     def is_exclusive(self) -> bool:

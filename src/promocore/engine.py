@@ -29,12 +29,22 @@ from promocore.campaign import STAGES, Campaign, Stage
 from promocore.cart import Cart
 from promocore.conditions import ArmLookup, arms_of
 from promocore.conditions import problems as condition_problems
+from promocore.counted import FATIGUE_REASON, Remaining, over_fatigue
 from promocore.errors import Problem, UnknownMechanicError, ValidationError
 from promocore.mechanic import Mechanic
 from promocore.money import Money, total
 from promocore.plugins import PluginHost, default_host
 from promocore.pricing_state import PricingState
-from promocore.quote import Applied, BudgetDraw, Effect, Grant, Quote, QuoteLine, Withheld
+from promocore.quote import (
+    Applied,
+    BudgetDraw,
+    Effect,
+    Grant,
+    Quote,
+    QuoteLine,
+    Reason,
+    Withheld,
+)
 from promocore.selection import DEFAULT_SEARCH_BUDGET, Selection
 
 
@@ -150,8 +160,15 @@ class Engine:
             cart: The cart.
             at: The moment to price at; defaults to ``cart.at``.
             budgets: Remaining budget per campaign id; a budgeted campaign missing
-                here has its whole limit left.
-            usage: Orders each campaign was already used in by this customer.
+                here has its whole spendable budget left. A
+                [`Remaining`][promocore.counted.Remaining] (read from the ledger by
+                [`Resources.remaining`][promocore.ledger.resources.Resources.remaining])
+                also carries the other counted resources: campaigns whose redemptions
+                are used up, the gift stock left, and what a promotion-fatigue cap
+                still allows (the least valuable campaigns are left out until the rest
+                fits).
+            usage: Orders each campaign was already used in by this customer: an
+                optional pre-read (checkout's ledger call is the truth).
             explain_all: Also explain campaigns whose scope names nothing in the
                 cart (``out_of_scope``); by default they are not considered.
 
@@ -162,6 +179,34 @@ class Engine:
             ValidationError: no time to price at, or bad budgets or usage.
         """
         when = _check_inputs(cart, at, budgets, usage)
+        blocked: dict[str, str] = {}
+        gifts: Mapping[tuple[str, str], int] = {}
+        if isinstance(budgets, Remaining):
+            blocked, gifts = dict(budgets.blocked), budgets.gifts
+        quote = self._price(cart, when, budgets, usage, blocked, gifts, explain_all)
+        if isinstance(budgets, Remaining) and budgets.fatigued:
+            # Leave out the least valuable campaigns until the rest fits the fatigue cap;
+            # each round leaves out at least one more, so this ends.
+            for _ in range(len(self._index.entries) + 1):
+                values = [(a.campaign, quote.granted(a.campaign).amount) for a in quote.applied]
+                out = over_fatigue(values, budgets.fatigue_campaigns, budgets.fatigue_value)
+                if not out:
+                    break
+                blocked.update(dict.fromkeys(out, FATIGUE_REASON))
+                quote = self._price(cart, when, budgets, usage, blocked, gifts, explain_all)
+        self.host.quote_priced(cart, quote)
+        return quote
+
+    def _price(
+        self,
+        cart: Cart,
+        when: datetime,
+        budgets: Mapping[str, Money] | None,
+        usage: Mapping[str, int] | None,
+        blocked: Mapping[str, str],
+        gifts: Mapping[tuple[str, str], int],
+        explain_all: bool,
+    ) -> Quote:
         priced = cart.with_shipping_line()
         run = Run(
             priced,
@@ -170,6 +215,8 @@ class Engine:
             dict(usage or {}),
             PricingState.start(priced),
             self.search_budget,
+            blocked=dict(blocked),
+            gifts_left=gifts,
             experiments=self.experiments,
         )
         touching = self._index.touching(priced)
@@ -179,9 +226,7 @@ class Engine:
             run_stage(run, stage, touching, self.selection, log)
             logs.append(log)
         explanations = functools.partial(explain, run, self._index, logs, explain_all)
-        quote = _quote(run, explanations)
-        self.host.quote_priced(cart, quote)
-        return quote
+        return _quote(run, explanations)
 
 
 class _Validator:
@@ -375,6 +420,14 @@ def _quote(run: Run, explanations: functools.partial[Any]) -> Quote:
         gift_line += len(proposal.gifts)
         grants.extend(given)
         withheld.extend(withheld_by_budget(run, evaluation))
+        withheld.extend(
+            Withheld(
+                grant=grant,
+                reason=Reason.OUT_OF_STOCK,
+                message=f"gift stock short: {grant.quantity} × {grant.sku} not given",
+            )
+            for grant in evaluation.out_of_stock
+        )
         value = total((g.value for g in given), cart.currency)
         if campaign.budget is not None and value.amount:
             draws.append(BudgetDraw(campaign.id, value))

@@ -33,6 +33,7 @@ class Evaluation:
         amount: The sum of its discounts.
         budget_capped: True if its budget cut what it grants.
         withheld: The grants its budget left out (gift units, valued effects).
+        out_of_stock: The gift units its gift stock left out.
     """
 
     campaign: Campaign
@@ -41,6 +42,7 @@ class Evaluation:
     amount: Money
     budget_capped: bool = False
     withheld: tuple[Grant, ...] = ()
+    out_of_stock: tuple[Grant, ...] = ()
 
     @property
     def value(self) -> Money:

@@ -13,7 +13,14 @@ from promocore.campaign import Budget, Campaign, Tier
 from promocore.cart import Cart, Customer, LineItem
 from promocore.engine import Engine
 from promocore.errors import ValidationError
-from promocore.ledger import AccountSpec, Draw, Ledger, ReservationRefusedError, ReservationStatus
+from promocore.ledger import (
+    AccountSpec,
+    Draw,
+    Ledger,
+    ReservationRefusedError,
+    ReservationStatus,
+    Resources,
+)
 from promocore.ledger.checkout import (
     Checkout,
     async_checkout,
@@ -66,9 +73,12 @@ def checkout(
     extra: Sequence[Draw] = (),
     attempts: int = 4,
     now: datetime | None = None,
+    resources: Resources | None = None,
+    customer: str | None = None,
 ) -> Checkout:
     """Check out through ``async_checkout`` on the asyncio backends, ``checkout`` on the others."""
     options: dict[str, Any] = {"ttl": ttl, "extra": extra, "attempts": attempts, "now": now}
+    options.update(resources=resources, customer=customer)
     if isinstance(ledger, SyncBridge):
         done: Checkout = ledger.run(async_checkout(ledger.target, key, quote, reprice, **options))
         return done

@@ -7,10 +7,14 @@ items at once, all or nothing; [`commit`][promocore.ledger.protocol.Ledger.commi
 reservation's time to live. Every call that changes something takes an idempotency key, so retrying
 it is always safe.
 
-[`checkout`][promocore.ledger.checkout] turns a priced quote into one reservation of all its budget
-draws, pricing the cart again when a budget ran out since the quote was shown;
+[`checkout`][promocore.ledger.checkout] turns a priced quote into one reservation of all its draws
+on the counted resources its campaigns declare ([`Resources`][promocore.ledger.resources]: budgets,
+gift stock, "first N", per-customer and periodic caps, the fatigue cap), pricing the cart again
+when one ran out since the quote was shown;
 [`async_checkout`][promocore.ledger.checkout.async_checkout] does the same on an
-[`AsyncLedger`][promocore.ledger.protocol.AsyncLedger].
+[`AsyncLedger`][promocore.ledger.protocol.AsyncLedger]. [`refunds`][promocore.ledger.refunds] gives
+back what cancelled and returned orders took, and [`contingency`][promocore.ledger.contingency]
+releases a budget's contingency reserve.
 
 Backends: [`MemoryLedger`][promocore.ledger.memory.MemoryLedger] (default, one process), and
 [`SqliteLedger`][promocore.ledger.sqlite.SqliteLedger],
@@ -45,11 +49,11 @@ from promocore.ledger.checkout import (
     Checkout,
     CheckoutConflictError,
     async_checkout,
-    budget_account,
     checkout,
     define_budgets,
     remaining_budgets,
 )
+from promocore.ledger.contingency import release_contingency
 from promocore.ledger.errors import (
     AccountConflictError,
     CapacityError,
@@ -73,6 +77,8 @@ from promocore.ledger.model import (
     Shortfall,
 )
 from promocore.ledger.protocol import AsyncLedger, Ledger
+from promocore.ledger.refunds import give_back
+from promocore.ledger.resources import Resources, budget_account
 
 __all__ = [
     "MAX_AMOUNT",
@@ -96,6 +102,7 @@ __all__ = [
     "ReservationClosedError",
     "ReservationRefusedError",
     "ReservationStatus",
+    "Resources",
     "Shortfall",
     "UnknownAccountError",
     "UnknownReservationError",
@@ -103,6 +110,8 @@ __all__ = [
     "budget_account",
     "checkout",
     "define_budgets",
+    "give_back",
+    "release_contingency",
     "remaining_budgets",
     "system_clock",
 ]

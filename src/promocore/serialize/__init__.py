@@ -45,7 +45,7 @@ Examples:
     >>> from promocore.campaign import Budget
     >>> from promocore.money import Money
     >>> structure(Budget, {"limit": 20000}, currency="CNY")
-    Budget(limit=Money(amount=2000000, currency='CNY'))
+    Budget(limit=Money(amount=2000000, currency='CNY'), contingency=None)
     >>> unstructure(Budget(Money(2000000, "CNY")))
     {'limit': '20000.00'}
     >>> storage_converter().unstructure(Money(38350, "CNY"))
