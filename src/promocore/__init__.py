@@ -12,7 +12,7 @@ sample files in [`promocore.samples`][promocore.samples].
 - **pricing**: [`Engine`][promocore.engine.Engine], [`price`][promocore.engine.price],
   [`Selection`][promocore.selection.Selection]
 - **carts**: [`Cart`][promocore.cart.Cart], [`LineItem`][promocore.cart.LineItem],
-  [`Customer`][promocore.cart.Customer]
+  [`Customer`][promocore.cart.Customer], [`ShippingRule`][promocore.cart.ShippingRule]
 - **campaigns**: [`Campaign`][promocore.campaign.Campaign], [`Stage`][promocore.campaign.Stage],
   [`Schedule`][promocore.campaign.Schedule], [`Audience`][promocore.campaign.Audience],
   [`CustomerKind`][promocore.campaign.CustomerKind], [`Scope`][promocore.campaign.Scope],
@@ -91,6 +91,7 @@ if TYPE_CHECKING:
     from promocore.cart import Cart as Cart
     from promocore.cart import Customer as Customer
     from promocore.cart import LineItem as LineItem
+    from promocore.cart import ShippingRule as ShippingRule
     from promocore.config import campaign_from_dict as campaign_from_dict
     from promocore.config import campaign_to_dict as campaign_to_dict
     from promocore.config import campaigns_from_dicts as campaigns_from_dicts
@@ -172,7 +173,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "Stage",
         "Tier",
     ),
-    "promocore.cart": ("Cart", "Customer", "LineItem"),
+    "promocore.cart": ("Cart", "Customer", "LineItem", "ShippingRule"),
     "promocore.config": (
         "campaign_from_dict",
         "campaign_to_dict",

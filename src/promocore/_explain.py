@@ -252,10 +252,7 @@ def declined(
     """
     if isinstance(outcome, Decline):
         item = not_applied(entry, outcome.reason, outcome.message)
-        hint = None
-        if outcome.reason == Reason.BELOW_THRESHOLD:
-            hint = hint_of(entry.campaign, outcome.upsell, winner)
-        return item, hint
+        return item, hint_of(entry.campaign, outcome.upsell, winner)
     if outcome.withheld:
         return not_applied(entry, Reason.BUDGET_EXHAUSTED, withheld_words(outcome, left)), None
     return not_applied(entry, Reason.NO_DISCOUNT, "nothing to discount"), None

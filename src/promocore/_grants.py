@@ -77,7 +77,7 @@ def proposal_grants(
     grants = [
         Grant(
             campaign=campaign,
-            kind=GrantKind.DISCOUNT,
+            kind=GrantKind.SHIPPING if cart.lines[d.index].is_shipping else GrantKind.DISCOUNT,
             value=d.amount,
             stage=stage,
             line=d.index,

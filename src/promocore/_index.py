@@ -395,12 +395,14 @@ class Index:
         """The scopes that name something in ``cart``, with the lines each covers.
 
         A scope whose exclusions leave it no line is listed with none, so that its
-        campaigns are explained as out of scope.
+        campaigns are explained as out of scope. A scope covering some line also covers the
+        shipping line, if the cart has one (it is open to the ``shipping`` stage only).
         """
         lines = cart.lines
+        shipping = len(lines) - 1 if lines and lines[-1].is_shipping else None
         hits: dict[int, list[int]] = {n: list(range(len(lines))) for n in self.everywhere}
         by_sku, by_category = self.by_sku, self.by_category
-        for i, line in enumerate(lines):
+        for i, line in enumerate(lines if shipping is None else lines[:shipping]):
             named = [by_sku.get(line.sku, ())]
             named.extend(by_category.get(category, ()) for category in line.categories)
             for numbers in named:
@@ -415,9 +417,12 @@ class Index:
             slot = self.slot(number)
             if slot.excluding:
                 scope = slot.scope
-                out.append((slot, tuple(i for i in covered if scope.includes(lines[i]))))
+                kept = [i for i in covered if scope.includes(lines[i])]
             else:
-                out.append((slot, tuple(covered)))
+                kept = covered
+            if shipping is not None and kept and kept[-1] != shipping:
+                kept = [*kept, shipping]  # every scope with goods covers their shipping
+            out.append((slot, tuple(kept)))
         return out
 
     # -- canonical order (worked out when first needed) -------------------------------------

@@ -46,6 +46,8 @@ class Stage(enum.Enum):
     """Order-level deals: 满减 / 满折 / 每满减 ladders, gifts with purchase."""
     COUPON = "coupon"
     """Coupons the customer holds or enters."""
+    SHIPPING = "shipping"
+    """The cart's shipping fee: 包邮 thresholds, shipping discounts, member free shipping."""
     PAYMENT = "payment"
     """What pays part of the price: points, a presale deposit, stored value."""
     POST = "post"
@@ -53,7 +55,14 @@ class Stage(enum.Enum):
 
 
 #: The default order of the stages.
-STAGES: tuple[Stage, ...] = (Stage.ITEM, Stage.ORDER, Stage.COUPON, Stage.PAYMENT, Stage.POST)
+STAGES: tuple[Stage, ...] = (
+    Stage.ITEM,
+    Stage.ORDER,
+    Stage.COUPON,
+    Stage.SHIPPING,
+    Stage.PAYMENT,
+    Stage.POST,
+)
 
 
 @attrs.frozen
@@ -181,7 +190,13 @@ class Scope:
         return not (self.skus or self.categories)
 
     def includes(self, line: LineItem) -> bool:
-        """True if ``line`` is covered."""
+        """True if ``line`` is covered; the shipping line is goods of no scope.
+
+        (The engine offers the shipping line to the ``shipping`` stage of every scope that
+        covers some goods of the cart: see [`Cart.shipping`][promocore.cart.Cart].)
+        """
+        if line.is_shipping:
+            return False
         if line.sku in self.exclude_skus or (line.categories & self.exclude_categories):
             return False
         if self.is_everything:

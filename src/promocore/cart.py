@@ -53,6 +53,12 @@ def _check_refs(checks: Checks, refs: object) -> None:
         check_id(checks, f"refs[{key!r}]", value)
 
 
+#: The sku of the line a cart's shipping fee is priced on (see `Cart.with_shipping_line`).
+SHIPPING_SKU = "shipping"
+#: The tag that marks the shipping line; cart lines may not carry it.
+SHIPPING_TAG = "promocore:shipping"
+
+
 def check_aware(checks: Checks, path: str, value: datetime | None) -> None:
     """Record a problem if ``value`` is a naive datetime (no UTC offset), or not a datetime."""
     if value is not None and not isinstance(value, datetime):
@@ -133,12 +139,86 @@ class LineItem:
         """Unit price times quantity."""
         return self.unit_price * self.quantity
 
+    @property
+    def is_shipping(self) -> bool:
+        """True for the line the engine prices the cart's shipping fee on."""
+        return SHIPPING_TAG in self.tags
+
     def ref(self, name: str) -> str | None:
         """Return the reference named ``name`` (``"bargain"``), or ``None``."""
         for key, value in self.refs:
             if key == name:
                 return value
         return None
+
+
+@attrs.frozen(kw_only=True)
+class ShippingRule:
+    """A shop's shipping fee by rule: 首件 (the first units) and 续件 (each further unit).
+
+    ``fee(lines)`` is ``first`` for up to ``first_units`` units of goods, plus
+    ``per_extra_unit`` for each further unit, at most ``max_fee``; a cart takes it as its
+    ``shipping`` through `apply`. A flat fee per cart is a rule with ``first`` only (or
+    simply ``Cart.shipping``).
+
+    Attributes:
+        first: The fee for the first ``first_units`` units.
+        first_units: How many units ``first`` covers, at least 1.
+        per_extra_unit: The fee for each further unit, or ``None`` for none.
+        max_fee: The most the fee comes to, or ``None``.
+
+    Examples:
+        >>> yuan = lambda text: Money.parse(text, "CNY")
+        >>> rule = ShippingRule(first=yuan("8"), per_extra_unit=yuan("2"))
+        >>> rule.fee([LineItem("TEE", yuan("99"), 3)]).display()
+        '¥12.00'
+    """
+
+    first: Money
+    first_units: int = 1
+    per_extra_unit: Money | None = None
+    max_fee: Money | None = None
+
+    def __attrs_post_init__(self) -> None:
+        checks = Checks()
+        currency = self.first.currency if isinstance(self.first, Money) else None
+        for name in ("first", "per_extra_unit", "max_fee"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if not check_amount(checks, name, value):
+                continue
+            assert isinstance(value, Money)
+            if value.amount < 0:
+                checks.add(name, "must be >= 0")
+            elif value.currency != currency:
+                checks.add(name, f"is in {value.currency}, first is in {currency}")
+        check_whole(checks, "first_units", self.first_units, minimum=1)
+        checks.raise_if_any()
+
+    def fee(self, lines: Iterable[LineItem]) -> Money:
+        """The shipping fee of ``lines`` (the shipping line, if any, is not goods)."""
+        units = sum(line.quantity for line in lines if not line.is_shipping)
+        fee = self.first
+        if self.per_extra_unit is not None and units > self.first_units:
+            fee = fee + self.per_extra_unit * (units - self.first_units)
+        return fee.min(self.max_fee) if self.max_fee is not None else fee
+
+    def apply(self, cart: Cart) -> Cart:
+        """``cart`` with its ``shipping`` set to the rule's fee for its lines."""
+        return attrs.evolve(cart, shipping=self.fee(cart.lines))
+
+
+def _check_shipping(checks: Checks, fee: object, currency: str) -> None:
+    if fee is None:
+        return
+    if not check_amount(checks, "shipping", fee):
+        return
+    assert isinstance(fee, Money)
+    if fee.currency != currency:
+        checks.add("shipping", f"is in {fee.currency}, the cart is in {currency}")
+    elif fee.amount < 0:
+        checks.add("shipping", "must be >= 0")
 
 
 def _lines(values: Iterable[LineItem]) -> tuple[LineItem, ...]:
@@ -157,6 +237,9 @@ class Cart:
         channel: Where the order is placed (``"live"``, ``"mini_program"``), if known;
             channel conditions read it.
         store: The store the order is for, if any; store conditions read it.
+        shipping: The shipping fee of the whole cart (运费), or ``None`` for none. The
+            engine prices it as a line of its own after the cart's lines (see
+            `with_shipping_line`), open only to the ``shipping`` stage.
     """
 
     currency: str
@@ -165,6 +248,7 @@ class Cart:
     at: datetime | None = None
     channel: str | None = None
     store: str | None = None
+    shipping: Money | None = None
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
@@ -197,6 +281,14 @@ class Cart:
         checks.check(len(self.lines) > 0, "lines", "a cart needs at least one line")
         for i, line in enumerate(self.lines):
             check_instance(checks, f"lines[{i}]", line, LineItem, "a LineItem")
+            if isinstance(line, LineItem) and line.is_shipping:
+                last = i == len(self.lines) - 1 and self.shipping is None
+                checks.check(
+                    last and line.sku == SHIPPING_SKU and line.quantity == 1,
+                    f"lines[{i}].tags",
+                    f"{SHIPPING_TAG!r} marks only the shipping line of a priced cart "
+                    "(give the fee as shipping)",
+                )
         check_aware(checks, "at", self.at)
         for name in ("channel", "store"):
             value = getattr(self, name)
@@ -206,6 +298,7 @@ class Cart:
                 checks.add(name, "must be a non-empty text or None")
             else:
                 check_id(checks, name, value, optional=True)
+        _check_shipping(checks, self.shipping, self.currency)
         if not checks.problems:
             subtotal = sum(line.unit_price.amount * line.quantity for line in self.lines)
             if subtotal > MAX_AMOUNT:
@@ -215,6 +308,20 @@ class Cart:
                     "(promocore.limits.MAX_AMOUNT)",
                 )
         checks.raise_if_any()
+
+    def with_shipping_line(self) -> Cart:
+        """The cart as the engine prices it: the shipping fee as a last line of its own.
+
+        The line has sku [`SHIPPING_SKU`][promocore.cart.SHIPPING_SKU], one unit at the fee
+        and the tag [`SHIPPING_TAG`][promocore.cart.SHIPPING_TAG]; the returned cart has no
+        ``shipping`` of its own, so the fee is counted once (only such a last line may carry
+        the tag). A cart without a fee is returned as it is; a zero fee adds no line.
+        """
+        fee = self.shipping
+        if fee is None or fee.amount == 0:
+            return self if fee is None else attrs.evolve(self, shipping=None)
+        line = LineItem(SHIPPING_SKU, fee, 1, tags=frozenset([SHIPPING_TAG]))
+        return attrs.evolve(self, lines=(*self.lines, line), shipping=None)
 
     @property
     def subtotal(self) -> Money:

@@ -42,7 +42,7 @@ from promocore.campaign import (
     Stage,
     time_zone_problem,
 )
-from promocore.cart import Cart, Customer, LineItem
+from promocore.cart import Cart, Customer, LineItem, ShippingRule
 from promocore.conditions import COMBINATIONS, MAX_CONDITIONS, MAX_DEPTH, AllOf, Condition, Not
 from promocore.errors import (
     ConfigError,
@@ -54,6 +54,7 @@ from promocore.errors import (
 from promocore.experiments.model import Experiment, Holdout
 from promocore.experiments.registry import ExperimentSet
 from promocore.limits import MAX_CAMPAIGNS, MAX_LINES, MAX_WHOLE_DIGITS
+from promocore.money import Money
 from promocore.plugins import PluginHost, make_host
 from promocore.serialize import structure, unstructure
 from promocore.validation import Checks
@@ -495,12 +496,17 @@ def load_experiments(path: str | Path) -> ExperimentSet:
 
 
 #: The fields of a cart file.
-_CART_KEYS = ("currency", "at", "customer", "lines", "channel", "store")
+_CART_KEYS = ("currency", "at", "customer", "lines", "channel", "store", "shipping")
 _LINE_KEYS = {"sku", "unit_price", "quantity", "categories", "tags", "refs"}
 
 
 def cart_from_dict(raw: object) -> Cart:
     """Build a cart from plain data (amounts in major units of the cart's currency).
+
+    ``shipping`` is the cart's shipping fee (``"10.00"``), or a
+    [`ShippingRule`][promocore.cart.ShippingRule] table
+    (``{"first": "8", "per_extra_unit": "2", "max_fee": "20"}``) whose fee for the lines
+    the cart takes.
 
     Raises:
         ValidationError: every problem found, with its path (``lines[1].quantity``).
@@ -522,6 +528,11 @@ def cart_from_dict(raw: object) -> Cart:
             _try(checks, fields, key, str, raw[key], currency, key)
     if "customer" in raw and raw["customer"] is not None:
         _try(checks, fields, "customer", Customer, raw["customer"], currency, "customer")
+    rule: dict[str, Any] = {}
+    if isinstance(raw.get("shipping"), Mapping):  # a fee by rule: first / per_extra_unit
+        _try(checks, rule, "rule", ShippingRule, raw["shipping"], currency, "shipping")
+    elif "shipping" in raw and raw["shipping"] is not None:
+        _try(checks, fields, "shipping", Money, raw["shipping"], currency, "shipping")
     lines = raw.get("lines")
     if not isinstance(lines, list) or not lines:
         checks.add("lines", "a cart needs a list of at least one line")
@@ -537,6 +548,8 @@ def cart_from_dict(raw: object) -> Cart:
                 parsed.append(holder["line"])
         fields["lines"] = tuple(parsed)
     checks.raise_if_any()
+    if "rule" in rule:
+        fields["shipping"] = rule["rule"].fee(fields["lines"])
     try:
         return Cart(**fields)
     except ValidationError as exc:

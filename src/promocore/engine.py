@@ -207,18 +207,19 @@ class Engine:
         gifts: Mapping[tuple[str, str], int],
         explain_all: bool,
     ) -> Quote:
+        priced = cart.with_shipping_line()
         run = Run(
-            cart,
+            priced,
             when,
             dict(budgets or {}),
             dict(usage or {}),
-            PricingState.start(cart),
+            PricingState.start(priced),
             self.search_budget,
             blocked=dict(blocked),
             gifts_left=gifts,
             experiments=self.experiments,
         )
-        touching = self._index.touching(cart)
+        touching = self._index.touching(priced)
         logs = []
         for stage in self.stages:
             log = StageLog(stage, run.state)
@@ -377,7 +378,14 @@ def _check_inputs(
 def _quote(run: Run, explanations: functools.partial[Any]) -> Quote:
     cart, state = run.cart, run.state
     lines = [
-        QuoteLine(i, line.sku, line.quantity, line.unit_price, state.lines[i].adjustments)
+        QuoteLine(
+            i,
+            line.sku,
+            line.quantity,
+            line.unit_price,
+            state.lines[i].adjustments,
+            shipping=line.is_shipping,
+        )
         for i, line in enumerate(cart.lines)
     ]
     zero = Money.zero(cart.currency)

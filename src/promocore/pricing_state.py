@@ -18,6 +18,9 @@ from promocore.mechanic import Context, LineView, Proposal
 from promocore.money import Money
 from promocore.quote import Adjustment, Grant
 
+#: The stages the shipping line is closed to.
+_NOT_SHIPPING = frozenset(stage for stage in Stage if stage is not Stage.SHIPPING)
+
 
 @attrs.frozen
 class Evaluation:
@@ -103,10 +106,22 @@ class PricingState:
 
     @classmethod
     def start(cls, cart: Cart) -> PricingState:
-        """The state before any campaign: every line fully payable and free."""
+        """The state before any campaign: every line fully payable and free.
+
+        The shipping line (see [`Cart.with_shipping_line`][promocore.cart.Cart.with_shipping_line])
+        is closed to every stage but ``shipping``.
+        """
         return cls(
             cart,
-            tuple(LineState(line.subtotal, line.quantity, line.subtotal) for line in cart.lines),
+            tuple(
+                LineState(
+                    line.subtotal,
+                    line.quantity,
+                    line.subtotal,
+                    _NOT_SHIPPING if line.is_shipping else frozenset(),
+                )
+                for line in cart.lines
+            ),
         )
 
     def open_stage(self) -> PricingState:

@@ -75,6 +75,8 @@ class QuoteLine:
         unit_price: List price of one unit.
         adjustments: Discounts, in the order they were applied.
         gift_of: For a gift line, the campaign that granted it.
+        shipping: True for the cart's shipping fee (one unit at the fee, after the cart's
+            lines); its adjustments are the shipping discounts (包邮 and the like).
     """
 
     index: int
@@ -83,6 +85,7 @@ class QuoteLine:
     unit_price: Money
     adjustments: tuple[Adjustment, ...] = ()
     gift_of: str | None = None
+    shipping: bool = False
 
     @property
     def subtotal(self) -> Money:
@@ -135,6 +138,8 @@ class GrantKind(enum.StrEnum):
 
     DISCOUNT = "discount"
     """An amount off one line, valued at the amount."""
+    SHIPPING = "shipping"
+    """An amount off the cart's shipping fee (包邮, a shipping discount), valued at the amount."""
     GIFT = "gift"
     """Gift units (满赠), valued at their declared cost, else their list price."""
     POINTS = "points_earned"
@@ -308,7 +313,8 @@ class Quote:
     Attributes:
         currency: The cart's currency.
         at: The moment it was priced at.
-        lines: Every line with its adjustments, the cart's lines first, then gift lines.
+        lines: Every line with its adjustments: the cart's lines, then the shipping line (if
+            the cart has a fee), then gift lines.
         applied: The campaigns that applied, in the order they ran.
         not_applied: The campaigns considered that did not apply, each with a reason.
         hints: What adding to the cart would earn.
@@ -379,8 +385,16 @@ class Quote:
 
     @property
     def subtotal(self) -> Money:
-        """Sum of the line subtotals."""
+        """Sum of the line subtotals (the shipping fee included)."""
         return total((line.subtotal for line in self.lines), self.currency)
+
+    @property
+    def shipping(self) -> QuoteLine | None:
+        """The shipping line, or ``None`` if the cart has no shipping fee."""
+        for line in self.lines:
+            if line.shipping:
+                return line
+        return None
 
     @property
     def discount(self) -> Money:

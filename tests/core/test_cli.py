@@ -49,6 +49,42 @@ def test_the_example_files_give_the_expected_quote(capsys: pytest.CaptureFixture
     _contains(actual, expected)
 
 
+def test_the_shapes_sample_gives_its_expected_quote(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        [
+            "quote",
+            "--campaigns",
+            str(sample_path("shapes.toml")),
+            "--cart",
+            str(sample_path("shapes-cart.json")),
+            "--json",
+        ]
+    )
+    assert code == 0
+    actual = json.loads(capsys.readouterr().out)
+    expected = json.loads(sample_path("shapes-quote.expected.json").read_text(encoding="utf-8"))
+    _contains(actual, expected)
+
+
+def test_the_member_day_sample_gives_its_expected_quote(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = main(
+        [
+            "quote",
+            "--campaigns",
+            str(sample_path("member-day.toml")),
+            "--cart",
+            str(sample_path("member-day-cart.json")),
+            "--json",
+        ]
+    )
+    assert code == 0
+    actual = json.loads(capsys.readouterr().out)
+    expected = json.loads(sample_path("member-day-quote.expected.json").read_text(encoding="utf-8"))
+    _contains(actual, expected)
+
+
 def test_human_output_explains(capsys: pytest.CaptureFixture[str]) -> None:
     main(
         [
@@ -129,6 +165,12 @@ def test_demo_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Plugins: a group buy" in out and "total ¥3,034.90" in out
     assert "PHONE-1    1  3,999.00  1,000.00  2,999.00" in out
     assert "capped" in out or "every-100" in out
+    assert "T恤+马克杯 套餐199元: 1 set(s) of TEE-1 + MUG-1 for ¥199.00, ¥15.50 off" in out
+    assert "袜子第二件半价: 1 set(s) of buy 1 get 1 50% off, ¥15.00 off" in out
+    assert "满99包邮: free shipping, ¥10.00 off" in out and "total ¥253.90" in out
+    assert "满99包邮: add ¥8.50 more for free shipping" in out
+    assert "会员日 满300 第二件半价: 1 set(s) of buy 1 get 1 50% off, ¥84.50 off" in out
+    assert "outside_days: on Wednesday only; today is Thursday" in out
 
 
 def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:

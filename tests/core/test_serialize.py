@@ -136,7 +136,7 @@ def test_an_edited_quote_is_refused_with_the_paths() -> None:
     assert found == {
         "lines[0].total": "is 277.31 by its price, quantity and adjustments, not 1.00",
         "lines[1].quantity": "must be a whole number, got 'many'",
-        "applied[0].stage": "'later' is not one of: coupon, item, order, payment, post",
+        "applied[0].stage": "'later' is not one of: coupon, item, order, payment, post, shipping",
         "effects[0].detail_amounts[0]": "'nope' is not a key of detail",
     }
     data = sample_quote().to_dict()

@@ -11,7 +11,10 @@ if TYPE_CHECKING:
 DESCRIPTION = """\
 Write the sample campaign file (campaigns.toml), cart (cart.json) and expected quote
 (quote.expected.json) that promocore demo prices into DIRECTORY, the current folder by
-default. Then: promocore quote --campaigns campaigns.toml --cart cart.json
+default, and the same three for the pricing shapes (shapes.toml, shapes-cart.json,
+shapes-quote.expected.json: a bundle, a multibuy, an add-on deal and free shipping) and
+for 每周三会员日 (member-day.toml, member-day-cart.json, member-day-quote.expected.json).
+Then: promocore quote --campaigns campaigns.toml --cart cart.json
 """
 
 

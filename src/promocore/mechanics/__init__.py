@@ -1,7 +1,7 @@
 """Built-in mechanics. Each module is a plugin registered exactly like a third-party one.
 
-The stateless pricing shapes live here (``price_off``, ``tiered_discount``, and the post-stage
-``order_reward``), and their
+The stateless pricing shapes live here (``price_off``, ``tiered_discount``, ``bundle``,
+``multibuy``, ``add_on``, ``shipping``, and the post-stage ``order_reward``), and their
 params are importable from here (``from promocore.mechanics import PriceOffParams``), each
 loaded on first use; the mechanics of the promotion games live in their game's
 ``mechanic`` module ([`promocore.games`][promocore.games]).
@@ -14,9 +14,16 @@ from typing import TYPE_CHECKING
 from promocore.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from promocore.mechanics.add_on import AddOnOffer as AddOnOffer
+    from promocore.mechanics.add_on import AddOnParams as AddOnParams
+    from promocore.mechanics.bundle import BundleGroup as BundleGroup
+    from promocore.mechanics.bundle import BundleParams as BundleParams
+    from promocore.mechanics.multibuy import Discounted as Discounted
+    from promocore.mechanics.multibuy import MultibuyParams as MultibuyParams
     from promocore.mechanics.order_reward import CouponReward as CouponReward
     from promocore.mechanics.order_reward import OrderRewardParams as OrderRewardParams
     from promocore.mechanics.price_off import PriceOffParams as PriceOffParams
+    from promocore.mechanics.shipping import ShippingParams as ShippingParams
     from promocore.mechanics.tiered_discount import Basis as Basis
     from promocore.mechanics.tiered_discount import Mode as Mode
     from promocore.mechanics.tiered_discount import TieredDiscountParams as TieredDiscountParams
@@ -24,18 +31,29 @@ if TYPE_CHECKING:
 #: Modules registered by [`make_plugin_manager`][promocore.plugins.make_plugin_manager],
 #: by plugin name.
 BUILTIN_PLUGINS: dict[str, str] = {
+    "promocore.add_on": "promocore.mechanics.add_on",
     "promocore.bargain": "promocore.games.bargain.mechanic",
+    "promocore.bundle": "promocore.mechanics.bundle",
     "promocore.commission": "promocore.games.commission.mechanic",
     "promocore.coupon": "promocore.games.coupons.mechanic",
     "promocore.invite": "promocore.games.invites.mechanic",
+    "promocore.multibuy": "promocore.mechanics.multibuy",
     "promocore.order_reward": "promocore.mechanics.order_reward",
     "promocore.points": "promocore.games.points.mechanic",
     "promocore.presale": "promocore.games.presale.mechanic",
     "promocore.price_off": "promocore.mechanics.price_off",
+    "promocore.shipping": "promocore.mechanics.shipping",
     "promocore.tiered_discount": "promocore.mechanics.tiered_discount",
 }
 
 _EXPORTS: dict[str, str] = {
+    "AddOnOffer": "promocore.mechanics.add_on",
+    "AddOnParams": "promocore.mechanics.add_on",
+    "BundleGroup": "promocore.mechanics.bundle",
+    "BundleParams": "promocore.mechanics.bundle",
+    "Discounted": "promocore.mechanics.multibuy",
+    "MultibuyParams": "promocore.mechanics.multibuy",
+    "ShippingParams": "promocore.mechanics.shipping",
     "CouponReward": "promocore.mechanics.order_reward",
     "OrderRewardParams": "promocore.mechanics.order_reward",
     "PriceOffParams": "promocore.mechanics.price_off",

@@ -296,7 +296,7 @@ def _check_grants(quote: Quote) -> list[Problem]:
             adjusted[key] = adjusted.get(key, zero) + a.amount
     granted: dict[tuple[int, str], Money] = {}
     for g in quote.grants:
-        if g.kind == GrantKind.DISCOUNT and g.line is not None:
+        if g.kind in (GrantKind.DISCOUNT, GrantKind.SHIPPING) and g.line is not None:
             key = (g.line, g.campaign)
             granted[key] = granted.get(key, zero) + g.value
     for index, campaign in sorted(set(adjusted) | set(granted)):

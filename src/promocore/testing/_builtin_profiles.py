@@ -1,8 +1,9 @@
 """Testing profiles of built-in mechanics that do not carry their own.
 
-``tiered_discount`` params need thresholds that increase and match their basis; the extra
-laws record what ``tiered_discount`` and ``price_off`` promise beyond the standard ones. The
-references work out what both grant in ``Decimal``, apart from their code, for the
+``tiered_discount`` params need thresholds that increase and match their basis; bundles,
+multibuys and add-on deals name skus the drawn carts hold; the extra laws record what the
+built-in shapes promise beyond the standard ones. The references work out what
+``tiered_discount`` and ``price_off`` grant in ``Decimal``, apart from their code, for the
 ``matches_reference`` law. ``order_reward`` params give exactly one reward.
 """
 
@@ -15,13 +16,17 @@ from hypothesis import strategies as st
 
 from promocore.campaign import Gift, Tier
 from promocore.mechanic import Context
+from promocore.mechanics.add_on import AddOnOffer, AddOnParams
+from promocore.mechanics.bundle import BundleGroup, BundleParams
+from promocore.mechanics.multibuy import Discounted, MultibuyParams
 from promocore.mechanics.order_reward import CouponReward, OrderRewardParams
 from promocore.mechanics.price_off import PriceOffParams
+from promocore.mechanics.shipping import ShippingParams
 from promocore.mechanics.tiered_discount import Basis, Mode, TieredDiscountParams
 from promocore.money import Money, Rounding
 from promocore.testing.extra_laws import MONOTONE_IN_CART_VALUE, RESPECTS_UNIT_LIMIT
 from promocore.testing.profiles import register_profile
-from promocore.testing.strategies import money, rates
+from promocore.testing.strategies import from_attrs, money, rates
 from promocore.testing.strategies.vocabulary import SKUS
 
 
@@ -75,6 +80,90 @@ def _tiered_params(draw: st.DrawFn, currency: str) -> TieredDiscountParams:
 
 def _tiered(currency: str) -> st.SearchStrategy[TieredDiscountParams]:
     return _tiered_params(currency)
+
+
+_PERCENTS = rates(min_value=Decimal("0.1"), max_value=100, places=1)
+
+
+@st.composite
+def _bundle_params(draw: st.DrawFn, currency: str) -> BundleParams:
+    if draw(st.booleans()):
+        groups = [BundleGroup(quantity=draw(st.integers(1, 4)))]  # 任选 N 件
+    else:  # groups may share skus
+        groups = [
+            BundleGroup(
+                draw(st.frozensets(st.sampled_from(SKUS), min_size=1, max_size=3)),
+                quantity=draw(st.integers(1, 3)),
+            )
+            for _ in range(draw(st.integers(1, 3)))
+        ]
+    kind = draw(st.sampled_from(["price", "amount_off", "percent_off"]))
+    reward: dict[str, Any] = {}
+    if kind == "percent_off":
+        reward[kind] = draw(_PERCENTS)
+    else:
+        reward[kind] = draw(money(currency=currency, min_value=1 if kind != "price" else 0))
+    max_sets = draw(st.none() | st.integers(1, 3))
+    return BundleParams(
+        groups, max_sets=max_sets, rounding=draw(st.sampled_from(Rounding)), **reward
+    )
+
+
+@st.composite
+def _multibuy_params(draw: st.DrawFn, currency: str) -> MultibuyParams:
+    get_skus = draw(st.just(frozenset()) | st.frozensets(st.sampled_from(SKUS), min_size=1))
+    per_sku = not get_skus and draw(st.booleans())
+    kind = draw(st.sampled_from(["free", "percent_off", "unit_price"]))
+    reward: dict[str, Any] = {}
+    if kind == "percent_off":
+        reward[kind] = draw(_PERCENTS)
+    elif kind == "unit_price":
+        reward[kind] = draw(money(currency=currency, max_value=50_000))
+    return MultibuyParams(
+        buy=draw(st.integers(1, 3)),
+        get=draw(st.integers(1, 2)),
+        get_skus=get_skus,
+        discounted=draw(st.sampled_from(Discounted)),
+        per_sku=per_sku,
+        max_sets=draw(st.none() | st.integers(1, 3)),
+        rounding=draw(st.sampled_from(Rounding)),
+        **reward,
+    )
+
+
+@st.composite
+def _add_on_params(draw: st.DrawFn, currency: str) -> AddOnParams:
+    skus = draw(st.lists(st.sampled_from(SKUS), min_size=1, max_size=2, unique=True))
+    offers = []
+    for sku in skus:
+        price = draw(money(currency=currency, max_value=50_000))
+        listed = draw(st.none() | money(currency=currency, min_value=price.amount + 1))
+        offers.append(AddOnOffer(sku, price, draw(st.integers(1, 3)), listed))
+    threshold = draw(money(currency=currency, min_value=1, max_value=300_000))
+    return AddOnParams(threshold, offers)
+
+
+def _bundles(currency: str) -> st.SearchStrategy[BundleParams]:
+    return _bundle_params(currency)
+
+
+def _multibuys(currency: str) -> st.SearchStrategy[MultibuyParams]:
+    return _multibuy_params(currency)
+
+
+def _add_ons(currency: str) -> st.SearchStrategy[AddOnParams]:
+    return _add_on_params(currency)
+
+
+def _shipping(currency: str) -> st.SearchStrategy[ShippingParams]:
+    return from_attrs(
+        ShippingParams,
+        currency=currency,
+        fields={
+            "threshold": st.none() | money(currency=currency, min_value=1, max_value=300_000),
+            "min_units": st.integers(0, 6),
+        },
+    )
 
 
 def _percent(amount: int, percent: Decimal, rounding: Rounding) -> int:
@@ -168,3 +257,7 @@ def _order_reward(currency: str) -> st.SearchStrategy[OrderRewardParams]:
 
 
 register_profile("order_reward", params=_order_reward)
+register_profile("bundle", params=_bundles, laws=[RESPECTS_UNIT_LIMIT, MONOTONE_IN_CART_VALUE])
+register_profile("multibuy", params=_multibuys, laws=[RESPECTS_UNIT_LIMIT])
+register_profile("add_on", params=_add_ons, laws=[RESPECTS_UNIT_LIMIT])
+register_profile("shipping", params=_shipping)

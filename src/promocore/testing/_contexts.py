@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import attrs
 
-from promocore.cart import Cart, LineItem
+from promocore.cart import SHIPPING_TAG, Cart, LineItem
 from promocore.mechanic import Context, LineView
 from promocore.money import Money
 
 
 def _with_line(context: Context, position: int, line: LineItem, view: LineView) -> Context:
-    """``context`` with the cart line at ``position`` replaced by ``line``, seen as ``view``."""
+    """``context`` with the cart line at ``position`` replaced by ``line``, seen as ``view``.
+
+    A new line goes before the cart's shipping line, which stays last.
+    """
     lines = list(context.cart.lines)
-    if view.index == len(lines):
+    views = list(context.lines)
+    if view.index == len(lines) and lines and lines[-1].is_shipping:
+        at = len(lines) - 1
+        lines.insert(at, line)
+        view = attrs.evolve(view, index=at)
+        views = [attrs.evolve(v, index=at + 1) if v.line.is_shipping else v for v in views]
+    elif view.index == len(lines):
         lines.append(line)
     else:
         lines[view.index] = line
     cart: Cart = attrs.evolve(context.cart, lines=tuple(lines))
-    views = list(context.lines)
     if position == len(views):
         views.append(view)
     else:
@@ -28,6 +36,8 @@ def _with_line(context: Context, position: int, line: LineItem, view: LineView) 
 def grown(context: Context, position: int) -> Context:
     """The same context with one more unit of the line at ``position``, at its list price."""
     view = context.lines[position]
+    if view.line.is_shipping:
+        return context  # the shipping line has one unit, the fee
     line = attrs.evolve(view.line, quantity=view.line.quantity + 1)
     price = view.line.unit_price
     bigger = attrs.evolve(
@@ -43,7 +53,12 @@ def with_copy(context: Context, position: int, unit_price: Money, quantity: int 
     original line take part makes the copy take part too; it comes last in the cart.
     """
     template = context.lines[position]
-    line = attrs.evolve(template.line, unit_price=unit_price, quantity=quantity)
+    line = attrs.evolve(
+        template.line,
+        unit_price=unit_price,
+        quantity=quantity,
+        tags=template.line.tags - {SHIPPING_TAG},  # a copy of the shipping line is goods
+    )
     paid = unit_price * quantity
     view = LineView(len(context.cart.lines), line, paid, quantity, paid)
     return _with_line(context, len(context.lines), line, view)

@@ -91,8 +91,12 @@ def _no_effect_outside(sample: Sample) -> None:
     campaign, cart, at = sample.campaign, sample.cart, sample.at
     quote = price(sample)
     touched = adjustments_of(quote, campaign.id)
+    in_scope = any(campaign.scope.includes(line) for line in cart.lines)
     for index in touched:
-        if not campaign.scope.includes(cart.lines[index]):
+        if quote.lines[index].shipping:  # every scope with goods covers their shipping
+            if not in_scope:
+                raise LawBroken(f"discounted the shipping line {index}, no goods in scope")
+        elif not campaign.scope.includes(cart.lines[index]):
             raise LawBroken(f"discounted line {index} ({cart.lines[index].sku}), out of scope")
     barred: set[str] = set()
     if campaign.schedule.not_started(at):
@@ -101,7 +105,7 @@ def _no_effect_outside(sample: Sample) -> None:
         barred.add(Reason.ENDED)
     if campaign.audience.mismatch(cart.customer) is not None:
         barred.add(Reason.AUDIENCE_MISMATCH)
-    if not any(campaign.scope.includes(line) for line in cart.lines):
+    if not in_scope:
         barred.add(Reason.OUT_OF_SCOPE)
     if not barred:
         return
@@ -128,7 +132,11 @@ def _allocations_sum_exactly(sample: Sample) -> None:
         if spread != applied.amount:
             raise LawBroken(f"applied {applied.amount} but its line adjustments sum to {spread}")
     discounts = sum(
-        (g.value for g in quote.grants if g.campaign == campaign.id and g.kind == "discount"),
+        (
+            g.value
+            for g in quote.grants
+            if g.campaign == campaign.id and g.kind in ("discount", "shipping")
+        ),
         zero,
     )
     if discounts != quote.applied_amount(campaign.id):

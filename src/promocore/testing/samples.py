@@ -162,6 +162,10 @@ def _other_lines(currency: str, refs: st.SearchStrategy[Any]) -> st.SearchStrate
     return st.lists(others, min_size=0, max_size=3)
 
 
+#: Shipping fees of drawn carts, in minor units: none two times in three.
+_SHIPPING_FEES = st.none() | st.none() | st.integers(0, 2_000)
+
+
 @st.composite
 def _campaign_carts(
     draw: st.DrawFn,
@@ -178,7 +182,9 @@ def _campaign_carts(
         lines.extend(draw(_other_lines(currency, refs).filter(bool))[:1])
     customer = draw(admitted_customers(campaign.audience) if draw(_MOSTLY) else _ANYONE)
     when = draw(at if draw(_MOSTLY) else _ANY_MOMENT)
-    return Cart(currency, tuple(lines), customer=customer, at=when)
+    fee = draw(_SHIPPING_FEES)
+    shipping = None if fee is None else Money(fee, currency)
+    return Cart(currency, tuple(lines), customer=customer, at=when, shipping=shipping)
 
 
 def campaign_carts(
@@ -191,7 +197,8 @@ def campaign_carts(
     """Draw carts that usually meet ``campaign``, and sometimes miss it.
 
     Four times in five each: the cart holds a featured line, the customer is in the
-    audience, and the moment is inside ``at``; the other lines are drawn freely.
+    audience, and the moment is inside ``at``; the other lines are drawn freely. One cart in
+    three has a shipping fee.
 
     Args:
         campaign: The campaign the carts are for.

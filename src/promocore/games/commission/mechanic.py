@@ -48,6 +48,8 @@ def _lines(context: Context, params: CommissionParams) -> tuple[list[OrderLine],
     lines: list[OrderLine] = []
     others: list[Effect] = []
     for i, item in enumerate(context.cart.lines):
+        if item.is_shipping:
+            continue  # the shipping fee earns no commission
         view = views.get(i)
         if view is not None:
             activity = activity_of(item, params.activity_tags)

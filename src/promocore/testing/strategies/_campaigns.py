@@ -214,10 +214,14 @@ def _contexts(
     draw: st.DrawFn, campaign: Campaign, cart: Cart, at: datetime | None, stage: Stage
 ) -> Context:
     exclusive = campaign.is_exclusive
-    views = []
+    views: list[LineView] = []
+    cart = cart.with_shipping_line()
     for index, line in enumerate(cart.lines):
         subtotal = line.subtotal.amount
-        if not campaign.scope.includes(line) or subtotal <= 0:
+        if line.is_shipping:  # in every scope with goods, open to the shipping stage only
+            if stage is not Stage.SHIPPING or not views or subtotal <= 0:
+                continue
+        elif not campaign.scope.includes(line) or subtotal <= 0:
             continue
         payable = draw(st.just(subtotal) | st.integers(1, subtotal))
         units, base = line.quantity, payable
@@ -250,8 +254,9 @@ def contexts(
     payable (as if earlier stages discounted it) and, for an exclusive campaign, a
     drawn number of free units and what they have left to pay (as if another exclusive
     campaign took some), and sometimes as closed to other stages (as if an activity
-    price closed it). The
-    context has no lines when nothing in the cart is in scope.
+    price closed it). At the ``shipping`` stage the cart's shipping fee is a last line, as
+    the engine prices it ([`Cart.with_shipping_line`][promocore.cart.Cart.with_shipping_line]).
+    The context has no lines when nothing in the cart is in scope.
 
     Args:
         campaign: The campaign being priced.

@@ -108,6 +108,7 @@ def _carts(
     at: st.SearchStrategy[datetime | None],
     channels: st.SearchStrategy[str | None],
     stores: st.SearchStrategy[str | None],
+    shipping: st.SearchStrategy[int | None],
 ) -> Cart:
     if lines is None:
         code = currency if isinstance(currency, str) else draw(currency or currencies())
@@ -120,6 +121,7 @@ def _carts(
         if len(wanted) != 1:
             raise InvalidArgument(f"cart lines must share one currency, got {sorted(wanted)}")
         code = wanted.pop()
+    fee = draw(shipping)
     return Cart(
         code,
         tuple(items),
@@ -127,6 +129,7 @@ def _carts(
         at=draw(at),
         channel=draw(channels),
         store=draw(stores),
+        shipping=None if fee is None else Money(fee, code),
     )
 
 
@@ -140,6 +143,7 @@ def carts(
     at: st.SearchStrategy[datetime | None] | None = None,
     channels: st.SearchStrategy[str | None] | None = None,
     stores: st.SearchStrategy[str | None] | None = None,
+    shipping: st.SearchStrategy[int | None] | None = None,
 ) -> st.SearchStrategy[Cart]:
     """Draw valid carts.
 
@@ -154,6 +158,8 @@ def carts(
         at: The cart's pricing moment; a drawn moment by default.
         channels: Where the order comes from; ``None`` or a default channel by default.
         stores: The store it is for; ``None`` or a default store by default.
+        shipping: Shipping fees in minor units of the cart's currency, ``None`` for none;
+            none by default.
 
     Raises:
         InvalidArgument: ``min_lines`` is below 1 or above ``max_lines``.
@@ -169,6 +175,7 @@ def carts(
         at if at is not None else moments(),
         channels if channels is not None else st.none() | st.sampled_from(CHANNELS),
         stores if stores is not None else st.none() | st.sampled_from(STORES),
+        shipping if shipping is not None else st.none(),
     )
 
 
