@@ -38,6 +38,7 @@ class Run:
         search_left: Steps the exclusive-group search may still take in this quote.
         proven: No exclusive-group search stopped at its budget.
         unproven: Ids of campaigns chosen by a search that stopped at its budget.
+        vetoed: Campaigns a finaliser vetoed, by id: their reason code and message.
     """
 
     cart: Cart
@@ -48,10 +49,13 @@ class Run:
     search_left: int
     proven: bool = True
     unproven: set[str] = attrs.field(factory=set)
+    vetoed: Mapping[str, tuple[str, str]] = attrs.field(factory=dict)
 
     def precheck(self, entry: Entry, in_scope: tuple[int, ...]) -> tuple[str, str] | None:
         """Why the campaign cannot apply before its mechanic is asked, or ``None``."""
         campaign = entry.campaign
+        if self.vetoed and campaign.id in self.vetoed:
+            return self.vetoed[campaign.id]
         if campaign.currency != self.cart.currency:
             return (
                 Reason.CURRENCY_MISMATCH,

@@ -140,13 +140,50 @@ class Engine:
             explain_all: Also explain campaigns whose scope names nothing in the
                 cart (``out_of_scope``); by default they are not considered.
 
+        Plugins implementing ``promocore_finalize_quote`` then see the quote: a campaign
+        they veto is taken out and the cart priced again without it (it ends in
+        ``not_applied`` with the veto's reason), and the effects they add are added.
+
         Returns:
             The quote. Its ``not_applied`` and ``hints`` are worked out when first read.
 
         Raises:
             ValidationError: no time to price at, or bad budgets or usage.
+            PluginError: a finaliser raised (unless the host skips broken plugins).
         """
         when = _check_inputs(cart, at, budgets, usage)
+        vetoed: dict[str, tuple[str, str]] = {}
+        while True:
+            run, explanations = self._price(cart, when, budgets, usage, explain_all, vetoed)
+            quote = _quote(run, explanations)
+            amendments = self.host.finalize_quote(cart, quote, when)
+            if not amendments:
+                break
+            applied = {a.campaign for a in quote.applied}
+            new = {
+                veto.campaign: (veto.reason, veto.message)
+                for amendment in amendments
+                for veto in amendment.vetoes
+                if veto.campaign in applied and veto.campaign not in vetoed
+            }
+            if not new:  # each round vetoes one more campaign at least: this ends
+                added = tuple(e for amendment in amendments for e in amendment.effects)
+                if added:
+                    quote = _quote(run, explanations, added)
+                break
+            vetoed.update(new)
+        self.host.quote_priced(cart, quote)
+        return quote
+
+    def _price(
+        self,
+        cart: Cart,
+        when: datetime,
+        budgets: Mapping[str, Money] | None,
+        usage: Mapping[str, int] | None,
+        explain_all: bool,
+        vetoed: Mapping[str, tuple[str, str]],
+    ) -> tuple[Run, functools.partial[Any]]:
         run = Run(
             cart,
             when,
@@ -154,6 +191,7 @@ class Engine:
             dict(usage or {}),
             PricingState.start(cart),
             self.search_budget,
+            vetoed=dict(vetoed),
         )
         touching = self._index.touching(cart)
         logs = []
@@ -161,10 +199,7 @@ class Engine:
             log = StageLog(stage, run.state)
             run_stage(run, stage, touching, self.selection, log)
             logs.append(log)
-        explanations = functools.partial(explain, run, self._index, logs, explain_all)
-        quote = _quote(run, explanations)
-        self.host.quote_priced(cart, quote)
-        return quote
+        return run, functools.partial(explain, run, self._index, logs, explain_all)
 
 
 class _Validator:
@@ -304,7 +339,7 @@ def _check_inputs(
     return when
 
 
-def _quote(run: Run, explanations: functools.partial[Any]) -> Quote:
+def _quote(run: Run, explanations: functools.partial[Any], added: tuple[Effect, ...] = ()) -> Quote:
     cart, state = run.cart, run.state
     lines = [
         QuoteLine(i, line.sku, line.quantity, line.unit_price, state.lines[i].adjustments)
@@ -344,7 +379,7 @@ def _quote(run: Run, explanations: functools.partial[Any]) -> Quote:
         lines=tuple(lines),
         applied=tuple(applied),
         budget_draws=tuple(draws),
-        effects=tuple(effects),
+        effects=(*effects, *added),
         proven_optimal=run.proven,
     )
 

@@ -33,9 +33,10 @@ def run(args: argparse.Namespace) -> int:
     from promocore.engine import Engine
     from promocore.render import render_quote
 
+    host = getattr(args, "host", None)
     cart = load_cart(args.cart)
-    campaigns = load_campaigns(args.campaigns, currency=cart.currency)
-    quote = Engine(campaigns).price(cart, at=args.at, explain_all=True)
+    campaigns = load_campaigns(args.campaigns, currency=cart.currency, host=host)
+    quote = Engine(campaigns, host=host).price(cart, at=args.at, explain_all=True)
     if args.json:
         print(json.dumps(quote.to_dict(), ensure_ascii=False, indent=2))
     else:
