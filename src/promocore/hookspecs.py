@@ -135,7 +135,7 @@ def promocore_human_converter(converter: cattrs.Converter) -> None:
 def promocore_add_commands(subparsers: Subparsers) -> None:
     """Add subcommands to the ``promocore`` command line.
 
-    Add each as the built-in ones do (see [`promocore.commands`][promocore.commands]):
+    Add each as the built-in ones do (see the ``promocore.commands`` package):
     ``subparsers.add_parser(name, help=..., description=...)`` and a ``handler`` default
     taking the parsed arguments and returning the exit status. The handler finds the host
     in ``args.host``; a [`PromocoreError`][promocore.errors.PromocoreError] it raises is
