@@ -23,7 +23,8 @@ sample files in [`promocore.samples`][promocore.samples].
   [`Adjustment`][promocore.quote.Adjustment], [`Applied`][promocore.quote.Applied],
   [`NotApplied`][promocore.quote.NotApplied], [`Reason`][promocore.quote.Reason],
   [`Hint`][promocore.quote.Hint], [`BudgetDraw`][promocore.quote.BudgetDraw],
-  [`Effect`][promocore.quote.Effect]
+  [`Effect`][promocore.quote.Effect], [`Grant`][promocore.quote.Grant],
+  [`GrantKind`][promocore.quote.GrantKind], [`Withheld`][promocore.quote.Withheld]
 - **money**: [`Money`][promocore.money.Money], [`Rounding`][promocore.money.Rounding],
   [`allocate`][promocore.money.allocate], [`total`][promocore.money.total]
 - **mechanics**: [`Mechanic`][promocore.mechanic.Mechanic],
@@ -130,11 +131,14 @@ if TYPE_CHECKING:
     from promocore.quote import Applied as Applied
     from promocore.quote import BudgetDraw as BudgetDraw
     from promocore.quote import Effect as Effect
+    from promocore.quote import Grant as Grant
+    from promocore.quote import GrantKind as GrantKind
     from promocore.quote import Hint as Hint
     from promocore.quote import NotApplied as NotApplied
     from promocore.quote import Quote as Quote
     from promocore.quote import QuoteLine as QuoteLine
     from promocore.quote import Reason as Reason
+    from promocore.quote import Withheld as Withheld
     from promocore.selection import Selection as Selection
     from promocore.validation import Checks as Checks
 
@@ -204,11 +208,14 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "Applied",
         "BudgetDraw",
         "Effect",
+        "Grant",
+        "GrantKind",
         "Hint",
         "NotApplied",
         "Quote",
         "QuoteLine",
         "Reason",
+        "Withheld",
     ),
     "promocore.selection": ("Selection",),
     "promocore.validation": ("Checks",),

@@ -25,7 +25,7 @@ from promocore.errors import PluginError
 from promocore.mechanic import Decline, Upsell
 from promocore.money import Money
 from promocore.pricing_state import Evaluation, PricingState
-from promocore.quote import Hint, NotApplied, Reason
+from promocore.quote import Grant, GrantKind, Hint, NotApplied, Reason, Withheld
 
 #: Added to what an exclusive choice says when its search stopped at the budget.
 UNPROVEN = "best found within the search budget; not proven optimal"
@@ -244,7 +244,33 @@ def declined(
         if outcome.reason == Reason.BELOW_THRESHOLD:
             hint = hint_of(entry.campaign, outcome.upsell, winner)
         return item, hint
+    if outcome.withheld:
+        return not_applied(entry, Reason.BUDGET_EXHAUSTED, withheld_words(outcome)), None
     return not_applied(entry, Reason.NO_DISCOUNT, "nothing to discount"), None
+
+
+def withheld_by_budget(run: Run, evaluation: Evaluation) -> list[Withheld]:
+    """What the budget of an applied ``evaluation`` left out, each with its reason."""
+    if not evaluation.withheld:
+        return []
+    message = withheld_words(evaluation, run.budget_left(evaluation.campaign))
+    return [
+        Withheld(grant=grant, reason=Reason.BUDGET_EXHAUSTED, message=message)
+        for grant in evaluation.withheld
+    ]
+
+
+def withheld_words(evaluation: Evaluation, left: Money | None = None) -> str:
+    """Why the budget left out the grants ``evaluation`` withheld, in words."""
+    parts = ", ".join(_grant_words(grant) for grant in evaluation.withheld)
+    room = "" if left is None else f" ({left.display()} left)"
+    return f"its budget{room} does not cover {parts}"
+
+
+def _grant_words(grant: Grant) -> str:
+    if grant.kind == GrantKind.GIFT:
+        return f"gift {grant.sku} × {grant.quantity} ({grant.value.display()})"
+    return f"{grant.kind} ({grant.value.display()})"
 
 
 def hint_of(campaign: Campaign, upsell: Upsell | None, winner: Evaluation | None) -> Hint | None:

@@ -121,7 +121,7 @@ class Run:
         return self.evaluate_in(entry, self.context(entry, in_scope, state))
 
     def evaluate_in(self, entry: Entry, context: Context) -> Evaluation | Decline:
-        """The campaign's answer in ``context``, checked and capped by its budget."""
+        """The campaign's answer in ``context``, checked, its total value capped by its budget."""
         campaign = entry.campaign
         if not context.lines:
             return Decline(
@@ -172,4 +172,13 @@ def checked(entry: Entry, proposal: Proposal, views: Sequence[LineView]) -> Prop
             changed = True
             d = attrs.evolve(d, base=base)
         discounts.append(d)
+    currency = views[0].base.currency if views else None
+    valued = [(f"gift {g.sku!r}", g.unit_value) for g in proposal.gifts]
+    valued += [(f"effect {e.kind!r}", e.value) for e in proposal.effects if e.value is not None]
+    for what, value in valued:
+        if not isinstance(value, Money) or value.currency != currency or value.amount < 0:
+            raise PluginError(
+                f"mechanic {entry.mechanic.name!r} valued its {what} at {value!r}: "
+                f"a grant's value is Money >= 0 in the cart's currency ({currency})"
+            )
     return attrs.evolve(proposal, discounts=tuple(discounts)) if changed else proposal

@@ -203,21 +203,53 @@ class Limits:
 class Gift:
     """A gift line added at zero price (满赠).
 
+    A gift is a grant: each unit is valued at its declared ``cost`` if given, else at its
+    ``list_price``, and counts against its campaign's budget. One of the two is required.
+
     Attributes:
         sku: The gift's sku.
         quantity: Units given.
         name: A name to show, if the sku is not enough.
+        list_price: What one unit sells for, in the campaign's currency.
+        cost: What one unit costs the merchant, when that, not the list price, is what
+            the budget should count.
     """
 
     sku: str
     quantity: int = 1
     name: str = ""
+    list_price: Money | None = None
+    cost: Money | None = None
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
         checks.check(bool(self.sku.strip()), "sku", "must not be empty")
         checks.check(self.quantity >= 1, "quantity", "must be >= 1")
+        if self.list_price is None and self.cost is None:
+            checks.add("list_price", "give list_price or cost: a gift is valued like any grant")
+        for name in ("list_price", "cost"):
+            value = getattr(self, name)
+            if value is not None:
+                checks.check(isinstance(value, Money) and value.amount >= 0, name, "must be >= 0")
+        if (
+            isinstance(self.list_price, Money)
+            and isinstance(self.cost, Money)
+            and self.list_price.currency != self.cost.currency
+        ):
+            checks.add("cost", f"is in {self.cost.currency}, not {self.list_price.currency}")
         checks.raise_if_any()
+
+    @property
+    def unit_value(self) -> Money:
+        """What one unit is worth as a grant: its ``cost``, else its ``list_price``."""
+        value = self.cost if self.cost is not None else self.list_price
+        assert value is not None
+        return value
+
+    @property
+    def value(self) -> Money:
+        """What the gift is worth as a grant: ``unit_value`` times ``quantity``."""
+        return self.unit_value * self.quantity
 
 
 def _gifts(items: Iterable[Gift]) -> tuple[Gift, ...]:

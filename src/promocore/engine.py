@@ -5,7 +5,8 @@ them), then call [`Engine.price`][promocore.engine.Engine.price] per cart;
 [`Engine.with_campaigns`][promocore.engine.Engine.with_campaigns] makes the engine for a changed
 campaign set without rebuilding what did not change. [`price`][promocore.engine.price] does both
 in one call. Pricing is pure: no clock, no I/O; budgets and usage come in as arguments and the
-budget draws the quote would make come out in ``Quote.budget_draws``.
+budget draws the quote would make come out in ``Quote.budget_draws``: the total value of each
+budgeted campaign's grants (``Quote.grants``: discounts, gifts, valued effects).
 
 The cost of a quote grows with the campaigns whose scope touches the cart and whose floor the
 cart reaches, not with the campaigns in the engine; the exclusive-group search stops at a
@@ -19,7 +20,8 @@ from collections.abc import Container, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from promocore._explain import UNPROVEN, StageLog, explain
+from promocore._explain import UNPROVEN, StageLog, explain, withheld_by_budget
+from promocore._grants import proposal_grants
 from promocore._index import Entry, Index
 from promocore._run import Run
 from promocore._stage import run_stage
@@ -27,10 +29,10 @@ from promocore.campaign import STAGES, Campaign, Stage
 from promocore.cart import Cart
 from promocore.errors import Problem, UnknownMechanicError, ValidationError
 from promocore.mechanic import Mechanic
-from promocore.money import Money
+from promocore.money import Money, total
 from promocore.plugins import PluginHost, default_host
 from promocore.pricing_state import PricingState
-from promocore.quote import Applied, BudgetDraw, Effect, Quote, QuoteLine
+from promocore.quote import Applied, BudgetDraw, Effect, Grant, Quote, QuoteLine, Withheld
 from promocore.selection import DEFAULT_SEARCH_BUDGET, Selection
 
 
@@ -351,8 +353,12 @@ def _quote(run: Run, explanations: functools.partial[Any], added: tuple[Effect, 
     applied = []
     draws = []
     effects: list[Effect] = []
+    grants: list[Grant] = []
+    withheld: list[Withheld] = []
+    gift_line = len(cart.lines)
     for evaluation in state.applied:
         campaign = evaluation.campaign
+        proposal = evaluation.proposal
         notes = []
         if evaluation.budget_capped:
             notes.append(" (capped by the remaining budget)")
@@ -364,14 +370,19 @@ def _quote(run: Run, explanations: functools.partial[Any], added: tuple[Effect, 
                 name=campaign.name,
                 stage=evaluation.stage,
                 amount=evaluation.amount,
-                message=evaluation.proposal.message + "".join(notes),
+                message=proposal.message + "".join(notes),
                 budget_capped=evaluation.budget_capped,
-                gifts=tuple((g.sku, g.quantity) for g in evaluation.proposal.gifts),
+                gifts=tuple((g.sku, g.quantity) for g in proposal.gifts),
             )
         )
-        if campaign.budget is not None and evaluation.amount.amount:
-            draws.append(BudgetDraw(campaign.id, evaluation.amount))
-        effects.extend(evaluation.proposal.effects)
+        given = proposal_grants(campaign.id, evaluation.stage, proposal, cart, gift_line)
+        gift_line += len(proposal.gifts)
+        grants.extend(given)
+        withheld.extend(withheld_by_budget(run, evaluation))
+        value = total((g.value for g in given), cart.currency)
+        if campaign.budget is not None and value.amount:
+            draws.append(BudgetDraw(campaign.id, value))
+        effects.extend(proposal.effects)
     return Quote._explained_later(
         explanations,
         currency=cart.currency,
@@ -381,6 +392,8 @@ def _quote(run: Run, explanations: functools.partial[Any], added: tuple[Effect, 
         budget_draws=tuple(draws),
         effects=(*effects, *added),
         proven_optimal=run.proven,
+        grants=tuple(grants),
+        withheld=tuple(withheld),
     )
 
 

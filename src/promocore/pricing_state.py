@@ -11,22 +11,38 @@ from datetime import datetime
 
 import attrs
 
+from promocore._grants import cap, proposal_value
 from promocore.campaign import Campaign, Gift, Stage
 from promocore.cart import Cart
 from promocore.mechanic import Context, LineView, Proposal
-from promocore.money import Money, allocate, total
-from promocore.quote import Adjustment
+from promocore.money import Money
+from promocore.quote import Adjustment, Grant
 
 
 @attrs.frozen
 class Evaluation:
-    """A campaign's proposal after the engine's checks, budget cap included."""
+    """A campaign's proposal after the engine's checks, budget cap included.
+
+    Attributes:
+        campaign: The campaign.
+        stage: The stage it runs at.
+        proposal: What it grants (after the cap).
+        amount: The sum of its discounts.
+        budget_capped: True if its budget cut what it grants.
+        withheld: The grants its budget left out (gift units, valued effects).
+    """
 
     campaign: Campaign
     stage: Stage
     proposal: Proposal
     amount: Money
     budget_capped: bool = False
+    withheld: tuple[Grant, ...] = ()
+
+    @property
+    def value(self) -> Money:
+        """The total value it grants: discounts, gifts and valued effects."""
+        return proposal_value(self.proposal, self.amount.currency)
 
     @property
     def useful(self) -> bool:
@@ -208,18 +224,20 @@ class PricingState:
 
 
 def cap_to_budget(evaluation: Evaluation, remaining: Money) -> Evaluation:
-    """Shrink ``evaluation`` so it grants at most ``remaining``; parts stay exact."""
-    if evaluation.amount <= remaining:
+    """Shrink ``evaluation`` so it grants a total value of at most ``remaining``.
+
+    Discounts first, exactly; then whole gift units; then valued effects, each whole or
+    not at all. What does not fit is withheld.
+    """
+    campaign = evaluation.campaign
+    result = cap(campaign.id, evaluation.stage, evaluation.proposal, remaining)
+    if not result.capped:
         return evaluation
-    discounts = evaluation.proposal.discounts
-    weights = [d.amount for d in discounts]
-    parts = allocate(remaining, weights, caps=weights)
-    capped = tuple(attrs.evolve(d, amount=p) for d, p in zip(discounts, parts, strict=True))
-    proposal = attrs.evolve(evaluation.proposal, discounts=capped)
     return Evaluation(
-        evaluation.campaign,
+        campaign,
         evaluation.stage,
-        proposal,
-        total((d.amount for d in capped), remaining.currency),
+        result.proposal,
+        result.amount,
         budget_capped=True,
+        withheld=result.withheld,
     )

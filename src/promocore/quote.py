@@ -111,14 +111,82 @@ class Effect:
     Attributes:
         campaign: Id of the campaign.
         kind: What it is (``"commission"``, ``"points_earned"``…), named by its mechanic.
-        amount: Its value in money, when it has one.
+        amount: The amount it is about, when it has one (the commission, what points
+            were earned on, the deposit due), as its mechanic documents.
         detail: More facts as sorted ``(key, value)`` pairs (a mapping is accepted).
+        value: What it gives away, valued in money (points at the program's worth per
+            point, a coupon at its declared cost or face value, cash back, a commission);
+            ``None`` if it gives nothing (a payment, a qualification). An effect with a
+            value is a [`Grant`][promocore.quote.Grant] of its campaign: budgets count it,
+            and a budget too short for it leaves it out.
     """
 
     campaign: str
     kind: str
     amount: Money | None = None
     detail: tuple[tuple[str, Any], ...] = attrs.field(default=(), converter=_sorted_items)
+    value: Money | None = None
+
+
+class GrantKind(enum.StrEnum):
+    """What a grant is. An effect's grant takes the effect's own kind, which may be any code."""
+
+    DISCOUNT = "discount"
+    """An amount off one line, valued at the amount."""
+    GIFT = "gift"
+    """Gift units (满赠), valued at their declared cost, else their list price."""
+    POINTS = "points_earned"
+    """Points earned, valued at the program's declared worth per point."""
+    COUPON = "coupon_granted"
+    """A coupon granted for later, valued at its declared cost, else its face value."""
+    CASH_BACK = "cash_back"
+    """Money returned to the customer after the order."""
+    COMMISSION = "commission"
+    """A distribution commission paid to promoters."""
+
+
+@attrs.frozen(kw_only=True)
+class Grant:
+    """One thing a campaign gives, valued in money; every budget counts it.
+
+    A quote lists its grants in ``Quote.grants``: one per line discount (the campaign's
+    adjustment of one line), one per gift line, one per effect with a value.
+
+    Attributes:
+        campaign: Id of the campaign that gives it.
+        kind: A [`GrantKind`][promocore.quote.GrantKind] code, or the kind of the effect
+            giving it.
+        value: What it is worth, in the quote's currency (never negative).
+        stage: The stage it was given at.
+        line: The quote line it is on: the discounted line, or the gift line; ``None``
+            for an effect that names no line, and for a grant that was withheld.
+        sku: The sku of that line, or the gift's; ``None`` if there is none.
+        quantity: Units: the gift units, or the units a discount covers; ``None`` if
+            not counted in units.
+    """
+
+    campaign: str
+    kind: str
+    value: Money
+    stage: Stage
+    line: int | None = None
+    sku: str | None = None
+    quantity: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Withheld:
+    """A grant a campaign would have given that a cap left out, and why.
+
+    Attributes:
+        grant: What was not given (for gifts, the units that did not fit).
+        reason: A [`Reason`][promocore.quote.Reason] code (``budget_exhausted``).
+        message: Why, in words.
+    """
+
+    grant: Grant
+    reason: str
+    message: str
 
 
 @attrs.frozen
@@ -184,11 +252,12 @@ class Hint:
 
 @attrs.frozen
 class BudgetDraw:
-    """What a quote would draw from a campaign's budget.
+    """What a quote would draw from a campaign's budget: the value of all its grants.
 
     Attributes:
         campaign: Id of the campaign whose budget it draws on.
-        amount: The amount; reserve it through a ledger at checkout.
+        amount: The total value the campaign grants in the quote (discounts, gifts and
+            valued effects); reserve it through a ledger at checkout.
     """
 
     campaign: str
@@ -217,8 +286,14 @@ class Quote:
         applied: The campaigns that applied, in the order they ran.
         not_applied: The campaigns considered that did not apply, each with a reason.
         hints: What adding to the cart would earn.
-        budget_draws: What the quote would take from each campaign budget.
+        budget_draws: What the quote would take from each campaign budget: the total
+            value of the campaign's grants.
         effects: What the campaigns cause besides prices (commissions, points, coupons).
+        grants: Everything the campaigns give, each valued in money, in the order the
+            campaigns applied (each campaign's discounts by line, then its gifts, then its
+            valued effects). See [`Grant`][promocore.quote.Grant].
+        withheld: Grants of applied campaigns that a cap left out (a gift its budget
+            could not cover), each with a reason code.
         proven_optimal: False if, in some stage, the search for the exclusive campaigns
             best for the customer stopped at its budget: the quote holds the best choice
             found, which may not be the best there is, and its applied entries say so.
@@ -234,6 +309,8 @@ class Quote:
     budget_draws: tuple[BudgetDraw, ...] = ()
     effects: tuple[Effect, ...] = ()
     proven_optimal: bool = True
+    grants: tuple[Grant, ...] = ()
+    withheld: tuple[Withheld, ...] = ()
 
     @classmethod
     def _explained_later(cls, explain: Explain, **fields: Any) -> Quote:
@@ -295,6 +372,13 @@ class Quote:
             if item.campaign == campaign:
                 return item.amount
         return Money.zero(self.currency)
+
+    def granted(self, campaign: str | None = None) -> Money:
+        """The total value of the grants of ``campaign``, or of every campaign."""
+        return total(
+            (g.value for g in self.grants if campaign is None or g.campaign == campaign),
+            self.currency,
+        )
 
     def reason(self, campaign: str) -> str | None:
         """The reason code ``campaign`` did not apply, or ``None``."""

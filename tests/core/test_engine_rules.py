@@ -76,7 +76,7 @@ def test_quantity_basis_percent_tier() -> None:
 
 
 def test_gift_with_purchase_adds_a_zero_priced_line() -> None:
-    gift = Tier(cny("199.00"), gifts=(Gift("TOTE", 1, "canvas tote"),))
+    gift = Tier(cny("199.00"), gifts=(Gift("TOTE", 1, "canvas tote", list_price=cny("39.00")),))
     campaign = Campaign("gift", "满199赠", "tiered_discount", TieredDiscountParams(tiers=(gift,)))
     quote = price(cart(line("A", "199.00")), [campaign])
     assert quote.total == cny("199.00")

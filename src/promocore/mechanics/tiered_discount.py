@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 import attrs
 
 from promocore.campaign import Campaign, Stage, Tier
+from promocore.errors import Problem
 from promocore.hookspecs import hookimpl
 from promocore.measure import decides_measure
 from promocore.mechanic import Context, Decline, Floor, Mechanic, Proposal, Upsell, spread
@@ -309,3 +310,24 @@ MECHANIC: Mechanic = TieredDiscount()
 def promocore_mechanics() -> list[Mechanic]:
     """Provide ``tiered_discount``."""
     return [MECHANIC]
+
+
+@hookimpl
+def promocore_validate_campaign(campaign: Campaign) -> list[Problem]:
+    """Check that the gifts of a ``tiered_discount`` campaign are valued in its currency."""
+    params = campaign.params
+    if campaign.mechanic != MECHANIC.name or not isinstance(params, TieredDiscountParams):
+        return []
+    problems = []
+    for i, tier in enumerate(params.tiers):
+        for j, gift in enumerate(tier.gifts):
+            for name in ("list_price", "cost"):
+                value = getattr(gift, name)
+                if value is not None and value.currency != campaign.currency:
+                    problems.append(
+                        Problem(
+                            f"params.tiers[{i}].gifts[{j}].{name}",
+                            f"is in {value.currency}, not {campaign.currency}",
+                        )
+                    )
+    return problems

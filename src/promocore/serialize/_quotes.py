@@ -20,7 +20,17 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from promocore.errors import Problem, ValidationError
 from promocore.money import Money
-from promocore.quote import Applied, BudgetDraw, Effect, Hint, NotApplied, Quote, QuoteLine
+from promocore.quote import (
+    Applied,
+    BudgetDraw,
+    Effect,
+    Grant,
+    Hint,
+    NotApplied,
+    Quote,
+    QuoteLine,
+    Withheld,
+)
 from promocore.serialize._human import CURRENCY
 from promocore.serialize._problems import problems_of
 
@@ -227,6 +237,8 @@ _QUOTE_FIELDS: tuple[tuple[str, Any], ...] = (
     ("budget_draws", tuple[BudgetDraw, ...]),
     ("effects", tuple[Effect, ...]),
     ("proven_optimal", bool),
+    ("grants", tuple[Grant, ...]),
+    ("withheld", tuple[Withheld, ...]),
 )
 
 

@@ -19,9 +19,18 @@ from promocore.testing.profiles import register_profile
 from promocore.testing.strategies import money, rates
 from promocore.testing.strategies.vocabulary import SKUS
 
-_GIFTS = st.lists(
-    st.builds(Gift, sku=st.sampled_from(SKUS), quantity=st.integers(1, 3)), min_size=1, max_size=2
-).map(tuple)
+
+def _gifts(currency: str) -> st.SearchStrategy[tuple[Gift, ...]]:
+    """Gifts valued at a list price, a declared cost (sometimes zero), or both."""
+    value = money(currency=currency, min_value=0, max_value=20_000)
+    gift = st.builds(
+        Gift,
+        sku=st.sampled_from(SKUS),
+        quantity=st.integers(1, 3),
+        list_price=value,
+        cost=st.none() | value,
+    ) | st.builds(Gift, sku=st.sampled_from(SKUS), quantity=st.integers(1, 3), cost=value)
+    return st.lists(gift, min_size=1, max_size=2).map(tuple)
 
 
 @st.composite
@@ -33,7 +42,7 @@ def _reward(draw: st.DrawFn, currency: str) -> dict[str, Any]:
     if kind == "percent_off":
         reward["percent_off"] = draw(rates(min_value=Decimal("0.1"), max_value=100, places=1))
     if kind.endswith("gifts"):
-        reward["gifts"] = draw(_GIFTS)
+        reward["gifts"] = draw(_gifts(currency))
     return reward
 
 

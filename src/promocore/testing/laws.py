@@ -122,10 +122,19 @@ def _allocations_sum_exactly(sample: Sample) -> None:
         spread = sum(adjustments_of(quote, applied.campaign).values(), zero)
         if spread != applied.amount:
             raise LawBroken(f"applied {applied.amount} but its line adjustments sum to {spread}")
-    drawn = sum((d.amount for d in quote.budget_draws if d.campaign == campaign.id), zero)
-    if campaign.budget is not None and drawn != quote.applied_amount(campaign.id):
+    discounts = sum(
+        (g.value for g in quote.grants if g.campaign == campaign.id and g.kind == "discount"),
+        zero,
+    )
+    if discounts != quote.applied_amount(campaign.id):
         raise LawBroken(
-            f"draws {drawn} from the budget but gave {quote.applied_amount(campaign.id)}"
+            f"its discount grants sum to {discounts} but it gave "
+            f"{quote.applied_amount(campaign.id)}"
+        )
+    drawn = sum((d.amount for d in quote.budget_draws if d.campaign == campaign.id), zero)
+    if campaign.budget is not None and drawn != quote.granted(campaign.id):
+        raise LawBroken(
+            f"draws {drawn} from the budget but granted {quote.granted(campaign.id)} in all"
         )
     for line in quote.lines:
         if line.total != line.subtotal - line.discount:
@@ -156,24 +165,44 @@ def _explains_itself(sample: Sample) -> None:
 
 def _respects_budget(sample: Sample) -> None:
     campaign = sample.campaign
+    cid = campaign.id
     probe = attrs.evolve(campaign, budget=Budget(Money(1, campaign.currency)))
     if sample.host.validate_campaign(probe):
         return  # the mechanic takes no budget; the engine refuses budgeted campaigns
-    unbounded = price(sample, attrs.evolve(campaign, budget=None)).applied_amount(campaign.id)
+    free = price(sample, attrs.evolve(campaign, budget=None))
+    unbounded, unbounded_off = free.granted(cid), free.applied_amount(cid)
     left: int = sample.draw(_left_strategy(unbounded.amount))
     remaining = Money(left, campaign.currency)
     budget = Budget(Money(max(left, unbounded.amount, 1), campaign.currency))
-    quote = price(sample, attrs.evolve(campaign, budget=budget), {campaign.id: remaining})
-    given = quote.applied_amount(campaign.id)
-    if given > remaining:
-        raise LawBroken(f"gave {given} with {remaining} left in its budget")
-    if given != unbounded.min(remaining):
+    quote = price(sample, attrs.evolve(campaign, budget=budget), {cid: remaining})
+    granted, off = quote.granted(cid), quote.applied_amount(cid)
+    if granted > remaining:
+        raise LawBroken(f"granted {granted} in all (effects and gifts included), {remaining} left")
+    if unbounded <= remaining and granted != unbounded:
+        raise LawBroken(f"granted {granted} with {remaining} left; without a budget {unbounded}")
+    if off != unbounded_off.min(remaining):
         raise LawBroken(
-            f"gave {given} with {remaining} left; without a budget it gives {unbounded}, "
-            f"so it should give {unbounded.min(remaining)}"
+            f"took {off} off with {remaining} left; without a budget it takes {unbounded_off} "
+            f"off, so it should take {unbounded_off.min(remaining)}"
         )
-    if left == 0 and any(a.campaign == campaign.id for a in quote.applied):
+    withheld = sum(
+        (w.grant.value for w in quote.withheld if w.grant.campaign == cid), remaining * 0
+    )
+    is_applied = any(a.campaign == cid for a in quote.applied)
+    if is_applied and granted + withheld + (unbounded_off - off) != unbounded:
+        raise LawBroken(
+            f"granted {granted} and withheld {withheld} of {unbounded}: some value vanished"
+        )
+    drawn = sum((d.amount for d in quote.budget_draws if d.campaign == cid), remaining * 0)
+    if drawn != granted:
+        raise LawBroken(f"draws {drawn} from its budget but granted {granted}")
+    was_applied = any(a.campaign == cid for a in free.applied)
+    if left == 0 and is_applied:
         raise LawBroken("applied with nothing left in its budget")
+    if was_applied and not is_applied and quote.reason(cid) != Reason.BUDGET_EXHAUSTED:
+        raise LawBroken(
+            f"applies without a budget, not with {remaining} left, and says {quote.reason(cid)!r}"
+        )
 
 
 def _left_strategy(unbounded: int) -> SearchStrategy[int]:
@@ -229,8 +258,9 @@ EXPLAINS_ITSELF = Law(
 )
 RESPECTS_BUDGET = Law(
     "respects_budget",
-    "Through the engine, the campaign gives at most its remaining budget, exactly that "
-    "when it would give more.",
+    "Through the engine, the total value the campaign grants (discounts, gifts, valued "
+    "effects) is at most its remaining budget and is what its budget draws; discounts are "
+    "cut to exactly what is left, and what does not fit is withheld, not lost.",
     _respects_budget,
 )
 CONFIG_ROUND_TRIP = Law(

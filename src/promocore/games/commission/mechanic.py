@@ -2,8 +2,8 @@
 
 The mechanic changes no price. In a quote it estimates what each level would earn on each eligible
 line, at the entry rank (promoters' ranks and the buyer's chain are only known when the order is
-recorded), as ``commission`` effects, and explains every line that pays nothing as a
-``commission_ineligible`` effect. Record paid orders with
+recorded), as ``commission`` effects (each a grant valued at its amount), and explains every line
+that pays nothing as a ``commission_ineligible`` effect. Record paid orders with
 [`promocore.games.commission.CommissionService`][promocore.games.commission.CommissionService],
 which uses the same computation with the real chain and ranks.
 """
@@ -100,6 +100,7 @@ class CommissionMechanic:
                         "base": draft.base,
                         "rate": draft.rate.describe(),
                     },
+                    value=draft.amount,
                 )
             )
         for item in result.ineligible:

@@ -5,8 +5,9 @@
 minimum. The quote carries a ``points_redeemed`` effect with the points to deduct.
 
 ``points_earning``: points earned on what the customer pays. The quote carries a
-``points_earned`` effect whose ``amount`` is what the points were earned on and whose ``detail``
-holds ``points``; crediting them is the backend's job once the order is paid.
+``points_earned`` effect whose ``amount`` is what the points were earned on, whose ``detail``
+holds ``points`` and whose ``value`` is what they are worth (the rule's ``worth``, rounded up), the
+grant a budget counts; crediting them is the backend's job once the order is paid.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 
 import attrs
 
-from promocore.campaign import Stage
+from promocore.campaign import Campaign, Stage
+from promocore.errors import Problem
 from promocore.games.points.params import (
     EARNED,
     EARNING_MECHANIC,
@@ -98,7 +100,9 @@ class PointsEarning:
                 PointsReason.NOTHING_EARNED,
                 f"{paid.display()} paid earns no points ({rule.points} per {rule.per.display()})",
             )
-        effect = Effect(context.campaign.id, EARNED, paid, {"points": points})
+        effect = Effect(
+            context.campaign.id, EARNED, paid, {"points": points}, value=rule.value(points)
+        )
         return Proposal(
             message=f"{context.campaign.name}: {points} points for {paid.display()} paid",
             effects=(effect,),
@@ -113,3 +117,26 @@ EARNING: Mechanic = PointsEarning()
 def promocore_mechanics() -> list[Mechanic]:
     """Provide ``points_redemption`` and ``points_earning``."""
     return [REDEMPTION, EARNING]
+
+
+@hookimpl
+def promocore_validate_campaign(campaign: Campaign) -> list[Problem]:
+    """Check a budgeted ``points_earning`` campaign says what its points are worth."""
+    params = campaign.params
+    if campaign.mechanic != EARNING.name or not isinstance(params, EarnRule):
+        return []
+    problems = []
+    if campaign.budget is not None and params.worth is None:
+        problems.append(
+            Problem(
+                "params.worth",
+                "a budgeted campaign must say what its points are worth: its budget counts them",
+            )
+        )
+    for path, amount in (
+        ("params.per", params.per),
+        ("params.worth.value", params.worth.value if params.worth else None),
+    ):
+        if amount is not None and amount.currency != campaign.currency:
+            problems.append(Problem(path, f"is in {amount.currency}, not {campaign.currency}"))
+    return problems

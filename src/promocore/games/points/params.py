@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 
 from promocore.errors import ValidationError
-from promocore.money import Money, Rounding
+from promocore.money import Money, Rounding, round_div
 from promocore.validation import Checks
 
 
@@ -118,15 +118,22 @@ class RedemptionRule:
 class EarnRule:
     """Points earned per amount paid (消费积分): ``points`` for every full ``per`` paid.
 
+    Points earned are a grant: ``worth`` says what they are worth in money (a program's
+    campaigns take its redemption rate when the rule gives none), and a budget counts them
+    at that worth. A budgeted ``points_earning`` campaign must say what its points are worth.
+
     Attributes:
         points: Points earned for each full ``per``.
         per: The amount paid that earns ``points`` (¥1.00).
         max_points: Most points one order earns, if limited.
+        worth: What points are worth, to value them as a grant; ``None`` values them
+            at zero.
     """
 
     points: int
     per: Money
     max_points: int | None = None
+    worth: PointsRate | None = None
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
@@ -140,6 +147,19 @@ class EarnRule:
         """Points earned for paying ``paid``."""
         points = max(paid.amount, 0) // self.per.amount * self.points
         return points if self.max_points is None else min(points, self.max_points)
+
+    def value(self, points: int) -> Money:
+        """What ``points`` earned are worth as a grant, rounded up to the minor unit.
+
+        Rounded up (``Rounding.UP``) so that a budget never counts less than was given;
+        zero in the currency of ``per`` without a ``worth``.
+        """
+        if self.worth is None:
+            return Money.zero(self.per.currency)
+        rate = self.worth
+        return rate.value.with_amount(
+            round_div(points * rate.value.amount, rate.points, Rounding.UP)
+        )
 
 
 def zone(name: str) -> ZoneInfo:
@@ -283,6 +303,8 @@ class PointsProgram:
         amounts = [("redemption.rate.value", self.redemption.rate.value)]
         if self.earning is not None:
             amounts.append(("earning.per", self.earning.per))
+            if self.earning.worth is not None:
+                amounts.append(("earning.worth.value", self.earning.worth.value))
         try:
             Money.zero(self.currency)
         except ValueError as exc:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import attrs
+
 from promocore.campaign import Campaign, Stage
 from promocore.games.points.model import Earn, Redeem
 from promocore.games.points.params import (
@@ -63,7 +65,9 @@ def points_campaigns(
                 id=earning_campaign_id(program),
                 name=f"{program.name}: points earned",
                 mechanic=EARNING_MECHANIC,
-                params=program.earning,
+                params=program.earning
+                if program.earning.worth is not None
+                else attrs.evolve(program.earning, worth=program.redemption.rate),
                 currency=program.currency,
                 stage=Stage.POST,
             )

@@ -54,12 +54,13 @@ def redemption_params(draw: st.DrawFn, *, currency: str = "CNY") -> PointsRedemp
 
 
 def earn_rules(*, currency: str = "CNY") -> st.SearchStrategy[EarnRule]:
-    """Draw valid earning rules: points per amount paid, sometimes capped."""
+    """Draw valid earning rules: points per amount paid, sometimes capped, sometimes valued."""
     return st.builds(
         EarnRule,
         points=st.integers(1, 10),
         per=money(currency=currency, min_value=1, max_value=10_000),
         max_points=st.none() | st.integers(1, 10_000),
+        worth=st.none() | points_rates(currency=currency),
     )
 
 
