@@ -2,11 +2,11 @@
 
 A finaliser sees the cart, the finished [`Quote`][promocore.quote.Quote] and the moment, all
 frozen, and answers an [`Amendment`][promocore.finalize.Amendment] (or ``None`` for nothing to
-say): effects to add (a loyalty stamp, an audit marker) and campaigns to veto, each with a
-reason code and a message (a fraud rule, a margin floor, a channel agreement). The engine
-prices the cart again without the vetoed campaigns, so what they took goes back to the others,
-and reports each in ``not_applied`` with the finaliser's reason. A finaliser is pure: the same
-inputs give the same amendment.
+say): effects without a value to add (an audit marker, a review flag) and campaigns to veto,
+each with a reason code and a message (a fraud rule, a margin floor, a channel agreement).
+The engine prices the cart again without the vetoed campaigns, so what they took goes back
+to the others, and reports each in ``not_applied`` with the finaliser's reason. A finaliser
+is pure: the same inputs give the same amendment.
 """
 
 from __future__ import annotations
@@ -55,6 +55,12 @@ def _effects(items: Iterable[Effect]) -> tuple[Effect, ...]:
     for item in found:
         if not isinstance(item, Effect):
             raise ValidationError.single("effects", f"must hold Effect values, got {item!r}")
+        if item.amount is not None:
+            raise ValidationError.single(
+                "effects",
+                f"{item.kind!r} has a value ({item.amount}): value is granted by a mechanic, "
+                "where budgets count it, not added by a finaliser",
+            )
     return found
 
 
@@ -71,7 +77,9 @@ class Amendment:
     """What a finaliser adds to a quote.
 
     Attributes:
-        effects: Effects to add to the quote's ``effects`` (after the campaigns' own).
+        effects: Effects without a value to add to the quote's ``effects`` (after the
+            campaigns' own): markers such as an audit stamp. An effect worth money is a
+            grant, which only a mechanic gives, so that budgets count it.
         vetoes: Campaigns to take out of the quote, each with its reason.
     """
 

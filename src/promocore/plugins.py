@@ -306,6 +306,7 @@ class PluginHost:
                 self.manager.unregister(name=plugin)
             if not broken:
                 break
+        self.manager.check_pending()  # what is left implements only promocore's hooks
         self._mechanics = MappingProxyType(found)
         self._origins = MappingProxyType(origins)
         self._validators = {

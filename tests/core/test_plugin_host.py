@@ -236,6 +236,8 @@ def test_an_amendment_checks_what_it_holds() -> None:
         Veto("p", "Margin Floor", "no")
     with pytest.raises(ValidationError, match="effects: must hold Effect values"):
         Amendment(effects=("points",))  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="value is granted by a mechanic"):
+        Amendment(effects=(Effect("p", "cash_back", cny("1.00")),))
 
 
 class Broken:
