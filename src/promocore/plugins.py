@@ -243,6 +243,7 @@ class PluginHost:
         self._origins: Mapping[str, MechanicOrigin] = MappingProxyType({})
         self._distributions: dict[str, tuple[str, str]] = {}
         self._failures: list[PluginFailure] = []
+        self._unreported: list[PluginFailure] = []
         self._memo: dict[str, object] = {}
         self._validators: dict[str, Callable[[Campaign], Sequence[Problem]]] = {}
 
@@ -272,7 +273,8 @@ class PluginHost:
         try:
             self.check(skip_broken=False)
         except PluginError:
-            self.manager.unregister(name=registered)
+            if self.manager.get_plugin(registered) is not None:
+                self.manager.unregister(name=registered)
             self._mechanics = None
             raise
 
@@ -293,8 +295,7 @@ class PluginHost:
                 message names each, with its distribution and the error.
         """
         skip = self.skip_broken if skip_broken is None else skip_broken
-        failures = [*self._failures]
-        self._failures = []
+        failures, self._unreported = self._unreported, []
         for plugin, error in self._pending():
             failures.append(self._failure(plugin, error))
             if self.manager.get_plugin(plugin) is not None:
@@ -324,7 +325,7 @@ class PluginHost:
                 f"{SKIP_BROKEN_ENV}=1 or --skip-broken-plugins)",
                 tuple(failures),
             )
-        self._failures = failures
+        self._failures.extend(failures)
         for failure in failures:
             warnings.warn(f"{failure}; left out", PluginWarning, stacklevel=3)
 
@@ -680,7 +681,7 @@ def make_host(
     loaded = _load(autoload, block, plugins)
     host = PluginHost(loaded.manager, skip_broken=skip_broken)
     host._distributions = loaded.distributions
-    host._failures = loaded.failures
+    host._unreported = loaded.failures
     host.check()
     return host
 

@@ -144,6 +144,8 @@ def test_a_broken_plugin_can_be_skipped_with_a_warning() -> None:
         host = make_host(autoload=False, plugins=[_plugin(Waits(stage="lunch"))], skip_broken=True)
     assert "waits" not in host.mechanics and "price_off" in host.mechanics
     assert [f.error.split(":")[0] for f in host.failures] == ["mechanic 'waits'"]
+    host.register(_plugin(Waits(name="waits_too")))  # the skipped one is not raised again
+    assert "waits_too" in host.mechanics and len(host.failures) == 1
 
 
 def test_a_misspelt_or_retired_hook_is_refused() -> None:
