@@ -32,12 +32,17 @@ sample files in [`promocore.samples`][promocore.samples].
   [`LineView`][promocore.mechanic.LineView], [`Proposal`][promocore.mechanic.Proposal],
   [`LineDiscount`][promocore.mechanic.LineDiscount], [`Upsell`][promocore.mechanic.Upsell],
   [`Decline`][promocore.mechanic.Decline], [`spread`][promocore.mechanic.spread], and the
-  optional members' [`Floor`][promocore.mechanic.Floor], [`Floored`][promocore.mechanic.Floored]
-  and [`Rated`][promocore.mechanic.Rated]
+  optional members' [`Floor`][promocore.mechanic.Floor], [`Floored`][promocore.mechanic.Floored],
+  [`Rated`][promocore.mechanic.Rated] and [`Validated`][promocore.mechanic.Validated]; the
+  interface, declared in [`MEMBERS`][promocore.mechanic.MEMBERS] and checked with
+  [`check_mechanic`][promocore.mechanic.check_mechanic] and
+  [`members_of`][promocore.mechanic.members_of]
 - **plugins**: [`hookimpl`][promocore.hookspecs.hookimpl],
   [`make_host`][promocore.plugins.make_host], [`default_host`][promocore.plugins.default_host],
   [`PluginHost`][promocore.plugins.PluginHost],
-  [`MechanicOrigin`][promocore.plugins.MechanicOrigin]
+  [`MechanicOrigin`][promocore.plugins.MechanicOrigin],
+  [`PluginFailure`][promocore.plugins.PluginFailure]; a finaliser's
+  [`Amendment`][promocore.finalize.Amendment] and [`Veto`][promocore.finalize.Veto]
 - **files**: [`load_campaigns`][promocore.config.load_campaigns],
   [`load_cart`][promocore.config.load_cart],
   [`campaigns_from_dicts`][promocore.config.campaigns_from_dicts],
@@ -51,7 +56,10 @@ sample files in [`promocore.samples`][promocore.samples].
   [`FloatRefusedError`][promocore.errors.FloatRefusedError],
   [`AllocationError`][promocore.errors.AllocationError],
   [`UnknownMechanicError`][promocore.errors.UnknownMechanicError],
-  [`PluginError`][promocore.errors.PluginError]; the shared bases of the games' errors:
+  [`PluginError`][promocore.errors.PluginError],
+  [`PluginLoadError`][promocore.errors.PluginLoadError]; the warnings
+  [`PromocoreWarning`][promocore.errors.PromocoreWarning] and
+  [`PluginWarning`][promocore.errors.PluginWarning]; the shared bases of the games' errors:
   [`NotFoundError`][promocore.errors.NotFoundError],
   [`IllegalTransitionError`][promocore.errors.IllegalTransitionError],
   [`IdempotencyConflictError`][promocore.errors.IdempotencyConflictError],
@@ -99,14 +107,20 @@ if TYPE_CHECKING:
     from promocore.errors import IllegalTransitionError as IllegalTransitionError
     from promocore.errors import NotFoundError as NotFoundError
     from promocore.errors import PluginError as PluginError
+    from promocore.errors import PluginLoadError as PluginLoadError
+    from promocore.errors import PluginWarning as PluginWarning
     from promocore.errors import Problem as Problem
     from promocore.errors import PromocoreError as PromocoreError
+    from promocore.errors import PromocoreWarning as PromocoreWarning
     from promocore.errors import RetriesExhaustedError as RetriesExhaustedError
     from promocore.errors import UnavailableError as UnavailableError
     from promocore.errors import UnknownMechanicError as UnknownMechanicError
     from promocore.errors import ValidationError as ValidationError
     from promocore.errors import VersionConflictError as VersionConflictError
+    from promocore.finalize import Amendment as Amendment
+    from promocore.finalize import Veto as Veto
     from promocore.hookspecs import hookimpl as hookimpl
+    from promocore.mechanic import MEMBERS as MEMBERS
     from promocore.mechanic import Bounded as Bounded
     from promocore.mechanic import Context as Context
     from promocore.mechanic import Decline as Decline
@@ -118,12 +132,16 @@ if TYPE_CHECKING:
     from promocore.mechanic import Proposal as Proposal
     from promocore.mechanic import Rated as Rated
     from promocore.mechanic import Upsell as Upsell
+    from promocore.mechanic import Validated as Validated
+    from promocore.mechanic import check_mechanic as check_mechanic
+    from promocore.mechanic import members_of as members_of
     from promocore.mechanic import spread as spread
     from promocore.money import Money as Money
     from promocore.money import Rounding as Rounding
     from promocore.money import allocate as allocate
     from promocore.money import total as total
     from promocore.plugins import MechanicOrigin as MechanicOrigin
+    from promocore.plugins import PluginFailure as PluginFailure
     from promocore.plugins import PluginHost as PluginHost
     from promocore.plugins import default_host as default_host
     from promocore.plugins import make_host as make_host
@@ -178,14 +196,18 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "IllegalTransitionError",
         "NotFoundError",
         "PluginError",
+        "PluginLoadError",
+        "PluginWarning",
         "Problem",
         "PromocoreError",
+        "PromocoreWarning",
         "RetriesExhaustedError",
         "UnavailableError",
         "UnknownMechanicError",
         "ValidationError",
         "VersionConflictError",
     ),
+    "promocore.finalize": ("Amendment", "Veto"),
     "promocore.hookspecs": ("hookimpl",),
     "promocore.mechanic": (
         "Bounded",
@@ -195,14 +217,24 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "Floored",
         "LineDiscount",
         "LineView",
+        "MEMBERS",
         "Mechanic",
         "Proposal",
         "Rated",
         "Upsell",
+        "Validated",
+        "check_mechanic",
+        "members_of",
         "spread",
     ),
     "promocore.money": ("Money", "Rounding", "allocate", "total"),
-    "promocore.plugins": ("MechanicOrigin", "PluginHost", "default_host", "make_host"),
+    "promocore.plugins": (
+        "MechanicOrigin",
+        "PluginFailure",
+        "PluginHost",
+        "default_host",
+        "make_host",
+    ),
     "promocore.quote": (
         "Adjustment",
         "Applied",
