@@ -6,7 +6,9 @@ them. A block of ``>>>`` lines is a doctest: its output is compared. A block fen
 such block, exactly, but that ``...`` in it stands for any text (doctest's ``ELLIPSIS``).
 A ``python`` block titled with a ``.py`` path
 (```` ```python title="plugins/.../params.py" ````) is an excerpt of that file: its lines
-must appear in the file in that order (``...`` stands for what the excerpt leaves out).
+must appear in the file in that order (``...`` stands for what the excerpt leaves out); so
+is a block of another language titled with the path of a file in the repository
+(```` ```toml title="templates/.../pyproject.toml" ````).
 Any other block titled with a file name (```` ```toml title="share-and-earn.toml" ````) is
 written to that file in the working folder before the blocks after it run, as a reader
 saves it.
@@ -64,15 +66,23 @@ class Block:
     def saved_as(self) -> str | None:
         """The file name a non-Python block is saved as, if its title is one."""
         title = self.title
-        if self.lang == "python" or title is None or title == "Output":
+        if self.lang == "python" or title is None or title == "Output" or self.excerpt_of:
             return None
         return title if re.fullmatch(r"[\w./-]+\.\w+", title) else None
 
     @property
     def excerpt_of(self) -> str | None:
-        """The file a ``python`` block is an excerpt of, if its title names one."""
+        """The repository file a block is an excerpt of, if its title names one.
+
+        A ``python`` block titled with a ``.py`` path is one; so is a block of any other
+        language titled with the path of a repository file (``templates/.../pyproject.toml``).
+        """
         title = self.title
-        return title if title is not None and title.endswith(".py") else None
+        if title is None or title == "Output":
+            return None
+        if title.endswith(".py") or ("/" in title and (ROOT / title).is_file()):
+            return title
+        return None
 
 
 def blocks(page: Path) -> list[Block]:
@@ -127,7 +137,7 @@ def run_page(page: Path) -> PageRun:
     try:
         for block in blocks(page):
             where = f"{page.relative_to(ROOT)}:{block.line}"
-            if block.lang == "python" and block.excerpt_of is not None:
+            if block.excerpt_of is not None:
                 check_excerpt(block, where)
                 run.excerpts_checked += 1
             elif block.lang == "python":

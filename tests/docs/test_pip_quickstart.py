@@ -8,14 +8,13 @@ commands run as written, from an empty folder, with that virtualenv first on ``P
 from __future__ import annotations
 
 import importlib.metadata
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.docs.snippets import ROOT, Block, blocks
+from tests.docs.venvs import fresh_venv, venv_env
 
 README = ROOT / "README.md"
 
@@ -32,23 +31,14 @@ def _quick_start() -> list[Block]:
 @pytest.fixture(scope="module")
 def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A new virtualenv with this checkout installed as a user would install it."""
-    home = tmp_path_factory.mktemp("pip-user") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(home)], check=True, timeout=300)
-    python = home / "bin" / "python"
-    install = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    result = subprocess.run(
-        [*install, str(ROOT)], capture_output=True, text=True, timeout=1200, check=False
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return home
+    return fresh_venv(tmp_path_factory.mktemp("pip-user") / "venv", str(ROOT))
 
 
 def test_the_pip_quick_start_runs_as_written(venv: Path, tmp_path: Path) -> None:
     found = _quick_start()
     shell, python, output = found[:3]
     assert (shell.lang, python.lang, output.is_output) == ("bash", "python", True)
-    env = {**os.environ, "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}"}
-    env.pop("PYTHONPATH", None)
+    env = venv_env(venv)
     commands = [line for line in shell.body.splitlines() if line.strip()]
     assert commands[0].split("#")[0].split() == ["pip", "install", "promocore"]
     for command in commands[1:]:

@@ -292,7 +292,10 @@ class TieredDiscount:
             nxt_threshold: Threshold = (
                 params.step * (steps + 1) if isinstance(params.step, Money) else step * (steps + 1)
             )
-            upsell = _upsell(nxt_threshold, measure, _every_grant(params, steps + 1), now)
+            reached = _scaled(base, measure, nxt_threshold)
+            upsell = _upsell(
+                nxt_threshold, measure, _every_grant(params, steps + 1).min(reached), now
+            )
         if steps == 0:
             return Decline(
                 Reason.BELOW_THRESHOLD, f"below the first step ({_show(params.step)})", upsell

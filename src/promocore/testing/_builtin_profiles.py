@@ -1,17 +1,21 @@
 """Testing profiles of built-in mechanics that do not carry their own.
 
 ``tiered_discount`` params need thresholds that increase and match their basis; the extra
-laws record what ``tiered_discount`` and ``price_off`` promise beyond the standard ones.
+laws record what ``tiered_discount`` and ``price_off`` promise beyond the standard ones. The
+references work out what both grant in ``Decimal``, apart from their code, for the
+``matches_reference`` law.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 from hypothesis import strategies as st
 
 from promocore.campaign import Gift, Tier
+from promocore.mechanic import Context
+from promocore.mechanics.price_off import PriceOffParams
 from promocore.mechanics.tiered_discount import Basis, Mode, TieredDiscountParams
 from promocore.money import Money, Rounding
 from promocore.testing.extra_laws import MONOTONE_IN_CART_VALUE, RESPECTS_UNIT_LIMIT
@@ -72,5 +76,67 @@ def _tiered(currency: str) -> st.SearchStrategy[TieredDiscountParams]:
     return _tiered_params(currency)
 
 
-register_profile("tiered_discount", params=_tiered, laws=[MONOTONE_IN_CART_VALUE])
-register_profile("price_off", laws=[RESPECTS_UNIT_LIMIT])
+def _percent(amount: int, percent: Decimal, rounding: Rounding) -> int:
+    """``percent`` % of ``amount`` minor units, rounded with ``rounding``, in Decimal."""
+    with localcontext() as exact:
+        exact.prec = 60
+        return int((Decimal(amount) * percent / 100).quantize(Decimal(1), rounding.value))
+
+
+def _price_off_reference(context: Context) -> dict[int, Money]:
+    """Each covered unit's discount, line by line, up to the per-order unit limit."""
+    params: PriceOffParams = context.campaign.params
+    left = context.unit_limit
+    found: dict[int, Money] = {}
+    for view in context.lines:
+        units = view.units if left is None else min(view.units, left)
+        if units <= 0:
+            break
+        base = view.take(units).base.amount
+        if params.percent_off is not None:
+            amount = _percent(base, params.percent_off, params.rounding)
+        elif params.amount_off is not None:
+            amount = min(params.amount_off.amount * units, base)
+        else:
+            assert params.unit_price is not None
+            amount = max(base - params.unit_price.amount * units, 0)
+        if amount > 0:
+            found[view.index] = Money(amount, context.currency)
+            left = None if left is None else left - units
+    return found
+
+
+def _tiered_reference(context: Context) -> Money:
+    """The best tier met (ladder) or the whole steps reached (every), capped, in all."""
+    params: TieredDiscountParams = context.campaign.params
+    base = context.base.amount
+    measure = base if params.basis is Basis.AMOUNT else context.units
+
+    def value(threshold: Money | int) -> int:
+        return threshold.amount if isinstance(threshold, Money) else threshold
+
+    grants: list[int] = [0]
+    if params.mode is Mode.LADDER:
+        for tier in params.tiers:
+            if value(tier.threshold) > measure:
+                continue
+            if tier.amount_off is not None:
+                grants.append(min(tier.amount_off.amount, base))
+            elif tier.percent_off is not None:
+                grants.append(_percent(base, tier.percent_off, params.rounding))
+    else:
+        assert params.step is not None and params.amount_off is not None
+        grants.append(min(params.amount_off.amount * (measure // value(params.step)), base))
+    best = max(grants)
+    if params.cap is not None:
+        best = min(best, params.cap.amount)
+    return Money(best, context.currency)
+
+
+register_profile(
+    "tiered_discount",
+    params=_tiered,
+    laws=[MONOTONE_IN_CART_VALUE],
+    reference=_tiered_reference,
+)
+register_profile("price_off", laws=[RESPECTS_UNIT_LIMIT], reference=_price_off_reference)

@@ -40,6 +40,13 @@ def price(
     return engine.price(sample.cart, at=sample.at, budgets=budgets, explain_all=True)
 
 
+def granted(result: Proposal | Decline | None, currency: str) -> Money:
+    """What a mechanic's answer takes off: its discounts' sum, zero for a decline."""
+    if isinstance(result, Proposal):
+        return result.amount(currency)
+    return Money.zero(currency)
+
+
 def per_line(proposal: Proposal, currency: str) -> dict[int, Money]:
     """Sum a proposal's discounts by line index."""
     sums: dict[int, Money] = defaultdict(lambda: Money.zero(currency))

@@ -6,28 +6,10 @@ through [`register_profile`][promocore.testing.profiles.register_profile].
 
 from __future__ import annotations
 
-import attrs
-
-from promocore.cart import Cart
-from promocore.mechanic import Context, Proposal
+from promocore.mechanic import Proposal
+from promocore.testing._contexts import grown
 from promocore.testing._pricing import ask
 from promocore.testing.law import Law, LawBroken, Sample
-
-
-def _grown(context: Context, position: int) -> Context:
-    """The same context with one more unit of the line at ``position``, at its list price."""
-    view = context.lines[position]
-    line = attrs.evolve(view.line, quantity=view.line.quantity + 1)
-    lines = list(context.cart.lines)
-    lines[view.index] = line
-    cart: Cart = attrs.evolve(context.cart, lines=tuple(lines))
-    price = view.line.unit_price
-    grown = attrs.evolve(
-        view, line=line, payable=view.payable + price, units=view.units + 1, base=view.base + price
-    )
-    views = list(context.lines)
-    views[position] = grown
-    return attrs.evolve(context, cart=cart, lines=tuple(views))
 
 
 def _given(result: object, currency: str) -> int:
@@ -42,7 +24,7 @@ def _monotone(sample: Sample) -> None:
 
     position: int = sample.draw(st.integers(0, len(context.lines) - 1))
     before = _given(ask(sample), context.currency)
-    bigger = _grown(context, position)
+    bigger = grown(context, position)
     after = _given(ask(sample, bigger), context.currency)
     if after < before:
         raise LawBroken(

@@ -37,6 +37,8 @@ class Sample:
             lines possibly part-discounted already and part-taken by exclusive campaigns; ``None``
             when no line of the cart is in the campaign's scope (the engine never asks then).
         draw: Draws more data from a hypothesis strategy; shrinks with the rest.
+        fresh: Makes a copy of the mechanic as it was before the law first used it (the
+            mechanic itself when it cannot be copied, or when no maker is given).
     """
 
     mechanic: Mechanic
@@ -46,6 +48,11 @@ class Sample:
     at: datetime
     context: Context | None
     draw: Callable[[Any], Any] = attrs.field(eq=False, repr=False)
+    fresh: Callable[[], Mechanic] | None = attrs.field(default=None, eq=False, repr=False)
+
+    def fresh_mechanic(self) -> Mechanic:
+        """A copy of the mechanic as it was before the law first used it."""
+        return self.fresh() if self.fresh is not None else self.mechanic
 
 
 @attrs.frozen

@@ -18,9 +18,15 @@ from promocore.config import campaign_from_dict, campaign_to_dict
 from promocore.mechanic import Decline, Mechanic, Proposal
 from promocore.money import Money
 from promocore.plugins import PluginHost
-from promocore.quote import Reason
+from promocore.quote import GrantKind, Reason
 from promocore.testing._pricing import adjustments_of, ask, per_line, price
 from promocore.testing.law import Law, LawBroken, Sample
+from promocore.testing.probe_laws import (
+    BOUND_COVERS_GRANT,
+    HINTS_ARE_EXACT,
+    KEEPS_NO_STATE,
+    MATCHES_REFERENCE,
+)
 from promocore.testing.profiles import profile_of
 
 if TYPE_CHECKING:
@@ -143,6 +149,33 @@ def _allocations_sum_exactly(sample: Sample) -> None:
         raise LawBroken("quote total is not subtotal minus discount")
 
 
+#: Effect kinds that give something away: an effect of one of them must declare its value.
+GIVING_KINDS = frozenset(
+    {GrantKind.POINTS, GrantKind.COUPON, GrantKind.CASH_BACK, GrantKind.COMMISSION}
+)
+
+
+def _grants_are_valued(sample: Sample) -> None:
+    result = ask(sample)
+    context = sample.context
+    if not isinstance(result, Proposal) or context is None:
+        return
+    for effect in result.effects:
+        value = effect.value
+        if value is None:
+            if effect.kind in GIVING_KINDS:
+                about = "" if effect.amount is None else f" (it is about {effect.amount})"
+                raise LawBroken(
+                    f"effect {effect.kind!r} gives something away but declares no value, "
+                    f"so no budget counts it{about}"
+                )
+            continue
+        if value.currency != context.currency or value.amount < 0:
+            raise LawBroken(f"effect {effect.kind!r} is valued at {value}")
+        if effect.campaign != context.campaign.id:
+            raise LawBroken(f"effect {effect.kind!r} names campaign {effect.campaign!r}")
+
+
 def _explains_itself(sample: Sample) -> None:
     result = ask(sample)
     if isinstance(result, Decline):
@@ -263,6 +296,12 @@ RESPECTS_BUDGET = Law(
     "cut to exactly what is left, and what does not fit is withheld, not lost.",
     _respects_budget,
 )
+GRANTS_ARE_VALUED = Law(
+    "grants_are_valued",
+    "Every effect that gives something away (points, coupons, cash back, commissions) declares "
+    "its value in the cart's currency, never below zero, so budgets count it.",
+    _grants_are_valued,
+)
 CONFIG_ROUND_TRIP = Law(
     "config_round_trip",
     "The campaign survives campaign_to_dict, JSON and campaign_from_dict unchanged.",
@@ -278,7 +317,12 @@ STANDARD_LAWS: tuple[Law, ...] = (
     ALLOCATIONS_SUM_EXACTLY,
     EXPLAINS_ITSELF,
     RESPECTS_BUDGET,
+    GRANTS_ARE_VALUED,
     CONFIG_ROUND_TRIP,
+    KEEPS_NO_STATE,
+    BOUND_COVERS_GRANT,
+    HINTS_ARE_EXACT,
+    MATCHES_REFERENCE,
 )
 
 

@@ -17,6 +17,9 @@ A mechanic may carry any of these optional attributes:
 These optional members are declared with the others in
 [`promocore.mechanic.MEMBERS`][promocore.mechanic.MEMBERS].
 
+A registered profile may also give a ``reference``: what the mechanic should grant in a
+context, worked out independently of its code, for the ``matches_reference`` law.
+
 For a mechanic you cannot change, [`register_profile`][promocore.testing.profiles.register_profile]
 records the same things by mechanic name, and a plugin may answer the
 [`promocore_testing_profile`][promocore.hookspecs.promocore_testing_profile] hook (importing its
@@ -44,7 +47,8 @@ import attrs
 from promocore.campaign import Campaign
 from promocore.cart import Cart
 from promocore.errors import PluginError
-from promocore.mechanic import Mechanic, members_of
+from promocore.mechanic import Context, Mechanic, members_of
+from promocore.money import Money
 from promocore.plugins import PluginHost
 from promocore.testing.law import Law
 
@@ -59,6 +63,9 @@ CampaignsFactory = Callable[[PluginHost], "SearchStrategy[Campaign]"]
 RefsFactory = Callable[[Campaign], "SearchStrategy[Mapping[str, str]]"]
 #: Builds a strategy of carts for a campaign.
 CartsFactory = Callable[[Campaign], "SearchStrategy[Cart]"]
+#: What a mechanic should grant in a context, worked out independently of it: the amount
+#: off each line by index, or the total off, or ``None`` where the reference has no answer.
+Reference = Callable[[Context], "Mapping[int, Money] | Money | None"]
 
 
 def _laws(items: Iterable[Law]) -> tuple[Law, ...]:
@@ -78,6 +85,10 @@ class MechanicProfile:
         carts: Builds a strategy of carts for a campaign; ``None`` draws the default
             carts (with ``refs`` on their lines).
         laws: Laws the mechanic obeys beyond the standard ones.
+        reference: Works out what the mechanic should grant in a context, independently of
+            its code (exact ``Decimal`` or ``Fraction`` arithmetic, rounded as its params
+            say), so the ``matches_reference`` law can catch a minor unit lost or created
+            by the mechanic's own rounding.
     """
 
     params: ParamsFactory | None = None
@@ -85,6 +96,7 @@ class MechanicProfile:
     refs: RefsFactory | None = None
     carts: CartsFactory | None = None
     laws: tuple[Law, ...] = attrs.field(default=(), converter=_laws)
+    reference: Reference | None = None
 
 
 _REGISTRY: dict[str, MechanicProfile] = {}
@@ -100,6 +112,7 @@ def register_profile(
     refs: RefsFactory | None = None,
     carts: CartsFactory | None = None,
     laws: Iterable[Law] = (),
+    reference: Reference | None = None,
 ) -> MechanicProfile:
     """Record testing knowledge for the mechanic called ``name`` (replacing any before).
 
@@ -110,11 +123,13 @@ def register_profile(
         refs: Builds a strategy of line refs for a campaign.
         carts: Builds a strategy of carts for a campaign.
         laws: Extra laws the mechanic obeys.
+        reference: Works out what the mechanic should grant in a context (see
+            [`MechanicProfile`][promocore.testing.profiles.MechanicProfile]).
 
     Returns:
         The recorded profile.
     """
-    profile = MechanicProfile(params, campaigns, refs, carts, tuple(laws))
+    profile = MechanicProfile(params, campaigns, refs, carts, tuple(laws), reference)
     _REGISTRY[name] = profile
     return profile
 
@@ -171,4 +186,5 @@ def profile_of(mechanic: Mechanic, *, host: PluginHost | None = None) -> Mechani
         refs=own("refs_strategy", registered.refs),
         carts=own("carts_strategy", registered.carts),
         laws=laws,
+        reference=registered.reference,
     )
