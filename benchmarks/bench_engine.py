@@ -1,6 +1,6 @@
 """Pricing engine benchmarks: quote latency, cart size, exclusive groups, construction.
 
-Scenarios (run all, or name some: ``mix reach lines groups build``):
+Scenarios (run all, or name some: ``mix reach conditions lines groups build``):
 
 * ``mix``: a 10-line cart against 10 to 10,000 active campaigns. Campaigns are scoped to one
   sku (of 2,000) or one category (of 400); 40% are for one audience (gold, silver or diamond
@@ -12,6 +12,9 @@ Scenarios (run all, or name some: ``mix reach lines groups build``):
   campaigns, 3% of which touch the basket (their scope names one of its skus or categories);
   of those only 2 apply (a member price and a ladder), the others' thresholds being far out
   of reach of what the basket has in their scope.
+* ``conditions``: the ``reach`` campaigns (10,000 and 100,000) each given conditions: none;
+  one 会员日 condition shared by all, met and unmet; one ``min_amount`` of its own, unmet;
+  an ``all`` of three, met. Only the campaigns within reach are asked their conditions.
 * ``lines``: carts of 10, 100 and 1,000 lines (copies of the 10-line basket) against 10,000
   campaigns of ``mix`` and of ``reach``, in best and in priority mode.
 * ``groups``: 20, 40 and 80 exclusive groups of two campaigns each, all of which qualify
@@ -53,6 +56,8 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -61,6 +66,7 @@ from tests.core.exclusive_sets import brands, hostile, overlapping, stores  # no
 
 from promocore.campaign import Audience, Campaign, CustomerKind, Scope, Tier  # noqa: E402
 from promocore.cart import Cart, Customer, LineItem  # noqa: E402
+from promocore.conditions import AllOf, MinAmount, MinQuantity, Weekdays  # noqa: E402
 from promocore.engine import Engine, price  # noqa: E402
 from promocore.mechanics.price_off import PriceOffParams  # noqa: E402
 from promocore.mechanics.tiered_discount import Mode, TieredDiscountParams  # noqa: E402
@@ -320,6 +326,32 @@ def scenario_reach() -> None:
         row(f"{n:,}", touching, len(quote.applied), f"{wall:.3f}", f"{cpu:.3f}", f"{read:.3f}")
 
 
+# -- conditions -----------------------------------------------------------------------------
+
+
+def scenario_conditions() -> None:
+    header(
+        "conditions: reach campaigns, each given conditions (NOW is a Wednesday)",
+        ["campaigns", "conditions", "applied", "median ms", "cpu ms", "explained ms"],
+    )
+    gates = {
+        "none": lambda i: None,
+        "shared 会员日, met": lambda i: Weekdays({3}),
+        "shared Thursday, unmet": lambda i: Weekdays({4}),
+        "own min_amount, unmet": lambda i: MinAmount(cny(100_000 + i)),
+        "own all of 3, met": lambda i: AllOf([Weekdays({3}), MinQuantity(1), MinAmount(cny(1))]),
+    }
+    for n, repeats in ((10_000, 300), (100_000, 100)):
+        campaigns, basket = reach_setup(n)
+        for name, gate in gates.items():
+            gated = [attrs.evolve(c, conditions=gate(i)) for i, c in enumerate(campaigns)]
+            engine = Engine(gated)
+            quote = engine.price(basket)
+            wall, cpu = timed(lambda: engine.price(basket), repeats)  # noqa: B023
+            read, _ = timed(lambda: engine.price(basket).not_applied, max(repeats // 10, 5))  # noqa: B023
+            row(f"{n:,}", name, len(quote.applied), f"{wall:.3f}", f"{cpu:.3f}", f"{read:.3f}")
+
+
 # -- cart size ------------------------------------------------------------------------------
 
 
@@ -468,6 +500,7 @@ def scenario_build() -> None:
 SCENARIOS = {
     "mix": scenario_mix,
     "reach": scenario_reach,
+    "conditions": scenario_conditions,
     "lines": scenario_lines,
     "groups": scenario_groups,
     "build": scenario_build,

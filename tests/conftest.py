@@ -4,6 +4,11 @@ Server fixtures: ``redis_server`` and ``postgres_server`` start one throw-away
 server per test session (see :mod:`tests.servers`). When a server binary is
 missing, tests that need it are skipped, except under ``CI=true``, where a
 missing server fails the run.
+
+Hypothesis runs under the ``promocore-suite`` profile: no per-example deadline
+and no "too slow" health check, because the suite runs on shared machines whose
+load says nothing about the code under test. Example counts stay as each test
+sets them.
 """
 
 from __future__ import annotations
@@ -15,8 +20,16 @@ from collections.abc import Iterator
 from typing import NoReturn
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests import servers
+
+settings.register_profile(
+    "promocore-suite",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile("promocore-suite")
 
 
 def running_in_ci() -> bool:

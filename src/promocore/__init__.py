@@ -22,7 +22,8 @@ sample files in [`promocore.samples`][promocore.samples].
 - **quotes**: [`Quote`][promocore.quote.Quote], [`QuoteLine`][promocore.quote.QuoteLine],
   [`Adjustment`][promocore.quote.Adjustment], [`Applied`][promocore.quote.Applied],
   [`NotApplied`][promocore.quote.NotApplied], [`Reason`][promocore.quote.Reason],
-  [`Hint`][promocore.quote.Hint], [`BudgetDraw`][promocore.quote.BudgetDraw],
+  [`Hint`][promocore.quote.Hint], [`Gap`][promocore.quote.Gap],
+  [`BudgetDraw`][promocore.quote.BudgetDraw],
   [`Effect`][promocore.quote.Effect], [`Grant`][promocore.quote.Grant],
   [`GrantKind`][promocore.quote.GrantKind], [`Withheld`][promocore.quote.Withheld]
 - **money**: [`Money`][promocore.money.Money], [`Rounding`][promocore.money.Rounding],
@@ -45,6 +46,7 @@ sample files in [`promocore.samples`][promocore.samples].
   [`Amendment`][promocore.finalize.Amendment] and [`Veto`][promocore.finalize.Veto]
 - **files**: [`load_campaigns`][promocore.config.load_campaigns],
   [`load_cart`][promocore.config.load_cart],
+  [`load_experiments`][promocore.config.load_experiments],
   [`campaigns_from_dicts`][promocore.config.campaigns_from_dicts],
   [`campaign_from_dict`][promocore.config.campaign_from_dict],
   [`campaign_to_dict`][promocore.config.campaign_to_dict],
@@ -97,6 +99,7 @@ if TYPE_CHECKING:
     from promocore.config import cart_from_dict as cart_from_dict
     from promocore.config import load_campaigns as load_campaigns
     from promocore.config import load_cart as load_cart
+    from promocore.config import load_experiments as load_experiments
     from promocore.engine import Engine as Engine
     from promocore.engine import price as price
     from promocore.errors import AllocationError as AllocationError
@@ -149,6 +152,7 @@ if TYPE_CHECKING:
     from promocore.quote import Applied as Applied
     from promocore.quote import BudgetDraw as BudgetDraw
     from promocore.quote import Effect as Effect
+    from promocore.quote import Gap as Gap
     from promocore.quote import Grant as Grant
     from promocore.quote import GrantKind as GrantKind
     from promocore.quote import Hint as Hint
@@ -185,6 +189,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "cart_from_dict",
         "load_campaigns",
         "load_cart",
+        "load_experiments",
     ),
     "promocore.engine": ("Engine", "price"),
     "promocore.errors": (
@@ -240,6 +245,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "Applied",
         "BudgetDraw",
         "Effect",
+        "Gap",
         "Grant",
         "GrantKind",
         "Hint",

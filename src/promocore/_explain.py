@@ -21,11 +21,12 @@ import attrs
 from promocore._index import Entry, Index
 from promocore._run import Run
 from promocore.campaign import Campaign, Stage
+from promocore.conditions import Unmet
 from promocore.errors import PluginError
 from promocore.mechanic import Decline, Upsell
 from promocore.money import Money
 from promocore.pricing_state import Evaluation, PricingState
-from promocore.quote import Grant, GrantKind, Hint, NotApplied, Reason, Withheld
+from promocore.quote import Gap, Grant, GrantKind, Hint, NotApplied, Reason, Withheld
 
 #: Added to what an exclusive choice says when its search stopped at the budget.
 UNPROVEN = "best found within the search budget; not proven optimal"
@@ -53,9 +54,13 @@ class Refused:
     in_scope: tuple[int, ...]
 
     def word(self, run: Run) -> Worded:
-        refusal = run.precheck(self.entry, self.in_scope)
+        refusal = run.precheck(self.entry, self.in_scope, explain=True)
         assert refusal is not None
-        return Section.REFUSED, self.entry.order, not_applied(self.entry, *refusal), None
+        if isinstance(refusal, Unmet):
+            item = not_applied(self.entry, refusal.reason, refusal.message, refusal.gap)
+        else:
+            item = not_applied(self.entry, *refusal)
+        return Section.REFUSED, self.entry.order, item, None
 
 
 @attrs.frozen
@@ -228,10 +233,10 @@ def explain(
 # -- wording --------------------------------------------------------------------------------
 
 
-def not_applied(entry: Entry, reason: str, message: str) -> NotApplied:
+def not_applied(entry: Entry, reason: str, message: str, gap: Gap | None = None) -> NotApplied:
     """A not-applied entry for ``entry``."""
     campaign = entry.campaign
-    return NotApplied(campaign.id, campaign.name, entry.stage, str(reason), message)
+    return NotApplied(campaign.id, campaign.name, entry.stage, str(reason), message, gap)
 
 
 def declined(

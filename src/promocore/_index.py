@@ -28,7 +28,7 @@ class Traits:
     """What pricing needs to know about a campaign beyond the campaign itself.
 
     Attributes:
-        plain: No schedule, audience, per-customer limit or budget to check.
+        plain: No schedule, audience, conditions, per-customer limit or budget to check.
         floor: Its floor, if the mechanic declares one.
         floor_amount: The floor's amount in minor units (0 for none).
         floor_units: The floor's units (0 for none).
@@ -103,6 +103,7 @@ def _traits_of(campaign: Campaign, mechanic: Mechanic) -> Traits:
         schedule.starts_at is None
         and schedule.ends_at is None
         and campaign.audience.is_everyone
+        and campaign.conditions is None
         and campaign.limits.per_customer is None
         and campaign.budget is None
     )

@@ -1,6 +1,7 @@
 """One pricing run: its inputs, its running state, and what it does to one campaign.
 
-The checks common to every campaign (currency, schedule, audience, scope, limits, budget),
+The checks common to every campaign (currency, schedule, audience, scope, conditions, limits,
+budget),
 building a mechanic's context, asking for its bound and its answer, and checking that answer.
 Explanations worked out after pricing use the same functions, so they say what pricing saw.
 """
@@ -13,8 +14,9 @@ from datetime import datetime
 import attrs
 
 from promocore._index import Entry
-from promocore.campaign import Campaign
+from promocore.campaign import Campaign, Scope
 from promocore.cart import Cart
+from promocore.conditions import ArmLookup, Facts, Measure, Unmet, zone
 from promocore.errors import PluginError
 from promocore.mechanic import Context, Decline, LineView, Proposal
 from promocore.money import Money
@@ -23,6 +25,9 @@ from promocore.quote import Reason
 
 #: Views of the lines built on one state, per scope and exclusivity, shared by campaigns.
 SharedViews = dict[tuple[tuple[int, ...], bool], tuple[LineView, ...]]
+
+#: What pricing notes of a campaign whose conditions fail; the explanation words it later.
+CONDITIONS_UNMET = ("conditions_unmet", "its conditions do not hold")
 
 
 @attrs.define
@@ -38,6 +43,8 @@ class Run:
         search_left: Steps the exclusive-group search may still take in this quote.
         proven: No exclusive-group search stopped at its budget.
         unproven: Ids of campaigns chosen by a search that stopped at its budget.
+        experiments: Where experiment conditions look customers up, if anywhere.
+        facts: What conditions look at, per time zone (made when first needed).
         vetoed: Campaigns a finaliser vetoed, by id: their reason code and message.
     """
 
@@ -49,10 +56,28 @@ class Run:
     search_left: int
     proven: bool = True
     unproven: set[str] = attrs.field(factory=set)
+    experiments: ArmLookup | None = None
+    facts: dict[str, Facts] = attrs.field(factory=dict)
+    measures: dict[Scope, Measure] = attrs.field(factory=dict)
     vetoed: Mapping[str, tuple[str, str]] = attrs.field(factory=dict)
 
-    def precheck(self, entry: Entry, in_scope: tuple[int, ...]) -> tuple[str, str] | None:
-        """Why the campaign cannot apply before its mechanic is asked, or ``None``."""
+    def facts_for(self, campaign: Campaign) -> Facts:
+        """What the campaign's conditions look at, in its time zone."""
+        found = self.facts.get(campaign.time_zone)
+        if found is None:
+            found = self.facts[campaign.time_zone] = Facts(
+                self.cart, self.at, zone(campaign.time_zone), self.experiments, self.measures
+            )
+        return found
+
+    def precheck(
+        self, entry: Entry, in_scope: tuple[int, ...], explain: bool = False
+    ) -> tuple[str, str] | Unmet | None:
+        """Why the campaign cannot apply before its mechanic is asked, or ``None``.
+
+        Unmet conditions give ``CONDITIONS_UNMET`` while pricing; with ``explain``, the
+        [`Unmet`][promocore.conditions.Unmet] of the conditions, worded.
+        """
         campaign = entry.campaign
         if self.vetoed and campaign.id in self.vetoed:
             return self.vetoed[campaign.id]
@@ -75,6 +100,19 @@ class Run:
             return Reason.AUDIENCE_MISMATCH, mismatch
         if not in_scope:
             return Reason.OUT_OF_SCOPE, "no line in the cart is covered by its scope"
+        conditions = campaign.conditions
+        if conditions is not None:
+            facts = self.facts_for(campaign)
+            if not facts.holds(conditions):
+                if not explain:
+                    return CONDITIONS_UNMET
+                unmet = conditions.unmet(facts)
+                if unmet is None or not isinstance(unmet, Unmet):
+                    raise PluginError(
+                        f"the conditions of campaign {campaign.id!r} do not hold, "
+                        f"yet explained themselves with {unmet!r}"
+                    )
+                return unmet
         limit = campaign.limits.per_customer
         if limit is not None:
             if self.cart.customer is None:

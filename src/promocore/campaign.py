@@ -6,7 +6,8 @@ import enum
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
@@ -14,6 +15,12 @@ from promocore.cart import Customer, LineItem, check_aware
 from promocore.errors import ValidationError
 from promocore.money import Money
 from promocore.validation import Checks
+
+if TYPE_CHECKING:
+    from promocore.conditions import Condition
+
+#: The time zone a campaign's conditions read days and times in, unless it names another.
+DEFAULT_TIME_ZONE = "Asia/Shanghai"
 
 
 class Stage(enum.Enum):
@@ -339,6 +346,10 @@ class Campaign:
             of the same stage.
         budget: Spend budget, if any.
         limits: Per-order and per-customer limits.
+        conditions: What must hold of the cart, the customer and the moment, checked
+            before the mechanic (see [`promocore.conditions`][promocore.conditions]);
+            ``None`` for none.
+        time_zone: The IANA time zone the conditions read days and times in.
     """
 
     id: str
@@ -354,10 +365,13 @@ class Campaign:
     exclusive_group: str | None = None
     budget: Budget | None = None
     limits: Limits = Limits()
+    conditions: Condition | None = None
+    time_zone: str = DEFAULT_TIME_ZONE
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
         checks.check(bool(self.id.strip()), "id", "must not be empty")
+        _check_conditions(checks, self.conditions, self.time_zone)
         checks.check(bool(self.mechanic.strip()), "mechanic", "must not be empty")
         try:
             Money.zero(self.currency)
@@ -373,3 +387,28 @@ class Campaign:
     def is_exclusive(self) -> bool:
         """True if the campaign belongs to an exclusive group."""
         return self.exclusive_group is not None
+
+
+def _check_conditions(checks: Checks, conditions: object, time_zone: object) -> None:
+    if conditions is not None:
+        from promocore.conditions import Condition  # conditions import this module
+
+        if not isinstance(conditions, Condition):
+            checks.add("conditions", f"must be a Condition, got {type(conditions).__name__}")
+    if not isinstance(time_zone, str):
+        checks.add("time_zone", "must be an IANA time zone name (Asia/Shanghai)")
+        return
+    if conditions is None and time_zone == DEFAULT_TIME_ZONE:
+        return  # nothing reads it: no time zone database needed
+    problem = time_zone_problem(time_zone)
+    if problem is not None:
+        checks.add("time_zone", problem)
+
+
+def time_zone_problem(name: str) -> str | None:
+    """What is wrong with the time zone ``name``, or ``None`` if it is a known IANA zone."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"unknown time zone {name!r} (an IANA name: Asia/Shanghai)"
+    return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 
 import attrs
 
@@ -38,16 +38,24 @@ class Customer:
         tier: Member tier (``"gold"``), or ``None`` for non-members.
         segments: Marketing segments the customer belongs to.
         is_new: True for a customer who has never ordered.
+        birthday: The customer's birthday, if known (birthday conditions read it).
     """
 
     id: str
     tier: str | None = None
     segments: frozenset[str] = attrs.field(default=frozenset(), converter=_strings)
     is_new: bool = False
+    birthday: date | None = None
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
         checks.check(isinstance(self.id, str) and bool(self.id.strip()), "id", "must not be empty")
+        checks.check(
+            self.birthday is None
+            or (isinstance(self.birthday, date) and not isinstance(self.birthday, datetime)),
+            "birthday",
+            "must be a date",
+        )
         checks.raise_if_any()
 
 
@@ -114,12 +122,17 @@ class Cart:
         lines: The lines, in the order the shopper sees them.
         customer: Who is buying; ``None`` for an anonymous cart.
         at: The moment to price at (campaign schedules are checked against it).
+        channel: Where the order is placed (``"live"``, ``"mini_program"``), if known;
+            channel conditions read it.
+        store: The store the order is for, if any; store conditions read it.
     """
 
     currency: str
     lines: tuple[LineItem, ...] = attrs.field(converter=_lines)
     customer: Customer | None = None
     at: datetime | None = None
+    channel: str | None = None
+    store: str | None = None
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
@@ -138,6 +151,13 @@ class Cart:
         for i, line in enumerate(self.lines):
             checks.check(isinstance(line, LineItem), f"lines[{i}]", "must be a LineItem")
         check_aware(checks, "at", self.at)
+        for name in ("channel", "store"):
+            value = getattr(self, name)
+            checks.check(
+                value is None or (isinstance(value, str) and bool(value.strip())),
+                name,
+                "must be a non-empty text or None",
+            )
         checks.raise_if_any()
 
     @property

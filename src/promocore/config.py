@@ -32,8 +32,19 @@ from typing import Any
 
 import cattrs
 
-from promocore.campaign import Audience, Budget, Campaign, Limits, Schedule, Scope, Stage
+from promocore.campaign import (
+    DEFAULT_TIME_ZONE,
+    Audience,
+    Budget,
+    Campaign,
+    Limits,
+    Schedule,
+    Scope,
+    Stage,
+    time_zone_problem,
+)
 from promocore.cart import Cart, Customer, LineItem
+from promocore.conditions import COMBINATIONS, MAX_CONDITIONS, MAX_DEPTH, AllOf, Condition, Not
 from promocore.errors import ConfigError, Problem, UnknownMechanicError, ValidationError
 from promocore.experiments.model import Experiment, Holdout
 from promocore.experiments.registry import ExperimentSet
@@ -44,6 +55,7 @@ from promocore.validation import Checks
 _CAMPAIGN_KEYS = {
     "id", "name", "mechanic", "params", "currency", "stage", "starts_at", "ends_at",
     "audience", "scope", "priority", "exclusive_group", "budget", "limits",
+    "conditions", "time_zone",
 }  # fmt: skip
 
 
@@ -92,9 +104,20 @@ def campaign_from_dict(
     )
     if "stage" in raw:
         _try(checks, fields, "stage", Stage, raw["stage"], own_currency, _at(path, "stage"))
-    for key, typ in (("priority", int), ("exclusive_group", str)):
+    for key, typ in (("priority", int), ("exclusive_group", str), ("time_zone", str)):
         if key in raw:
             _try(checks, fields, key, typ, raw[key], own_currency, _at(path, key))
+    if "time_zone" in fields:
+        problem = time_zone_problem(fields["time_zone"])
+        if problem is not None:
+            checks.add(_at(path, "time_zone"), problem)
+    if "conditions" in raw:
+        try:
+            fields["conditions"] = conditions_from_data(
+                raw["conditions"], currency=own_currency, host=host, path=_at(path, "conditions")
+            )
+        except ValidationError as exc:
+            checks.absorb(exc)
     if "mechanic" in fields:
         try:
             mechanic = host.mechanic(fields["mechanic"])
@@ -140,6 +163,108 @@ def _try(
 
 def _at(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
+
+
+def conditions_from_data(
+    raw: object, *, currency: str = "CNY", host: PluginHost | None = None, path: str = ""
+) -> Condition:
+    """Build a campaign's ``conditions`` from plain data.
+
+    A condition is a table: ``{kind = "weekdays", days = [3]}`` (a built-in kind or a
+    plugin's, its other keys the kind's fields), ``{all = [...]}``, ``{any = [...]}`` or
+    ``{not = {...}}``; a list is read as ``all``. Amounts are in ``currency``.
+
+    Raises:
+        ValidationError: every problem, with paths such as
+            ``conditions.all[1].days``; nesting past ``MAX_DEPTH`` or more than
+            ``MAX_CONDITIONS`` conditions is refused.
+    """
+    host = host if host is not None else make_host()
+    counter = [0]
+    return _condition(raw, currency, host.condition_kinds, path, 1, counter)
+
+
+def _condition(
+    raw: object, currency: str, kinds: Mapping[str, type], path: str, depth: int, count: list[int]
+) -> Condition:
+    count[0] += 1
+    if depth > MAX_DEPTH:
+        raise ValidationError.single(path, f"nests deeper than {MAX_DEPTH} levels")
+    if count[0] > MAX_CONDITIONS:
+        raise ValidationError.single(path, f"more than {MAX_CONDITIONS} conditions")
+    if isinstance(raw, list):
+        return AllOf(_conditions_in(raw, currency, kinds, path, depth, count))
+    if not isinstance(raw, Mapping):
+        raise ValidationError.single(path, "a condition must be a table/object or a list")
+    combined = [key for key in COMBINATIONS if key in raw]
+    if combined:
+        key = combined[0]
+        extra = [str(k) for k in raw if k != key]
+        if extra:
+            problems = [Problem(_at(path, k), f"unknown field beside {key!r}") for k in extra]
+            raise ValidationError(problems)
+        inner = raw[key]
+        where = _at(path, key)
+        if key == "not":
+            return Not(_condition(inner, currency, kinds, where, depth + 1, count))
+        if not isinstance(inner, list):
+            raise ValidationError.single(where, "must be a list of conditions")
+        members = _conditions_in(inner, currency, kinds, where, depth, count)
+        try:
+            combination: Condition = COMBINATIONS[key](members)
+        except ValidationError as exc:
+            raise exc.prefixed(path) from None
+        return combination
+    kind = raw.get("kind")
+    if not isinstance(kind, str):
+        known = ", ".join([*COMBINATIONS, "kind"])
+        raise ValidationError.single(path, f"a condition needs one of: {known}")
+    cls = kinds.get(kind)
+    if cls is None:
+        known = ", ".join(sorted(kinds))
+        raise ValidationError.single(
+            _at(path, "kind"), f"unknown condition kind {kind!r} (known: {known})"
+        )
+    rest = {k: v for k, v in raw.items() if k != "kind"}
+    found: Condition = structure(cls, rest, currency=currency, path=path)
+    return found
+
+
+def _conditions_in(
+    items: list[object],
+    currency: str,
+    kinds: Mapping[str, type],
+    path: str,
+    depth: int,
+    count: list[int],
+) -> list[Condition]:
+    checks = Checks()
+    out: list[Condition] = []
+    if not items:
+        checks.add(path, "must list at least one condition")
+    for i, item in enumerate(items):
+        try:
+            out.append(_condition(item, currency, kinds, f"{path}[{i}]", depth + 1, count))
+        except ValidationError as exc:
+            checks.absorb(exc)
+            if count[0] > MAX_CONDITIONS:
+                break
+    checks.raise_if_any()
+    return out
+
+
+def conditions_to_data(condition: Condition) -> dict[str, Any]:
+    """Turn conditions into plain data.
+
+    [`conditions_from_data`][promocore.config.conditions_from_data] reads it back.
+    """
+    for key, cls in COMBINATIONS.items():
+        if isinstance(condition, cls):
+            if isinstance(condition, Not):
+                return {key: conditions_to_data(condition.condition)}
+            return {key: [conditions_to_data(c) for c in condition.conditions]}  # type: ignore[attr-defined]
+    data: dict[str, Any] = unstructure(condition, compact=True)
+    return {"kind": condition.kind, **data}
 
 
 def campaigns_from_dicts(
@@ -219,6 +344,10 @@ def campaign_to_dict(campaign: Campaign, *, host: PluginHost | None = None) -> d
         out["priority"] = campaign.priority
     if campaign.exclusive_group is not None:
         out["exclusive_group"] = campaign.exclusive_group
+    if campaign.conditions is not None:
+        out["conditions"] = conditions_to_data(campaign.conditions)
+    if campaign.time_zone != DEFAULT_TIME_ZONE:
+        out["time_zone"] = campaign.time_zone
     return out
 
 
@@ -379,6 +508,8 @@ def load_experiments(path: str | Path) -> ExperimentSet:
         raise ConfigError(exc.problems, str(path)) from None
 
 
+#: The fields of a cart file.
+_CART_KEYS = ("currency", "at", "customer", "lines", "channel", "store")
 _LINE_KEYS = {"sku", "unit_price", "quantity", "categories", "tags", "refs"}
 
 
@@ -395,11 +526,14 @@ def cart_from_dict(raw: object) -> Cart:
     if not isinstance(currency, str):
         raise ValidationError.single("currency", "is required (an ISO 4217 code such as CNY)")
     for key in raw:
-        if key not in ("currency", "at", "customer", "lines"):
+        if key not in _CART_KEYS:
             checks.add(str(key), "unknown field")
     fields: dict[str, Any] = {"currency": currency}
     if "at" in raw:
         _try(checks, fields, "at", datetime, raw["at"], currency, "at")
+    for key in ("channel", "store"):
+        if raw.get(key) is not None:
+            _try(checks, fields, key, str, raw[key], currency, key)
     if "customer" in raw and raw["customer"] is not None:
         _try(checks, fields, "customer", Customer, raw["customer"], currency, "customer")
     lines = raw.get("lines")

@@ -27,6 +27,8 @@ from promocore._run import Run
 from promocore._stage import run_stage
 from promocore.campaign import STAGES, Campaign, Stage
 from promocore.cart import Cart
+from promocore.conditions import ArmLookup, arms_of
+from promocore.conditions import problems as condition_problems
 from promocore.errors import Problem, UnknownMechanicError, ValidationError
 from promocore.mechanic import Mechanic
 from promocore.money import Money, total
@@ -49,10 +51,14 @@ class Engine:
         search_budget: Steps the exclusive-group search may take per quote, at least 1
             (see [`promocore.selection`][promocore.selection]); past them a quote keeps the
             best choice found and is marked ``proven_optimal=False``.
+        experiments: Where ``experiment_arm`` and ``outside_holdout`` conditions look
+            customers up: an [`ExperimentSet`][promocore.experiments.ExperimentSet]
+            (from [`load_experiments`][promocore.config.load_experiments]), or ``None``.
 
     Raises:
         ValidationError: duplicate ids, unknown mechanics, params of the wrong
-            type, or problems a plugin reports, every problem naming its campaign;
+            type, conditions naming experiments, arms or holdouts the engine does not
+            know, or problems a plugin reports, every problem naming its campaign;
             or a bad option, naming it.
     """
 
@@ -64,11 +70,16 @@ class Engine:
         selection: Selection | str = Selection.BEST,
         stages: Sequence[Stage | str] = STAGES,
         search_budget: int = DEFAULT_SEARCH_BUDGET,
+        experiments: ArmLookup | None = None,
     ) -> None:
         options = _options(selection, stages, search_budget)
+        if experiments is not None and not isinstance(experiments, ArmLookup):
+            raise ValidationError.single("experiments", "must be an ExperimentSet or None")
         self.host = host if host is not None else default_host()
         self.selection, self.stages, self.search_budget = options
-        entries = _Validator(self.host).entries(_listed(campaigns, "campaigns"), "campaigns", ())
+        self.experiments = experiments
+        validator = _Validator(self.host, experiments)
+        entries = validator.entries(_listed(campaigns, "campaigns"), "campaigns", ())
         self._index = Index.build(entries)
 
     def with_campaigns(self, added: Iterable[Campaign] = (), removed: Iterable[str] = ()) -> Engine:
@@ -97,7 +108,8 @@ class Engine:
                 taken[cid] = f"removed[{i}]"
         in_use = _Kept(entries, taken)
         try:
-            new = _Validator(self.host).entries(_listed(added, "added"), "added", in_use)
+            validator = _Validator(self.host, self.experiments)
+            new = validator.entries(_listed(added, "added"), "added", in_use)
         except ValidationError as exc:
             problems.extend(exc.problems)
         if problems:
@@ -105,6 +117,7 @@ class Engine:
         engine = object.__new__(Engine)
         engine.host, engine.selection = self.host, self.selection
         engine.stages, engine.search_budget = self.stages, self.search_budget
+        engine.experiments = self.experiments
         engine._index = self._index.updated(new, list(taken))
         return engine
 
@@ -193,6 +206,7 @@ class Engine:
             dict(usage or {}),
             PricingState.start(cart),
             self.search_budget,
+            experiments=self.experiments,
             vetoed=dict(vetoed),
         )
         touching = self._index.touching(cart)
@@ -207,8 +221,9 @@ class Engine:
 class _Validator:
     """Turns campaigns into index entries, collecting every problem."""
 
-    def __init__(self, host: PluginHost) -> None:
+    def __init__(self, host: PluginHost, experiments: ArmLookup | None = None) -> None:
         self.host = host
+        self.experiments = experiments
 
     def entries(self, campaigns: list[Campaign], where: str, in_use: Container[str]) -> list[Entry]:
         problems: list[Problem] = []
@@ -242,6 +257,11 @@ class _Validator:
                     )
                 )
                 continue
+            if campaign.conditions is not None:
+                unmet = condition_problems(campaign.conditions, campaign.currency, self.experiments)
+                if unmet:
+                    problems.extend(p.prefixed(f"{where}[{i}].conditions") for p in unmet)
+                    continue
             positions.append(i)
             valid.append(campaign)
             mechanics.append(mechanic)
@@ -364,6 +384,8 @@ def _quote(run: Run, explanations: functools.partial[Any], added: tuple[Effect, 
             notes.append(" (capped by the remaining budget)")
         if campaign.id in run.unproven:
             notes.append(f" ({UNPROVEN})")
+        conditions = campaign.conditions
+        arms = () if conditions is None else arms_of(conditions, run.facts_for(campaign))
         applied.append(
             Applied(
                 campaign=campaign.id,
@@ -373,6 +395,7 @@ def _quote(run: Run, explanations: functools.partial[Any], added: tuple[Effect, 
                 message=proposal.message + "".join(notes),
                 budget_capped=evaluation.budget_capped,
                 gifts=tuple((g.sku, g.quantity) for g in proposal.gifts),
+                arms=arms,
             )
         )
         given = proposal_grants(campaign.id, evaluation.stage, proposal, cart, gift_line)
@@ -407,6 +430,7 @@ def price(
     host: PluginHost | None = None,
     selection: Selection | str = Selection.BEST,
     search_budget: int = DEFAULT_SEARCH_BUDGET,
+    experiments: ArmLookup | None = None,
 ) -> Quote:
     """Price ``cart`` against ``campaigns`` in one call, explaining every campaign.
 
@@ -415,5 +439,11 @@ def price(
     [`default_host`][promocore.plugins.default_host], so a call costs the engine's
     construction, not a plugin scan.
     """
-    engine = Engine(campaigns, host=host, selection=selection, search_budget=search_budget)
+    engine = Engine(
+        campaigns,
+        host=host,
+        selection=selection,
+        search_budget=search_budget,
+        experiments=experiments,
+    )
     return engine.price(cart, at=at, budgets=budgets, usage=usage, explain_all=True)

@@ -12,8 +12,8 @@ own campaigns in its ``validate`` member, and a plugin that still implements it 
 (``pm.check_pending``) with a message naming it.
 
 No hook is ``historic``: the host asks for mechanics, converters and subcommands when it is
-built and again when a plugin is registered. Custom audience and condition predicates come
-through a hook of their own (see the conditions of [`promocore.campaign`][promocore.campaign]).
+built and again when a plugin is registered. Custom condition predicates come through
+`promocore_condition_kinds` (see [`promocore.conditions`][promocore.conditions]).
 """
 
 from __future__ import annotations
@@ -234,4 +234,23 @@ def promocore_alert(alert: Alert) -> None:
 
     Args:
         alert: The alert.
+    """
+
+
+@hookspec
+def promocore_condition_kinds() -> list[type]:  # type: ignore[empty-body]
+    """Return the campaign condition classes this plugin provides.
+
+    Each class is an attrs class with a ``kind`` class variable, unique across the
+    built-in kinds and every plugin, that campaign files name (``{kind = "weather",
+    ...}``); its fields are read from the rest of the table like any other value, and it
+    implements [`Condition`][promocore.conditions.Condition] (``holds``, ``unmet``,
+    ``describe``; subclass [`Leaf`][promocore.conditions.Leaf] to get ``holds``). An
+    optional ``problems(currency, experiments)`` method reports what the engine should
+    refuse. Conditions built in code need no registration; files do.
+
+    Returns:
+        The classes, possibly none.
+
+    Added in promocore 0.1.0.
     """

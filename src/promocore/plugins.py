@@ -32,6 +32,7 @@ import pluggy
 from promocore import hookspecs
 from promocore.campaign import Campaign
 from promocore.cart import Cart
+from promocore.conditions import BUILTIN_KINDS, COMBINATIONS
 from promocore.errors import (
     PluginError,
     PluginLoadError,
@@ -245,6 +246,7 @@ class PluginHost:
         self._failures: list[PluginFailure] = []
         self._unreported: list[PluginFailure] = []
         self._memo: dict[str, object] = {}
+        self._kinds: dict[str, type] | None = None
         self._validators: dict[str, Callable[[Campaign], Sequence[Problem]]] = {}
 
     @property
@@ -270,6 +272,7 @@ class PluginHost:
         assert registered is not None
         self._mechanics = None
         self._memo.clear()
+        self._kinds = None
         try:
             self.check(skip_broken=False)
         except PluginError:
@@ -456,6 +459,36 @@ class PluginHost:
         except KeyError:
             known = ", ".join(self.mechanics) or "none"
             raise UnknownMechanicError(f"unknown mechanic {name!r} (registered: {known})") from None
+
+    @property
+    def condition_kinds(self) -> Mapping[str, type]:
+        """Every condition class campaign files may name, by kind: built-in and plugins'.
+
+        Raises:
+            PluginError: a plugin gives a class without a text ``kind`` or not an attrs
+                class, or a kind another plugin (or a built-in) already has.
+        """
+        if self._kinds is None:
+            found: dict[str, type] = dict(BUILTIN_KINDS)
+            owners = dict.fromkeys(found, "promocore")
+            owners.update(dict.fromkeys(COMBINATIONS, "promocore"))
+            for impl in self.manager.hook.promocore_condition_kinds.get_hookimpls():
+                for cls in cast("Iterable[object]", impl.function()):
+                    kind = getattr(cls, "kind", None)
+                    if not (isinstance(cls, type) and attrs.has(cls) and isinstance(kind, str)):
+                        raise PluginError(
+                            f"plugin {impl.plugin_name!r}: {cls!r} is not an attrs class "
+                            "with a text kind"
+                        )
+                    if kind in owners:
+                        raise PluginError(
+                            f"two plugins provide a condition kind {kind!r}: "
+                            f"{owners[kind]!r} and {impl.plugin_name!r}"
+                        )
+                    owners[kind] = impl.plugin_name
+                    found[kind] = cls
+            self._kinds = dict(sorted(found.items()))
+        return self._kinds
 
     # -- calling hooks ----------------------------------------------------------------------
 

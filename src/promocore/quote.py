@@ -201,6 +201,9 @@ class Applied:
         message: One sentence saying what it did.
         budget_capped: Whether its budget ran short, so it gave less than it would have.
         gifts: Gift lines it added, as ``(sku, quantity)`` pairs.
+        arms: The experiment arms it was served by, as sorted ``(experiment, arm)`` pairs:
+            the ``experiment_arm`` conditions of the campaign that the customer met
+            (written as an object, ``{"manjian-d11": "treatment"}``).
     """
 
     campaign: str
@@ -210,6 +213,25 @@ class Applied:
     message: str = ""
     budget_capped: bool = False
     gifts: tuple[tuple[str, int], ...] = ()
+    arms: tuple[tuple[str, str], ...] = ()
+
+
+@attrs.frozen
+class Gap:
+    """What would make an unmet campaign condition hold, where something would.
+
+    Attributes:
+        text: The gap in words (``"add 1 more item"``, ``"starts Wednesday 00:00"``).
+        add_amount: How much more (list price, in scope) the cart needs, for an amount.
+        add_quantity: How many more units (or different skus) the cart needs.
+        starts_at: The next moment the condition holds, for a time window, in the
+            campaign's time zone.
+    """
+
+    text: str
+    add_amount: Money | None = None
+    add_quantity: int | None = None
+    starts_at: datetime | None = None
 
 
 @attrs.frozen
@@ -222,6 +244,7 @@ class NotApplied:
         stage: The stage it would have run at.
         reason: A [`Reason`][promocore.quote.Reason] code, or a code of its mechanic's own.
         message: Why, in words (``"d11-ladder in group 'store' saves more"``).
+        gap: For an unmet campaign condition, what would make it hold, if anything would.
     """
 
     campaign: str
@@ -229,6 +252,7 @@ class NotApplied:
     stage: Stage
     reason: str
     message: str
+    gap: Gap | None = None
 
 
 @attrs.frozen
@@ -379,6 +403,11 @@ class Quote:
             (g.value for g in self.grants if campaign is None or g.campaign == campaign),
             self.currency,
         )
+
+    @property
+    def arms(self) -> tuple[tuple[str, str], ...]:
+        """Every ``(experiment, arm)`` pair an applied campaign was served by, sorted."""
+        return tuple(sorted({pair for item in self.applied for pair in item.arms}))
 
     def reason(self, campaign: str) -> str | None:
         """The reason code ``campaign`` did not apply, or ``None``."""

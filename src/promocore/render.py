@@ -75,11 +75,15 @@ def render_quote(quote: Quote) -> str:
     if quote.applied:
         lines += ["", "Applied:"]
         for a in quote.applied:
-            lines.append(f"  ✓ {a.campaign} [{a.stage.value}] −{_money(a.amount)}  {a.message}")
+            served = "".join(f" (experiment {e}, arm {arm})" for e, arm in a.arms)
+            lines.append(
+                f"  ✓ {a.campaign} [{a.stage.value}] −{_money(a.amount)}  {a.message}{served}"
+            )
     if quote.not_applied:
         lines += ["", "Not applied:"]
         for n in quote.not_applied:
-            lines.append(f"  ✗ {n.campaign} [{n.stage.value}] {n.reason}: {n.message}")
+            gap = f" ({n.gap.text})" if n.gap is not None else ""
+            lines.append(f"  ✗ {n.campaign} [{n.stage.value}] {n.reason}: {n.message}{gap}")
     if quote.hints:
         lines += ["", "Hints:"]
         for h in quote.hints:

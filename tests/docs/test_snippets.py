@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
 
 from tests import servers
 from tests.docs.snippets import PAGES, ROOT, run_page
@@ -28,23 +27,10 @@ def page_environment(
     yield
 
 
-settings.register_profile("doc-pages", suppress_health_check=[HealthCheck.too_slow], deadline=None)
-
-
-@pytest.fixture
-def hypothesis_profile() -> Iterator[None]:
-    """Pages that use hypothesis run it without timing checks: the machine may be busy."""
-    previous = settings.get_current_profile_name()
-    settings.load_profile("doc-pages")
-    yield
-    settings.load_profile(previous)
-
-
 @pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
 def test_the_page_runs_as_written(
     page: Path,
     page_environment: None,
-    hypothesis_profile: None,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

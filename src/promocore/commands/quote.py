@@ -14,6 +14,7 @@ DESCRIPTION = """\
 Price the cart of a JSON file against the campaigns of a TOML or JSON file, at the
 cart's "at" time or the one given, and print every line, the totals, each campaign
 that applied or did not (with its reason) and the hints. Every campaign is explained.
+Experiments and holdouts in the campaign file serve its experiment-arm conditions.
 """
 
 
@@ -29,14 +30,16 @@ def _parse_time(text: str) -> datetime:
 
 def run(args: argparse.Namespace) -> int:
     """Print the quote of ``args.cart`` against ``args.campaigns``; return the exit status."""
-    from promocore.config import load_campaigns, load_cart
+    from promocore.config import load_campaigns, load_cart, load_experiments
     from promocore.engine import Engine
     from promocore.render import render_quote
 
     host = getattr(args, "host", None)
     cart = load_cart(args.cart)
     campaigns = load_campaigns(args.campaigns, currency=cart.currency, host=host)
-    quote = Engine(campaigns, host=host).price(cart, at=args.at, explain_all=True)
+    experiments = load_experiments(args.campaigns)
+    engine = Engine(campaigns, host=host, experiments=experiments)
+    quote = engine.price(cart, at=args.at, explain_all=True)
     if args.json:
         print(json.dumps(quote.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -11,7 +11,7 @@ import contextvars
 import enum
 import re
 from collections.abc import Callable, Iterator, Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, get_args, get_origin
 
@@ -178,6 +178,27 @@ def _date(raw: object, _: Any) -> date:
         except ValueError:
             raise _fail(f"{raw!r} is not an ISO 8601 date") from None
     raise _fail("must be an ISO 8601 date")
+
+
+def _time(raw: object, _: Any) -> time:
+    if isinstance(raw, time):
+        value = raw
+    elif isinstance(raw, str):
+        try:
+            value = time.fromisoformat(raw)
+        except ValueError:
+            raise _fail(f"{raw!r} is not a time of day (19:00)") from None
+    else:
+        raise _fail("must be a time of day (19:00)")
+    if value.tzinfo is not None:
+        raise _fail("must not carry a UTC offset")
+    return value
+
+
+def _time_text(value: time) -> str:
+    if value.microsecond:
+        return value.isoformat()
+    return value.isoformat(timespec="minutes" if not value.second else "seconds")
 
 
 def _enum(raw: object, tp: type[enum.Enum]) -> enum.Enum:
@@ -432,6 +453,7 @@ def make_converter(*, compact: bool = False) -> cattrs.Converter:
     converter.register_structure_hook(datetime, _datetime)
     converter.register_structure_hook(date, _date)
     converter.register_structure_hook(timedelta, _timedelta)
+    converter.register_structure_hook(time, _time)
     converter.register_structure_hook_func(is_enum, _enum)
     converter.register_structure_hook_factory(attrs.has, _attrs_structure(converter))
     converter.register_structure_hook_func(is_sequence, _sequence_hook(converter))
@@ -445,6 +467,7 @@ def make_converter(*, compact: bool = False) -> cattrs.Converter:
     converter.register_unstructure_hook(float, float)
     converter.register_unstructure_hook(datetime, datetime.isoformat)
     converter.register_unstructure_hook(date, date.isoformat)
+    converter.register_unstructure_hook(time, _time_text)
     # Files (compact) hold durations exactly; other documents keep seconds as a number.
     converter.register_unstructure_hook(
         timedelta, timedelta_text if compact else timedelta.total_seconds

@@ -13,13 +13,23 @@ from promocore.testing.strategies._campaigns import campaigns, contexts
 from promocore.testing.strategies._carts import carts, customers, labels, line_items
 from promocore.testing.strategies._money import currencies, moments, money, rates
 from promocore.testing.strategies._params import for_type, from_attrs, params_for
-from promocore.testing.strategies._parts import audiences, budgets, limits, schedules, scopes
+from promocore.testing.strategies._parts import (
+    audiences,
+    budgets,
+    condition_leaves,
+    conditions,
+    limits,
+    schedules,
+    scopes,
+)
 
 __all__ = [
     "audiences",
     "budgets",
     "campaigns",
     "carts",
+    "condition_leaves",
+    "conditions",
     "contexts",
     "currencies",
     "customers",

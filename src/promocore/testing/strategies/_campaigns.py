@@ -14,6 +14,7 @@ from hypothesis.errors import InvalidArgument
 
 from promocore.campaign import Audience, Budget, Campaign, Limits, Schedule, Scope, Stage
 from promocore.cart import Cart
+from promocore.conditions import Condition
 from promocore.errors import ValidationError
 from promocore.mechanic import Context, LineView, Mechanic
 from promocore.money import Money
@@ -55,6 +56,7 @@ def _defaults() -> dict[str, st.SearchStrategy[Any]]:
         "priorities": st.just(0) | st.integers(-3, 3),
         "exclusive_groups": st.none() | st.sampled_from(GROUPS),
         "limits": limits(),
+        "conditions": st.none(),
     }
 
 
@@ -128,6 +130,7 @@ _PART_OF_FIELD = {
     "priority": "priorities",
     "exclusive_group": "exclusive_groups",
     "limits": "limits",
+    "conditions": "conditions",
 }
 #: Problem paths that name a field by another name.
 _FIELD_OF_PATH = {"starts_at": "schedule", "ends_at": "schedule"}
@@ -153,6 +156,7 @@ def campaigns(
     exclusive_groups: st.SearchStrategy[str | None] | None = None,
     budgets: st.SearchStrategy[Budget | None] | None = None,
     limits: st.SearchStrategy[Limits] | None = None,
+    conditions: st.SearchStrategy[Condition | None] | None = None,
 ) -> st.SearchStrategy[Campaign]:
     """Draw valid campaigns of one mechanic, or of any registered one.
 
@@ -177,6 +181,8 @@ def campaigns(
         exclusive_groups: Exclusive groups, or ``None`` for stackable campaigns.
         budgets: Budgets in the campaign's currency, or ``None``.
         limits: Usage limits.
+        conditions: Conditions (see
+            [`conditions`][promocore.testing.strategies._parts.conditions]); none by default.
     """
     if mechanic is not None and not isinstance(mechanic, str | Mechanic):
         raise InvalidArgument(f"mechanic must be a name or a Mechanic, got {mechanic!r}")
@@ -191,6 +197,7 @@ def campaigns(
         "priorities": priorities,
         "exclusive_groups": exclusive_groups,
         "limits": limits,
+        "conditions": conditions,
     }
     parts = {k: v if v is not None else _defaults()[k] for k, v in given.items()}
     return _campaigns(_Plan(mechanic, _host_getter(host), parts, params, budgets))

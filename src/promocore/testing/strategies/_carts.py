@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -13,9 +13,11 @@ from promocore.money import Money
 from promocore.testing.strategies._money import currencies, moments, money
 from promocore.testing.strategies.vocabulary import (
     CATEGORIES,
+    CHANNELS,
     CUSTOMER_IDS,
     SEGMENTS,
     SKUS,
+    STORES,
     TAGS,
     TIERS,
 )
@@ -34,6 +36,7 @@ def customers(
     tiers: st.SearchStrategy[str | None] | None = None,
     segments: st.SearchStrategy[frozenset[str]] | None = None,
     is_new: st.SearchStrategy[bool] | None = None,
+    birthdays: st.SearchStrategy[date | None] | None = None,
 ) -> st.SearchStrategy[Customer]:
     """Draw customers.
 
@@ -42,6 +45,8 @@ def customers(
         tiers: Member tiers, ``None`` meaning a non-member.
         segments: Sets of segments.
         is_new: Whether the customer never ordered.
+        birthdays: Birthdays, ``None`` meaning unknown; unknown or a date from 1940 to 2010
+            by default.
     """
     return st.builds(
         Customer,
@@ -49,6 +54,9 @@ def customers(
         tier=tiers if tiers is not None else st.none() | st.sampled_from(TIERS),
         segments=segments if segments is not None else labels(SEGMENTS),
         is_new=is_new if is_new is not None else st.booleans(),
+        birthday=birthdays
+        if birthdays is not None
+        else st.none() | st.dates(date(1940, 1, 1), date(2010, 12, 31)),
     )
 
 
@@ -98,6 +106,8 @@ def _carts(
     max_lines: int,
     customers_: st.SearchStrategy[Customer | None],
     at: st.SearchStrategy[datetime | None],
+    channels: st.SearchStrategy[str | None],
+    stores: st.SearchStrategy[str | None],
 ) -> Cart:
     if lines is None:
         code = currency if isinstance(currency, str) else draw(currency or currencies())
@@ -110,7 +120,14 @@ def _carts(
         if len(wanted) != 1:
             raise InvalidArgument(f"cart lines must share one currency, got {sorted(wanted)}")
         code = wanted.pop()
-    return Cart(code, tuple(items), customer=draw(customers_), at=draw(at))
+    return Cart(
+        code,
+        tuple(items),
+        customer=draw(customers_),
+        at=draw(at),
+        channel=draw(channels),
+        store=draw(stores),
+    )
 
 
 def carts(
@@ -121,6 +138,8 @@ def carts(
     max_lines: int = 5,
     customers: st.SearchStrategy[Customer | None] | None = None,
     at: st.SearchStrategy[datetime | None] | None = None,
+    channels: st.SearchStrategy[str | None] | None = None,
+    stores: st.SearchStrategy[str | None] | None = None,
 ) -> st.SearchStrategy[Cart]:
     """Draw valid carts.
 
@@ -133,6 +152,8 @@ def carts(
         max_lines: Most lines.
         customers: The buyer; a drawn customer or ``None`` (anonymous) by default.
         at: The cart's pricing moment; a drawn moment by default.
+        channels: Where the order comes from; ``None`` or a default channel by default.
+        stores: The store it is for; ``None`` or a default store by default.
 
     Raises:
         InvalidArgument: ``min_lines`` is below 1 or above ``max_lines``.
@@ -146,6 +167,8 @@ def carts(
         max_lines,
         customers if customers is not None else st.none() | _default_customers(),
         at if at is not None else moments(),
+        channels if channels is not None else st.none() | st.sampled_from(CHANNELS),
+        stores if stores is not None else st.none() | st.sampled_from(STORES),
     )
 
 

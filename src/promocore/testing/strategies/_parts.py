@@ -1,20 +1,39 @@
-"""Strategies for the parts of a campaign: schedule, audience, scope, budget and limits."""
+"""Strategies for the parts of a campaign: schedule, audience, scope, conditions, budget, limits."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 from hypothesis import strategies as st
 
 from promocore.campaign import Audience, Budget, CustomerKind, Limits, Schedule, Scope
+from promocore.conditions import (
+    AllOf,
+    AnyOf,
+    BirthdayWindow,
+    Condition,
+    ContainsAll,
+    DistinctSkus,
+    FirstOrder,
+    InChannel,
+    InSegment,
+    InStore,
+    MinQuantity,
+    MonthDays,
+    Not,
+    TimeOfDay,
+    Weekdays,
+)
 from promocore.money import Money
 from promocore.testing.strategies._carts import labels
 from promocore.testing.strategies._money import currencies, moments, money
 from promocore.testing.strategies.vocabulary import (
     CATEGORIES,
+    CHANNELS,
     CUSTOMER_IDS,
     SEGMENTS,
     SKUS,
+    STORES,
     TIERS,
 )
 
@@ -96,6 +115,63 @@ def scopes(
         if exclude_categories is not None
         else labels(CATEGORIES, max_size=1),
     )
+
+
+def _some(vocabulary: tuple[str, ...]) -> st.SearchStrategy[frozenset[str]]:
+    return st.frozensets(st.sampled_from(vocabulary), min_size=1, max_size=2)
+
+
+def _hours() -> st.SearchStrategy[TimeOfDay]:
+    pairs = st.tuples(st.integers(0, 23), st.integers(0, 23)).filter(lambda h: h[0] != h[1])
+    return pairs.map(lambda h: TimeOfDay(time(h[0]), time(h[1])))
+
+
+def condition_leaves() -> st.SearchStrategy[Condition]:
+    """Draw single built-in conditions over the default vocabularies.
+
+    Calendar windows, quantities, distinct and required skus, first orders, channels,
+    stores, segments and birthdays: every kind but the amount and experiment ones, whose
+    currency or experiments a test gives (``st.builds(MinAmount, money(...))``).
+    """
+    return st.one_of(
+        st.frozensets(st.integers(1, 7), min_size=1, max_size=3).map(Weekdays),
+        st.frozensets(st.integers(1, 31), min_size=1, max_size=3).map(MonthDays),
+        _hours(),
+        st.integers(1, 6).map(MinQuantity),
+        st.integers(1, 3).map(DistinctSkus),
+        _some(SKUS).map(ContainsAll),
+        st.just(FirstOrder()),
+        _some(CHANNELS).map(InChannel),
+        _some(STORES).map(InStore),
+        _some(SEGMENTS).map(InSegment),
+        st.builds(
+            BirthdayWindow,
+            days_before=st.integers(0, 7),
+            days_after=st.integers(0, 7),
+            whole_month=st.booleans(),
+        ),
+    )
+
+
+def conditions(
+    *,
+    leaves: st.SearchStrategy[Condition] | None = None,
+    max_leaves: int = 4,
+) -> st.SearchStrategy[Condition]:
+    """Draw campaign conditions: leaves combined with ``all``, ``any`` and ``not``.
+
+    Args:
+        leaves: The single conditions; by default
+            [`condition_leaves`][promocore.testing.strategies._parts.condition_leaves].
+        max_leaves: Most leaves in one drawn tree.
+    """
+    base = leaves if leaves is not None else condition_leaves()
+
+    def combine(inner: st.SearchStrategy[Condition]) -> st.SearchStrategy[Condition]:
+        many = st.lists(inner, min_size=1, max_size=3)
+        return st.one_of(many.map(AllOf), many.map(AnyOf), inner.map(Not))
+
+    return st.recursive(base, combine, max_leaves=max_leaves)
 
 
 def budgets(

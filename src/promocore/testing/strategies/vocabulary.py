@@ -19,6 +19,10 @@ TAGS: tuple[str, ...] = ("new", "activity", "clearance")
 TIERS: tuple[str, ...] = ("silver", "gold", "platinum")
 #: Default segments of drawn customers and audiences.
 SEGMENTS: tuple[str, ...] = ("vip", "lapsed", "wechat")
+#: Default channels of drawn carts and channel conditions.
+CHANNELS: tuple[str, ...] = ("live", "mini_program", "app")
+#: Default stores of drawn carts and store conditions.
+STORES: tuple[str, ...] = ("sh-01", "bj-02")
 #: Default customer ids.
 CUSTOMER_IDS: tuple[str, ...] = ("c-1", "c-2", "c-3", "c-4")
 #: Default campaign names.
