@@ -59,7 +59,8 @@ sample files in [`promocore.samples`][promocore.samples].
   [`AllocationError`][promocore.errors.AllocationError],
   [`UnknownMechanicError`][promocore.errors.UnknownMechanicError],
   [`PluginError`][promocore.errors.PluginError],
-  [`PluginLoadError`][promocore.errors.PluginLoadError]; the warnings
+  [`PluginLoadError`][promocore.errors.PluginLoadError],
+  [`RefRefusedError`][promocore.errors.RefRefusedError]; the warnings
   [`PromocoreWarning`][promocore.errors.PromocoreWarning] and
   [`PluginWarning`][promocore.errors.PluginWarning]; the shared bases of the games' errors:
   [`NotFoundError`][promocore.errors.NotFoundError],
@@ -115,6 +116,7 @@ if TYPE_CHECKING:
     from promocore.errors import Problem as Problem
     from promocore.errors import PromocoreError as PromocoreError
     from promocore.errors import PromocoreWarning as PromocoreWarning
+    from promocore.errors import RefRefusedError as RefRefusedError
     from promocore.errors import RetriesExhaustedError as RetriesExhaustedError
     from promocore.errors import UnavailableError as UnavailableError
     from promocore.errors import UnknownMechanicError as UnknownMechanicError
@@ -206,6 +208,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "Problem",
         "PromocoreError",
         "PromocoreWarning",
+        "RefRefusedError",
         "RetriesExhaustedError",
         "UnavailableError",
         "UnknownMechanicError",

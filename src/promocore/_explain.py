@@ -130,7 +130,8 @@ class Declined:
 
     def word(self, run: Run) -> Worded:
         section = Section.DECLINED if self.entry.campaign.is_exclusive else Section.STACKED
-        return (section, self.entry.order, *declined(self.entry, self.outcome, self.winner))
+        left = run.budget_left(self.entry.campaign)
+        return (section, self.entry.order, *declined(self.entry, self.outcome, self.winner, left))
 
 
 @attrs.frozen
@@ -240,9 +241,15 @@ def not_applied(entry: Entry, reason: str, message: str, gap: Gap | None = None)
 
 
 def declined(
-    entry: Entry, outcome: Evaluation | Decline, winner: Evaluation | None
+    entry: Entry,
+    outcome: Evaluation | Decline,
+    winner: Evaluation | None,
+    left: Money | None = None,
 ) -> tuple[NotApplied, Hint | None]:
-    """The not-applied entry, and hint, of a campaign its mechanic declined."""
+    """The not-applied entry, and hint, of a campaign its mechanic declined.
+
+    ``left`` is what the campaign's budget had left, to say why a grant was withheld.
+    """
     if isinstance(outcome, Decline):
         item = not_applied(entry, outcome.reason, outcome.message)
         hint = None
@@ -250,7 +257,7 @@ def declined(
             hint = hint_of(entry.campaign, outcome.upsell, winner)
         return item, hint
     if outcome.withheld:
-        return not_applied(entry, Reason.BUDGET_EXHAUSTED, withheld_words(outcome)), None
+        return not_applied(entry, Reason.BUDGET_EXHAUSTED, withheld_words(outcome, left)), None
     return not_applied(entry, Reason.NO_DISCOUNT, "nothing to discount"), None
 
 

@@ -181,3 +181,15 @@ class UnavailableError(PromocoreError, RuntimeError):
     Stock sold out, a budget or a per-customer limit used up, too few points: the request
     may succeed later, or with less.
     """
+
+
+class RefRefusedError(ValidationError):
+    """A cart line's ref claims a game price that nothing backs; nothing was priced or taken.
+
+    Raised while pricing when a ref contradicts its campaign's terms (a bargain snapshot
+    below the floor, a presale final payment for more units than an order may hold), and
+    at checkout when the game's store does not back it (no such session or order, another
+    customer's, or not in a state that sells at that price). Each problem's path names the
+    line and the ref (``lines[0].refs.bargain.price``). See the trust boundary in
+    ``docs/concepts/trust.md``.
+    """

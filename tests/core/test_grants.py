@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+import attrs
 import pytest
 
-from promocore.campaign import Budget, Campaign, Gift, Tier
+from promocore.campaign import Budget, Campaign, Gift, Stage, Tier
 from promocore.engine import Engine, price
 from promocore.errors import ValidationError
 from promocore.games.points.params import EarnRule, PointsRate
+from promocore.mechanics.order_reward import CouponReward, OrderRewardParams
 from promocore.mechanics.tiered_discount import TieredDiscountParams
 from promocore.money import Money
 from promocore.quote import Grant, GrantKind, Quote, Reason
@@ -107,7 +111,9 @@ def test_a_gift_that_does_not_fit_is_not_given_and_the_quote_says_why() -> None:
     assert [ln.sku for ln in quote.lines] == ["A"]
     assert quote.grants == () and quote.budget_draws == ()
     assert quote.reason("gwp") == Reason.BUDGET_EXHAUSTED
-    assert "TOTE × 2" in quote.not_applied[0].message
+    assert quote.not_applied[0].message == (
+        "its budget (¥1.00 left) does not cover gift TOTE × 2 (¥60.00)"
+    )
 
 
 def test_a_gift_needs_a_value() -> None:
@@ -174,3 +180,65 @@ def test_grants_and_withheld_survive_the_converter() -> None:
     }
     assert data["withheld"][0]["reason"] == "budget_exhausted"
     assert Quote.from_dict(data) == quote
+
+
+def test_an_edited_grant_or_draw_is_refused_when_read_back() -> None:
+    quote = price(cart(line("A", "150.00")), [gift_campaign("100.00", TOTE, amount_off="10.00")])
+    data = quote.to_dict()
+    data["budget_draws"][0]["amount"] = "1.00"
+    data["grants"][0]["value"] = "9.00"
+    data["grants"][1]["quantity"] = 1
+    with pytest.raises(ValidationError) as refused:
+        Quote.from_dict(data)
+    assert [(p.path, p.message) for p in refused.value.problems] == [
+        ("grants", "grant 9.00 off line 0 by gwp, its adjustments say 10.00"),
+        ("grants", "the gift grants are not the gift lines"),
+        ("budget_draws[0].amount", "is 69.00 by the grants of gwp, not 1.00"),
+    ]
+
+
+def reward_campaign(params: OrderRewardParams, budget: str | None = None) -> Campaign:
+    return Campaign(
+        "back",
+        "满200返",
+        "order_reward",
+        params,
+        budget=Budget(cny(budget)) if budget is not None else None,
+    )
+
+
+def test_a_coupon_granted_is_valued_at_its_declared_cost() -> None:
+    coupon = CouponReward("next-order-20", cny("20.00"), cost=cny("12.00"), quantity=2)
+    campaign = reward_campaign(OrderRewardParams(cny("200.00"), coupon=coupon), "100.00")
+    quote = price(cart(line("A", "250.00")), [campaign])
+    [effect] = quote.effects
+    assert (effect.kind, effect.amount, effect.value) == (
+        "coupon_granted",
+        cny("40.00"),
+        cny("24.00"),
+    )
+    assert [(g.kind, g.value) for g in quote.grants] == [(GrantKind.COUPON, cny("24.00"))]
+    assert quote.total == cny("250.00")  # a reward changes no price
+    below = price(cart(line("A", "150.00")), [campaign])
+    assert below.reason("back") == Reason.BELOW_THRESHOLD
+    assert "add ¥50.00 more" in below.not_applied[0].message
+
+
+def test_a_percent_cash_back_rounds_as_named_and_counts_against_the_budget() -> None:
+    # 3% of ¥333.33 is ¥9.9999, rounded down to ¥9.99.
+    params = OrderRewardParams(cash_back_percent=Decimal("3"))
+    quote = price(cart(line("A", "333.33")), [reward_campaign(params, "50.00")])
+    assert [(g.kind, g.value) for g in quote.grants] == [(GrantKind.CASH_BACK, cny("9.99"))]
+    assert [d.amount for d in quote.budget_draws] == [cny("9.99")]
+    short = price(
+        cart(line("A", "333.33")), [reward_campaign(params, "50.00")], budgets={"back": cny("9.98")}
+    )
+    assert short.grants == () and short.reason("back") == Reason.BUDGET_EXHAUSTED
+    assert "cash_back (¥9.99)" in short.not_applied[0].message
+
+
+def test_a_reward_runs_at_the_post_stage_only() -> None:
+    params = OrderRewardParams(cash_back=cny("5.00"))
+    wrong = attrs.evolve(reward_campaign(params), stage=Stage.ORDER)
+    with pytest.raises(ValidationError, match="post stage"):
+        Engine([wrong])

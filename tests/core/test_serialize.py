@@ -21,7 +21,7 @@ from promocore.engine import Engine
 from promocore.errors import ValidationError
 from promocore.mechanics.tiered_discount import Basis, TieredDiscountParams
 from promocore.money import Money, Rounding
-from promocore.quote import Adjustment, Applied, Effect, Quote, QuoteLine
+from promocore.quote import Adjustment, Applied, Effect, Grant, GrantKind, Quote, QuoteLine
 from promocore.serialize import structure, unstructure
 from promocore.testing.strategies import audiences, campaigns, carts, currencies, schedules, scopes
 
@@ -102,6 +102,17 @@ def test_effects_keep_their_amounts() -> None:
         (QuoteLine(0, "A", 1, cny("9.90"), (Adjustment("pre", cny("1.00"), Stage.ITEM, 1),)),),
         applied=(Applied("pre", "pre", Stage.ITEM, cny("1.00"), gifts=(("GIFT", 2),)),),
         effects=(effect,),
+        grants=(
+            Grant(
+                campaign="pre",
+                kind=GrantKind.DISCOUNT,
+                value=cny("1.00"),
+                stage=Stage.ITEM,
+                line=0,
+                sku="A",
+                quantity=1,
+            ),
+        ),
     )
     data = quote.to_dict()
     written = data["effects"][0]

@@ -3,7 +3,9 @@
 A quote states its currency once and writes every amount as a major-unit string.
 Beside its fields it writes the totals a reader wants (``subtotal``, ``discount``,
 ``total`` of the quote and of each line); reading checks them against the lines,
-so a stored quote that was edited is refused rather than charged. An effect's
+so a stored quote that was edited is refused rather than charged. Its grants are checked
+the same way: each line discount against the line's adjustments, each gift against its gift
+line, and each budget draw against the value of its campaign's grants. An effect's
 ``detail`` is an object; the keys holding amounts are listed in ``detail_amounts``
 so they come back as ``Money``. Lines written without ``index`` take their position.
 """
@@ -25,6 +27,7 @@ from promocore.quote import (
     BudgetDraw,
     Effect,
     Grant,
+    GrantKind,
     Hint,
     NotApplied,
     Quote,
@@ -272,12 +275,55 @@ def _register_quotes(converter: cattrs.Converter) -> None:
             problems = _check_totals(converter, data, quote, "its lines")
         finally:
             CURRENCY.reset(token)
+        if "grants" in data:  # quotes written before grants were listed carry none
+            problems += _check_grants(quote)
         if problems:
             raise ValidationError(problems)
         return quote
 
     converter.register_unstructure_hook(Quote, unstructure)
     converter.register_structure_hook(Quote, structure)
+
+
+def _check_grants(quote: Quote) -> list[Problem]:
+    """Problems where the grants disagree with the lines or the budget draws."""
+    problems: list[Problem] = []
+    zero = Money.zero(quote.currency)
+    adjusted: dict[tuple[int, str], Money] = {}
+    for line in quote.lines:
+        for a in line.adjustments:
+            key = (line.index, a.campaign)
+            adjusted[key] = adjusted.get(key, zero) + a.amount
+    granted: dict[tuple[int, str], Money] = {}
+    for g in quote.grants:
+        if g.kind == GrantKind.DISCOUNT and g.line is not None:
+            key = (g.line, g.campaign)
+            granted[key] = granted.get(key, zero) + g.value
+    for index, campaign in sorted(set(adjusted) | set(granted)):
+        got, want = granted.get((index, campaign), zero), adjusted.get((index, campaign), zero)
+        if got != want:
+            problems.append(
+                Problem(
+                    "grants",
+                    f"grant {got.format()} off line {index} by {campaign}, its adjustments "
+                    f"say {want.format()}",
+                )
+            )
+    gifts = [(ln.index, ln.sku, ln.quantity, ln.gift_of) for ln in quote.lines if ln.gift_of]
+    listed = [(g.line, g.sku, g.quantity, g.campaign) for g in quote.grants if g.kind == "gift"]
+    if gifts != listed:
+        problems.append(Problem("grants", "the gift grants are not the gift lines"))
+    for i, draw in enumerate(quote.budget_draws):
+        value = quote.granted(draw.campaign)
+        if draw.amount != value:
+            problems.append(
+                Problem(
+                    f"budget_draws[{i}].amount",
+                    f"is {value.format()} by the grants of {draw.campaign}, not "
+                    f"{draw.amount.format()}",
+                )
+            )
+    return problems
 
 
 def _indexed(position: int, line: object) -> object:

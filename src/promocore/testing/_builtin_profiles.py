@@ -3,7 +3,7 @@
 ``tiered_discount`` params need thresholds that increase and match their basis; the extra
 laws record what ``tiered_discount`` and ``price_off`` promise beyond the standard ones. The
 references work out what both grant in ``Decimal``, apart from their code, for the
-``matches_reference`` law.
+``matches_reference`` law. ``order_reward`` params give exactly one reward.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from promocore.campaign import Gift, Tier
 from promocore.mechanic import Context
+from promocore.mechanics.order_reward import CouponReward, OrderRewardParams
 from promocore.mechanics.price_off import PriceOffParams
 from promocore.mechanics.tiered_discount import Basis, Mode, TieredDiscountParams
 from promocore.money import Money, Rounding
@@ -140,3 +141,30 @@ register_profile(
     reference=_tiered_reference,
 )
 register_profile("price_off", laws=[RESPECTS_UNIT_LIMIT], reference=_price_off_reference)
+
+
+@st.composite
+def _reward_params(draw: st.DrawFn, currency: str) -> OrderRewardParams:
+    threshold = draw(st.none() | money(currency=currency, min_value=1, max_value=300_000))
+    kind = draw(st.sampled_from(["coupon", "cash_back", "cash_back_percent"]))
+    if kind == "coupon":
+        face = draw(money(currency=currency, min_value=1, max_value=50_000))
+        cost = draw(st.none() | money(currency=currency, min_value=0, max_value=50_000))
+        coupon = CouponReward("tpl-1", face, cost, draw(st.integers(1, 3)))
+        return OrderRewardParams(threshold, coupon=coupon)
+    if kind == "cash_back":
+        cash = draw(money(currency=currency, min_value=1, max_value=50_000))
+        return OrderRewardParams(threshold, cash_back=cash)
+    return OrderRewardParams(
+        threshold,
+        cash_back_percent=draw(rates(min_value=Decimal("0.1"), max_value=100, places=1)),
+        cap=draw(st.none() | money(currency=currency, min_value=1, max_value=50_000)),
+        rounding=draw(st.sampled_from(Rounding)),
+    )
+
+
+def _order_reward(currency: str) -> st.SearchStrategy[OrderRewardParams]:
+    return _reward_params(currency)
+
+
+register_profile("order_reward", params=_order_reward)

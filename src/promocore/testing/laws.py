@@ -218,15 +218,14 @@ def _respects_budget(sample: Sample) -> None:
             f"took {off} off with {remaining} left; without a budget it takes {unbounded_off} "
             f"off, so it should take {unbounded_off.min(remaining)}"
         )
-    withheld = sum(
-        (w.grant.value for w in quote.withheld if w.grant.campaign == cid), remaining * 0
-    )
+    zero = Money.zero(campaign.currency)
+    withheld = sum((w.grant.value for w in quote.withheld if w.grant.campaign == cid), zero)
     is_applied = any(a.campaign == cid for a in quote.applied)
     if is_applied and granted + withheld + (unbounded_off - off) != unbounded:
         raise LawBroken(
             f"granted {granted} and withheld {withheld} of {unbounded}: some value vanished"
         )
-    drawn = sum((d.amount for d in quote.budget_draws if d.campaign == cid), remaining * 0)
+    drawn = sum((d.amount for d in quote.budget_draws if d.campaign == cid), zero)
     if drawn != granted:
         raise LawBroken(f"draws {drawn} from its budget but granted {granted}")
     was_applied = any(a.campaign == cid for a in free.applied)

@@ -17,7 +17,15 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from promocore import Campaign, NotFoundError, ValidationError
+from promocore import (
+    Campaign,
+    Cart,
+    LineItem,
+    NotFoundError,
+    Problem,
+    RefRefusedError,
+    ValidationError,
+)
 from promocore.games.runtime import Observer, Outcome, RetryPolicy, Runner
 from promocore.state import Store
 from promocore_groupbuy.errors import (
@@ -25,6 +33,7 @@ from promocore_groupbuy.errors import (
     IllegalMoveError,
     TeamNotFoundError,
 )
+from promocore_groupbuy.lines import ACTIVITY_REF, TEAM_REF
 from promocore_groupbuy.model import (
     Claim,
     ClaimUnits,
@@ -107,6 +116,58 @@ class GroupBuyService:
         if team is None or not team.value.takes_members(now):
             return None
         return team.value if team.value.member(customer) is not None else None
+
+    def verify(self, cart: Cart, *, now: datetime) -> None:
+        """Check the cart's group-buy lines against the stored teams before checkout.
+
+        Pricing gives a line the group price (or the leader price, when it names no team)
+        from the activity's terms alone; this adds what only the store knows. A line
+        joining a team must name a team of its activity, for its sku, that would take the
+        cart's customer for the line's units now (open, not full, not expired, the customer
+        not in it yet); a line opening a team needs a customer who is in no open team of the
+        activity. ``open`` and ``join`` check the same again when they are applied.
+
+        Raises:
+            RefRefusedError: every line the teams do not back, each problem naming
+                ``lines[i].refs...``.
+        """
+        customer = cart.customer.id if cart.customer is not None else None
+        problems: list[Problem] = []
+        for index, line in enumerate(cart.lines):
+            activity = line.ref(ACTIVITY_REF)
+            if activity is None:
+                continue
+            path = f"lines[{index}].refs.{ACTIVITY_REF}"
+            if customer is None:
+                problems.append(Problem(path, "a group-buy line needs the cart's customer"))
+                continue
+            team_id = line.ref(TEAM_REF)
+            if team_id is None:
+                mine = self.open_team_of(activity, customer, now=now)
+                if mine is not None:
+                    problems.append(
+                        Problem(path, f"{customer} is already in open team {mine.id} of {activity}")
+                    )
+                continue
+            problems += self._join_problems(index, line, activity, team_id, customer, now)
+        if problems:
+            raise RefRefusedError(problems)
+
+    def _join_problems(
+        self, index: int, line: LineItem, activity: str, team_id: str, customer: str, now: datetime
+    ) -> list[Problem]:
+        path = f"lines[{index}].refs.{TEAM_REF}"
+        found = self.teams.get(team_id)
+        if found is None or found.value.activity != activity:
+            return [Problem(path, f"no team {team_id!r} in group buy {activity!r}")]
+        team = found.value
+        if team.terms.sku != line.sku:
+            return [Problem(path, f"team {team_id} buys {team.terms.sku}, not {line.sku}")]
+        try:
+            transition(team, Join(customer, line.quantity, f"verify:{customer}"), now)
+        except IllegalMoveError as refused:
+            return [Problem(path, f"team {team_id} cannot take {customer}: {refused}")]
+        return []
 
     # -- moves -----------------------------------------------------------------------------
 

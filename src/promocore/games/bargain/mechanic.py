@@ -8,6 +8,12 @@ closed to the stages in ``closed_stages`` (order and coupon by default), so no
 满减 or coupon discounts it further; the quote says so. Other units of the same
 line keep the list price and are closed with it: put them on a line of their own
 to let later stages discount them.
+
+A snapshot that contradicts the campaign's terms (a price below the floor or above the
+start price, another floor, selling above a floor the activity sells only at) is refused
+with [`RefRefusedError`][promocore.errors.RefRefusedError]; that the session exists, is the
+customer's and can be ordered is checked against the store at checkout
+([`BargainService.verify`][promocore.games.bargain.service.BargainService.verify]).
 """
 
 from __future__ import annotations
@@ -20,10 +26,10 @@ import attrs
 
 from promocore.campaign import Campaign, Stage
 from promocore.cart import Customer
-from promocore.errors import Problem, ValidationError
+from promocore.errors import Problem, RefRefusedError, ValidationError
 from promocore.games.bargain.model import Status
 from promocore.games.bargain.params import NAME, BargainParams
-from promocore.games.bargain.snapshot import REF, SessionSnapshot
+from promocore.games.bargain.snapshot import PREFIX, REF, SessionSnapshot
 from promocore.hookspecs import hookimpl
 from promocore.mechanic import Context, Decline, LineDiscount, LineView, Mechanic, Proposal
 from promocore.money import Money, total
@@ -75,6 +81,56 @@ def _refusal(snapshot: SessionSnapshot, customer: Customer | None, at: datetime)
     if snapshot.status is Status.EXPIRED:
         return BargainReason.EXPIRED, f"session {sid} expired at {snapshot.expires_at.isoformat()}"
     return BargainReason.CLOSED, f"session {sid} is {snapshot.status.value}"
+
+
+def _check_claim(snapshot: SessionSnapshot, params: BargainParams, index: int) -> None:
+    """Refuse a snapshot that claims a price the campaign's terms cannot give.
+
+    Pricing cannot look the session up, but it can hold its snapshot to the terms every
+    session of the campaign is made under: the floor, the start price, and whether it
+    sells above the floor.
+
+    Raises:
+        RefRefusedError: the snapshot contradicts the terms.
+    """
+    sid = snapshot.session_id
+    floor = params.floor_price
+    problems: list[Problem] = []
+
+    def refuse(field: str, message: str) -> None:
+        problems.append(Problem(f"lines[{index}].refs.{PREFIX}{field}", message))
+
+    if snapshot.price.currency == floor.currency:
+        if snapshot.price < floor:
+            refuse(
+                "price",
+                f"session {sid} claims {snapshot.price.display()}, below the campaign's floor "
+                f"{floor.display()}",
+            )
+        elif snapshot.price > params.start_price:
+            refuse(
+                "price",
+                f"session {sid} claims {snapshot.price.display()}, above the campaign's start "
+                f"price {params.start_price.display()}",
+            )
+        elif snapshot.status is Status.SUCCEEDED and snapshot.price != floor:
+            refuse(
+                "price",
+                f"session {sid} claims it succeeded at {snapshot.price.display()}, not at the "
+                f"floor {floor.display()}",
+            )
+    if snapshot.floor != floor:
+        refuse(
+            "floor",
+            f"session {sid} claims a floor of {snapshot.floor.display()}; the campaign's is "
+            f"{floor.display()}",
+        )
+    if snapshot.buy_above_floor and not params.buy_above_floor:
+        refuse(
+            "buy_above_floor", f"the campaign sells only at the floor, not as session {sid} says"
+        )
+    if problems:
+        raise RefRefusedError(problems)
 
 
 def _stages(stages: frozenset[Stage]) -> str:
@@ -158,6 +214,7 @@ class Bargain:
             return BargainReason.UNRESOLVED, f"session {session_id} is for sku {snapshot.sku}"
         if snapshot.price.currency != context.currency:
             return Reason.CURRENCY_MISMATCH, f"session {session_id} is in {snapshot.price.currency}"
+        _check_claim(snapshot, params, view.index)
         refusal = _refusal(snapshot, context.customer, context.at)
         if refusal is not None:
             return refusal

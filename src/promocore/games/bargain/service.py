@@ -49,7 +49,7 @@ from promocore.games.bargain.model import (
 )
 from promocore.games.bargain.params import BargainParams
 from promocore.games.bargain.rules import HELPS, SESSIONS, STARTS, STOCK, apply
-from promocore.games.bargain.snapshot import annotate
+from promocore.games.bargain.snapshot import annotate, verify
 from promocore.games.runtime import Observer, Outcome, RetryPolicy, Runner
 from promocore.state import Store
 
@@ -133,6 +133,21 @@ class BargainService:
         ids = {sid for line in cart.lines if (sid := line.ref("bargain")) is not None}
         found = [s for sid in sorted(ids) if (s := self.find(sid)) is not None]
         return annotate(cart, found)
+
+    def verify(self, cart: Cart, *, now: datetime) -> None:
+        """Check the cart's bargain lines against the stored sessions before checkout.
+
+        Pricing holds a line's snapshot to the campaign's terms; this adds what only the
+        store knows: the session exists, belongs to the cart's customer, may be ordered
+        now, and is what the line's snapshot says. See
+        [`verify`][promocore.games.bargain.snapshot.verify].
+
+        Raises:
+            RefRefusedError: a line the sessions do not back.
+        """
+        ids = {sid for line in cart.lines if (sid := line.ref("bargain")) is not None}
+        found = [s for sid in sorted(ids) if (s := self.find(sid)) is not None]
+        verify(cart, found, now)
 
     # -- moves ---------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from datetime import datetime
 import attrs
 
 from promocore.cart import Cart, LineItem
-from promocore.errors import ValidationError
+from promocore.errors import Problem, RefRefusedError, ValidationError
 from promocore.games.bargain.model import BargainSession, Status
 from promocore.money import Money
 
@@ -159,3 +159,60 @@ def annotate(cart: Cart, sessions: Iterable[BargainSession] | Mapping[str, Barga
     if all(new is old for new, old in zip(lines, cart.lines, strict=True)):
         return cart
     return attrs.evolve(cart, lines=tuple(lines))
+
+
+def verify(
+    cart: Cart, sessions: Iterable[BargainSession] | Mapping[str, BargainSession], at: datetime
+) -> None:
+    """Check the cart's bargain lines against the stored sessions, at checkout.
+
+    What pricing cannot see: every line naming a session must name one that exists, that
+    the cart's customer started, that may be ordered at ``at`` (it reached its floor, or
+    sells above it and is still open), and whose snapshot on the line (if any) is the
+    session as stored, so the price the quote gave is the session's.
+
+    Args:
+        cart: The cart as priced.
+        sessions: The stored sessions the lines name (missing ones are refused).
+        at: The moment of the checkout.
+
+    Raises:
+        RefRefusedError: every line the sessions do not back, each problem naming
+            ``lines[i].refs...``.
+    """
+    found = dict(sessions) if isinstance(sessions, Mapping) else {s.id: s for s in sessions}
+    customer = cart.customer.id if cart.customer is not None else None
+    problems: list[Problem] = []
+    for index, line in enumerate(cart.lines):
+        sid = line.ref(REF)
+        if sid is None:
+            continue
+        path = f"lines[{index}].refs.{REF}"
+        session = found.get(sid)
+        if session is None:
+            problems.append(Problem(path, f"no bargain session {sid!r} exists"))
+            continue
+        if session.initiator != customer:
+            problems.append(
+                Problem(path, f"session {sid} was started by {session.initiator}, not {customer}")
+            )
+        elif not session.orderable(at):
+            problems.append(
+                Problem(path, f"session {sid} is {session.status.value} and cannot be ordered now")
+            )
+        try:
+            claimed = SessionSnapshot.from_line(line)
+        except ValidationError as error:
+            problems.append(Problem(path, str(error)))
+            continue
+        if claimed is not None and claimed != SessionSnapshot.of(session):
+            problems.append(
+                Problem(
+                    f"lines[{index}].refs.{PREFIX}price",
+                    f"the snapshot of session {sid} is not the session as stored "
+                    f"(claims {claimed.price.display()} {claimed.status.value}, stored "
+                    f"{session.price.display()} {session.status.value}); annotate the cart again",
+                )
+            )
+    if problems:
+        raise RefRefusedError(problems)

@@ -8,6 +8,12 @@ measure the line depends on the stage the campaign runs at: at the ``item`` stag
 (default) the deduction comes first, so they see the final amount; at the
 ``payment`` stage it comes last, so they see the full presale price
 (``threshold_base = "presale_price"`` requires that stage).
+
+A final-payment line for more units than the stock or the per-customer limit allows is
+refused with [`RefRefusedError`][promocore.errors.RefRefusedError]: no order could hold
+them. That the order it names exists, is the customer's and waits for its final payment is
+checked against the store at checkout
+([`PresaleService.verify`][promocore.games.presale.service.PresaleService.verify]).
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import attrs
 
 from promocore.campaign import Campaign, Stage
 from promocore.cart import LineItem
-from promocore.errors import Problem
+from promocore.errors import Problem, RefRefusedError
 from promocore.games.presale.legal import split_deposit
 from promocore.games.presale.lines import ORDER_REF, PHASE_REF, Phase, line_phase
 from promocore.games.presale.params import NAME, PresaleParams, ThresholdBase, Window
@@ -63,6 +69,24 @@ def _line_decline(params: PresaleParams, line: LineItem) -> Decline | None:
             f"{params.presale_price.display()}",
         )
     return None
+
+
+def _check_quantity(params: PresaleParams, line: LineItem, index: int) -> None:
+    """Refuse a final-payment line for more units than any order of ``params`` holds.
+
+    Raises:
+        RefRefusedError: the line's quantity is above the stock or the per-customer limit.
+    """
+    limits = [(params.stock, "units were on sale")]
+    if params.per_customer_limit is not None:
+        limits.append((params.per_customer_limit, "units are allowed per customer"))
+    for limit, what in limits:
+        if line.quantity > limit:
+            raise RefRefusedError.single(
+                f"lines[{index}].quantity",
+                f"a final payment for {line.quantity} unit(s) claims a deduction of "
+                f"{(params.deduction * line.quantity).display()}, but only {limit} {what}",
+            )
 
 
 @attrs.frozen
@@ -185,7 +209,9 @@ class Presale:
                     Reason.NOT_REFERENCED,
                     f"a final payment names its presale order (ref {ORDER_REF!r})",
                 )
-            # The order's quantity was checked against the limits when it was made.
+            # The order's quantity was checked against the limits when it was made, so a
+            # line above them claims a deduction no order can hold.
+            _check_quantity(params, line, view.index)
             refused = _line_decline(params, line) or self._units_decline(view)
             if refused is not None:
                 return refused

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from promocore.campaign import Campaign
+from promocore.cart import Cart
 from promocore.errors import ValidationError
 from promocore.games.presale.errors import IdempotencyConflictError
 from promocore.games.presale.holds import define_accounts, hold, restock_return, settle_hold
@@ -32,6 +33,7 @@ from promocore.games.presale.model import (
     Return,
 )
 from promocore.games.presale.params import PresaleParams
+from promocore.games.presale.refs import order_ids, verify
 from promocore.games.presale.rules import ORDERS, open_order
 from promocore.games.runtime import Observer, Outcome, RetryPolicy, Runner
 from promocore.ledger import Ledger
@@ -91,6 +93,20 @@ class PresaleService:
             OrderNotFoundError: no order has this id.
         """
         return self.orders.require(order_id).value
+
+    def verify(self, cart: Cart) -> None:
+        """Check the cart's presale lines against the stored orders before checkout.
+
+        Pricing holds a presale line to the campaign's terms; this adds what only the store
+        knows: the order a line names exists, is the cart customer's, is for the line's
+        sku and quantity, and waits for the payment the line makes. See
+        [`verify`][promocore.games.presale.refs.verify].
+
+        Raises:
+            RefRefusedError: a line the orders do not back.
+        """
+        found = [o for oid in order_ids(cart) if (o := self.find(oid)) is not None]
+        verify(cart, found)
 
     def prepare(self, campaign: Campaign) -> None:
         """Define the ledger accounts of a presale's stock and per-customer limit.

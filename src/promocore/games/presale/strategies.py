@@ -117,7 +117,9 @@ def presale_carts(draw: st.DrawFn, campaign: Campaign) -> Cart:
     other = params.final_window if phase is Phase.DEPOSIT else params.deposit_window
     at = draw(_moment_in(window) if draw(_MOSTLY) else _moment_in(other))
     limit = min(params.stock, params.per_customer_limit or params.stock, 5)
-    quantity = draw(st.integers(1, limit + 1))
+    # A deposit above the limits is declined; a final payment above them claims a deduction
+    # no order can hold, which pricing refuses with an error, so it is not drawn here.
+    quantity = draw(st.integers(1, limit + 1 if phase is Phase.DEPOSIT else limit))
     lines: list[LineItem] = []
     if draw(_MOSTLY):
         order_id = "order-1" if phase is Phase.FINAL and draw(_MOSTLY) else None
