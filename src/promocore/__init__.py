@@ -36,12 +36,17 @@ sample files in [`promocore.samples`][promocore.samples].
   [`LineView`][promocore.mechanic.LineView], [`Proposal`][promocore.mechanic.Proposal],
   [`LineDiscount`][promocore.mechanic.LineDiscount], [`Upsell`][promocore.mechanic.Upsell],
   [`Decline`][promocore.mechanic.Decline], [`spread`][promocore.mechanic.spread], and the
-  optional members' [`Floor`][promocore.mechanic.Floor], [`Floored`][promocore.mechanic.Floored]
-  and [`Rated`][promocore.mechanic.Rated]
+  optional members' [`Floor`][promocore.mechanic.Floor], [`Floored`][promocore.mechanic.Floored],
+  [`Rated`][promocore.mechanic.Rated] and [`Validated`][promocore.mechanic.Validated]; the
+  interface, declared in [`MEMBERS`][promocore.mechanic.MEMBERS] and checked with
+  [`check_mechanic`][promocore.mechanic.check_mechanic] and
+  [`members_of`][promocore.mechanic.members_of]
 - **plugins**: [`hookimpl`][promocore.hookspecs.hookimpl],
   [`make_host`][promocore.plugins.make_host], [`default_host`][promocore.plugins.default_host],
   [`PluginHost`][promocore.plugins.PluginHost],
-  [`MechanicOrigin`][promocore.plugins.MechanicOrigin]
+  [`MechanicOrigin`][promocore.plugins.MechanicOrigin],
+  [`PluginFailure`][promocore.plugins.PluginFailure]; a finaliser's
+  [`Amendment`][promocore.finalize.Amendment] and [`Veto`][promocore.finalize.Veto]
 - **files**: [`load_campaigns`][promocore.config.load_campaigns],
   [`load_cart`][promocore.config.load_cart],
   [`load_experiments`][promocore.config.load_experiments],
@@ -59,7 +64,10 @@ sample files in [`promocore.samples`][promocore.samples].
   [`AllocationError`][promocore.errors.AllocationError],
   [`UnknownMechanicError`][promocore.errors.UnknownMechanicError],
   [`PluginError`][promocore.errors.PluginError],
-  [`RefRefusedError`][promocore.errors.RefRefusedError]; the shared bases of the games' errors:
+  [`PluginLoadError`][promocore.errors.PluginLoadError],
+  [`RefRefusedError`][promocore.errors.RefRefusedError]; the warnings
+  [`PromocoreWarning`][promocore.errors.PromocoreWarning] and
+  [`PluginWarning`][promocore.errors.PluginWarning]; the shared bases of the games' errors:
   [`NotFoundError`][promocore.errors.NotFoundError],
   [`IllegalTransitionError`][promocore.errors.IllegalTransitionError],
   [`IdempotencyConflictError`][promocore.errors.IdempotencyConflictError],
@@ -110,8 +118,11 @@ if TYPE_CHECKING:
     from promocore.errors import LimitExceededError as LimitExceededError
     from promocore.errors import NotFoundError as NotFoundError
     from promocore.errors import PluginError as PluginError
+    from promocore.errors import PluginLoadError as PluginLoadError
+    from promocore.errors import PluginWarning as PluginWarning
     from promocore.errors import Problem as Problem
     from promocore.errors import PromocoreError as PromocoreError
+    from promocore.errors import PromocoreWarning as PromocoreWarning
     from promocore.errors import RefRefusedError as RefRefusedError
     from promocore.errors import RetriesExhaustedError as RetriesExhaustedError
     from promocore.errors import UnavailableError as UnavailableError
@@ -119,7 +130,10 @@ if TYPE_CHECKING:
     from promocore.errors import ValidationError as ValidationError
     from promocore.errors import VersionConflictError as VersionConflictError
     from promocore.errors import WrongTypeError as WrongTypeError
+    from promocore.finalize import Amendment as Amendment
+    from promocore.finalize import Veto as Veto
     from promocore.hookspecs import hookimpl as hookimpl
+    from promocore.mechanic import MEMBERS as MEMBERS
     from promocore.mechanic import Bounded as Bounded
     from promocore.mechanic import Context as Context
     from promocore.mechanic import Decline as Decline
@@ -131,12 +145,16 @@ if TYPE_CHECKING:
     from promocore.mechanic import Proposal as Proposal
     from promocore.mechanic import Rated as Rated
     from promocore.mechanic import Upsell as Upsell
+    from promocore.mechanic import Validated as Validated
+    from promocore.mechanic import check_mechanic as check_mechanic
+    from promocore.mechanic import members_of as members_of
     from promocore.mechanic import spread as spread
     from promocore.money import Money as Money
     from promocore.money import Rounding as Rounding
     from promocore.money import allocate as allocate
     from promocore.money import total as total
     from promocore.plugins import MechanicOrigin as MechanicOrigin
+    from promocore.plugins import PluginFailure as PluginFailure
     from promocore.plugins import PluginHost as PluginHost
     from promocore.plugins import default_host as default_host
     from promocore.plugins import make_host as make_host
@@ -195,8 +213,11 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "LimitExceededError",
         "NotFoundError",
         "PluginError",
+        "PluginLoadError",
+        "PluginWarning",
         "Problem",
         "PromocoreError",
+        "PromocoreWarning",
         "RefRefusedError",
         "RetriesExhaustedError",
         "UnavailableError",
@@ -205,6 +226,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "VersionConflictError",
         "WrongTypeError",
     ),
+    "promocore.finalize": ("Amendment", "Veto"),
     "promocore.hookspecs": ("hookimpl",),
     "promocore.mechanic": (
         "Bounded",
@@ -214,14 +236,24 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "Floored",
         "LineDiscount",
         "LineView",
+        "MEMBERS",
         "Mechanic",
         "Proposal",
         "Rated",
         "Upsell",
+        "Validated",
+        "check_mechanic",
+        "members_of",
         "spread",
     ),
     "promocore.money": ("Money", "Rounding", "allocate", "total"),
-    "promocore.plugins": ("MechanicOrigin", "PluginHost", "default_host", "make_host"),
+    "promocore.plugins": (
+        "MechanicOrigin",
+        "PluginFailure",
+        "PluginHost",
+        "default_host",
+        "make_host",
+    ),
     "promocore.quote": (
         "Adjustment",
         "Applied",

@@ -19,7 +19,7 @@ import attrs
 from promocore.campaign import Campaign, Scope, Stage
 from promocore.cart import Cart
 from promocore.errors import PluginError
-from promocore.mechanic import Context, Floor, Mechanic
+from promocore.mechanic import Context, Floor, Mechanic, members_of
 from promocore.money import Money
 
 
@@ -84,7 +84,8 @@ class Entry:
 
 
 def _traits_of(campaign: Campaign, mechanic: Mechanic) -> Traits:
-    floor_of = getattr(mechanic, "floor", None)
+    members = members_of(mechanic)
+    floor_of = members.floor
     floor = floor_of(campaign) if floor_of is not None else None
     amount = units = 0
     if floor is not None:
@@ -112,9 +113,9 @@ def _traits_of(campaign: Campaign, mechanic: Mechanic) -> Traits:
         floor,
         amount,
         units,
-        getattr(mechanic, "bound", None),
-        bool(getattr(mechanic, "bound_is_exact", False)),
-        getattr(mechanic, "rate", None),
+        members.bound,
+        members.bound_is_exact,
+        members.rate,
     )
 
 

@@ -48,6 +48,7 @@ class Run:
         unproven: Ids of campaigns chosen by a search that stopped at its budget.
         experiments: Where experiment conditions look customers up, if anywhere.
         facts: What conditions look at, per time zone (made when first needed).
+        vetoed: Campaigns a finaliser vetoed, by id: their reason code and message.
     """
 
     cart: Cart
@@ -63,6 +64,7 @@ class Run:
     experiments: ArmLookup | None = None
     facts: dict[str, Facts] = attrs.field(factory=dict)
     measures: dict[Scope, Measure] = attrs.field(factory=dict)
+    vetoed: Mapping[str, tuple[str, str]] = attrs.field(factory=dict)
 
     def facts_for(self, campaign: Campaign) -> Facts:
         """What the campaign's conditions look at, in its time zone."""
@@ -82,6 +84,8 @@ class Run:
         [`Unmet`][promocore.conditions.Unmet] of the conditions, worded.
         """
         campaign = entry.campaign
+        if self.vetoed and campaign.id in self.vetoed:
+            return self.vetoed[campaign.id]
         if campaign.currency != self.cart.currency:
             return (
                 Reason.CURRENCY_MISMATCH,

@@ -30,6 +30,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import cattrs
+
 from promocore._files import check_tree, parse_int, read_text, too_deep
 from promocore.campaign import (
     DEFAULT_TIME_ZONE,
@@ -56,7 +58,7 @@ from promocore.experiments.registry import ExperimentSet
 from promocore.limits import MAX_CAMPAIGNS, MAX_LINES, MAX_WHOLE_DIGITS
 from promocore.money import Money
 from promocore.plugins import PluginHost, make_host
-from promocore.serialize import structure, unstructure
+from promocore.serialize import human_converter, make_human_converter, structure, unstructure
 from promocore.validation import Checks
 
 _CAMPAIGN_KEYS = {
@@ -139,6 +141,7 @@ def campaign_from_dict(
                 raw.get("params", {}),
                 own_currency,
                 _at(path, "params"),
+                converter_of(host),
             )
     checks.raise_if_any()
     try:
@@ -159,9 +162,10 @@ def _try(
     raw: object,
     currency: str,
     path: str,
+    converter: cattrs.Converter | None = None,
 ) -> None:
     try:
-        fields[key] = structure(cls, raw, currency=currency, path=path)
+        fields[key] = structure(cls, raw, currency=currency, path=path, converter=converter)
     except ValidationError as exc:
         checks.absorb(exc)
 
@@ -303,14 +307,43 @@ def campaigns_from_dicts(
     return tuple(out)
 
 
-def campaign_to_dict(campaign: Campaign) -> dict[str, Any]:
-    """Turn a campaign into plain data that `campaign_from_dict` reads back."""
+def converter_of(host: PluginHost, *, compact: bool = False) -> cattrs.Converter:
+    """The human-profile converter campaign params are read (or written) with on ``host``.
+
+    The shared converter, unless a plugin implements ``promocore_human_converter``: then a
+    converter of the host's own, built once (until a plugin is registered) and extended by
+    every such plugin.
+    """
+    if not host.has_converter_hooks():
+        return human_converter(compact=compact)
+
+    def build() -> cattrs.Converter:
+        converter = host.extend_converter(make_human_converter(compact=compact))
+        assert isinstance(converter, cattrs.Converter)
+        return converter
+
+    return host.memoised(f"human_converter:{compact}", build)
+
+
+def campaign_to_dict(campaign: Campaign, *, host: PluginHost | None = None) -> dict[str, Any]:
+    """Turn a campaign into plain data that `campaign_from_dict` reads back.
+
+    Args:
+        campaign: The campaign.
+        host: The host whose plugins' converters write params of their own types
+            (``promocore_human_converter``); without one, only promocore's types are known.
+    """
+    params = (
+        unstructure(campaign.params, compact=True)
+        if host is None
+        else converter_of(host, compact=True).unstructure(campaign.params)
+    )
     out: dict[str, Any] = {
         "id": campaign.id,
         "name": campaign.name,
         "mechanic": campaign.mechanic,
         "currency": campaign.currency,
-        "params": unstructure(campaign.params, compact=True),
+        "params": params,
     }
     if campaign.stage is not None:
         out["stage"] = campaign.stage.value

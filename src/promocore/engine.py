@@ -172,30 +172,70 @@ class Engine:
             explain_all: Also explain campaigns whose scope names nothing in the
                 cart (``out_of_scope``); by default they are not considered.
 
+        Plugins implementing ``promocore_finalize_quote`` then see the quote: a campaign
+        they veto is taken out and the cart priced again without it (it ends in
+        ``not_applied`` with the veto's reason), and the effects they add are added.
+
         Returns:
             The quote. Its ``not_applied`` and ``hints`` are worked out when first read.
 
         Raises:
             ValidationError: no time to price at, or bad budgets or usage.
+            PluginError: a finaliser raised (unless the host skips broken plugins).
         """
         when = _check_inputs(cart, at, budgets, usage)
+        vetoed: dict[str, tuple[str, str]] = {}
+        while True:
+            run, explanations, quote = self._price_within_fatigue(
+                cart, when, budgets, usage, explain_all, vetoed
+            )
+            amendments = self.host.finalize_quote(cart, quote, when)
+            if not amendments:
+                break
+            applied = {a.campaign for a in quote.applied}
+            new = {
+                veto.campaign: (veto.reason, veto.message)
+                for amendment in amendments
+                for veto in amendment.vetoes
+                if veto.campaign in applied and veto.campaign not in vetoed
+            }
+            if not new:  # each round vetoes one more campaign at least: this ends
+                added = tuple(e for amendment in amendments for e in amendment.effects)
+                if added:
+                    quote = _quote(run, explanations, added)
+                break
+            vetoed.update(new)
+        self.host.quote_priced(cart, quote)
+        return quote
+
+    def _price_within_fatigue(
+        self,
+        cart: Cart,
+        when: datetime,
+        budgets: Mapping[str, Money] | None,
+        usage: Mapping[str, int] | None,
+        explain_all: bool,
+        vetoed: Mapping[str, tuple[str, str]],
+    ) -> tuple[Run, functools.partial[Any], Quote]:
+        """Price once; under a fatigue cap, leave out the least valuable campaigns until it fits."""
         blocked: dict[str, str] = {}
         gifts: Mapping[tuple[str, str], int] = {}
         if isinstance(budgets, Remaining):
             blocked, gifts = dict(budgets.blocked), budgets.gifts
-        quote = self._price(cart, when, budgets, usage, blocked, gifts, explain_all)
+        args = (budgets, usage, blocked, gifts, explain_all, vetoed)
+        run, explanations = self._price(cart, when, *args)
+        quote = _quote(run, explanations)
         if isinstance(budgets, Remaining) and budgets.fatigued:
-            # Leave out the least valuable campaigns until the rest fits the fatigue cap;
-            # each round leaves out at least one more, so this ends.
+            # Each round leaves out at least one more campaign, so this ends.
             for _ in range(len(self._index.entries) + 1):
                 values = [(a.campaign, quote.granted(a.campaign).amount) for a in quote.applied]
                 out = over_fatigue(values, budgets.fatigue_campaigns, budgets.fatigue_value)
                 if not out:
                     break
                 blocked.update(dict.fromkeys(out, FATIGUE_REASON))
-                quote = self._price(cart, when, budgets, usage, blocked, gifts, explain_all)
-        self.host.quote_priced(cart, quote)
-        return quote
+                run, explanations = self._price(cart, when, *args)
+                quote = _quote(run, explanations)
+        return run, explanations, quote
 
     def _price(
         self,
@@ -206,7 +246,8 @@ class Engine:
         blocked: Mapping[str, str],
         gifts: Mapping[tuple[str, str], int],
         explain_all: bool,
-    ) -> Quote:
+        vetoed: Mapping[str, tuple[str, str]],
+    ) -> tuple[Run, functools.partial[Any]]:
         priced = cart.with_shipping_line()
         run = Run(
             priced,
@@ -218,6 +259,7 @@ class Engine:
             blocked=dict(blocked),
             gifts_left=gifts,
             experiments=self.experiments,
+            vetoed=dict(vetoed),
         )
         touching = self._index.touching(priced)
         logs = []
@@ -225,8 +267,7 @@ class Engine:
             log = StageLog(stage, run.state)
             run_stage(run, stage, touching, self.selection, log)
             logs.append(log)
-        explanations = functools.partial(explain, run, self._index, logs, explain_all)
-        return _quote(run, explanations)
+        return run, functools.partial(explain, run, self._index, logs, explain_all)
 
 
 class _Validator:
@@ -375,7 +416,7 @@ def _check_inputs(
     return when
 
 
-def _quote(run: Run, explanations: functools.partial[Any]) -> Quote:
+def _quote(run: Run, explanations: functools.partial[Any], added: tuple[Effect, ...] = ()) -> Quote:
     cart, state = run.cart, run.state
     lines = [
         QuoteLine(
@@ -442,7 +483,7 @@ def _quote(run: Run, explanations: functools.partial[Any]) -> Quote:
         lines=tuple(lines),
         applied=tuple(applied),
         budget_draws=tuple(draws),
-        effects=tuple(effects),
+        effects=(*effects, *added),
         proven_optimal=run.proven,
         grants=tuple(grants),
         withheld=tuple(withheld),

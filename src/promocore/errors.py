@@ -26,6 +26,7 @@ Each game's own errors subclass them (a bargain's ``SessionExpiredError`` is an
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import attrs
 
@@ -131,6 +132,30 @@ class UnknownMechanicError(PromocoreError, LookupError):
 
 class PluginError(PromocoreError, RuntimeError):
     """A plugin misbehaved: a duplicate mechanic name, or a malformed mechanic."""
+
+
+class PluginLoadError(PluginError):
+    """Installed plugins could not be loaded or registered; the message names each one.
+
+    Attributes:
+        failures: What failed, one
+            [`PluginFailure`][promocore.plugins.PluginFailure] per plugin.
+    """
+
+    def __init__(self, message: str, failures: tuple[Any, ...] = ()) -> None:
+        super().__init__(message)
+        self.failures = failures
+
+
+class PromocoreWarning(UserWarning):
+    """Root of every warning promocore issues."""
+
+
+class PluginWarning(PromocoreWarning):
+    """A plugin failed where promocore goes on without it; the message names the plugin.
+
+    An observer that raised, or a plugin left out because it could not load.
+    """
 
 
 class NotFoundError(PromocoreError, LookupError):

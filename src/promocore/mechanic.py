@@ -10,22 +10,32 @@ Optional members let the engine ask less often: ``floor``
 ([`Floored`][promocore.mechanic.Floored]) for skipping campaigns far below their threshold,
 ``bound`` with ``bound_is_exact`` ([`Bounded`][promocore.mechanic.Bounded]) for exclusive
 candidates that cannot win, and ``rate`` ([`Rated`][promocore.mechanic.Rated]) for bounding
-what competing exclusive groups can still take off shared lines.
+what competing exclusive groups can still take off shared lines. ``validate``
+([`Validated`][promocore.mechanic.Validated]) checks a campaign beyond its params type, and
+``testing_profile``, ``laws`` and the ``*_strategy`` methods tell the testing kit about the
+mechanic.
+
+Every member, required or optional, is declared once, in
+[`MEMBERS`][promocore.mechanic.MEMBERS], with what a mechanic without it gets.
+[`check_mechanic`][promocore.mechanic.check_mechanic] checks a mechanic against it (the host
+does, when a plugin registers one) and [`members_of`][promocore.mechanic.members_of] reads a
+mechanic's optional members with their defaults.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+import inspect
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from fractions import Fraction
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import attrs
 
 from promocore.campaign import Campaign, Gift, Stage
 from promocore.cart import Cart, Customer, LineItem
-from promocore.errors import AllocationError
+from promocore.errors import AllocationError, Problem
 from promocore.money import Money, allocate, total
 from promocore.quote import Adjustment, Effect
 
@@ -308,6 +318,193 @@ class Floored(Protocol):
         the explanations of such a campaign raises ``PluginError``).
         """
         ...
+
+
+@runtime_checkable
+class Validated(Protocol):
+    """What a mechanic may add to check its own campaigns beyond what its params type checks.
+
+    The host asks ``validate`` for every campaign of the mechanic an engine or a campaign file
+    is built with: only the mechanic's own campaigns, so no ``if campaign.mechanic != NAME``
+    is needed. Checks that span mechanics (house rules) belong in the
+    [`promocore_validate_campaigns`][promocore.hookspecs.promocore_validate_campaigns] hook.
+    """
+
+    def validate(self, campaign: Campaign) -> Sequence[Problem]:
+        """The problems of ``campaign`` (paths relative to it, such as ``params.levels``).
+
+        ``campaign`` is structurally valid and its params are of the mechanic's
+        ``params_type``. Return no problems to accept it.
+        """
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class Member:
+    """One member of the mechanic interface.
+
+    Attributes:
+        name: The attribute's name on the mechanic.
+        required: Whether every mechanic must have it.
+        kind: ``"method"`` (called with ``arguments``) or ``"attribute"`` (a value).
+        arguments: The positional arguments a method is called with.
+        default: What a mechanic without the member gets (``None`` for a method means
+            "not offered": the engine or testing kit does without it).
+        summary: What the member is for, in one line.
+    """
+
+    name: str
+    required: bool
+    kind: Literal["method", "attribute"]
+    arguments: tuple[str, ...] = ()
+    default: Any = None
+    summary: str = ""
+
+
+#: Every member of the mechanic interface, required ones first, each with its default.
+MEMBERS: tuple[Member, ...] = (
+    Member(name="name", required=True, kind="attribute",
+           summary="the name campaigns give in their mechanic field (a non-empty string)"),
+    Member(name="stage", required=True, kind="attribute",
+           summary="the Stage its campaigns run at unless a campaign says otherwise"),
+    Member(name="params_type", required=True, kind="attribute",
+           summary="the class of its params (an attrs class); files are loaded through it"),
+    Member(name="evaluate", required=True, kind="method", arguments=("context",),
+           summary="price one campaign: a Proposal or a Decline; pure"),
+    Member(name="bound", required=False, kind="method", arguments=("context",),
+           summary="at least what evaluate would grant, cheaply (Bounded)"),
+    Member(name="bound_is_exact", required=False, kind="attribute", default=False,
+           summary="true if bound is always exactly what evaluate grants"),
+    Member(name="rate", required=False, kind="method", arguments=("campaign", "unit_price"),
+           summary="the most a campaign takes off a line per list price covered (Rated)"),
+    Member(name="floor", required=False, kind="method", arguments=("campaign",),
+           summary="the least a campaign needs before it can apply (Floored)"),
+    Member(name="validate", required=False, kind="method", arguments=("campaign",),
+           summary="the problems of one of its campaigns beyond its params type (Validated)"),
+    Member(name="testing_profile", required=False, kind="attribute",
+           summary="the module (a dotted name) that registers its testing profile"),
+    Member(name="laws", required=False, kind="attribute", default=(),
+           summary="extra laws of promocore.testing it promises to obey"),
+    Member(name="params_strategy", required=False, kind="method", arguments=("currency",),
+           summary="a hypothesis strategy of valid params in a currency"),
+    Member(name="campaigns_strategy", required=False, kind="method", arguments=("host",),
+           summary="a hypothesis strategy of valid campaigns, given the host"),
+    Member(name="refs_strategy", required=False, kind="method", arguments=("campaign",),
+           summary="a hypothesis strategy of line refs that make lines take part"),
+    Member(name="carts_strategy", required=False, kind="method", arguments=("campaign",),
+           summary="a hypothesis strategy of whole carts for a campaign"),
+)  # fmt: skip
+
+_BY_NAME = {member.name: member for member in MEMBERS}
+
+
+@attrs.frozen(kw_only=True)
+class Members:
+    """A mechanic's optional members, each read once with its declared default.
+
+    Attributes:
+        bound: Its ``bound`` method, or ``None``.
+        bound_is_exact: Its ``bound_is_exact``, default false.
+        rate: Its ``rate`` method, or ``None``.
+        floor: Its ``floor`` method, or ``None``.
+        validate: Its ``validate`` method, or ``None``.
+        testing_profile: The module its ``testing_profile`` names, or ``None``.
+        laws: Its extra ``laws``, default none.
+        params_strategy: Its ``params_strategy`` method, or ``None``.
+        campaigns_strategy: Its ``campaigns_strategy`` method, or ``None``.
+        refs_strategy: Its ``refs_strategy`` method, or ``None``.
+        carts_strategy: Its ``carts_strategy`` method, or ``None``.
+    """
+
+    bound: Callable[[Context], Money] | None
+    bound_is_exact: bool
+    rate: Callable[[Campaign, Money], Fraction | None] | None
+    floor: Callable[[Campaign], Floor | None] | None
+    validate: Callable[[Campaign], Sequence[Problem]] | None
+    testing_profile: str | None
+    laws: tuple[Any, ...]
+    params_strategy: Callable[[str], Any] | None
+    campaigns_strategy: Callable[[Any], Any] | None
+    refs_strategy: Callable[[Campaign], Any] | None
+    carts_strategy: Callable[[Campaign], Any] | None
+
+
+def _member(mechanic: object, name: str) -> Any:
+    value = getattr(mechanic, name, None)
+    return _BY_NAME[name].default if value is None else value
+
+
+def members_of(mechanic: object) -> Members:
+    """Read the optional members of ``mechanic``, with the declared defaults for those it lacks.
+
+    A member set to ``None`` counts as absent. The values are not checked here:
+    [`check_mechanic`][promocore.mechanic.check_mechanic] does that.
+    """
+    optional = {m.name: _member(mechanic, m.name) for m in MEMBERS if not m.required}
+    optional["bound_is_exact"] = bool(optional["bound_is_exact"])
+    optional["laws"] = tuple(optional["laws"])
+    return Members(**optional)
+
+
+def check_mechanic(mechanic: object) -> list[str]:
+    """Check ``mechanic`` against every member of [`MEMBERS`][promocore.mechanic.MEMBERS].
+
+    Returns:
+        One sentence per problem, each naming the member (``member 'stage': must be a
+        Stage, got 'lunch'``); none for a sound mechanic.
+    """
+    problems: list[str] = []
+    for member in MEMBERS:
+        value = getattr(mechanic, member.name, None)
+        if value is None:
+            if member.required:
+                problems.append(f"member {member.name!r} is required: {member.summary}")
+            continue
+        problem = _member_problem(member, value)
+        if problem:
+            problems.append(f"member {member.name!r}: {problem}")
+    return problems
+
+
+def _member_problem(member: Member, value: Any) -> str | None:
+    if member.kind == "method":
+        return _arity_problem(member, value)
+    name = member.name
+    if name == "name":
+        ok = isinstance(value, str) and bool(value.strip())
+        return None if ok else f"must be a non-empty string, got {value!r}"
+    if name == "stage":
+        if isinstance(value, Stage):
+            return None
+        stages = ", ".join(s.name for s in Stage)
+        return f"must be a Stage ({stages}), got {value!r}"
+    if name == "params_type":
+        return None if isinstance(value, type) else f"must be a class, got {value!r}"
+    if name == "bound_is_exact":
+        return None if isinstance(value, bool) else f"must be true or false, got {value!r}"
+    if name == "testing_profile":
+        ok = isinstance(value, str) and all(p.isidentifier() for p in value.split("."))
+        return None if ok else f"must be a dotted module name, got {value!r}"
+    if name == "laws":
+        ok = isinstance(value, tuple | list | frozenset | set)
+        return None if ok else f"must be a tuple of laws, got {value!r}"
+    return None  # pragma: no cover - every attribute member is checked above
+
+
+def _arity_problem(member: Member, value: Any) -> str | None:
+    arguments = ", ".join(member.arguments)
+    if not callable(value):
+        return f"must be a method taking ({arguments}), got {value!r}"
+    try:
+        signature = inspect.signature(value)
+    except (TypeError, ValueError):  # a builtin without a signature: trust it
+        return None
+    try:
+        signature.bind(*member.arguments)
+    except TypeError:
+        given = ", ".join(signature.parameters)
+        return f"must take ({arguments}), but it takes ({given})"
+    return None
 
 
 def spread(amount: Money, lines: Sequence[LineView]) -> tuple[LineDiscount, ...]:

@@ -61,6 +61,11 @@ class NthFree:
             return Decline("below_threshold", f"buy {n} of an item to get one free")
         return Proposal(discounts=tuple(discounts), message=f"every {n}th unit free")
 
+    def validate(self, campaign: Campaign) -> list[Problem]:
+        if campaign.exclusive_group is None:
+            return [Problem("exclusive_group", "nth_free campaigns must be exclusive")]
+        return []
+
 
 class NthFreePlugin:
     observed: list[Quote]
@@ -71,12 +76,6 @@ class NthFreePlugin:
     @hookimpl
     def promocore_mechanics(self) -> list[Mechanic]:
         return [NthFree()]
-
-    @hookimpl
-    def promocore_validate_campaign(self, campaign: Campaign) -> list[Problem]:
-        if campaign.mechanic == "nth_free" and campaign.exclusive_group is None:
-            return [Problem("exclusive_group", "nth_free campaigns must be exclusive")]
-        return []
 
     @hookimpl
     def promocore_quote_priced(self, quote: Quote) -> None:
@@ -121,11 +120,10 @@ def test_builtins_register_like_plugins_and_can_be_blocked() -> None:
 def test_autoload_can_be_switched_off_by_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
 
-    def fake_load(self: object, group: str, name: str | None = None) -> int:
-        calls.append(group)
-        return 0
+    def fake_load(loaded: object) -> None:
+        calls.append("promocore")
 
-    monkeypatch.setattr("pluggy.PluginManager.load_setuptools_entrypoints", fake_load)
+    monkeypatch.setattr("promocore.plugins._load_entry_points", fake_load)
     make_plugin_manager()
     assert calls == ["promocore"]
     monkeypatch.setenv(DISABLE_AUTOLOAD_ENV, "1")
@@ -141,10 +139,10 @@ def test_duplicate_mechanic_names_are_refused() -> None:
 
             return [PriceOff()]
 
-    host = make_host(autoload=False, plugins=[Twice()])
     with pytest.raises(PluginError, match="price_off") as info:
-        host.mechanic("price_off")
-    assert "'promocore.price_off' and " in str(info.value)
+        make_host(autoload=False, plugins=[Twice()])
+    assert "'promocore.price_off' (promocore) and " in str(info.value)
+    assert "(Twice)" in str(info.value)
 
 
 def test_origins_name_the_plugin_and_distribution_of_each_mechanic() -> None:
@@ -207,7 +205,7 @@ class Batched:
         ]
 
 
-def test_validation_is_one_call_per_mechanic_and_keeps_the_one_campaign_hook() -> None:
+def test_validation_is_one_call_per_mechanic_after_each_mechanics_own_check() -> None:
     batched = Batched()
     host = make_host(autoload=False, plugins=[batched, NthFreePlugin()])
     good = [percent_off(f"p{i}", "5") for i in range(5)] + [ladder("l", ("1.00", "1.00"))]
@@ -229,14 +227,17 @@ def test_a_wrapping_validator_is_still_called_through_the_hook() -> None:
 
     class Wrapper:
         @hookimpl(wrapper=True)
-        def promocore_validate_campaign(self, campaign: Campaign) -> Generator[None, Any, Any]:
-            seen.append(campaign.id)
+        def promocore_validate_campaigns(
+            self, mechanic: str, campaigns: Sequence[Campaign]
+        ) -> Generator[None, Any, Any]:
+            seen.extend(c.id for c in campaigns)
             return (yield)
 
-    host = make_host(autoload=False, plugins=[Wrapper(), NthFreePlugin()])
+    host = make_host(autoload=False, plugins=[Wrapper(), NthFreePlugin(), Batched()])
     alone = Campaign("n", "n", "nth_free", NthFreeParams(3))
-    assert host.validate_campaigns([percent_off("a", "1"), alone]) == [
-        (),
+    loud = attrs.evolve(percent_off("a", "1"), name="LOUD")
+    assert host.validate_campaigns([loud, alone]) == [
+        (Problem("name", "must not shout"),),
         (Problem("exclusive_group", "nth_free campaigns must be exclusive"),),
     ]
     assert seen == ["a", "n"]

@@ -30,11 +30,12 @@ import attrs
 
 ROOT = Path(__file__).resolve().parents[2]
 
-#: The pages whose Python is run: the README, the tutorial and every how-to.
+#: The pages whose Python is run: the README, the tutorial, every how-to and the hooks reference.
 PAGES: tuple[Path, ...] = (
     ROOT / "README.md",
     ROOT / "docs" / "tutorial.md",
     *sorted((ROOT / "docs" / "how-to").glob("*.md")),
+    ROOT / "docs" / "reference" / "hooks.md",
 )
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,})(?P<lang>[\w-]*)(?P<info>[^\n`]*)\n")

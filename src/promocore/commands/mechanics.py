@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     from promocore.plugins import make_host
     from promocore.render import table
 
-    host = make_host()
+    host = getattr(args, "host", None) or make_host()
     origins = host.origins()
     if args.json:
         rows = [

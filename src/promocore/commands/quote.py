@@ -34,10 +34,11 @@ def run(args: argparse.Namespace) -> int:
     from promocore.engine import Engine
     from promocore.render import render_quote
 
+    host = getattr(args, "host", None)
     cart = load_cart(args.cart)
-    campaigns = load_campaigns(args.campaigns, currency=cart.currency)
+    campaigns = load_campaigns(args.campaigns, currency=cart.currency, host=host)
     experiments = load_experiments(args.campaigns)
-    engine = Engine(campaigns, experiments=experiments)
+    engine = Engine(campaigns, host=host, experiments=experiments)
     quote = engine.price(cart, at=args.at, explain_all=True)
     if args.json:
         print(json.dumps(quote.to_dict(), ensure_ascii=False, indent=2))

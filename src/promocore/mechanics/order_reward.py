@@ -140,6 +140,10 @@ class OrderReward:
     stage: Stage = Stage.POST
     params_type: type[Any] = OrderRewardParams
 
+    def validate(self, campaign: Campaign) -> list[Problem]:
+        """Check an ``order_reward`` campaign: post stage, amounts in its currency."""
+        return campaign_problems(campaign)
+
     def evaluate(self, context: Context) -> Proposal | Decline:
         """Grant the reward if the lines in scope pay at least the threshold."""
         params: OrderRewardParams = context.campaign.params
@@ -188,12 +192,14 @@ def promocore_mechanics() -> list[Mechanic]:
     return [MECHANIC]
 
 
-@hookimpl
-def promocore_validate_campaign(campaign: Campaign) -> list[Problem]:
-    """Check an ``order_reward`` campaign: post stage, amounts in its currency."""
+def campaign_problems(campaign: Campaign) -> list[Problem]:
+    """Return what is wrong with an ``order_reward`` campaign beyond its params.
+
+    It runs at the post stage, and its amounts are in its currency.
+    """
     params = campaign.params
-    if campaign.mechanic != NAME or not isinstance(params, OrderRewardParams):
-        return []
+    if not isinstance(params, OrderRewardParams):
+        return [Problem("params", "must be OrderRewardParams")]
     problems = []
     if campaign.stage not in (None, Stage.POST):
         problems.append(

@@ -209,6 +209,10 @@ class TieredDiscount:
     params_type: type[Any] = TieredDiscountParams
     bound_is_exact: ClassVar[bool] = True
 
+    def validate(self, campaign: Campaign) -> list[Problem]:
+        """Check that the gifts of a ``tiered_discount`` campaign are valued in its currency."""
+        return campaign_problems(campaign)
+
     def evaluate(self, context: Context) -> Proposal | Decline:
         """Grant the ladder tier or the steps the lines in scope reach."""
         params: TieredDiscountParams = context.campaign.params
@@ -328,12 +332,14 @@ def promocore_mechanics() -> list[Mechanic]:
     return [MECHANIC]
 
 
-@hookimpl
-def promocore_validate_campaign(campaign: Campaign) -> list[Problem]:
-    """Check that the gifts of a ``tiered_discount`` campaign are valued in its currency."""
+def campaign_problems(campaign: Campaign) -> list[Problem]:
+    """Return what is wrong with a ``tiered_discount`` campaign beyond its params.
+
+    Its gifts must be valued in the campaign's currency.
+    """
     params = campaign.params
-    if campaign.mechanic != MECHANIC.name or not isinstance(params, TieredDiscountParams):
-        return []
+    if not isinstance(params, TieredDiscountParams):
+        return [Problem("params", "must be TieredDiscountParams")]
     problems = []
     for i, tier in enumerate(params.tiers):
         for j, gift in enumerate(tier.gifts):

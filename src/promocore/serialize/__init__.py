@@ -15,6 +15,9 @@ prints and the ``to_dict()`` of analytics results use it.
 - Rates and percentages (``Decimal``) are read from strings or integers.
 - Floats are refused for all three: ``300.5`` has no exact binary value, so the
   problem says to write it as a string (``"300.50"``).
+- Durations (``timedelta``) are read from whole seconds (``900``) or a string of seconds
+  to the microsecond (``"90.5"``), and written so in files (``compact=True``); other
+  documents write them as a number of seconds.
 - Times are ISO 8601 with a UTC offset; times of day (``"19:00"``) and dates
   (``"2026-10-01"``) without; enums their value (``"amount"``) or name in
   any case (``half_up``); sets are sorted lists; ``tuple[tuple[str, X], ...]`` pairs

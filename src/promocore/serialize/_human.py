@@ -136,6 +136,38 @@ def _datetime(raw: object, _: Any) -> datetime:
     return value
 
 
+_MICROSECOND = timedelta(microseconds=1)
+_SECOND = 1_000_000
+
+
+def _timedelta(raw: object, _: Any) -> timedelta:
+    if isinstance(raw, timedelta):
+        return raw
+    if isinstance(raw, float):
+        raise refuse_float(raw)
+    if isinstance(raw, bool) or not isinstance(raw, int | str):
+        raise _fail('must be a number of seconds (an integer, or a string such as "90.5")')
+    try:
+        seconds = to_decimal(raw, "value")
+    except PromocoreError as exc:
+        raise _fail(_bare(exc)) from None
+    micro = seconds * _SECOND
+    if micro != micro.to_integral_value():
+        raise _fail(f"{raw!r} has more decimals than a microsecond")
+    try:
+        return timedelta(microseconds=int(micro))
+    except OverflowError:
+        raise _fail(f"{raw!r} seconds is out of range") from None
+
+
+def timedelta_text(value: timedelta) -> int | str:
+    """A duration as whole seconds, or a string of seconds to the microsecond (``"90.5"``)."""
+    micro = value // _MICROSECOND
+    if micro % _SECOND == 0:
+        return micro // _SECOND
+    return str(Decimal(micro).scaleb(-6).normalize())
+
+
 def _date(raw: object, _: Any) -> date:
     if isinstance(raw, date) and not isinstance(raw, datetime):
         return raw
@@ -419,6 +451,7 @@ def make_converter(*, compact: bool = False) -> cattrs.Converter:
     converter.register_structure_hook(Money, _money)
     converter.register_structure_hook(datetime, _datetime)
     converter.register_structure_hook(date, _date)
+    converter.register_structure_hook(timedelta, _timedelta)
     converter.register_structure_hook(time, _time)
     converter.register_structure_hook_func(is_enum, _enum)
     converter.register_structure_hook_factory(attrs.has, _attrs_structure(converter))
@@ -434,7 +467,10 @@ def make_converter(*, compact: bool = False) -> cattrs.Converter:
     converter.register_unstructure_hook(datetime, datetime.isoformat)
     converter.register_unstructure_hook(date, date.isoformat)
     converter.register_unstructure_hook(time, _time_text)
-    converter.register_unstructure_hook(timedelta, timedelta.total_seconds)
+    # Files (compact) hold durations exactly; other documents keep seconds as a number.
+    converter.register_unstructure_hook(
+        timedelta, timedelta_text if compact else timedelta.total_seconds
+    )
     converter.register_unstructure_hook_func(is_enum, enum_text)
     converter.register_unstructure_hook_func(
         _is_numpy, lambda value: converter.unstructure(value.tolist())

@@ -17,6 +17,7 @@ from promocore.campaign import Budget
 from promocore.config import campaign_from_dict, campaign_to_dict
 from promocore.mechanic import Decline, Mechanic, Proposal
 from promocore.money import Money
+from promocore.plugins import PluginHost
 from promocore.quote import GrantKind, Reason
 from promocore.testing._pricing import adjustments_of, ask, per_line, price
 from promocore.testing.law import Law, LawBroken, Sample
@@ -252,7 +253,7 @@ def _left_strategy(unbounded: int) -> SearchStrategy[int]:
 
 def _config_round_trip(sample: Sample) -> None:
     campaign = sample.campaign
-    data = campaign_to_dict(campaign)
+    data = campaign_to_dict(campaign, host=sample.host)
     try:
         text = json.dumps(data, ensure_ascii=False)
     except TypeError as exc:
@@ -332,7 +333,11 @@ STANDARD_LAWS: tuple[Law, ...] = (
 )
 
 
-def laws_for(mechanic: Mechanic) -> tuple[Law, ...]:
-    """Return the standard laws followed by the extra laws ``mechanic`` declares."""
-    extra = tuple(law for law in profile_of(mechanic).laws if law not in STANDARD_LAWS)
+def laws_for(mechanic: Mechanic, *, host: PluginHost | None = None) -> tuple[Law, ...]:
+    """Return the standard laws followed by the extra laws ``mechanic`` declares.
+
+    With ``host``, the laws of a plugin's ``promocore_testing_profile`` answer count too.
+    """
+    profile = profile_of(mechanic, host=host)
+    extra = tuple(law for law in profile.laws if law not in STANDARD_LAWS)
     return STANDARD_LAWS + extra

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from promocore.mechanic import Context, Decline, Mechanic, Proposal
+from promocore.mechanic import Context, Decline, Mechanic, Proposal, members_of
 from promocore.money import Money
 from promocore.testing._contexts import variants, with_copy
 from promocore.testing._pricing import ask, granted, per_line
@@ -55,7 +55,8 @@ def _keeps_no_state(sample: Sample) -> None:
 
 def _bound_covers_grant(sample: Sample) -> None:
     context = sample.context
-    bound = getattr(sample.mechanic, "bound", None)
+    members = members_of(sample.mechanic)
+    bound = members.bound
     if context is None or not callable(bound):
         return
     given = granted(ask(sample), context.currency)
@@ -64,7 +65,7 @@ def _bound_covers_grant(sample: Sample) -> None:
         raise LawBroken(f"bound returned {limit!r}, not Money in {context.currency}")
     if limit.amount < 0:
         raise LawBroken(f"bound returned {limit}, below zero")
-    if getattr(sample.mechanic, "bound_is_exact", False) and limit != given:
+    if members.bound_is_exact and limit != given:
         raise LawBroken(f"bound_is_exact, but the bound is {limit} and it grants {given}")
     if limit.amount and limit < given:
         raise LawBroken(f"bound {limit} is below the {given} it grants")

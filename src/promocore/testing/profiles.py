@@ -14,11 +14,17 @@ A mechanic may carry any of these optional attributes:
   the defaults);
 * ``laws``: extra [`Law`][promocore.testing.law.Law] objects it promises to obey.
 
+These optional members are declared with the others in
+[`promocore.mechanic.MEMBERS`][promocore.mechanic.MEMBERS].
+
 A registered profile may also give a ``reference``: what the mechanic should grant in a
 context, worked out independently of its code, for the ``matches_reference`` law.
 
 For a mechanic you cannot change, [`register_profile`][promocore.testing.profiles.register_profile]
-records the same things by mechanic name. Attributes on the mechanic win over a registered profile;
+records the same things by mechanic name, and a plugin may answer the
+[`promocore_testing_profile`][promocore.hookspecs.promocore_testing_profile] hook (importing its
+strategies inside the implementation), which [`profile_of`][promocore.testing.profiles.profile_of]
+asks when it is given the host. Attributes on the mechanic win over a registered profile;
 whatever neither gives is derived (params from ``params_type``) or left out.
 
 A mechanic whose strategies live in a module of their own names it, as a string, in a
@@ -40,7 +46,8 @@ import attrs
 
 from promocore.campaign import Campaign
 from promocore.cart import Cart
-from promocore.mechanic import Context, Mechanic
+from promocore.errors import PluginError
+from promocore.mechanic import Context, Mechanic, members_of
 from promocore.money import Money
 from promocore.plugins import PluginHost
 from promocore.testing.law import Law
@@ -135,30 +142,43 @@ def _load_builtins() -> None:
 
 def _load_named(mechanic: Mechanic) -> None:
     """Import the module the mechanic's ``testing_profile`` names, once."""
-    module = getattr(mechanic, "testing_profile", None)
+    module = members_of(mechanic).testing_profile
     if isinstance(module, str) and module not in _MODULES_LOADED:
         importlib.import_module(module)
         _MODULES_LOADED.add(module)
 
 
-def profile_of(mechanic: Mechanic) -> MechanicProfile:
+def profile_of(mechanic: Mechanic, *, host: PluginHost | None = None) -> MechanicProfile:
     """Return what is known about testing ``mechanic``: its own attributes over the registry.
 
-    The registry is filled first from the module the mechanic's ``testing_profile`` names,
-    if it names one.
+    With ``host``, a plugin's answer to ``promocore_testing_profile`` comes first, in place
+    of the registry. The registry is filled first from the module the mechanic's
+    ``testing_profile`` names, if it names one.
 
     Raises:
         ImportError: the ``testing_profile`` module cannot be imported.
+        PluginError: a plugin's ``promocore_testing_profile`` raised or did not answer a
+            ``MechanicProfile``.
     """
     _load_builtins()
     _load_named(mechanic)
     registered = _REGISTRY.get(mechanic.name, MechanicProfile())
+    if host is not None:
+        answer = host.testing_profile(mechanic)
+        if answer is not None:
+            if not isinstance(answer, MechanicProfile):
+                raise PluginError(
+                    f"promocore_testing_profile answered {answer!r} for {mechanic.name!r}, "
+                    "not a MechanicProfile"
+                )
+            registered = answer
+    members = members_of(mechanic)
 
     def own(attribute: str, fallback: Any) -> Any:
-        value = getattr(mechanic, attribute, None)
+        value = getattr(members, attribute)
         return value if callable(value) else fallback
 
-    own_laws = tuple(getattr(mechanic, "laws", ()) or ())
+    own_laws = members.laws
     laws = own_laws + tuple(law for law in registered.laws if law not in own_laws)
     return MechanicProfile(
         params=own("params_strategy", registered.params),

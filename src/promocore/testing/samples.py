@@ -20,7 +20,7 @@ from promocore.cart import Cart, Customer, LineItem
 from promocore.mechanic import Context, Mechanic
 from promocore.money import Money
 from promocore.plugins import PluginHost
-from promocore.testing.profiles import CartsFactory, profile_of
+from promocore.testing.profiles import CartsFactory, MechanicProfile, profile_of
 from promocore.testing.strategies import campaigns, contexts, line_items, moments, money
 from promocore.testing.strategies.vocabulary import CUSTOMER_IDS, SKUS, TIERS
 
@@ -236,9 +236,9 @@ def _examples(
     mechanic: Mechanic,
     campaign_strategy: st.SearchStrategy[Campaign],
     carts: CartsFactory | None,
+    profile: MechanicProfile,
 ) -> Example:
     campaign = draw(campaign_strategy)
-    profile = profile_of(mechanic)
     if carts is not None:
         cart = draw(carts(campaign))
     elif profile.carts is not None:
@@ -268,9 +268,9 @@ def examples(
         carts: Builds the carts to draw for a campaign instead of the profile's or
             the default ones.
     """
-    profile = profile_of(mechanic)
+    profile = profile_of(mechanic, host=host)
     if profile.campaigns is not None and params is None:
         campaign_strategy = profile.campaigns(host)
     else:
         campaign_strategy = law_campaigns(mechanic=mechanic, host=host, params=params)
-    return _examples(mechanic, campaign_strategy, carts)
+    return _examples(mechanic, campaign_strategy, carts, profile)

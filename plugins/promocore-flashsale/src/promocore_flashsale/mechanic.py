@@ -58,6 +58,10 @@ class FlashSale:
     #: Where promocore.testing finds its strategies (imported by the tests only).
     testing_profile: str = "promocore_flashsale.strategies"
 
+    def validate(self, campaign: Campaign) -> list[Problem]:
+        """Refuse flash-sale campaigns in another currency, or scoped away from their skus."""
+        return campaign_problems(campaign)
+
     def evaluate(self, context: Context) -> Proposal | Decline:
         """Price the lines of skus on sale at the flash price while a session runs."""
         params: FlashSaleParams = context.campaign.params
@@ -113,8 +117,8 @@ def campaign_problems(campaign: Campaign) -> list[Problem]:
     Its prices must be in its currency, and its scope must not leave out a sku on sale.
     """
     params = campaign.params
-    if campaign.mechanic != NAME or not isinstance(params, FlashSaleParams):
-        return []
+    if not isinstance(params, FlashSaleParams):
+        return [Problem("params", "must be FlashSaleParams")]
     problems = []
     if params.currency != campaign.currency:
         problems.append(
@@ -132,9 +136,3 @@ def campaign_problems(campaign: Campaign) -> list[Problem]:
 def promocore_mechanics() -> list[Mechanic]:
     """Provide ``flash_sale``."""
     return [MECHANIC]
-
-
-@hookimpl
-def promocore_validate_campaign(campaign: Campaign) -> list[Problem]:
-    """Refuse flash-sale campaigns priced in another currency, or scoped away from their skus."""
-    return campaign_problems(campaign)

@@ -85,6 +85,10 @@ class GroupBuy:
     #: Where promocore.testing finds its strategies (imported by the tests only).
     testing_profile: str = "promocore_groupbuy.strategies"
 
+    def validate(self, campaign: Campaign) -> list[Problem]:
+        """Refuse group-buy campaigns priced in another currency, or scoped away from their skus."""
+        return campaign_problems(campaign)
+
     def evaluate(self, context: Context) -> Proposal | Decline:
         """Price the lines bought in a team of this campaign at the group (or leader) price."""
         params: GroupBuyParams = context.campaign.params
@@ -133,8 +137,8 @@ def campaign_problems(campaign: Campaign) -> list[Problem]:
     sells (by excluding it, or by listing only other skus).
     """
     params = campaign.params
-    if campaign.mechanic != NAME or not isinstance(params, GroupBuyParams):
-        return []
+    if not isinstance(params, GroupBuyParams):
+        return [Problem("params", "must be GroupBuyParams")]
     problems = []
     if params.currency != campaign.currency:
         problems.append(
@@ -152,9 +156,3 @@ def campaign_problems(campaign: Campaign) -> list[Problem]:
 def promocore_mechanics() -> list[Mechanic]:
     """Provide ``group_buy``."""
     return [MECHANIC]
-
-
-@hookimpl
-def promocore_validate_campaign(campaign: Campaign) -> list[Problem]:
-    """Refuse group-buy campaigns priced in another currency, or scoped away from their skus."""
-    return campaign_problems(campaign)

@@ -148,6 +148,10 @@ class Bargain:
     #: Where promocore.testing finds its strategies (imported by the tests only).
     testing_profile: str = "promocore.games.bargain.strategies"
 
+    def validate(self, campaign: Campaign) -> list[Problem]:
+        """Check that a bargain campaign's currency and scope fit its params."""
+        return campaign_problems(campaign)
+
     def evaluate(self, context: Context) -> Proposal | Decline:
         """Price each line referencing a session of this campaign at the session's price."""
         params: BargainParams = context.campaign.params
@@ -241,11 +245,10 @@ def promocore_mechanics() -> list[Mechanic]:
     return [MECHANIC]
 
 
-@hookimpl
-def promocore_validate_campaign(campaign: Campaign) -> list[Problem]:
-    """Check that a bargain campaign's currency and scope fit its params."""
-    if campaign.mechanic != NAME or not isinstance(campaign.params, BargainParams):
-        return []
+def campaign_problems(campaign: Campaign) -> list[Problem]:
+    """Return what is wrong with a bargain campaign: its currency or scope does not fit."""
+    if not isinstance(campaign.params, BargainParams):
+        return [Problem("params", "must be BargainParams")]
     params: BargainParams = campaign.params
     problems = []
     if params.currency != campaign.currency:

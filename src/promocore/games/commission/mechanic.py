@@ -73,6 +73,10 @@ class CommissionMechanic:
     #: Where promocore.testing finds its strategies (imported by the tests only).
     testing_profile: str = "promocore.games.commission.strategies"
 
+    def validate(self, campaign: Campaign) -> list[Problem]:
+        """Check a ``commission`` campaign: post stage, one currency, no discount budget."""
+        return campaign_problems(campaign)
+
     def evaluate(self, context: Context) -> Proposal | Decline:
         """Estimate each level's commission on each eligible line; explain the others."""
         params: CommissionParams = context.campaign.params
@@ -135,12 +139,14 @@ def promocore_mechanics() -> list[Mechanic]:
     return [MECHANIC]
 
 
-@hookimpl
-def promocore_validate_campaign(campaign: Campaign) -> list[Problem]:
-    """Check a ``commission`` campaign: post stage, one currency, no discount budget."""
+def campaign_problems(campaign: Campaign) -> list[Problem]:
+    """Return what is wrong with a ``commission`` campaign beyond its params.
+
+    It must run at the post stage, have its amounts in its currency and no discount budget.
+    """
     params = campaign.params
-    if campaign.mechanic != MECHANIC.name or not isinstance(params, CommissionParams):
-        return []
+    if not isinstance(params, CommissionParams):
+        return [Problem("params", "must be CommissionParams")]
     problems = []
     if campaign.stage not in (None, Stage.POST):
         problems.append(

@@ -90,6 +90,10 @@ class PointsEarning:
     #: Where promocore.testing finds its strategies (imported by the tests only).
     testing_profile: str = "promocore.games.points.strategies"
 
+    def validate(self, campaign: Campaign) -> list[Problem]:
+        """Check a budgeted ``points_earning`` campaign says what its points are worth."""
+        return earning_problems(campaign)
+
     def evaluate(self, context: Context) -> Proposal | Decline:
         """Earn points on what the lines in scope have left to pay."""
         rule: EarnRule = context.campaign.params
@@ -119,12 +123,14 @@ def promocore_mechanics() -> list[Mechanic]:
     return [REDEMPTION, EARNING]
 
 
-@hookimpl
-def promocore_validate_campaign(campaign: Campaign) -> list[Problem]:
-    """Check a budgeted ``points_earning`` campaign says what its points are worth."""
+def earning_problems(campaign: Campaign) -> list[Problem]:
+    """Return what is wrong with a ``points_earning`` campaign beyond its params.
+
+    A budgeted one must say what its points are worth, in the campaign's currency.
+    """
     params = campaign.params
-    if campaign.mechanic != EARNING.name or not isinstance(params, EarnRule):
-        return []
+    if not isinstance(params, EarnRule):
+        return [Problem("params", "must be EarnRule")]
     problems = []
     if campaign.budget is not None and params.worth is None:
         problems.append(

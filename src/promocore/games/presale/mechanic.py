@@ -106,6 +106,10 @@ class Presale:
     #: Where promocore.testing finds its strategies (imported by the tests only).
     testing_profile: str = "promocore.games.presale.strategies"
 
+    def validate(self, campaign: Campaign) -> list[Problem]:
+        """Refuse presale campaigns whose stage, budget, scope or schedule cannot work."""
+        return campaign_problems(campaign)
+
     def evaluate(self, context: Context) -> Proposal | Decline:
         """Price the presale lines of the cart in the phase their refs name."""
         params: PresaleParams = context.campaign.params
@@ -291,8 +295,8 @@ def campaign_problems(campaign: Campaign) -> list[Problem]:
     scope covers the sku and that its schedule covers both windows.
     """
     params = campaign.params
-    if campaign.mechanic != NAME or not isinstance(params, PresaleParams):
-        return []
+    if not isinstance(params, PresaleParams):
+        return [Problem("params", "must be PresaleParams")]
     problems: list[Problem] = []
     if params.currency != campaign.currency:
         problems.append(
@@ -332,9 +336,3 @@ def campaign_problems(campaign: Campaign) -> list[Problem]:
 def promocore_mechanics() -> list[Mechanic]:
     """Provide ``presale``."""
     return [MECHANIC]
-
-
-@hookimpl
-def promocore_validate_campaign(campaign: Campaign) -> list[Problem]:
-    """Refuse presale campaigns whose stage, budget, scope or schedule cannot work."""
-    return campaign_problems(campaign)

@@ -162,7 +162,7 @@ def campaigns(
 
     Params come from [`params_for`][promocore.testing.strategies._params.params_for], so they are
     valid for the mechanic's ``params_type``. When the campaign, or a plugin
-    (``promocore_validate_campaign``), refuses what was drawn, the parts its problems name are drawn
+    (its ``validate``), refuses what was drawn, the parts its problems name are drawn
     again (a few times); what still fails is filtered away.
 
     Args:
