@@ -7,12 +7,13 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
+from promocore._zones import DEFAULT_TIME_ZONE as DEFAULT_TIME_ZONE
+from promocore._zones import check_time_zone
 from promocore.cart import Customer, LineItem, check_aware
-from promocore.counted import Period, PeriodCap, check_time_zone
+from promocore.counted import Period, PeriodCap
 from promocore.errors import PromocoreError, ValidationError
 from promocore.limits import (
     MAX_PRIORITY,
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
     from promocore.conditions import Condition
 
 #: The time zone a campaign's conditions read days and times in, unless it names another.
-DEFAULT_TIME_ZONE = "Asia/Shanghai"
 
 
 class Stage(enum.Enum):
@@ -268,10 +268,9 @@ class Limits:
         redemptions: The campaign may be used in at most this many orders in all
             ("the first N orders").
         per_customer_value: The most the campaign may grant one customer over all orders.
-        periods: Caps per day, week or month (in ``time_zone``).
+        periods: Caps per day, week or month, counted in the campaign's ``time_zone``.
         gift_stock: Gift units the campaign may give per gift sku (a mapping is accepted);
             gifts of skus not listed are not counted.
-        time_zone: The campaign's IANA time zone, in which periods are counted.
     """
 
     per_order: int | None = None
@@ -280,7 +279,6 @@ class Limits:
     per_customer_value: Money | None = None
     periods: tuple[PeriodCap, ...] = attrs.field(default=(), converter=_period_caps)
     gift_stock: tuple[tuple[str, int], ...] = attrs.field(default=(), converter=_gift_stock)
-    time_zone: str = "UTC"
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()
@@ -299,7 +297,6 @@ class Limits:
                 seen.add(cap.period)
         for sku, units in self.gift_stock:
             check_whole(checks, f"gift_stock.{sku}", units, minimum=0)
-        check_time_zone(checks, self.time_zone, "time_zone")
         checks.raise_if_any()
 
     @property
@@ -489,7 +486,8 @@ class Campaign:
         conditions: What must hold of the cart, the customer and the moment, checked
             before the mechanic (see [`promocore.conditions`][promocore.conditions]);
             ``None`` for none.
-        time_zone: The IANA time zone the conditions read days and times in.
+        time_zone: The IANA time zone the conditions read days and times in, and the
+            periodic caps of ``limits`` count days, weeks and months in.
     """
 
     id: str
@@ -571,20 +569,4 @@ def _check_conditions(checks: Checks, conditions: object, time_zone: object) -> 
 
         if not isinstance(conditions, Condition):
             checks.add("conditions", f"must be a Condition, got {type(conditions).__name__}")
-    if not isinstance(time_zone, str):
-        checks.add("time_zone", "must be an IANA time zone name (Asia/Shanghai)")
-        return
-    if conditions is None and time_zone == DEFAULT_TIME_ZONE:
-        return  # nothing reads it: no time zone database needed
-    problem = time_zone_problem(time_zone)
-    if problem is not None:
-        checks.add("time_zone", problem)
-
-
-def time_zone_problem(name: str) -> str | None:
-    """What is wrong with the time zone ``name``, or ``None`` if it is a known IANA zone."""
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return f"unknown time zone {name!r} (an IANA name: Asia/Shanghai)"
-    return None
+    check_time_zone(checks, time_zone, "time_zone")

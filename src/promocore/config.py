@@ -33,6 +33,7 @@ from typing import Any
 import cattrs
 
 from promocore._files import check_tree, parse_int, read_text, too_deep
+from promocore._zones import time_zone_problem
 from promocore.campaign import (
     DEFAULT_TIME_ZONE,
     Audience,
@@ -42,7 +43,6 @@ from promocore.campaign import (
     Schedule,
     Scope,
     Stage,
-    time_zone_problem,
 )
 from promocore.cart import Cart, Customer, LineItem, ShippingRule
 from promocore.conditions import COMBINATIONS, MAX_CONDITIONS, MAX_DEPTH, AllOf, Condition, Not

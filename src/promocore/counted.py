@@ -17,10 +17,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
+from promocore._zones import DEFAULT_TIME_ZONE, check_time_zone, zone
 from promocore.money import Money
 from promocore.validation import Checks
 
@@ -36,17 +36,6 @@ class Period(enum.Enum):
     """A calendar month."""
 
 
-def check_time_zone(checks: Checks, value: object, path: str) -> None:
-    """Record a problem unless ``value`` names an IANA time zone (``"Asia/Shanghai"``)."""
-    if not isinstance(value, str) or not value:
-        checks.add(path, "must be an IANA time zone name such as 'Asia/Shanghai'")
-        return
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        checks.add(path, f"unknown time zone {value!r}")
-
-
 def window(period: Period, at: datetime, time_zone: str) -> str:
     """Name the window of ``period`` that ``at`` falls in, in ``time_zone``.
 
@@ -58,7 +47,7 @@ def window(period: Period, at: datetime, time_zone: str) -> str:
         >>> window(Period.WEEK, at, "Asia/Shanghai"), window(Period.MONTH, at, "Asia/Shanghai")
         ('2026-W46', '2026-11')
     """
-    local = at.astimezone(ZoneInfo(time_zone))
+    local = at.astimezone(zone(time_zone))
     if period is Period.DAY:
         return local.date().isoformat()
     if period is Period.WEEK:
@@ -114,13 +103,13 @@ class FatigueCap:
         period: The window it counts in.
         campaigns: Campaign applications a customer may receive per window.
         value: Value a customer may receive per window.
-        time_zone: The IANA time zone the windows are in.
+        time_zone: The IANA time zone the windows are in (Asia/Shanghai unless named).
     """
 
     period: Period
     campaigns: int | None = None
     value: Money | None = None
-    time_zone: str = "UTC"
+    time_zone: str = DEFAULT_TIME_ZONE
 
     def __attrs_post_init__(self) -> None:
         checks = Checks()

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import enum
-import functools
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any, ClassVar, Protocol, runtime_checkable
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
+from promocore._zones import zone as zone
 from promocore.campaign import Scope
 from promocore.cart import Cart, Customer
 from promocore.money import Money
@@ -310,16 +309,3 @@ def birthday_in(year: int, birthday: date) -> date:
         return birthday.replace(year=year)
     except ValueError:
         return date(year, 2, 28)
-
-
-@functools.cache
-def zone(name: str) -> tzinfo:
-    """The time zone called ``name`` (an IANA name such as ``"Asia/Shanghai"``).
-
-    Raises:
-        ValueError: no such time zone.
-    """
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {name!r}") from exc

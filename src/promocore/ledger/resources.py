@@ -262,7 +262,8 @@ class Resources:
         applied = [a for a in quote.applied if a.campaign in self.campaigns]
         for item in applied:
             cid = item.campaign
-            limits = self.campaigns[cid].limits
+            campaign = self.campaigns[cid]
+            limits = campaign.limits
             value = granted_value(quote, cid).amount
             gifts: dict[str, int] = {}
             for sku, units in item.gifts:
@@ -284,7 +285,7 @@ class Resources:
                     draw = Draw(customer_value_account(cid), value, subject=who)
                     out.append(Counted(draw, Resource.CUSTOMER_VALUE, cid))
             for cap in limits.periods:
-                when = window(cap.period, quote.at, limits.time_zone)
+                when = window(cap.period, quote.at, campaign.time_zone)
                 if cap.redemptions is not None:
                     draw = Draw(period_account(cid, cap.period, "redemptions"), 1, subject=when)
                     out.append(Counted(draw, Resource.PERIOD_REDEMPTIONS, cid, period=cap.period))
@@ -344,7 +345,7 @@ class Resources:
             if limits.per_customer_value is not None:
                 out.append((customer_value_account(cid), customer))
         for cap in limits.periods:
-            when = window(cap.period, at, limits.time_zone)
+            when = window(cap.period, at, campaign.time_zone)
             if cap.redemptions is not None:
                 out.append((period_account(cid, cap.period, "redemptions"), when))
             if cap.value is not None:
@@ -474,7 +475,7 @@ class Resources:
                     )
                 caps.append(left)
         for cap in limits.periods:
-            when = window(cap.period, at, limits.time_zone)
+            when = window(cap.period, at, campaign.time_zone)
             if cap.redemptions is not None:
                 name = period_account(cid, cap.period, "redemptions")
                 if available.get((name, when), cap.redemptions) <= 0:

@@ -17,10 +17,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from math import gcd
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import attrs
 
+from promocore._zones import zone as shared_zone
 from promocore.errors import ValidationError
 from promocore.money import Money, Rounding, round_div
 from promocore.validation import Checks
@@ -169,8 +170,8 @@ def zone(name: str) -> ZoneInfo:
         ValidationError: no such time zone.
     """
     try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+        return shared_zone(name)
+    except ValueError:
         raise ValidationError.single("timezone", f"unknown time zone {name!r}") from None
 
 
