@@ -31,6 +31,7 @@ from promocore._arrays import (
     same_length,
     to_1d,
 )
+from promocore._typed import typed_fields
 from promocore.validation import Checks
 
 __all__ = [
@@ -119,6 +120,7 @@ def _check_funnel(instance: Funnel, _: object, counts: tuple[int, ...]) -> None:
 
 
 @attrs.frozen
+@typed_fields
 class Funnel:
     """Users at each stage of a funnel.
 

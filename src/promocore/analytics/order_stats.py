@@ -43,6 +43,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from promocore._typed import typed_fields
 from promocore.analytics.funnel import DEFAULT_STAGES
 from promocore.validation import Checks
 
@@ -95,6 +96,7 @@ def _offset_seconds(offset: timedelta) -> int:
 
 
 @attrs.frozen(kw_only=True)
+@typed_fields
 class ReviewQuery:
     """What to reduce an order log to.
 

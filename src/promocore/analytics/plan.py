@@ -44,6 +44,7 @@ from typing import Any
 import attrs
 
 from promocore._files import check_tree, parse_int, read_text, too_deep
+from promocore._typed import typed_fields
 from promocore.analytics.funnel import DEFAULT_STAGES
 from promocore.analytics.order_stats import (
     MAX_REPURCHASE_DAYS,
@@ -81,6 +82,7 @@ class Direction(enum.Enum):
 
 
 @attrs.frozen(kw_only=True)
+@typed_fields
 class Goal:
     """A target set before launch: "500 new customers with a first order by the end".
 
@@ -150,6 +152,7 @@ class AlertLines:
 
 
 @attrs.frozen(kw_only=True)
+@typed_fields
 class Audience:
     """How many customers a campaign targeted, and how many of them were held out.
 
@@ -174,6 +177,7 @@ class Audience:
 
 
 @attrs.frozen(kw_only=True)
+@typed_fields
 class CampaignPlan:
     """One campaign under review.
 
@@ -228,6 +232,7 @@ class CampaignPlan:
 
 
 @attrs.frozen(kw_only=True)
+@typed_fields
 class ReviewPlan:
     """A review of one or more campaigns.
 

@@ -40,6 +40,7 @@ from promocore._arrays import (
     report,
     same_length,
 )
+from promocore._typed import typed_fields
 from promocore.analytics._times import instant, time_array, to_datetime64
 from promocore.serialize import unstructure
 from promocore.validation import Checks
@@ -137,6 +138,7 @@ def _frozen(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
 
 
 @attrs.frozen(eq=False, repr=False)
+@typed_fields
 class RfmScores:
     """Scores of every customer, in input order.
 

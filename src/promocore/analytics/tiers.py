@@ -32,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from promocore._arrays import float_array, report, same_length, to_1d
+from promocore._typed import typed_fields
 from promocore.serialize import unstructure
 from promocore.validation import Checks
 
@@ -58,6 +59,7 @@ def _steps(checks: Checks, name: str, value: object) -> None:
 
 
 @attrs.frozen
+@typed_fields
 class TierLadder:
     """Tiers from lowest to highest and the rules for moving between them.
 
@@ -130,6 +132,7 @@ def _frozen(array: TierArray) -> TierArray:
 
 
 @attrs.frozen(eq=False, repr=False)
+@typed_fields
 class TierAssignment:
     """The tier of every customer after a review, and where each came from.
 

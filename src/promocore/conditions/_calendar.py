@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from promocore._typed import typed_fields
 from promocore.conditions._base import (
     WEEKDAYS,
     ConditionReason,
@@ -99,6 +100,7 @@ class BirthdayWindow(Leaf):
 
 
 @attrs.frozen(cache_hash=True)
+@typed_fields
 class Weekdays(Leaf):
     """The day of the week is one of ``days``: 1 is Monday, 7 Sunday (会员日 every Wednesday: 3).
 
@@ -139,6 +141,7 @@ class Weekdays(Leaf):
 
 
 @attrs.frozen(cache_hash=True)
+@typed_fields
 class MonthDays(Leaf):
     """The day of the month is one of ``days`` (每月8号: 8). Months without a day skip it.
 
@@ -232,6 +235,7 @@ class TimeOfDay(Leaf):
 
 
 @attrs.frozen(cache_hash=True)
+@typed_fields
 class OnDates(Leaf):
     """The date is one of ``dates`` (holidays, a festival's days).
 
@@ -275,6 +279,7 @@ class OnDates(Leaf):
 
 
 @attrs.frozen(cache_hash=True)
+@typed_fields
 class Blackout(Leaf):
     """The date is not one of ``dates`` (blackout dates: holidays a campaign skips).
 

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 import attrs
 
+from promocore._typed import typed_fields
 from promocore.campaign import Scope
 from promocore.conditions._base import (
     ALL_LINES,
@@ -149,6 +150,7 @@ class DistinctSkus(Leaf):
 
 
 @attrs.frozen(cache_hash=True)
+@typed_fields
 class ContainsAll(Leaf):
     """Every one of ``skus`` is in the cart (a set bought together).
 
@@ -210,6 +212,7 @@ def _check_names(checks: Checks, name: str, values: frozenset[str]) -> None:
 
 
 @attrs.frozen(cache_hash=True)
+@typed_fields
 class InChannel(Leaf):
     """The cart comes from one of ``channels`` (``Cart.channel``: ``"live"``, ``"mini_program"``).
 
@@ -242,6 +245,7 @@ class InChannel(Leaf):
 
 
 @attrs.frozen(cache_hash=True)
+@typed_fields
 class InStore(Leaf):
     """The cart is for one of ``stores`` (``Cart.store``).
 
@@ -273,6 +277,7 @@ class InStore(Leaf):
 
 
 @attrs.frozen(cache_hash=True)
+@typed_fields
 class InSegment(Leaf):
     """The customer is in at least one of ``segments``.
 

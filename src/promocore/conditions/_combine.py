@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from promocore._typed import typed_fields
 from promocore.conditions._base import MAX_STEPS, Condition, ConditionReason, Facts, Unmet, starting
 from promocore.errors import ValidationError
 from promocore.quote import Gap
@@ -26,6 +27,7 @@ def _check_children(children: Iterable[object]) -> None:
 
 
 @attrs.frozen(cache_hash=True)
+@typed_fields
 class AllOf:
     """Holds when every one of ``conditions`` holds; explains the first that does not.
 
@@ -84,6 +86,7 @@ class AllOf:
 
 
 @attrs.frozen(cache_hash=True)
+@typed_fields
 class AnyOf:
     """Holds when at least one of ``conditions`` holds.
 

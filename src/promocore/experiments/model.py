@@ -19,6 +19,7 @@ from fractions import Fraction
 
 import attrs
 
+from promocore._typed import typed_fields
 from promocore.campaign import Schedule
 from promocore.cart import check_aware
 from promocore.errors import ValidationError
@@ -179,6 +180,7 @@ def _arms(value: Iterable[Arm]) -> tuple[Arm, ...]:
 
 
 @attrs.frozen(kw_only=True)
+@typed_fields
 class Experiment:
     """An experiment: who is in it, in which arm, and when.
 

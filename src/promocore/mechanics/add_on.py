@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from promocore._typed import typed_fields
 from promocore.campaign import Campaign, Stage
 from promocore.hookspecs import hookimpl
 from promocore.mechanic import Context, Decline, Floor, LineDiscount, Mechanic, Proposal, Upsell
@@ -28,6 +29,7 @@ NO_ADD_ON = "no_add_on"
 
 
 @attrs.frozen
+@typed_fields
 class AddOnOffer:
     """One add-on: ``sku`` at ``price``, at most ``quantity`` units per order.
 
@@ -62,6 +64,7 @@ def _offers(items: Iterable[AddOnOffer]) -> tuple[AddOnOffer, ...]:
 
 
 @attrs.frozen
+@typed_fields
 class AddOnParams:
     """Params of ``add_on``.
 

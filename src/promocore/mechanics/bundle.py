@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from promocore._typed import typed_fields
 from promocore.campaign import Campaign, Stage
 from promocore.hookspecs import hookimpl
 from promocore.mechanic import Context, Decline, Floor, LineView, Mechanic, Proposal, Upsell
@@ -69,6 +70,7 @@ def _groups(items: Iterable[BundleGroup]) -> tuple[BundleGroup, ...]:
 
 
 @attrs.frozen
+@typed_fields
 class BundleParams:
     """Params of ``bundle``; give exactly one of ``price``, ``amount_off``, ``percent_off``.
 

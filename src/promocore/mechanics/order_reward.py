@@ -22,6 +22,7 @@ from typing import Any
 
 import attrs
 
+from promocore._typed import typed_fields
 from promocore.campaign import Campaign, Stage
 from promocore.errors import Problem
 from promocore.hookspecs import hookimpl
@@ -42,6 +43,7 @@ class RewardReason(enum.StrEnum):
 
 
 @attrs.frozen
+@typed_fields
 class CouponReward:
     """Coupons granted for a later order.
 

@@ -29,6 +29,7 @@ from decimal import Decimal
 
 import attrs
 
+from promocore._typed import typed_fields
 from promocore.games.commission.compute import Ineligible
 from promocore.games.commission.order import PaidOrder
 from promocore.games.commission.params import (
@@ -147,6 +148,7 @@ class BindingState:
 
 
 @attrs.frozen
+@typed_fields
 class Link:
     """Command: ``customer`` followed ``referrer``'s link.
 
@@ -279,6 +281,7 @@ def _refund_lines(items: Iterable[RefundLine]) -> tuple[RefundLine, ...]:
 
 
 @attrs.frozen
+@typed_fields
 class OpenOrder:
     """Command: compute and record the commissions of a paid order.
 
@@ -302,6 +305,7 @@ class OpenOrder:
 
 
 @attrs.frozen
+@typed_fields
 class Refund:
     """Command: money was given back to the buyer.
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import attrs
 
+from promocore._typed import typed_fields
 from promocore.campaign import Campaign
 from promocore.cart import Cart, LineItem, check_aware
 from promocore.errors import ValidationError
@@ -17,6 +18,7 @@ from promocore.validation import Checks
 
 
 @attrs.frozen
+@typed_fields
 class OrderLine:
     """One paid line of an order.
 
@@ -70,6 +72,7 @@ def _line_tuple(items: Iterable[OrderLine]) -> tuple[OrderLine, ...]:
 
 
 @attrs.frozen
+@typed_fields
 class PaidOrder:
     """An order the buyer has paid for.
 

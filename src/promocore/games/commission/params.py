@@ -18,6 +18,7 @@ from decimal import Decimal
 
 import attrs
 
+from promocore._typed import typed_fields
 from promocore.games.commission.compliance import (
     MAX_LEVELS,
     ComplianceNote,
@@ -140,6 +141,7 @@ def _rate_tuple(items: Iterable[Rate]) -> tuple[Rate, ...]:
 
 
 @attrs.frozen
+@typed_fields
 class SkuRates:
     """Rates for one sku, replacing the program's (or a rank's) rates for it.
 
@@ -156,6 +158,7 @@ class SkuRates:
 
 
 @attrs.frozen
+@typed_fields
 class Rank:
     """A promoter rank: reaching ``threshold`` earns ``rates`` (晋升).
 
@@ -224,6 +227,7 @@ def _rates(checks: Checks, path: str, rates: tuple[Rate, ...], levels: int) -> N
 
 
 @attrs.frozen
+@typed_fields
 class CommissionParams:
     """Params of the ``commission`` mechanic: one distribution program.
 
@@ -299,7 +303,9 @@ class CommissionParams:
         if len(currencies) > 1:
             checks.add("", f"every amount must be in one currency, found {', '.join(currencies)}")
         checks.raise_if_any()
-        warn_about(self.compliance_notes(), stacklevel=3)
+        warn_about(
+            self.compliance_notes(), stacklevel=4
+        )  # past the generated __init__ and the type check
 
     def _check_ranks(self, checks: Checks, levels: int) -> None:
         want = Money if self.rank_by is RankBasis.SETTLED_SALES else int

@@ -16,6 +16,7 @@ from datetime import datetime
 
 import attrs
 
+from promocore._typed import typed_fields
 from promocore.games.coupons.params import Validity
 from promocore.validation import Checks
 
@@ -36,6 +37,7 @@ class CouponStatus(enum.Enum):
 
 
 @attrs.frozen
+@typed_fields
 class Coupon:
     """One coupon, identified by its code.
 

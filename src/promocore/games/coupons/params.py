@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import attrs
 
+from promocore._typed import typed_fields
 from promocore.campaign import Audience, Schedule, Scope
 from promocore.cart import Customer, check_aware
 from promocore.money import Money, Rounding
@@ -162,6 +163,7 @@ class Validity:
 
 
 @attrs.frozen
+@typed_fields
 class CouponTemplate:
     """A kind of coupon and the rules for handing it out.
 
@@ -230,6 +232,7 @@ COUPON_MECHANIC = "coupon"
 
 
 @attrs.frozen
+@typed_fields
 class CouponParams:
     """Params of the ``coupon`` mechanic.
 

@@ -10,6 +10,7 @@ import enum
 
 import attrs
 
+from promocore._typed import typed_fields
 from promocore.campaign import Schedule
 from promocore.money import Money
 from promocore.validation import Checks
@@ -25,6 +26,7 @@ class QualifyOn(enum.Enum):
 
 
 @attrs.frozen
+@typed_fields
 class CouponReward:
     """``quantity`` coupons of template ``template_id``."""
 
@@ -39,6 +41,7 @@ class CouponReward:
 
 
 @attrs.frozen
+@typed_fields
 class Rung:
     """A step of the ladder: reaching ``friends`` qualified friends grants the rewards.
 
@@ -61,6 +64,7 @@ class Rung:
 
 
 @attrs.frozen
+@typed_fields
 class InviteProgram:
     """The rules of an invite program.
 
@@ -105,6 +109,7 @@ QUALIFIES = "invite_qualifies"
 
 
 @attrs.frozen
+@typed_fields
 class InviteParams:
     """Params of the ``invite`` mechanic: one invited friend's first order.
 

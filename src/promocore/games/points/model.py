@@ -16,12 +16,14 @@ from datetime import date, datetime
 
 import attrs
 
+from promocore._typed import typed_fields
 from promocore.games.points.params import ActionRule
 from promocore.money import Money
 from promocore.validation import Checks
 
 
 @attrs.frozen
+@typed_fields
 class Lot:
     """Points earned together, spent and expiring together.
 
@@ -214,6 +216,7 @@ Events = tuple[PointsEvent, ...]
 
 
 @attrs.frozen
+@typed_fields
 class Earn:
     """Credit ``points`` under the idempotency key ``key``.
 
@@ -248,6 +251,7 @@ class Earn:
 
 
 @attrs.frozen
+@typed_fields
 class Redeem:
     """Pay part of ``order_id`` with ``points``; ``basis`` is the order's value before points."""
 
@@ -264,6 +268,7 @@ class Redeem:
 
 
 @attrs.frozen
+@typed_fields
 class Refund:
     """``refunded`` of ``order_id``'s value was refunded; ``key`` names this refund."""
 

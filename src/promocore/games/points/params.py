@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from promocore._typed import typed_fields
 from promocore._zones import zone as shared_zone
 from promocore.errors import ValidationError
 from promocore.money import Money, Rounding, round_div
@@ -28,6 +29,7 @@ from promocore.validation import Checks
 
 
 @attrs.frozen
+@typed_fields
 class PointsRate:
     """What points are worth: ``points`` points pay ``value`` (100 points = ¥1.00).
 
@@ -73,6 +75,7 @@ class PointsRate:
 
 
 @attrs.frozen
+@typed_fields
 class RedemptionRule:
     """How points pay at checkout (积分抵现).
 
@@ -116,6 +119,7 @@ class RedemptionRule:
 
 
 @attrs.frozen
+@typed_fields
 class EarnRule:
     """Points earned per amount paid (消费积分): ``points`` for every full ``per`` paid.
 
@@ -215,6 +219,7 @@ class Expiry:
 
 
 @attrs.frozen
+@typed_fields
 class StreakBonus:
     """Extra ``points`` on the ``day``-th consecutive day (连续签到第N天)."""
 
@@ -229,6 +234,7 @@ class StreakBonus:
 
 
 @attrs.frozen
+@typed_fields
 class ActionRule:
     """What an action earns.
 
@@ -276,6 +282,7 @@ class ActionRule:
 
 
 @attrs.frozen
+@typed_fields
 class PointsProgram:
     """The rules of one points program.
 
@@ -340,6 +347,7 @@ EARNED = "points_earned"
 
 
 @attrs.frozen
+@typed_fields
 class PointsRedemptionParams:
     """Params of ``points_redemption``.
 
