@@ -15,15 +15,31 @@ import collections.abc
 import enum
 import types
 import typing
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 import attrs
 
 from promocore.validation import Checks
 
-__all__ = ["check_field_types", "typed_fields"]
+__all__ = ["check_field_types", "frozenset_of", "tuple_of", "typed_fields"]
 
 C = TypeVar("C", bound=type)
+T = TypeVar("T")
+
+
+def tuple_of(values: Iterable[T]) -> tuple[T, ...]:
+    """``tuple(values)`` for a converter; anything not iterable is kept for the type check."""
+    if isinstance(values, Iterable):
+        return tuple(values)
+    return values
+
+
+def frozenset_of(values: Iterable[T]) -> frozenset[T]:
+    """``frozenset(values)`` for a converter; anything not iterable is kept for the type check."""
+    if isinstance(values, Iterable):
+        return frozenset(values)
+    return values
 
 
 def typed_fields(cls: C) -> C:

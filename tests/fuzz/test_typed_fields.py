@@ -37,15 +37,13 @@ def _typed_classes() -> list[type]:
 
 
 TYPED = _typed_classes()
-#: The ones whose fields take values as given (a converter reads its value before the check).
-AS_GIVEN = [c for c in TYPED if all(f.converter is None for f in attrs.fields(c))]
 
 
 def test_the_game_params_models_and_shapes_are_checked() -> None:
     assert len(TYPED) >= 45, [c.__qualname__ for c in TYPED]
 
 
-@pytest.mark.parametrize("cls", AS_GIVEN, ids=lambda c: f"{c.__module__}.{c.__qualname__}")
+@pytest.mark.parametrize("cls", TYPED, ids=lambda c: f"{c.__module__}.{c.__qualname__}")
 def test_an_object_of_no_use_is_refused_naming_the_field(cls: type) -> None:
     fields = [f for f in attrs.fields(cls) if f.init]
     required = [f for f in fields if f.default is attrs.NOTHING]

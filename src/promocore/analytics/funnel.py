@@ -31,7 +31,7 @@ from promocore._arrays import (
     same_length,
     to_1d,
 )
-from promocore._typed import typed_fields
+from promocore._typed import tuple_of, typed_fields
 from promocore.validation import Checks
 
 __all__ = [
@@ -96,14 +96,16 @@ class FunnelStep:
 
 
 def _as_names(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(values)
+    return tuple_of(values)
 
 
 def _as_counts(values: Iterable[int]) -> tuple[int, ...]:
-    return tuple(values)
+    return tuple_of(values)
 
 
 def _check_funnel(instance: Funnel, _: object, counts: tuple[int, ...]) -> None:
+    if not isinstance(counts, tuple) or not isinstance(instance.stages, tuple):
+        return  # refused by the type check that follows
     checks = Checks()
     if len(counts) != len(instance.stages):
         checks.add("counts", f"needs one count per stage ({len(instance.stages)})")

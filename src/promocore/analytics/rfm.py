@@ -133,7 +133,8 @@ class RfmScheme:
 
 
 def _frozen(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    array.setflags(write=False)
+    if isinstance(array, np.ndarray):  # anything else is refused by the type check
+        array.setflags(write=False)
     return array
 
 

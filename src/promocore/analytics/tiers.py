@@ -32,7 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from promocore._arrays import float_array, report, same_length, to_1d
-from promocore._typed import typed_fields
+from promocore._typed import tuple_of, typed_fields
 from promocore.serialize import unstructure
 from promocore.validation import Checks
 
@@ -42,11 +42,11 @@ TierArray = npt.NDArray[np.int8]
 
 
 def _as_names(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(values)
+    return tuple_of(values)
 
 
 def _as_numbers(values: Iterable[float]) -> tuple[float, ...]:
-    return tuple(values)
+    return tuple_of(values)
 
 
 def _finite(value: object) -> bool:
@@ -127,7 +127,8 @@ class TierLadder:
 
 
 def _frozen(array: TierArray) -> TierArray:
-    array.setflags(write=False)
+    if isinstance(array, np.ndarray):  # anything else is refused by the type check
+        array.setflags(write=False)
     return array
 
 

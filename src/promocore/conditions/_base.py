@@ -9,6 +9,7 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import attrs
 
+from promocore._typed import frozenset_of
 from promocore._zones import zone as zone
 from promocore.campaign import Scope
 from promocore.cart import Cart, Customer
@@ -230,21 +231,21 @@ def strings(values: Iterable[str]) -> frozenset[str]:
     """A set of texts; one text is a set of one."""
     if isinstance(values, str):
         return frozenset([values])
-    return frozenset(values)
+    return frozenset_of(values)
 
 
 def ints(values: Iterable[int]) -> frozenset[int]:
     """A set of whole numbers; one number is a set of one."""
     if isinstance(values, int):
         return frozenset([values])
-    return frozenset(values)
+    return frozenset_of(values)
 
 
 def dates(values: Iterable[date]) -> frozenset[date]:
     """A set of dates; one date is a set of one."""
     if isinstance(values, date):
         return frozenset([values])
-    return frozenset(values)
+    return frozenset_of(values)
 
 
 def check_items(checks: Checks, name: str, values: frozenset[Any], kind: type) -> None:

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import attrs
 
-from promocore._typed import typed_fields
+from promocore._typed import tuple_of, typed_fields
 from promocore.conditions._base import MAX_STEPS, Condition, ConditionReason, Facts, Unmet, starting
 from promocore.errors import ValidationError
 from promocore.quote import Gap
@@ -15,7 +15,7 @@ from promocore.validation import Checks
 
 
 def _conditions(values: Iterable[Condition]) -> tuple[Condition, ...]:
-    return tuple(values)
+    return tuple_of(values)
 
 
 def _check_children(children: Iterable[object]) -> None:

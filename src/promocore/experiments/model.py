@@ -19,7 +19,7 @@ from fractions import Fraction
 
 import attrs
 
-from promocore._typed import typed_fields
+from promocore._typed import tuple_of, typed_fields
 from promocore.campaign import Schedule
 from promocore.cart import check_aware
 from promocore.errors import ValidationError
@@ -176,7 +176,7 @@ class LayerSlot:
 
 
 def _arms(value: Iterable[Arm]) -> tuple[Arm, ...]:
-    return tuple(value)
+    return tuple_of(value)
 
 
 @attrs.frozen(kw_only=True)

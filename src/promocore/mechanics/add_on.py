@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from promocore._typed import typed_fields
+from promocore._typed import tuple_of, typed_fields
 from promocore.campaign import Campaign, Stage
 from promocore.hookspecs import hookimpl
 from promocore.mechanic import Context, Decline, Floor, LineDiscount, Mechanic, Proposal, Upsell
@@ -60,7 +60,7 @@ class AddOnOffer:
 
 
 def _offers(items: Iterable[AddOnOffer]) -> tuple[AddOnOffer, ...]:
-    return tuple(items)
+    return tuple_of(items)
 
 
 @attrs.frozen

@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from promocore._typed import typed_fields
+from promocore._typed import frozenset_of, tuple_of, typed_fields
 from promocore.campaign import Campaign, Stage
 from promocore.hookspecs import hookimpl
 from promocore.mechanic import Context, Decline, Floor, LineView, Mechanic, Proposal, Upsell
@@ -37,7 +37,7 @@ from promocore.validation import Checks
 
 
 def _skus(values: Iterable[str]) -> frozenset[str]:
-    return frozenset([values]) if isinstance(values, str) else frozenset(values)
+    return frozenset([values]) if isinstance(values, str) else frozenset_of(values)
 
 
 @attrs.frozen
@@ -66,7 +66,7 @@ class BundleGroup:
 
 
 def _groups(items: Iterable[BundleGroup]) -> tuple[BundleGroup, ...]:
-    return tuple(items)
+    return tuple_of(items)
 
 
 @attrs.frozen

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import attrs
 
-from promocore._typed import typed_fields
+from promocore._typed import tuple_of, typed_fields
 from promocore.campaign import Campaign
 from promocore.cart import Cart, LineItem, check_aware
 from promocore.errors import ValidationError
@@ -68,7 +68,7 @@ class OrderLine:
 
 
 def _line_tuple(items: Iterable[OrderLine]) -> tuple[OrderLine, ...]:
-    return tuple(items)
+    return tuple_of(items)
 
 
 @attrs.frozen

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 import attrs
 
-from promocore._typed import typed_fields
+from promocore._typed import tuple_of, typed_fields
 from promocore.games.commission.compliance import (
     MAX_LEVELS,
     ComplianceNote,
@@ -137,7 +137,7 @@ class Rate:
 
 
 def _rate_tuple(items: Iterable[Rate]) -> tuple[Rate, ...]:
-    return tuple(items)
+    return tuple_of(items)
 
 
 @attrs.frozen
@@ -208,15 +208,15 @@ class WithdrawalRules:
 
 
 def _sku_rates_tuple(items: Iterable[SkuRates]) -> tuple[SkuRates, ...]:
-    return tuple(items)
+    return tuple_of(items)
 
 
 def _rank_tuple(items: Iterable[Rank]) -> tuple[Rank, ...]:
-    return tuple(items)
+    return tuple_of(items)
 
 
 def _levels_of(params: CommissionParams) -> int:
-    return len(params.rates)
+    return len(params.rates) if isinstance(params.rates, tuple) else 1  # else refused later
 
 
 def _rates(checks: Checks, path: str, rates: tuple[Rate, ...], levels: int) -> None:
