@@ -267,6 +267,15 @@ def ledger_op(where: tuple[str, str, str], kind: str) -> Factory:
     return factory
 
 
+def _sold_note(granted: int) -> str:
+    """What the units sold say: more than 1,000 is an oversell; fewer, repeat customers."""
+    if granted > 1_000:
+        return " (WRONG: oversold)"
+    if granted < 1_000:
+        return " (not sold out: customers drawn twice are refused their second unit)"
+    return ""
+
+
 def sale_op(where: tuple[str, str, str], customers: int) -> Factory:
     def factory(tag: str) -> Callable[[int], object]:
         ledger = open_ledger(*where)
@@ -438,7 +447,7 @@ def main() -> None:
             print(
                 f"| {name} | {requests:,} | {rate:,.0f} | {percentile(latencies, 0.5) * 1000:.2f} |"
                 f" {percentile(latencies, 0.99) * 1000:.2f} |"
-                f" {granted:,}{'' if granted == 1_000 else ' (WRONG: not 1,000)'} |",
+                f" {granted:,}{_sold_note(granted)} |",
                 flush=True,
             )
     print(f"\nload average at end: {load()}")
