@@ -157,7 +157,7 @@ class _Errors:
             exceptions.ReadOnlyError,
             exceptions.ClusterError,
         )
-        response = exceptions.ResponseError
+        self.response = response = exceptions.ResponseError
 
         def transient_reply(error: BaseException) -> bool:
             return isinstance(error, response) and str(error).startswith(
@@ -257,10 +257,36 @@ class RedisRunner:
         """Call ``script`` with the anchor as its only key and ``args``; return its reply."""
         if not self.replicas:
             try:  # the common case, in one call: the script is cached, the node is up
-                return self._target().evalsha(script.sha, 1, self.anchor, *args)
+                return self._evalsha(self._target(), script, args)
             except Exception:  # anything else goes the careful way, which calls again
                 pass
         return self.run_many([(script, args)])[0]
+
+    def _evalsha(self, target: Any, script: Script, args: Sequence[object]) -> Any:
+        """Send one ``EVALSHA`` on a connection of ``target``'s pool and read its reply.
+
+        This is the path of nearly every call, so it talks to the pooled connection itself
+        rather than through redis-py's command layer (whose retries, observability hooks and
+        response callbacks an ``EVALSHA`` does not need: on any failure `run` goes the careful
+        way). A connection that failed mid-call is closed before it goes back to the pool, so
+        that no later call reads this call's reply.
+        """
+        if target.connection is not None:  # a single-connection client keeps its own lock
+            return target.evalsha(script.sha, 1, self.anchor, *args)
+        pool = target.connection_pool
+        connection = pool.get_connection()
+        try:
+            connection.send_command("EVALSHA", script.sha, 1, self.anchor, *args)
+            reply = connection.read_response()
+        except self._errors.response:  # an error reply: the connection is still in step
+            pool.release(connection)
+            raise
+        except BaseException:
+            connection.disconnect()
+            pool.release(connection)
+            raise
+        pool.release(connection)
+        return reply
 
     def run_many(
         self, calls: Sequence[tuple[Script, Sequence[object]]], *, strict: bool = True

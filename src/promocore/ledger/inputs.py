@@ -15,6 +15,7 @@ from promocore.validation import Checks
 __all__ = [
     "MAX_AMOUNT",
     "MAX_NAME_LENGTH",
+    "MAX_TTL",
     "check_amount",
     "check_moment",
     "check_name",
@@ -37,11 +38,15 @@ def check_amount(checks: Checks, value: object, path: str, *, minimum: int = 1) 
         checks.add(path, f"must be <= {MAX_AMOUNT}")
 
 
+#: Longest a reservation may be held.
+MAX_TTL = timedelta(days=366)
+
+
 def check_ttl(checks: Checks, value: object, path: str) -> None:
     """Record a problem unless ``value`` is a positive timedelta."""
     if not isinstance(value, timedelta):
         checks.add(path, f"must be a timedelta, got {type(value).__name__}")
     elif value <= timedelta(0):
         checks.add(path, "must be > 0")
-    elif value > timedelta(days=366):
+    elif value > MAX_TTL:
         checks.add(path, "must be at most 366 days")

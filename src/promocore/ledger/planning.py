@@ -22,7 +22,14 @@ from promocore.ledger.errors import (
     UnknownAccountError,
     UnknownReservationError,
 )
-from promocore.ledger.inputs import check_amount, check_moment, check_name, check_ttl
+from promocore.ledger.inputs import (
+    MAX_NAME_LENGTH,
+    MAX_TTL,
+    check_amount,
+    check_moment,
+    check_name,
+    check_ttl,
+)
 from promocore.ledger.model import (
     AccountKind,
     AccountSpec,
@@ -36,6 +43,8 @@ from promocore.validation import Checks
 
 #: Most items one reservation may hold.
 MAX_ITEMS = 32
+
+_NO_TIME = timedelta(0)
 
 #: How a counter is addressed: account name and subject ("" for budgets and stock).
 CounterId = tuple[str, str]
@@ -86,12 +95,47 @@ def _check_request(checks: Checks, key: object, items: object, path: str) -> tup
     return tuple(d for d in items if isinstance(d, Draw))
 
 
+def _plain_request(key: object, items: object, now: object) -> tuple[Draw, ...] | None:
+    """Return the draws of a request that is plainly valid, or ``None`` to check it in full.
+
+    The common case, cheaply: a printable key of a usable length, a list or tuple of
+    `Draw` (each checked its own fields when it was made) on distinct counters, and no ``now``
+    or an aware one. Anything else is checked by the full path, which names every problem.
+    """
+    if type(key) is not str or not 0 < len(key) <= MAX_NAME_LENGTH or not key.isprintable():
+        return None
+    if now is not None and (
+        type(now) is not datetime or now.tzinfo is None or now.utcoffset() is None
+    ):
+        return None
+    if type(items) is tuple:
+        draws: tuple[Draw, ...] = items
+    elif type(items) is list:
+        draws = tuple(items)
+    else:
+        return None
+    if not 0 < len(draws) <= MAX_ITEMS:
+        return None
+    if len(draws) == 1:
+        return draws if type(draws[0]) is Draw else None
+    counters = set()
+    for draw in draws:
+        if type(draw) is not Draw:
+            return None
+        counters.add((draw.account, draw.subject or ""))
+    return draws if len(counters) == len(draws) else None
+
+
 def check_reserve(key: object, items: object, ttl: object, now: object) -> tuple[Draw, ...]:
     """Check the arguments of a reserve call and return the items as a tuple.
 
     Raises:
         ValidationError: naming every field that is wrong.
     """
+    if type(ttl) is timedelta and _NO_TIME < ttl <= MAX_TTL:
+        plain = _plain_request(key, items, now)
+        if plain is not None:
+            return plain
     checks = Checks()
     draws = _check_request(checks, key, items, "")
     check_ttl(checks, ttl, "ttl")
@@ -103,6 +147,9 @@ def check_reserve(key: object, items: object, ttl: object, now: object) -> tuple
 
 def check_commit_now(key: object, items: object, now: object) -> tuple[Draw, ...]:
     """Check the arguments of a reserve-and-commit call and return the items as a tuple."""
+    plain = _plain_request(key, items, now)
+    if plain is not None:
+        return plain
     checks = Checks()
     draws = _check_request(checks, key, items, "")
     if now is not None:

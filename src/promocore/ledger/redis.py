@@ -84,7 +84,7 @@ _US, _RS = "\x1f", "\x1e"  # the unit and record separators the scripts split on
 _COMMITTED = ReservationStatus.COMMITTED
 
 #: A script call: the script and its arguments, and how to read its reply.
-_Call = tuple[Script, list[object], Callable[[Sequence[object]], Any]]
+_Call = tuple[Script, list[object], Callable[[Any], Any]]
 
 
 class _RedisLedgerCodec:
@@ -108,9 +108,7 @@ class _RedisLedgerCodec:
 
     def _define_call(self, spec: AccountSpec) -> _Call:
         check_spec(spec)
-        args: list[object] = [
-            self._prefix, spec.name, spec.kind.value, spec.currency or "", spec.limit
-        ]  # fmt: skip
+        args: list[object] = [spec.name, spec.kind.value, spec.currency or "", spec.limit]
         return _DEFINE, args, lambda reply: check_defined(spec, self._spec_of(spec.name, reply))
 
     def _spec_of(self, name: str, reply: Sequence[object]) -> AccountSpec:
@@ -122,7 +120,10 @@ class _RedisLedgerCodec:
 
     def _cached(self, names: Sequence[str]) -> tuple[dict[str, AccountSpec], list[str]]:
         specs = self._specs
-        if all(n in specs for n in names):  # the common case: every account seen before
+        for name in names:
+            if name not in specs:
+                break
+        else:  # the common case: every account seen before
             return specs, []
         with self._specs_lock:
             known = {n: self._specs[n] for n in names if n in self._specs}
@@ -144,7 +145,7 @@ class _RedisLedgerCodec:
                 raise IdempotencyKeyReusedError(key, "top-up")
             return account, int(rest[2])
 
-        return _TOP_UP, [self._prefix, key, account, amount, MAX_AMOUNT], read
+        return _TOP_UP, [key, account, amount, MAX_AMOUNT], read
 
     # -- reservations -----------------------------------------------------------------------
 
@@ -152,22 +153,23 @@ class _RedisLedgerCodec:
         self, key: str, draws: Sequence[Draw], moment: datetime, expires: int, commit: bool
     ) -> _Call:
         args: list[object] = [
-            self._prefix, key, encode_request(draws), to_micros(moment), expires,
-            "1" if commit else "0",
-        ]  # fmt: skip
-        at = from_micros(expires)
+            key,
+            encode_request(draws),
+            to_micros(moment),
+            "" if commit else expires,
+        ]
 
-        def read(reply: Sequence[object]) -> Reservation:
-            head = reply[0]
-            if head == b"ok" or head == "ok":
+        def read(reply: Any) -> Reservation:
+            if isinstance(reply, bytes | str):  # granted: the amounts, separated by spaces
                 grants = tuple(
                     [
-                        Grant(d.account, int(g), d.amount, d.subject)  # type: ignore[call-overload]
-                        for d, g in zip(draws, reply[1:], strict=True)
+                        Grant(d.account, int(g), d.amount, d.subject)
+                        for d, g in zip(draws, text(reply).split(), strict=True)
                     ]
                 )
-                return Reservation(key, grants, at, _COMMITTED if commit else _HELD)
-            head = text(head)
+                status = _COMMITTED if commit else _HELD
+                return Reservation(key, grants, from_micros(expires), status)
+            head = text(reply[0])
             if head == "found":
                 view = _view(key, reply)
                 return committed_now(key, view) if commit else view
@@ -186,7 +188,7 @@ class _RedisLedgerCodec:
         def read(reply: Sequence[object]) -> Reservation | None:
             return None if text(reply[0]) == "missing" else _view(key, reply)
 
-        return _FINISH, [self._prefix, key, to_micros(moment), action], read
+        return _FINISH, [key, to_micros(moment), action], read
 
     def _balance_call(self, account: str, subject: str | None, moment: datetime) -> _Call:
         def read(reply: Sequence[object]) -> Balance:
@@ -203,7 +205,7 @@ class _RedisLedgerCodec:
                 currency or None,
             )
 
-        return _BALANCE, [self._prefix, account, subject or "", to_micros(moment)], read
+        return _BALANCE, [account, subject or "", to_micros(moment)], read
 
     def _scan(self, cursor: int, batch: int) -> tuple[object, ...]:
         return ("SCAN", cursor, "MATCH", _glob(self._prefix) + "res:*", "COUNT", batch)
@@ -434,7 +436,7 @@ class RedisLedger(_RedisLedgerCodec):
     def sweep(self, *, now: datetime | None = None, limit: int = 1000) -> int:
         """Give back up to ``limit`` expired reservations; return how many."""
         check_sweep(now, limit)
-        return int(self._run.run(_SWEEP, [self._prefix, to_micros(self._now(now)), limit]))
+        return int(self._run.run(_SWEEP, [to_micros(self._now(now)), limit]))
 
     def purge(
         self,
@@ -460,7 +462,7 @@ class RedisLedger(_RedisLedgerCodec):
                 if old:
                     if archive is not None:
                         archive(old)
-                    args = [self._prefix, cutoff, *(v.key for v in old)]
+                    args = [cutoff, *(v.key for v in old)]
                     total += int(self._run.run(_PURGE, args))
             if cursor == 0:
                 return total
@@ -625,7 +627,7 @@ class AsyncRedisLedger(_RedisLedgerCodec):
     async def sweep(self, *, now: datetime | None = None, limit: int = 1000) -> int:
         """Give back up to ``limit`` expired reservations; return how many."""
         check_sweep(now, limit)
-        return int(await self._run.run(_SWEEP, [self._prefix, to_micros(self._now(now)), limit]))
+        return int(await self._run.run(_SWEEP, [to_micros(self._now(now)), limit]))
 
     async def purge(
         self,
@@ -651,7 +653,7 @@ class AsyncRedisLedger(_RedisLedgerCodec):
                 if old:
                     if archive is not None:
                         archive(old)
-                    args = [self._prefix, cutoff, *(v.key for v in old)]
+                    args = [cutoff, *(v.key for v in old)]
                     total += int(await self._run.run(_PURGE, args))
             if cursor == 0:
                 return total

@@ -21,7 +21,8 @@ text, another request under the same key does not. Grants are stored the same wa
 ``SCAN``, a little at a time.
 
 Every script gets the ledger's anchor key ``P expiry`` as ``KEYS[1]``, which routes it to the
-master owning the slot; the other keys share that slot through the hash tag.
+master owning the slot, and reads the prefix off it (so the prefix never travels as an
+argument); the other keys share that slot through the hash tag.
 
 Numbers cross into Redis commands as decimal strings (``fmt``), never as Lua numbers, whose
 default formatting would round them. Arithmetic is in doubles, exact below 2**53, which
@@ -31,9 +32,14 @@ back before an item of it is refused or shortened, and before its balance is rea
 
 from __future__ import annotations
 
-_PRELUDE = """
-local P = ARGV[1]
+#: ``KEYS[1]`` is ``P expiry``; the prefix is what precedes ``expiry``.
+_ANCHORED = """
+local P = string.sub(KEYS[1], 1, -7)
+"""
 
+_PRELUDE = (
+    _ANCHORED
+    + """
 local function fmt(x) return string.format('%d', x) end
 
 local function split(text, sep)
@@ -83,14 +89,18 @@ local function settle(key, f, action, now)
   return st
 end
 """
+)
 
-#: ARGV: prefix, key, request, now, expires, commit ("1"/"0").
-#: Replies: ``ok`` + granted amounts; ``found`` + status, expiry, grants; ``reused``;
+#: ARGV: key, request, now, expires (empty to commit at once: the expiry is then ``now``).
+#: Replies: a status reply of the granted amounts separated by spaces (the common case, the
+#: cheapest reply to send and to read); ``found`` + status, expiry, grants; ``reused``;
 #: ``unknown`` + index, account; ``refused`` + (index, available) per refused item.
 RESERVE = (
     _PRELUDE
     + """
-local key, request, now, exp, commit = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local key, request, now, exp = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local commit = '0'
+if exp == '' then commit, exp = '1', now end
 local r = P .. 'res:' .. key
 local known = redis.call('HMGET', r, 'fp', 'st', 'exp', 'g')
 if known[1] then
@@ -102,7 +112,7 @@ if known[1] then
 end
 local items = split(request, '\\30')
 local n = #items
-local granted = {'ok'}
+local granted = {}
 local short = {'refused'}
 for i = 1, n do
   local it = split(items[i], '\\31')
@@ -116,15 +126,17 @@ for i = 1, n do
     f = redis.call('HMGET', a, 'lim', 'r:' .. sub, 'c:' .. sub)
     avail = tonumber(f[1]) - (tonumber(f[2]) or 0) - (tonumber(f[3]) or 0)
   end
-  local g = 0
-  if asked <= avail then g = asked elseif it[4] == '1' and avail > 0 then g = avail end
-  if g == 0 then
+  if asked <= avail then
+    it[4] = it[3]
+  elseif it[4] == '1' and avail > 0 then
+    it[4] = fmt(avail)
+  else
+    it[4] = '0'
     short[#short + 1] = i - 1
     short[#short + 1] = fmt(math.max(avail, 0))
   end
-  it[4] = fmt(g)
   items[i] = it
-  granted[i + 1] = it[4]
+  granted[i] = it[4]
 end
 if #short > 1 then return short end
 local field = 'r:'
@@ -143,27 +155,27 @@ else
   redis.call('HSET', r, 'fp', request, 'st', 'held', 'exp', exp, 'g', g)
   redis.call('ZADD', P .. 'expiry', exp, key)
 end
-return granted
+return redis.status_reply(table.concat(granted, ' '))
 """
 )
 
-#: ARGV: prefix, key, now, action ("committed", "released" or "" to only look).
+#: ARGV: key, now, action ("committed", "released" or "" to only look).
 #: Replies: ``missing``, or ``found`` + status, expiry, grants.
 FINISH = (
     _PRELUDE
     + """
-local key, now, action = ARGV[2], ARGV[3], ARGV[4]
+local key, now, action = ARGV[1], ARGV[2], ARGV[3]
 local f = redis.call('HMGET', P .. 'res:' .. key, 'st', 'exp', 'g')
 if not f[1] then return {'missing'} end
 return {'found', settle(key, f, action, now), f[2], f[3]}
 """
 )
 
-#: ARGV: prefix, account, subject, now.
+#: ARGV: account, subject, now.
 BALANCE = (
     _PRELUDE
     + """
-local account, subject, now = ARGV[2], ARGV[3], ARGV[4]
+local account, subject, now = ARGV[1], ARGV[2], ARGV[3]
 local a = P .. 'acct:' .. account
 if redis.call('EXISTS', a) == 0 then return {'unknown'} end
 reclaim(account, now)
@@ -172,11 +184,11 @@ return {'ok', f[1], f[2], f[3], f[4] or '0', f[5] or '0'}
 """
 )
 
-#: ARGV: prefix, now, limit.
+#: ARGV: now, limit.
 SWEEP = (
     _PRELUDE
     + """
-local now, limit = ARGV[2], ARGV[3]
+local now, limit = ARGV[1], ARGV[2]
 local keys = redis.call('ZRANGEBYSCORE', P .. 'expiry', '-inf', now, 'LIMIT', 0, limit)
 for _, key in ipairs(keys) do
   close(key, redis.call('HGET', P .. 'res:' .. key, 'g'), 'expired', now)
@@ -185,12 +197,14 @@ return #keys
 """
 )
 
-#: ARGV: prefix, settled before, then the keys to delete. Deletes those that are settled and
-#: were settled before the cutoff; returns how many.
-PURGE = """
-local P, before = ARGV[1], tonumber(ARGV[2])
+#: ARGV: settled before, then the keys to delete. Deletes those that are settled and were
+#: settled before the cutoff; returns how many.
+PURGE = (
+    _ANCHORED
+    + """
+local before = tonumber(ARGV[1])
 local count = 0
-for i = 3, #ARGV do
+for i = 2, #ARGV do
   local r = P .. 'res:' .. ARGV[i]
   local f = redis.call('HMGET', r, 'st', 't')
   if f[1] and f[1] ~= 'held' and f[2] and tonumber(f[2]) < before then
@@ -200,20 +214,25 @@ for i = 3, #ARGV do
 end
 return count
 """
+)
 
-#: ARGV: prefix, name, kind, currency, limit.
-DEFINE = """
-local P, name = ARGV[1], ARGV[2]
-local a = P .. 'acct:' .. name
-if redis.call('HSETNX', a, 'kind', ARGV[3]) == 1 then
-  redis.call('HSET', a, 'cur', ARGV[4], 'lim', ARGV[5])
+#: ARGV: name, kind, currency, limit.
+DEFINE = (
+    _ANCHORED
+    + """
+local a = P .. 'acct:' .. ARGV[1]
+if redis.call('HSETNX', a, 'kind', ARGV[2]) == 1 then
+  redis.call('HSET', a, 'cur', ARGV[3], 'lim', ARGV[4])
 end
 return redis.call('HMGET', a, 'kind', 'cur', 'lim')
 """
+)
 
-#: ARGV: prefix, key, account, amount, maximum.
-TOP_UP = """
-local P, key, account, amount = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+#: ARGV: key, account, amount, maximum.
+TOP_UP = (
+    _ANCHORED
+    + """
+local key, account, amount = ARGV[1], ARGV[2], ARGV[3]
 local t = P .. 'topup:' .. key
 local done = redis.call('HMGET', t, 'account', 'amount', 'after')
 if done[1] then return {'done', done[1], done[2], done[3]} end
@@ -221,9 +240,10 @@ local a = P .. 'acct:' .. account
 local limit = redis.call('HGET', a, 'lim')
 if not limit then return {'unknown'} end
 local after = tonumber(limit) + tonumber(amount)
-if after > tonumber(ARGV[5]) then return {'capacity'} end
+if after > tonumber(ARGV[4]) then return {'capacity'} end
 after = string.format('%d', after)
 redis.call('HSET', a, 'lim', after)
 redis.call('HSET', t, 'account', account, 'amount', amount, 'after', after)
 return {'ok', account, amount, after}
 """
+)
