@@ -53,6 +53,16 @@ _SCHEMA_LOCK = 7316011
 _INHERITED: list[Any] = []
 
 
+def _has_rows(cursor: Any) -> bool:
+    """Whether the statement a cursor ran returned rows (a ``SELECT``, a ``RETURNING``).
+
+    Asked of the result itself: ``cursor.description`` would build a column object per field
+    on every call.
+    """
+    result = cursor.pgresult
+    return result is not None and result.nfields > 0
+
+
 def check_schema_name(schema: str) -> str:
     """Return ``schema`` if it is a plain lower-case identifier.
 
@@ -365,7 +375,7 @@ class PostgresDatabase(_Source):
         """Run one statement on its own (its own transaction in autocommit mode)."""
         with self._connect() as connection:
             cursor = connection.execute(sql, params, prepare=self._prepare)
-            rows: list[Row] = cursor.fetchall() if cursor.description else []
+            rows: list[Row] = cursor.fetchall() if _has_rows(cursor) else []
             return rows
 
     def query_idempotent(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
@@ -429,7 +439,7 @@ class _AsyncPostgresTx:
 
     async def all(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
         cursor = await self._conn.execute(sql, params, prepare=self._prepare)
-        rows: list[Row] = await cursor.fetchall() if cursor.description else []
+        rows: list[Row] = await cursor.fetchall() if _has_rows(cursor) else []
         return rows
 
 
@@ -552,7 +562,7 @@ class AsyncPostgresDatabase(_Source):
         """Run one statement on its own; return its rows."""
         async with self._connect() as connection:
             cursor = await connection.execute(sql, params, prepare=self._prepare)
-            rows: list[Row] = await cursor.fetchall() if cursor.description else []
+            rows: list[Row] = await cursor.fetchall() if _has_rows(cursor) else []
             return rows
 
     async def query_idempotent(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
